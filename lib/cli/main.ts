@@ -1,0 +1,72 @@
+/** The CLI: a thin commander layer over the library. */
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Command, CommanderError } from 'commander';
+import { redactSecrets, UserError } from '../core/errors.js';
+import { installSignalHandlers, runCleanups } from '../core/lifecycle.js';
+import type { CommandModule } from './command.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+/** Every command module in lib/cli/commands/, in help order. */
+export async function loadCommands(): Promise<CommandModule[]> {
+  const dir = join(here, 'commands');
+  const files = readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'));
+  const mods = await Promise.all(files.map(async (f) => (await import(pathToFileURL(join(dir, f)).href)).default as CommandModule));
+  return mods.filter(Boolean).sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.name.localeCompare(b.name));
+}
+
+/** Build the program (exported so tests can parse argv without spawning). */
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('stormdrill')
+    .description('Load testing and outage drills for Redis-backed services')
+    .version(version(), '-V, --version')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  program.addHelpCommand(true);
+  for (const m of await loadCommands()) m.register(program);
+  for (const c of program.commands) c.exitOverride();
+  return program;
+}
+
+/** Print one line for a failure, never a stack trace (unless STORMDRILL_DEBUG=1). */
+export function reportFailure(err: unknown): number {
+  if (err instanceof CommanderError) {
+    // commander already printed its one-line message (or the help/version)
+    return err.exitCode === 0 ? 0 : 2;
+  }
+  if (err instanceof UserError) {
+    process.stderr.write(`stormdrill: ${redactSecrets(err.message)}\n`);
+    return err.exitCode;
+  }
+  const msg = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`stormdrill: ${redactSecrets(msg)}\n`);
+  if (process.env.STORMDRILL_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
+  return 1;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  installSignalHandlers();
+  let code = 0;
+  try {
+    const program = await buildProgram();
+    if (argv.length <= 2) {
+      program.outputHelp();
+    } else {
+      await program.parseAsync(argv);
+    }
+  } catch (err) {
+    code = reportFailure(err);
+  }
+  await runCleanups();
+  if (process.exitCode === undefined || process.exitCode === 0) process.exitCode = code;
+  // Do not wait on stray handles (sockets in TIME_WAIT, timers) once the work is done.
+  setTimeout(() => process.exit(), 50).unref();
+}

@@ -1,0 +1,41 @@
+/**
+ * Names of every metric stormdrill exports, in one place, so Prometheus rules, Grafana
+ * dashboards and the code that records agree. Pure: shared by Node code and k6 code.
+ * Every series carries a `testid` label (see naming.ts).
+ */
+export const METRICS = {
+  bench: {
+    requests: 'stormdrill_bench_requests_total',
+    errors: 'stormdrill_bench_errors_total',
+    duration: 'stormdrill_bench_request_duration_seconds',
+  },
+  write: {
+    ops: 'stormdrill_write_ops_total',
+    errors: 'stormdrill_write_errors_total',
+    duration: 'stormdrill_write_op_duration_seconds',
+    unavailable: 'stormdrill_write_unavailable',
+    windows: 'stormdrill_write_unavailability_windows_total',
+    windowSeconds: 'stormdrill_write_unavailability_seconds_total',
+  },
+  fill: {
+    keys: 'stormdrill_fill_keys_total',
+    bytes: 'stormdrill_fill_bytes_total',
+  },
+  drill: {
+    events: 'stormdrill_drill_events_total',
+    checkOk: 'stormdrill_drill_check_ok',
+    ackedLost: 'stormdrill_drill_acked_lost',
+    unavailableMs: 'stormdrill_drill_unavailable_ms',
+    failoverSeconds: 'stormdrill_drill_failover_seconds',
+    running: 'stormdrill_drill_running',
+  },
+  demo: {
+    requestDuration: 'demo_http_request_duration_seconds',
+    errors: 'demo_errors_total',
+    redisCommandDuration: 'demo_redis_command_duration_seconds',
+    redisConnected: 'demo_redis_connected',
+  },
+} as const;
+
+/** The label every stormdrill series carries. */
+export const TESTID_LABEL = 'testid';

@@ -1,0 +1,84 @@
+/**
+ * RESP2 command encoding. Commands are encoded once into Buffers (bench, fill) so the hot
+ * path only copies bytes; see the houses' habit 8.
+ */
+
+const CRLF = '\r\n';
+
+/** Encode one command as a RESP array of bulk strings. */
+export function encodeCommand(args: ReadonlyArray<string | Buffer | number>): Buffer {
+  const parts: Buffer[] = [Buffer.from(`*${args.length}${CRLF}`)];
+  for (const arg of args) {
+    const b = Buffer.isBuffer(arg) ? arg : Buffer.from(String(arg));
+    parts.push(Buffer.from(`$${b.length}${CRLF}`), b, Buffer.from(CRLF));
+  }
+  return Buffer.concat(parts);
+}
+
+/** Byte length of a command once encoded, without encoding it. */
+export function encodedLength(args: ReadonlyArray<string | Buffer>): number {
+  let n = 1 + String(args.length).length + 2;
+  for (const arg of args) {
+    const len = Buffer.isBuffer(arg) ? arg.length : Buffer.byteLength(arg);
+    n += 1 + String(len).length + 2 + len + 2;
+  }
+  return n;
+}
+
+/**
+ * Write a command straight into `target` at `offset` (no intermediate Buffers) and
+ * return the new offset. `target` must have room: see encodedLength().
+ */
+export function writeCommand(target: Buffer, offset: number, args: ReadonlyArray<string | Buffer>): number {
+  let o = offset;
+  o += target.write(`*${args.length}\r\n`, o, 'latin1');
+  for (const arg of args) {
+    if (Buffer.isBuffer(arg)) {
+      o += target.write(`$${arg.length}\r\n`, o, 'latin1');
+      o += arg.copy(target, o);
+    } else {
+      const len = Buffer.byteLength(arg);
+      o += target.write(`$${len}\r\n`, o, 'latin1');
+      o += target.write(arg, o, 'utf8');
+    }
+    target[o++] = 13;
+    target[o++] = 10;
+  }
+  return o;
+}
+
+/** An inline command (`PING\r\n`), as redis-benchmark's PING_INLINE sends. */
+export function encodeInline(line: string): Buffer {
+  return Buffer.from(`${line}${CRLF}`);
+}
+
+/**
+ * Split a command line the way redis-cli does: whitespace separates, double and single
+ * quotes group, backslash escapes inside double quotes.
+ */
+export function splitCommandLine(line: string): string[] {
+  const out: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && /\s/.test(line[i] as string)) i++;
+    if (i >= line.length) break;
+    let word = '';
+    const q = line[i];
+    if (q === '"' || q === "'") {
+      i++;
+      while (i < line.length && line[i] !== q) {
+        if (q === '"' && line[i] === '\\' && i + 1 < line.length) {
+          const n = line[i + 1] as string;
+          word += n === 'n' ? '\n' : n === 'r' ? '\r' : n === 't' ? '\t' : n;
+          i += 2;
+        } else word += line[i++];
+      }
+      if (i >= line.length) throw new Error(`unbalanced quotes in: ${line}`);
+      i++;
+    } else {
+      while (i < line.length && !/\s/.test(line[i] as string)) word += line[i++];
+    }
+    out.push(word);
+  }
+  return out;
+}

@@ -1,0 +1,116 @@
+/**
+ * Latency histograms shared by bench, write and drills (houses' habit 7): record locally
+ * in microseconds, merge afterwards, serialise in the standard HdrHistogram compressed
+ * base64 encoding.
+ */
+import * as hdr from 'hdr-histogram-js';
+
+/** 1 µs .. 60 s at 3 significant digits (redis-benchmark tracks 10 µs .. 3 s). */
+const LOWEST_US = 1;
+const HIGHEST_US = 60_000_000;
+
+export class LatencyHistogram {
+  private readonly h: hdr.Histogram;
+
+  constructor(from?: hdr.Histogram) {
+    this.h =
+      from ??
+      hdr.build({
+        useWebAssembly: false,
+        lowestDiscernibleValue: LOWEST_US,
+        highestTrackableValue: HIGHEST_US,
+        numberOfSignificantValueDigits: 3,
+        autoResize: true,
+      });
+  }
+
+  /** Record one latency in microseconds (values above 60 s are clamped). */
+  record(us: number): void {
+    this.h.recordValue(us < LOWEST_US ? LOWEST_US : us > HIGHEST_US ? HIGHEST_US : Math.round(us));
+  }
+
+  /** Record the same latency for `count` operations (all replies of a pipelined batch). */
+  recordN(us: number, count: number): void {
+    this.h.recordValueWithCount(us < LOWEST_US ? LOWEST_US : us > HIGHEST_US ? HIGHEST_US : Math.round(us), count);
+  }
+
+  get count(): number {
+    return this.h.totalCount;
+  }
+  /** Microseconds. */
+  get min(): number {
+    return this.h.totalCount === 0 ? 0 : this.h.minNonZeroValue;
+  }
+  get max(): number {
+    return this.h.maxValue;
+  }
+  get mean(): number {
+    return this.h.totalCount === 0 ? 0 : this.h.mean;
+  }
+  /** Percentile in microseconds, `p` in 0..100. */
+  percentile(p: number): number {
+    return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(p);
+  }
+
+  /** Add every value of `other` into this one. */
+  merge(other: LatencyHistogram): this {
+    this.h.add(other.h);
+    return this;
+  }
+
+  reset(): void {
+    this.h.reset();
+  }
+
+  /** Iterate recorded values: [valueUs, count] per distinct bucket, ascending. */
+  *buckets(): Generator<[number, number]> {
+    // The histogram's own recorded-values iterator, via its public summary data.
+    const anyH = this.h as unknown as {
+      recordedValuesIterator?: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } };
+    };
+    const it = anyH.recordedValuesIterator;
+    if (!it) return;
+    it.reset();
+    while (it.hasNext()) {
+      const v = it.next();
+      yield [v.valueIteratedTo, v.countAtValueIteratedTo];
+    }
+  }
+
+  /** Standard HdrHistogram compressed base64 ("HISTFAAA..."). */
+  encode(): string {
+    return hdr.encodeIntoCompressedBase64(this.h);
+  }
+
+  static decode(base64: string): LatencyHistogram {
+    return new LatencyHistogram(hdr.decodeFromCompressedBase64(base64, 32, false));
+  }
+
+  /** The usual summary in milliseconds. */
+  summaryMs(): LatencySummaryMs {
+    const ms = (us: number) => us / 1000;
+    return {
+      count: this.count,
+      avg: ms(this.mean),
+      min: ms(this.min),
+      p50: ms(this.percentile(50)),
+      p90: ms(this.percentile(90)),
+      p95: ms(this.percentile(95)),
+      p99: ms(this.percentile(99)),
+      p999: ms(this.percentile(99.9)),
+      max: ms(this.max),
+    };
+  }
+}
+
+export interface LatencySummaryMs {
+  count: number;
+  avg: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+  p999: number;
+  max: number;
+}

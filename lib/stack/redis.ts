@@ -1,0 +1,76 @@
+/** Start a real redis-server (or redis-sentinel) on loopback from a private config file. */
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { requireBinary } from './binaries.js';
+import { redisPingOk } from './probe.js';
+import { type ManagedProcess, spawnManaged, waitReady } from './process.js';
+
+export interface RedisServerOptions {
+  port: number;
+  /** Directory for config, data and log; created if missing. */
+  dir: string;
+  host?: string;
+  /** requirepass (written to the 0600 config file, never to argv or logs). */
+  password?: string;
+  /** `host port` of the primary to replicate. */
+  replicaOf?: { host: string; port: number };
+  maxmemory?: string;
+  maxmemoryPolicy?: string;
+  appendonly?: boolean;
+  cluster?: boolean;
+  /** Extra config directives, e.g. { 'repl-backlog-size': '1mb' }. */
+  config?: Record<string, string | number>;
+  readyTimeoutMs?: number;
+}
+
+export interface RedisNode {
+  host: string;
+  port: number;
+  dir: string;
+  process: ManagedProcess;
+  /** redis://host:port (no credentials; pass the password separately). */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** The config file text for a node. Exported for tests. */
+export function redisConfig(o: RedisServerOptions): string {
+  const host = o.host ?? '127.0.0.1';
+  const lines: string[] = [
+    `port ${o.port}`,
+    `bind ${host}`,
+    'protected-mode no',
+    'daemonize no',
+    `dir ${o.dir}`,
+    'logfile ""',
+    'save ""',
+    `appendonly ${o.appendonly ? 'yes' : 'no'}`,
+    'appendfsync everysec',
+    'enable-debug-command local',
+  ];
+  if (o.password) lines.push(`requirepass "${o.password}"`, `masterauth "${o.password}"`);
+  if (o.replicaOf) lines.push(`replicaof ${o.replicaOf.host} ${o.replicaOf.port}`);
+  if (o.maxmemory) lines.push(`maxmemory ${o.maxmemory}`);
+  if (o.maxmemoryPolicy) lines.push(`maxmemory-policy ${o.maxmemoryPolicy}`);
+  if (o.cluster) lines.push('cluster-enabled yes', `cluster-config-file nodes-${o.port}.conf`, 'cluster-node-timeout 2000');
+  for (const [k, v] of Object.entries(o.config ?? {})) lines.push(`${k} ${v}`);
+  return `${lines.join('\n')}\n`;
+}
+
+export async function startRedisServer(o: RedisServerOptions): Promise<RedisNode> {
+  const bin = requireBinary('redis-server');
+  const host = o.host ?? '127.0.0.1';
+  mkdirSync(o.dir, { recursive: true });
+  const conf = join(o.dir, 'redis.conf');
+  writeFileSync(conf, redisConfig(o), { mode: 0o600 });
+  chmodSync(conf, 0o600);
+  const proc = spawnManaged({
+    name: `redis-server:${o.port}`,
+    command: bin,
+    args: [conf],
+    cwd: o.dir,
+    logFile: join(o.dir, 'redis.log'),
+  });
+  await waitReady(proc, () => redisPingOk(o.port, { host, password: o.password }), o.readyTimeoutMs ?? 15_000);
+  return { host, port: o.port, dir: o.dir, process: proc, url: `redis://${host}:${o.port}`, stop: () => proc.stop() };
+}
