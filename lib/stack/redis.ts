@@ -18,6 +18,8 @@ export interface RedisServerOptions {
   maxmemoryPolicy?: string;
   appendonly?: boolean;
   cluster?: boolean;
+  /** cluster-node-timeout in ms (default 2000 for fast local failovers). */
+  clusterNodeTimeoutMs?: number;
   /** Extra config directives, e.g. { 'repl-backlog-size': '1mb' }. */
   config?: Record<string, string | number>;
   readyTimeoutMs?: number;
@@ -52,7 +54,8 @@ export function redisConfig(o: RedisServerOptions): string {
   if (o.replicaOf) lines.push(`replicaof ${o.replicaOf.host} ${o.replicaOf.port}`);
   if (o.maxmemory) lines.push(`maxmemory ${o.maxmemory}`);
   if (o.maxmemoryPolicy) lines.push(`maxmemory-policy ${o.maxmemoryPolicy}`);
-  if (o.cluster) lines.push('cluster-enabled yes', `cluster-config-file nodes-${o.port}.conf`, 'cluster-node-timeout 2000');
+  if (o.cluster)
+    lines.push('cluster-enabled yes', `cluster-config-file nodes-${o.port}.conf`, `cluster-node-timeout ${o.clusterNodeTimeoutMs ?? 2000}`);
   for (const [k, v] of Object.entries(o.config ?? {})) lines.push(`${k} ${v}`);
   return `${lines.join('\n')}\n`;
 }
