@@ -12,27 +12,26 @@ import { freePort } from '../../lib/stack/ports.js';
 import { startRedisServer } from '../../lib/stack/redis.js';
 import { makeWorkDir } from '../../lib/stack/workdir.js';
 
-function alive(pid: number): boolean {
+/** True when pid runs (a zombie waiting for a reaper counts as gone). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
+  } catch {
+    return false;
+  }
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return false;
   }
 }
 
-/** Processes from the pid registry that are still running (and kill them). */
-export function survivors(registry: string): string[] {
-  const left: string[] = [];
+/** Registered processes that are still running: `name (pid N)`. */
+export function survivors(registry: string): Array<{ pid: number; label: string }> {
+  const left: Array<{ pid: number; label: string }> = [];
   for (const f of readdirSync(registry)) {
     const pid = Number(f);
-    if (!Number.isInteger(pid) || !alive(pid)) continue;
-    left.push(`${readFileSync(join(registry, f), 'utf8')} (pid ${pid})`);
-    try {
-      process.kill(pid, 'SIGKILL');
-    } catch {
-      /* raced with its exit */
-    }
+    if (Number.isInteger(pid) && alive(pid)) left.push({ pid, label: `${readFileSync(join(registry, f), 'utf8')} (pid ${pid})` });
   }
   return left;
 }
@@ -56,19 +55,29 @@ export default async function setup(project: TestProject): Promise<() => Promise
     }
     await shared.stop();
     work.remove();
-    // Give processes stopped by the last test files a moment to be reaped.
+    // Give processes stopped by the last test files a moment to exit, then kill and report the rest.
     let left = survivors(registry);
     for (let i = 0; i < 20 && left.length > 0; i++) {
       await new Promise((r) => setTimeout(r, 100));
       left = survivors(registry);
     }
-    if (left.length > 0) problems.push(`orphan process(es) survived the suite: ${left.join(', ')}`);
+    for (const p of left) {
+      try {
+        process.kill(p.pid, 'SIGKILL');
+      } catch {
+        /* raced with its exit */
+      }
+    }
+    if (left.length > 0) problems.push(`orphan process(es) survived the suite: ${left.map((p) => p.label).join(', ')}`);
     rmSync(registry, { recursive: true, force: true });
     for (const d of readdirSync(tmpdir())) {
       if (d.startsWith(`stormdrill-test-t-${process.env.STORMDRILL_SUITE}-`)) rmSync(join(tmpdir(), d), { recursive: true, force: true });
     }
     if (problems.length > 0) {
-      throw new Error(`leftover check failed:\n - ${problems.join('\n - ')}`);
+      // vitest reports an error thrown here but still exits 0, so fail the run explicitly.
+      console.error(`leftover check FAILED:\n - ${problems.join('\n - ')}`);
+      process.exitCode = 1;
+      return;
     }
     console.log('leftover check: no orphan processes, no leftover keys');
   };
