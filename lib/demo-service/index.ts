@@ -1,0 +1,14 @@
+export { createDemoMetrics, type DemoMetrics } from './metrics.js';
+export { type DemoKeys, demoKeys, type ErrorKind, type Reservation } from './model.js';
+export {
+  DEFAULTS,
+  type DemoServiceInput,
+  type DemoServiceOptions,
+  describeTarget,
+  type HostPort,
+  parseHostPorts,
+  type RedisTarget,
+  targetFromEnv,
+  validate,
+} from './options.js';
+export { type DemoService, startDemoService } from './server.js';
