@@ -76,6 +76,21 @@ export function thresholdAggregate(expr: string): string {
   return m ? (m[1] as string) : expr;
 }
 
+const STAT_ORDER = ['count', 'rate', 'value', 'passes', 'fails', 'avg', 'min', 'med', 'max'];
+
+/** Stable key order for metric values: count/rate/..., avg, min, med, max, then percentiles ascending. */
+function orderedValues(values: Record<string, number>): Record<string, number> {
+  const rank = (k: string) => {
+    const i = STAT_ORDER.indexOf(k);
+    if (i >= 0) return i;
+    const p = /^p\(([\d.]+)\)$/.exec(k);
+    return p ? 100 + Number(p[1]) : 1000;
+  };
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(values).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b))) out[k] = values[k] as number;
+  return out;
+}
+
 function flattenChecks(g: K6Group, out: K6Check[] = []): K6Check[] {
   for (const c of g.checks ?? []) out.push(c);
   for (const sub of g.groups ?? []) flattenChecks(sub, out);
@@ -87,7 +102,7 @@ export function toStableSummary(data: K6SummaryData, meta: SummaryMeta): StableS
   const metrics: StableSummary['metrics'] = {};
   for (const name of Object.keys(data.metrics).sort()) {
     const m = data.metrics[name] as K6Metric;
-    metrics[name] = { type: m.type, contains: m.contains, values: { ...m.values } };
+    metrics[name] = { type: m.type, contains: m.contains, values: orderedValues(m.values) };
     for (const [expr, r] of Object.entries(m.thresholds ?? {})) {
       const actual = m.values[thresholdAggregate(expr)];
       thresholds.push({ metric: name, threshold: expr, ok: r.ok === true, ...(actual !== undefined ? { actual } : {}) });
@@ -113,7 +128,7 @@ export function toStableSummary(data: K6SummaryData, meta: SummaryMeta): StableS
 export function formatValue(contains: string, type: string, key: string, v: number): string {
   if (!Number.isFinite(v)) return String(v);
   if (type === 'rate' && key === 'rate') return `${(v * 100).toFixed(2)}%`;
-  if (key === 'rate') return `${v.toFixed(2)}/s`;
+  if (key === 'rate') return contains === 'data' ? `${(v / 1e3).toFixed(1)} kB/s` : `${v.toFixed(2)}/s`;
   if (contains === 'time') return v >= 1000 ? `${(v / 1000).toFixed(2)}s` : `${v.toFixed(2)}ms`;
   if (contains === 'data' && key === 'count') return v >= 1e6 ? `${(v / 1e6).toFixed(1)} MB` : `${(v / 1e3).toFixed(1)} kB`;
   return Number.isInteger(v) ? String(v) : v.toFixed(2);

@@ -1,0 +1,60 @@
+import { defineCommand } from '../command.js';
+
+const int = (v: string) => (/^\d+$/.test(v) ? Number(v) : Number.NaN);
+
+export default defineCommand({
+  name: 'demo-service',
+  order: 21,
+  register(program) {
+    program
+      .command('demo-service')
+      .description("run the Redis-backed demo HTTP service (the k6 scenarios' target) until Ctrl-C")
+      .option('--port <n>', 'HTTP port', int, 8080)
+      .option('--host <addr>', 'listen address', '127.0.0.1')
+      .option('-u, --redis-url <url>', 'Redis (or HAProxy) as redis://host:port; password from $REDIS_PASSWORD', 'redis://127.0.0.1:6379')
+      .option('--sentinels <list>', 'use Sentinel instead: host:port[,host:port...]')
+      .option('--master-name <name>', 'Sentinel master name', 'sdmaster')
+      .option('--run-id <id>', 'key namespace: keys are sd:<run-id>:demo:*', 'demo')
+      .option('--durable-replicas <n>', 'confirm a reservation only after WAIT sees this many replicas', int, 0)
+      .option('--items <n>', 'catalog size', int, 50)
+      .option('--stock <n>', 'initial stock per item', int, 1_000_000)
+      .action(
+        async (opts: {
+          port: number;
+          host: string;
+          redisUrl: string;
+          sentinels?: string;
+          masterName: string;
+          runId: string;
+          durableReplicas: number;
+          items: number;
+          stock: number;
+        }) => {
+          const { startDemoService, parseHostPorts } = await import('../../demo-service/index.js');
+          const { OptionsError } = await import('../../core/errors.js');
+          const { registerCleanup } = await import('../../core/lifecycle.js');
+          let redis: import('../../demo-service/index.js').RedisTarget = { kind: 'direct', url: opts.redisUrl };
+          if (opts.sentinels !== undefined) {
+            const { list, errors } = parseHostPorts(opts.sentinels);
+            if (errors.length) throw new OptionsError(errors.map((e) => `--sentinels: ${e}`));
+            redis = { kind: 'sentinel', sentinels: list, masterName: opts.masterName };
+          }
+          const svc = await startDemoService({
+            port: opts.port,
+            host: opts.host,
+            redis,
+            runId: opts.runId,
+            durableReplicas: opts.durableReplicas,
+            items: opts.items,
+            stock: opts.stock,
+            ...(process.env.REDIS_PASSWORD ? { password: process.env.REDIS_PASSWORD } : {}),
+            log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+          });
+          registerCleanup('stop demo service', () => svc.stop());
+          console.log(`ready: ${svc.url} (Ctrl-C stops it)`);
+          // serve until SIGINT/SIGTERM: the CLI's signal handler runs the cleanup and exits
+          await new Promise<never>(() => {});
+        },
+      );
+  },
+});

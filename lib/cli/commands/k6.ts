@@ -1,0 +1,75 @@
+import { defineCommand } from '../command.js';
+
+const int = (v: string) => (/^\d+$/.test(v) ? Number(v) : Number.NaN);
+
+export default defineCommand({
+  name: 'k6',
+  order: 20,
+  register(program) {
+    program
+      .command('k6')
+      .description(
+        'run a k6 scenario (smoke, load, stress, spike, soak, breakpoint) with remote write to Prometheus; summary files go to reports/<run-id>/',
+      )
+      .argument('<scenario>', 'scenario name (scripts/<scenario>.ts)')
+      .argument('[k6args...]', 'extra k6 arguments after --, e.g. -- --iterations 1')
+      .option('--profile <name>', "load profile: smoke, average-load, stress, spike, soak, breakpoint (default: the scenario's own)")
+      .option('--base-url <url>', 'target service (default http://127.0.0.1:8080, the local demo service)')
+      .option(
+        '--prom-rw <url>',
+        'Prometheus remote-write URL, e.g. http://127.0.0.1:9090/api/v1/write (default: $K6_PROMETHEUS_RW_SERVER_URL)',
+      )
+      .option('--push-interval <duration>', 'remote-write push interval', '5s')
+      .option('--slo <json>', 'SLO as JSON, e.g. \'{"p95Ms":300,"errorRate":0.01}\'')
+      .option('--duration <duration>', 'main phase duration, e.g. 2m')
+      .option('--ramp <duration>', 'ramp duration, e.g. 30s')
+      .option('--vus <n>', 'target VUs (VU-based profiles)', int)
+      .option('--rate <n>', 'target iterations per second (arrival-rate profiles)', int)
+      .option('--max-vus <n>', 'most VUs an arrival-rate profile may use', int)
+      .option('--run-id <id>', 'run id, also the testid tag (default: generated)')
+      .option('--report-root <dir>', 'directory that holds reports/<run-id>/ (default: the working directory)')
+      .action(
+        async (
+          scenario: string,
+          k6args: string[],
+          opts: {
+            profile?: string;
+            baseUrl?: string;
+            promRw?: string;
+            pushInterval: string;
+            slo?: string;
+            duration?: string;
+            ramp?: string;
+            vus?: number;
+            rate?: number;
+            maxVus?: number;
+            runId?: string;
+            reportRoot?: string;
+          },
+        ) => {
+          const { runK6 } = await import('../../k6run/index.js');
+          const knobs = Object.fromEntries(
+            Object.entries({ duration: opts.duration, ramp: opts.ramp, vus: opts.vus, rate: opts.rate, maxVus: opts.maxVus }).filter(
+              ([, v]) => v !== undefined,
+            ),
+          );
+          const r = await runK6({
+            scenario,
+            profile: opts.profile,
+            baseUrl: opts.baseUrl,
+            promRw: opts.promRw,
+            pushInterval: opts.pushInterval,
+            slo: opts.slo,
+            knobs,
+            runId: opts.runId,
+            reportRoot: opts.reportRoot,
+            k6Args: k6args,
+            onOutput: (line) => process.stdout.write(`${line}\n`),
+            log: (line) => console.error(`stormdrill: ${line}`),
+          });
+          console.error(`stormdrill: k6 exited ${r.exitCode} (${r.meaning}); testid ${r.testid}; reports in ${r.reportDir}`);
+          process.exitCode = r.exitCode;
+        },
+      );
+  },
+});
