@@ -1,0 +1,180 @@
+/**
+ * Pure parts of the fault proxy: classify a connection from its first client bytes, match
+ * a fault's scope and direction, and schedule delayed/throttled chunks.
+ */
+import type { ConnClass, Direction, NetworkFault, PeerScope } from './types.js';
+
+/** Bytes inspected before a connection that has not revealed itself counts as a client. */
+export const SNIFF_LIMIT = 4096;
+
+/** Commands a replica or Sentinel sends before the one that identifies it. */
+const PREAMBLE = new Set(['PING', 'AUTH', 'HELLO']);
+
+/**
+ * Parse the RESP (or inline) commands at the start of `buf`. Returns the commands fully
+ * received (upper-cased name + args), and whether the buffer ended mid-command.
+ */
+export function parseCommands(buf: Buffer, max = 8): { commands: string[][]; partial: boolean } {
+  const commands: string[][] = [];
+  let i = 0;
+  const line = (from: number): { text: string; next: number } | null => {
+    const end = buf.indexOf('\r\n', from, 'latin1');
+    if (end < 0) return null;
+    return { text: buf.toString('latin1', from, end), next: end + 2 };
+  };
+  while (i < buf.length && commands.length < max) {
+    if (buf[i] === 0x2a /* '*' */) {
+      const head = line(i + 1);
+      if (!head) return { commands, partial: true };
+      const n = Number.parseInt(head.text, 10);
+      if (!Number.isFinite(n) || n < 0 || n > 1024) return { commands, partial: false };
+      let j = head.next;
+      const args: string[] = [];
+      for (let k = 0; k < n; k++) {
+        if (j >= buf.length) return { commands, partial: true };
+        if (buf[j] !== 0x24 /* '$' */) return { commands, partial: false };
+        const len = line(j + 1);
+        if (!len) return { commands, partial: true };
+        const l = Number.parseInt(len.text, 10);
+        if (!Number.isFinite(l) || l < 0) return { commands, partial: false };
+        if (len.next + l + 2 > buf.length) return { commands, partial: true };
+        args.push(buf.toString('latin1', len.next, len.next + Math.min(l, 256)));
+        j = len.next + l + 2;
+      }
+      if (args.length > 0) args[0] = (args[0] as string).toUpperCase();
+      commands.push(args);
+      i = j;
+    } else {
+      const l = line(i);
+      if (!l) return { commands, partial: true };
+      const args = l.text.trim().split(/\s+/).filter(Boolean);
+      if (args.length > 0) {
+        args[0] = (args[0] as string).toUpperCase();
+        commands.push(args);
+      }
+      i = l.next;
+    }
+  }
+  return { commands, partial: false };
+}
+
+/**
+ * Who is on the other end of a connection, from the first bytes it sent; null while
+ * undecided (only preamble commands so far).
+ */
+export function classifyPrefix(buf: Buffer): ConnClass | null {
+  const { commands, partial } = parseCommands(buf);
+  for (const c of commands) {
+    const name = c[0] ?? '';
+    if (PREAMBLE.has(name)) continue;
+    if (name === 'REPLCONF' || name === 'SYNC' || name === 'PSYNC') return 'replication';
+    if (name === 'CLIENT' && (c[1] ?? '').toUpperCase() === 'SETNAME' && (c[2] ?? '').startsWith('sentinel-')) return 'sentinel';
+    return 'client';
+  }
+  if (buf.length >= SNIFF_LIMIT) return 'client';
+  if (!partial && commands.length === 0 && buf.length > 0) return 'client';
+  return null;
+}
+
+/** Whether a fault's scope covers a connection of class `c` (undecided connections: only 'all'). */
+export function scopeMatches(scope: PeerScope | undefined, c: ConnClass): boolean {
+  switch (scope ?? 'all') {
+    case 'all':
+      return true;
+    case 'clients':
+      return c === 'client';
+    case 'replication':
+      return c === 'replication';
+    case 'sentinels':
+      return c === 'sentinel';
+  }
+}
+
+export function directionMatches(d: Direction | undefined, lane: 'up' | 'down'): boolean {
+  const dir = d ?? 'both';
+  return dir === 'both' || dir === lane;
+}
+
+/** What happens to a chunk travelling `lane` on a connection of class `c` under `fault`. */
+export type ChunkFate = { act: 'pass' } | { act: 'drop' } | { act: 'delay'; ms: number } | { act: 'throttle'; bytesPerSec: number };
+
+export function chunkFate(fault: NetworkFault | null, c: ConnClass, lane: 'up' | 'down', random: () => number = Math.random): ChunkFate {
+  if (!fault || !scopeMatches(fault.scope, c)) return { act: 'pass' };
+  switch (fault.kind) {
+    case 'reset':
+      return { act: 'drop' };
+    case 'blackhole':
+      return directionMatches(fault.direction, lane) ? { act: 'drop' } : { act: 'pass' };
+    case 'latency': {
+      if (!directionMatches(fault.direction, lane)) return { act: 'pass' };
+      const j = fault.jitterMs ?? 0;
+      return { act: 'delay', ms: Math.max(0, fault.ms + (j > 0 ? (random() * 2 - 1) * j : 0)) };
+    }
+    case 'bandwidth':
+      return directionMatches(fault.direction, lane) ? { act: 'throttle', bytesPerSec: fault.bytesPerSec } : { act: 'pass' };
+  }
+}
+
+/**
+ * Due times of the pieces of a chunk sent at `now` through a lane whose previous piece is
+ * due at `lastDue`: order is kept (never before lastDue); throttled chunks are cut in
+ * pieces of at most 1/20 s of bandwidth.
+ */
+export function schedule(
+  len: number,
+  fate: ChunkFate,
+  now: number,
+  lastDue: number,
+): Array<{ offset: number; length: number; dueAt: number }> {
+  if (fate.act === 'delay') return [{ offset: 0, length: len, dueAt: Math.max(now + fate.ms, lastDue) }];
+  if (fate.act === 'throttle') {
+    const piece = Math.max(1, Math.floor(fate.bytesPerSec / 20));
+    const out: Array<{ offset: number; length: number; dueAt: number }> = [];
+    let t = Math.max(now, lastDue);
+    for (let off = 0; off < len; off += piece) {
+      const n = Math.min(piece, len - off);
+      t += (n / fate.bytesPerSec) * 1000;
+      out.push({ offset: off, length: n, dueAt: t });
+    }
+    return out;
+  }
+  return [{ offset: 0, length: len, dueAt: Math.max(now, lastDue) }];
+}
+
+/** One-line description, e.g. 'latency(200ms, both, clients)'. */
+export function describeFault(f: NetworkFault | null): string {
+  if (!f) return 'none';
+  const scope = f.scope && f.scope !== 'all' ? `, ${f.scope}` : '';
+  switch (f.kind) {
+    case 'blackhole':
+      return `blackhole(${f.direction ?? 'both'}${scope})`;
+    case 'latency':
+      return `latency(${f.ms}ms${f.jitterMs ? `±${f.jitterMs}` : ''}, ${f.direction ?? 'both'}${scope})`;
+    case 'reset':
+      return `reset(${f.scope ?? 'all'})`;
+    case 'bandwidth':
+      return `bandwidth(${f.bytesPerSec}B/s, ${f.direction ?? 'both'}${scope})`;
+  }
+}
+
+/** Problems with a fault description (empty = valid). */
+export function validateFault(f: unknown): string[] {
+  const p: string[] = [];
+  if (typeof f !== 'object' || f === null) return ['a network fault must be an object with a kind: blackhole, latency, reset or bandwidth'];
+  const o = f as Record<string, unknown>;
+  const kinds = ['blackhole', 'latency', 'reset', 'bandwidth'];
+  if (!kinds.includes(String(o.kind))) return [`unknown network fault '${String(o.kind)}': use one of ${kinds.join(', ')}`];
+  if (o.direction !== undefined && !['both', 'up', 'down'].includes(String(o.direction)))
+    p.push(`direction '${String(o.direction)}' is invalid: use both, up (client→server) or down (server→client)`);
+  if (o.scope !== undefined && !['all', 'clients', 'replication', 'sentinels'].includes(String(o.scope)))
+    p.push(`scope '${String(o.scope)}' is invalid: use all, clients, replication or sentinels`);
+  if (o.kind === 'latency') {
+    if (typeof o.ms !== 'number' || !(o.ms >= 0 && o.ms <= 60_000)) p.push('latency needs ms between 0 and 60000');
+    if (o.jitterMs !== undefined && (typeof o.jitterMs !== 'number' || o.jitterMs < 0 || o.jitterMs > 60_000))
+      p.push('latency jitterMs must be between 0 and 60000');
+  }
+  if (o.kind === 'bandwidth' && (typeof o.bytesPerSec !== 'number' || !(o.bytesPerSec >= 1 && o.bytesPerSec <= 10_000_000_000)))
+    p.push('bandwidth needs bytesPerSec of at least 1');
+  if (o.kind === 'reset' && o.direction !== undefined) p.push('a reset has no direction: remove it');
+  return p;
+}

@@ -1,0 +1,246 @@
+/**
+ * A small TCP fault proxy (node:net) in front of one node, controlled in-process:
+ * pass-through, blackhole, latency, reset and bandwidth faults, heal().
+ */
+import { connect, createServer, type Server, type Socket } from 'node:net';
+import { StartError } from '../core/errors.js';
+import { chunkFate, classifyPrefix, SNIFF_LIMIT, schedule } from './classify.js';
+import type { ConnClass, FaultProxy, NetworkFault, ProxyStats } from './types.js';
+
+interface Pending {
+  buf: Buffer;
+  dueAt: number;
+}
+
+/** One direction of one connection. */
+class Lane {
+  queue: Pending[] = [];
+  lastDue = 0;
+  timer: NodeJS.Timeout | null = null;
+  endPending = false;
+  constructor(
+    readonly name: 'up' | 'down',
+    readonly dest: Socket,
+  ) {}
+
+  flush(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    for (const p of this.queue) if (!this.dest.destroyed) this.dest.write(p.buf);
+    this.queue = [];
+    this.lastDue = 0;
+    if (this.endPending && !this.dest.destroyed) this.dest.end();
+  }
+
+  enqueue(p: Pending): void {
+    this.queue.push(p);
+    this.lastDue = p.dueAt;
+    if (!this.timer) this.arm();
+  }
+
+  private arm(): void {
+    const head = this.queue[0];
+    if (!head) {
+      if (this.endPending && !this.dest.destroyed) this.dest.end();
+      return;
+    }
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        const now = Date.now();
+        while (this.queue.length > 0 && (this.queue[0] as Pending).dueAt <= now + 1) {
+          const p = this.queue.shift() as Pending;
+          if (!this.dest.destroyed) this.dest.write(p.buf);
+        }
+        this.arm();
+      },
+      Math.max(0, head.dueAt - Date.now()),
+    );
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    this.queue = [];
+  }
+}
+
+class Conn {
+  cls: ConnClass = 'unknown';
+  private sniff: Buffer = Buffer.alloc(0);
+  readonly up: Lane;
+  readonly down: Lane;
+  closed = false;
+
+  constructor(
+    readonly proxy: TcpFaultProxy,
+    readonly client: Socket,
+    readonly server: Socket,
+  ) {
+    this.up = new Lane('up', server);
+    this.down = new Lane('down', client);
+    client.on('data', (d) => this.onData(d, this.up));
+    server.on('data', (d) => this.onData(d, this.down));
+    client.on('end', () => this.onEnd(this.up));
+    server.on('end', () => this.onEnd(this.down));
+    for (const s of [client, server]) {
+      s.on('error', () => this.close(true));
+      s.on('close', () => this.close(false));
+    }
+  }
+
+  private onData(d: Buffer, lane: Lane): void {
+    if (lane.name === 'up' && this.cls === 'unknown') {
+      this.sniff = Buffer.concat([this.sniff, d]);
+      const c = classifyPrefix(this.sniff);
+      if (c) {
+        this.cls = c;
+        this.sniff = Buffer.alloc(0);
+        const f = this.proxy.fault;
+        if (f?.kind === 'reset' && chunkFate(f, this.cls, 'up').act === 'drop') {
+          this.close(true);
+          return;
+        }
+      } else if (this.sniff.length >= SNIFF_LIMIT) {
+        this.cls = 'client';
+      }
+    }
+    const st = this.proxy.counters;
+    const fate = chunkFate(this.proxy.fault, this.cls, lane.name);
+    if (fate.act === 'drop') {
+      if (lane.name === 'up') st.droppedUp += d.length;
+      else st.droppedDown += d.length;
+      return;
+    }
+    if (lane.name === 'up') st.bytesUp += d.length;
+    else st.bytesDown += d.length;
+    if (fate.act === 'pass' && lane.queue.length === 0) {
+      lane.dest.write(d);
+      return;
+    }
+    for (const piece of schedule(d.length, fate, Date.now(), lane.lastDue)) {
+      lane.enqueue({ buf: d.subarray(piece.offset, piece.offset + piece.length), dueAt: piece.dueAt });
+    }
+  }
+
+  private onEnd(lane: Lane): void {
+    if (lane.queue.length === 0) {
+      if (!lane.dest.destroyed) lane.dest.end();
+    } else lane.endPending = true;
+  }
+
+  /** Flush queued bytes (after a fault changes). */
+  flush(): void {
+    this.up.flush();
+    this.down.flush();
+  }
+
+  close(reset: boolean): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.up.clear();
+    this.down.clear();
+    for (const s of [this.client, this.server]) {
+      if (s.destroyed) continue;
+      if (reset) s.resetAndDestroy();
+      else s.destroy();
+    }
+    this.proxy.forget(this);
+  }
+}
+
+export interface StartProxyOptions {
+  /** Port to listen on (from a PortAllocator). */
+  listenPort: number;
+  target: { host: string; port: number };
+  host?: string;
+  /** Initial fault (default pass-through). */
+  fault?: NetworkFault | null;
+}
+
+export class TcpFaultProxy implements FaultProxy {
+  readonly host: string;
+  readonly listenPort: number;
+  readonly target: { host: string; port: number };
+  private current: NetworkFault | null;
+  private readonly server: Server;
+  private readonly conns = new Set<Conn>();
+  readonly counters: ProxyStats = { open: 0, accepted: 0, refused: 0, bytesUp: 0, bytesDown: 0, droppedUp: 0, droppedDown: 0 };
+
+  private constructor(o: StartProxyOptions) {
+    this.host = o.host ?? '127.0.0.1';
+    this.listenPort = o.listenPort;
+    this.target = o.target;
+    this.current = o.fault ?? null;
+    this.server = createServer({ noDelay: true }, (client) => this.accept(client));
+  }
+
+  static async start(o: StartProxyOptions): Promise<TcpFaultProxy> {
+    const p = new TcpFaultProxy(o);
+    await new Promise<void>((resolve, reject) => {
+      p.server.once('error', (e) =>
+        reject(new StartError(`fault proxy could not listen on ${p.host}:${o.listenPort}: ${(e as Error).message}`)),
+      );
+      p.server.listen({ host: p.host, port: o.listenPort, exclusive: true }, () => resolve());
+    });
+    return p;
+  }
+
+  get fault(): NetworkFault | null {
+    return this.current;
+  }
+
+  private accept(client: Socket): void {
+    const f = this.current;
+    if (f?.kind === 'reset' && (f.scope ?? 'all') === 'all') {
+      this.counters.refused++;
+      client.on('error', () => {});
+      client.resetAndDestroy();
+      return;
+    }
+    this.counters.accepted++;
+    client.setNoDelay(true);
+    const server = connect({ host: this.target.host, port: this.target.port });
+    server.setNoDelay(true);
+    const conn = new Conn(this, client, server);
+    this.conns.add(conn);
+    this.counters.open = this.conns.size;
+  }
+
+  forget(c: Conn): void {
+    this.conns.delete(c);
+    this.counters.open = this.conns.size;
+  }
+
+  setFault(f: NetworkFault | null): void {
+    for (const c of this.conns) c.flush();
+    this.current = f;
+    if (f?.kind === 'reset') {
+      for (const c of [...this.conns]) {
+        if (chunkFate(f, c.cls, 'up').act === 'drop') c.close(true);
+      }
+    }
+  }
+
+  heal(): void {
+    this.setFault(null);
+  }
+
+  stats(): ProxyStats {
+    return { ...this.counters, open: this.conns.size };
+  }
+
+  /** Connection classes open now (for status and tests). */
+  connectionClasses(): ConnClass[] {
+    return [...this.conns].map((c) => c.cls);
+  }
+
+  async stop(): Promise<void> {
+    for (const c of [...this.conns]) c.close(false);
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export function startFaultProxy(o: StartProxyOptions): Promise<TcpFaultProxy> {
+  return TcpFaultProxy.start(o);
+}

@@ -1,0 +1,15 @@
+export { haproxyConfig, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
+export {
+  COMMON_DEFAULTS,
+  DEFAULTS,
+  MAXMEMORY_POLICIES,
+  nodeCount,
+  redisDirectives,
+  resolveSpec,
+  SENTINEL_DEFAULTS,
+  validate,
+} from './options.js';
+export { messageAddress, parsePmessage, watchSentinels } from './sentinel-watch.js';
+export { peerAddress, startOptionsOf, startTopology, waitClusterOk, waitHaproxyFollows } from './start.js';
+export { collectStatus, formatStatus, nodeStatus, nodeStatusFromInfo } from './status.js';
+export * from './types.js';

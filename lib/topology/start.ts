@@ -1,0 +1,440 @@
+/**
+ * Start a topology from local binaries on loopback: redis-server nodes (each behind a TCP
+ * fault proxy by default), Sentinels, HAProxy or a Cluster. Built on lib/stack's
+ * startRedisServer and sentinelConfig; everything is stopped by topology.stop() or, on
+ * SIGINT/SIGTERM, by the registered cleanup.
+ */
+
+import { EventEmitter } from 'node:events';
+import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { StartError, UserError } from '../core/errors.js';
+import { registerCleanup } from '../core/lifecycle.js';
+import { startFaultProxy, type TcpFaultProxy } from '../faults/proxy.js';
+import { requireBinary } from '../stack/binaries.js';
+import { clusterInfo } from '../stack/cluster.js';
+import { redisInfo, waitUntil } from '../stack/info.js';
+import { redisOnce, redisPingOk } from '../stack/probe.js';
+import { spawnManaged, waitReady } from '../stack/process.js';
+import { type RedisServerOptions, startRedisServer } from '../stack/redis.js';
+import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
+import { type HaproxyHandle, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
+import { redisDirectives, resolveSpec } from './options.js';
+import { messageAddress, type SentinelWatch, watchSentinels } from './sentinel-watch.js';
+import { collectStatus } from './status.js';
+import type {
+  SentinelProc,
+  StartTopologyOptions,
+  TopoEvent,
+  TopoEventBus,
+  Topology,
+  TopologyEndpoint,
+  TopologySpec,
+  TopologySpecInput,
+  TopoNode,
+} from './types.js';
+
+const HOST = '127.0.0.1';
+
+/** Internal per-node start options (kept for restart). */
+const nodeOptions = new WeakMap<TopoNode, RedisServerOptions>();
+
+/** The redis-server options a node was started with (for restart). */
+export function startOptionsOf(n: TopoNode): RedisServerOptions | undefined {
+  return nodeOptions.get(n);
+}
+
+/** The address peers (replicas, Sentinels) use to reach a node. */
+export function peerAddress(spec: TopologySpec, n: TopoNode): { host: string; port: number } {
+  return { host: n.host, port: spec.faultProxies && spec.replicationVia === 'proxy' ? n.proxyPort : n.port };
+}
+
+class RunningTopology implements Topology {
+  readonly kind;
+  readonly nodes: TopoNode[] = [];
+  readonly sentinels: SentinelProc[] = [];
+  haproxy?: Topology['haproxy'];
+  endpoint: TopologyEndpoint = { kind: 'direct', host: HOST, port: 0 };
+  readonly password?: string;
+  readonly username?: string;
+  readonly events: TopoEventBus = new EventEmitter();
+  private haHandle: HaproxyHandle | null = null;
+  private watch: SentinelWatch | null = null;
+  private stopped = false;
+  private unregister: () => void = () => {};
+  private replicaSeq = 0;
+
+  constructor(
+    readonly spec: TopologySpec,
+    readonly dir: string,
+    private readonly o: StartTopologyOptions,
+  ) {
+    this.kind = spec.kind;
+    this.password = spec.password;
+    this.username = spec.aclUser;
+    this.events.setMaxListeners(50);
+    if (o.onEvent) this.events.on('event', o.onEvent);
+    this.unregister = registerCleanup(`stop ${spec.kind} topology`, () => this.stop());
+  }
+
+  emit(e: Omit<TopoEvent, 'atMs'> & { atMs?: number }): void {
+    this.events.emit('event', { ...e, atMs: e.atMs ?? Date.now() });
+  }
+
+  node(name: string): TopoNode {
+    const n = this.nodes.find((x) => x.name === name);
+    if (!n) throw new UserError(`no node '${name}' in this ${this.kind} topology: use one of ${this.nodes.map((x) => x.name).join(', ')}`);
+    return n;
+  }
+
+  nodeByAddress(host: string, port: number): TopoNode | undefined {
+    const h = host === 'localhost' ? HOST : host;
+    return this.nodes.find((n) => n.host === h && (n.port === port || n.proxyPort === port));
+  }
+
+  get readyTimeoutMs(): number {
+    return this.o.readyTimeoutMs ?? 30_000;
+  }
+
+  /** Start one redis-server (+ its proxy). */
+  async startNode(name: string, role: 'master' | 'replica', replicaOf?: TopoNode, cluster = false): Promise<TopoNode> {
+    const spec = this.spec;
+    const port = await this.o.ports.take();
+    const proxyPort = spec.faultProxies ? await this.o.ports.take() : port;
+    const busPort = cluster ? await this.o.ports.take() : undefined;
+    const viaProxy = spec.faultProxies && spec.replicationVia === 'proxy';
+    const config: Record<string, string | number> = { ...redisDirectives(spec) };
+    if (viaProxy && !cluster) {
+      config['replica-announce-ip'] = HOST;
+      config['replica-announce-port'] = proxyPort;
+    }
+    if (cluster && busPort !== undefined) {
+      config['cluster-port'] = busPort;
+      if (viaProxy) {
+        config['cluster-announce-ip'] = HOST;
+        config['cluster-announce-port'] = proxyPort;
+        config['cluster-announce-bus-port'] = busPort;
+      }
+    }
+    const dir = join(this.dir, `${name}-${port}`);
+    const opts: RedisServerOptions = {
+      port,
+      dir,
+      host: HOST,
+      password: spec.password,
+      maxmemory: spec.maxmemory,
+      maxmemoryPolicy: spec.maxmemoryPolicy,
+      appendonly: spec.aof,
+      cluster,
+      clusterNodeTimeoutMs: cluster && spec.kind === 'cluster' ? spec.nodeTimeoutMs : undefined,
+      replicaOf: replicaOf ? peerAddress(spec, replicaOf) : undefined,
+      config,
+      readyTimeoutMs: this.readyTimeoutMs,
+    };
+    const rn = await startRedisServer(opts);
+    let proxy: TcpFaultProxy | null = null;
+    if (spec.faultProxies) {
+      try {
+        proxy = await startFaultProxy({ listenPort: proxyPort, target: { host: HOST, port } });
+      } catch (err) {
+        await rn.stop();
+        throw err;
+      }
+    }
+    const node: TopoNode = { name, role, host: HOST, port, proxyPort, busPort, dir, process: rn.process, proxy, owned: true };
+    nodeOptions.set(node, opts);
+    this.nodes.push(node);
+    return node;
+  }
+
+  async waitLinkUp(n: TopoNode): Promise<void> {
+    await waitUntil(
+      `${n.name} (port ${n.port}) to finish its sync with the primary`,
+      async () => (await redisInfo(n.port, 'replication', { password: this.password })).master_link_status === 'up',
+      this.readyTimeoutMs,
+      50,
+    );
+  }
+
+  nextReplicaName(): string {
+    this.replicaSeq++;
+    let name = `replica-${this.replicaSeq}`;
+    while (this.nodes.some((n) => n.name === name)) name = `replica-${++this.replicaSeq}`;
+    return name;
+  }
+
+  async startSentinels(primary: TopoNode): Promise<void> {
+    if (this.spec.kind !== 'sentinel' && this.spec.kind !== 'haproxy') return;
+    const s = this.spec;
+    const bin = requireBinary('redis-sentinel');
+    for (let i = 1; i <= s.sentinels; i++) {
+      const port = await this.o.ports.take();
+      const dir = join(this.dir, `sentinel-${i}-${port}`);
+      mkdirSync(dir, { recursive: true });
+      const conf = join(dir, 'sentinel.conf');
+      writeFileSync(
+        conf,
+        sentinelConfig({
+          port,
+          dir,
+          masterName: s.masterName,
+          primary: peerAddress(s, primary),
+          quorum: s.quorum,
+          downAfterMs: s.downAfterMs,
+          failoverTimeoutMs: s.failoverTimeoutMs,
+          parallelSyncs: s.parallelSyncs,
+          password: s.password,
+        }),
+        { mode: 0o600 },
+      );
+      chmodSync(conf, 0o600);
+      const proc = spawnManaged({
+        name: `redis-sentinel:${port}`,
+        command: bin,
+        args: [conf],
+        cwd: dir,
+        logFile: join(dir, 'sentinel.log'),
+      });
+      this.sentinels.push({ name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true });
+      await waitReady(proc, () => redisPingOk(port), this.readyTimeoutMs);
+    }
+    this.watch = watchSentinels(
+      this.sentinels.map((x) => x.port),
+      (m) => {
+        const addr = messageAddress(m.channel, m.message);
+        const node = addr ? this.nodeByAddress(addr.host, addr.port) : undefined;
+        const sentinel = this.sentinels.find((x) => x.port === m.sentinelPort)?.name ?? String(m.sentinelPort);
+        this.emit({ atMs: m.atMs, kind: m.channel, node: node?.name, detail: `${sentinel}: ${m.message}` });
+      },
+    );
+    await this.waitSentinelsKnow(s.replicas);
+  }
+
+  async waitSentinelsKnow(replicas: number): Promise<void> {
+    if (this.spec.kind !== 'sentinel' && this.spec.kind !== 'haproxy') return;
+    const s = this.spec;
+    for (const sn of this.sentinels) {
+      await waitUntil(
+        `sentinel ${sn.port} to see ${replicas} replica(s) and ${s.sentinels - 1} other sentinel(s)`,
+        async () => {
+          const m = await sentinelMasterInfo(sn.port, s.masterName);
+          return Number(m['num-slaves']) === replicas && Number(m['num-other-sentinels']) === s.sentinels - 1;
+        },
+        this.readyTimeoutMs,
+        100,
+      );
+    }
+  }
+
+  haproxyServers(): Array<{ name: string; host: string; port: number }> {
+    return this.nodes.map((n) => ({ name: n.name, host: n.host, port: n.proxyPort }));
+  }
+
+  async startHaproxy(): Promise<void> {
+    if (this.spec.kind !== 'haproxy') return;
+    const port = await this.o.ports.take();
+    this.haHandle = await startHaproxy({
+      host: HOST,
+      port,
+      servers: this.haproxyServers(),
+      password: this.spec.password,
+      checkIntervalMs: this.spec.checkIntervalMs,
+      dir: join(this.dir, `haproxy-${port}`),
+      expectPort: async () => (await this.currentPrimary()).port,
+      readyTimeoutMs: this.readyTimeoutMs,
+    });
+    this.haproxy = { host: HOST, port, configFile: this.haHandle.configFile, process: this.haHandle.process, owned: true };
+  }
+
+  /** Wait until HAProxy routes to the current master (after a failover). */
+  async waitHaproxyFollows(timeoutMs: number): Promise<void> {
+    if (!this.haproxy) return;
+    const p = await this.currentPrimary();
+    await waitHaproxyRoutesTo(this.haproxy, p.port, this.password, timeoutMs);
+  }
+
+  async startCluster(): Promise<void> {
+    if (this.spec.kind !== 'cluster') return;
+    const s = this.spec;
+    for (let i = 1; i <= s.masters; i++) await this.startNode(`master-${i}`, 'master', undefined, true);
+    for (let i = 1; i <= s.masters * s.replicasPerMaster; i++) await this.startNode(`replica-${i}`, 'replica', undefined, true);
+    this.replicaSeq = s.masters * s.replicasPerMaster;
+    const cli = requireBinary('redis-cli');
+    const env: Record<string, string> = {};
+    if (s.password) env.REDISCLI_AUTH = s.password;
+    const create = await execa(
+      cli,
+      [
+        '--cluster',
+        'create',
+        ...this.nodes.map((n) => `${n.host}:${n.port}`),
+        '--cluster-replicas',
+        String(s.replicasPerMaster),
+        '--cluster-yes',
+      ],
+      { env, reject: false, timeout: 60_000 },
+    );
+    if (create.exitCode !== 0)
+      throw new StartError(`redis-cli --cluster create failed: ${(create.stderr || create.stdout).split('\n').slice(-3).join(' | ')}`);
+    await this.waitClusterOk(this.readyTimeoutMs);
+    for (const n of this.nodes) {
+      const rep = await redisInfo(n.port, 'replication', { password: this.password });
+      n.role = rep.role === 'slave' ? 'replica' : 'master';
+      if (n.role === 'replica') await this.waitLinkUp(n);
+    }
+  }
+
+  async waitClusterOk(timeoutMs: number): Promise<void> {
+    const total = this.nodes.length;
+    await waitUntil(
+      'every cluster node to report cluster_state:ok with all 16384 slots assigned',
+      async () => {
+        for (const n of this.nodes) {
+          if (n.process?.status === 'exited') continue;
+          const info = await clusterInfo(n.port, this.password);
+          if (info.cluster_state !== 'ok' || info.cluster_slots_ok !== '16384' || Number(info.cluster_known_nodes) !== total) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      100,
+    );
+  }
+
+  async currentPrimary(): Promise<TopoNode> {
+    const first = this.nodes[0];
+    if (!first) throw new UserError('the topology has no nodes');
+    if (this.kind === 'standalone') return first;
+    if (this.kind === 'sentinel' || this.kind === 'haproxy') {
+      const name = this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy' ? this.spec.masterName : '';
+      for (const s of this.sentinels) {
+        if (s.process && s.process.status !== 'running') continue;
+        const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name], { timeoutMs: 1000 }).catch(() => null);
+        if (Array.isArray(r) && r.length === 2) {
+          const n = this.nodeByAddress(String(r[0]), Number(String(r[1])));
+          if (n) return n;
+        }
+      }
+      throw new UserError(`no Sentinel named a known master for '${name}'`);
+    }
+    for (const n of this.nodes) {
+      if (n.process && n.process.status !== 'running') continue;
+      const rep = await redisInfo(n.port, 'replication', { password: this.password }).catch(() => null);
+      if (rep?.role === 'master') return n;
+    }
+    throw new UserError(`no node of this ${this.kind} topology answers as master`);
+  }
+
+  status() {
+    return collectStatus(this);
+  }
+
+  async addReplica(): Promise<TopoNode> {
+    if (this.kind === 'cluster' || this.kind === 'standalone')
+      throw new UserError(`scale out adds a replica to a replicas/sentinel/haproxy topology, not to a ${this.kind} one`);
+    const primary = await this.currentPrimary();
+    const before = this.nodes.length - 1;
+    const n = await this.startNode(this.nextReplicaName(), 'replica', primary);
+    try {
+      await this.waitLinkUp(n);
+      await this.waitSentinelsKnow(before + 1);
+    } catch (err) {
+      await this.dropNode(n);
+      throw new StartError(`scale out failed: ${(err as Error).message}`);
+    }
+    if (this.haHandle) this.haHandle.reload(this.haproxyServers());
+    this.emit({ kind: 'scale-out', node: n.name, detail: `replica of ${primary.name} on port ${n.port} (proxy ${n.proxyPort})` });
+    return n;
+  }
+
+  private async dropNode(n: TopoNode): Promise<void> {
+    n.proxy?.heal();
+    await n.process?.stop(2000);
+    await n.proxy?.stop();
+    const i = this.nodes.indexOf(n);
+    if (i >= 0) this.nodes.splice(i, 1);
+  }
+
+  async removeReplica(name: string): Promise<void> {
+    if (this.kind === 'cluster' || this.kind === 'standalone')
+      throw new UserError(`scale in removes a replica from a replicas/sentinel/haproxy topology, not from a ${this.kind} one`);
+    const n = this.node(name);
+    const primary = await this.currentPrimary();
+    if (n === primary) throw new UserError(`${name} is the primary now: switch over first, then remove it`);
+    if (!n.owned) throw new UserError(`${name} was not started by stormdrill: it cannot be removed`);
+    await this.dropNode(n);
+    if (this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy') {
+      for (const s of this.sentinels)
+        await redisOnce(s.port, ['SENTINEL', 'RESET', this.spec.masterName], { timeoutMs: 1000 }).catch(() => null);
+      await this.waitSentinelsKnow(this.nodes.length - 1).catch(() => undefined);
+    }
+    if (this.haHandle) this.haHandle.reload(this.haproxyServers());
+    this.emit({ kind: 'scale-in', node: name, detail: `removed (port ${n.port})` });
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    this.unregister();
+    this.watch?.stop();
+    for (const n of this.nodes) n.proxy?.heal();
+    const errors: string[] = [];
+    const attempt = async (what: string, fn: () => Promise<void> | undefined) => {
+      try {
+        await fn();
+      } catch (e) {
+        errors.push(`${what}: ${(e as Error).message}`);
+      }
+    };
+    if (this.haHandle) await attempt('haproxy', () => this.haHandle?.stop());
+    for (const s of [...this.sentinels].reverse()) if (s.owned) await attempt(s.name, () => s.process?.stop(3000));
+    for (const n of [...this.nodes].reverse()) if (n.owned) await attempt(n.name, () => n.process?.stop(3000));
+    for (const n of this.nodes) if (n.proxy) await attempt(`${n.name} proxy`, () => n.proxy?.stop());
+    if (errors.length > 0) throw new Error(`stopping the topology: ${errors.join('; ')}`);
+  }
+}
+
+/** Start a topology; on any failure everything already started is stopped. */
+export async function startTopology(input: TopologySpecInput | TopologySpec, o: StartTopologyOptions): Promise<Topology> {
+  const spec = resolveSpec(input as TopologySpecInput);
+  mkdirSync(o.dir, { recursive: true });
+  const t = new RunningTopology(spec, o.dir, o);
+  try {
+    if (spec.kind === 'cluster') {
+      await t.startCluster();
+      t.endpoint = { kind: 'cluster', seeds: t.nodes.map((n) => ({ host: n.host, port: n.proxyPort })) };
+    } else {
+      const primary = await t.startNode('primary', 'master');
+      const replicas = spec.kind === 'standalone' ? 0 : spec.replicas;
+      for (let i = 0; i < replicas; i++) await t.startNode(t.nextReplicaName(), 'replica', primary);
+      for (const n of t.nodes) if (n.role === 'replica') await t.waitLinkUp(n);
+      t.endpoint = { kind: 'direct', host: primary.host, port: primary.proxyPort };
+      if (spec.kind === 'sentinel' || spec.kind === 'haproxy') {
+        await t.startSentinels(primary);
+        t.endpoint = { kind: 'sentinel', sentinels: t.sentinels.map((s) => ({ host: s.host, port: s.port })), masterName: spec.masterName };
+      }
+      if (spec.kind === 'haproxy') {
+        await t.startHaproxy();
+        const h = t.haproxy as NonNullable<Topology['haproxy']>;
+        t.endpoint = { kind: 'direct', host: h.host, port: h.port };
+      }
+    }
+    t.emit({ kind: 'topology-up', detail: `${spec.kind}: ${t.nodes.length} node(s), ${t.sentinels.length} sentinel(s)` });
+    return t;
+  } catch (err) {
+    await t.stop().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** HAProxy helper for actions: wait until HAProxy routes to the current master. */
+export async function waitHaproxyFollows(t: Topology, timeoutMs: number): Promise<void> {
+  if (t instanceof RunningTopology) await t.waitHaproxyFollows(timeoutMs);
+}
+
+/** Cluster helper for actions: wait for cluster_state:ok on every live node. */
+export async function waitClusterOk(t: Topology, timeoutMs: number): Promise<void> {
+  if (t instanceof RunningTopology) await t.waitClusterOk(timeoutMs);
+  else throw new UserError('cluster-ok needs a topology started by stormdrill');
+}
