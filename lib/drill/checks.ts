@@ -1,0 +1,194 @@
+/**
+ * Check verdicts. Pure: the runner measures, this decides. Every check of the runbook
+ * becomes one `{name, ok, limit, measured}`; a check whose figure could not be measured
+ * (e.g. acked loss without a workload) fails with a reason instead of passing silently.
+ */
+import { formatDuration } from './duration.js';
+import type { ChecksSection } from './schema.js';
+
+export interface VerifyOutcome {
+  ok: boolean;
+  /** Replicas compared with the primary. */
+  replicas: number;
+  /** Keys compared on the primary. */
+  keys: number;
+  conflicts: number;
+  detail: string;
+}
+
+/** What a drill measured (null: not measured in this drill). */
+export interface DrillMeasurements {
+  writeUnavailableMs: number | null;
+  readUnavailableMs: number | null;
+  ackedLost: number | null;
+  verify: VerifyOutcome | null;
+  /** sync_full increase over the drill, summed over every node that stayed up. */
+  fullSyncs: number | null;
+  /** LOADING errors seen by the workload (and counted by the servers). */
+  loadingErrors: number;
+  /** From the first fault to the new primary, in seconds; null when no failover happened. */
+  failoverSeconds: number | null;
+  primaryChanged: boolean;
+  clusterStateOk: boolean | null;
+  oomErrors: number | null;
+  evictions: number | null;
+}
+
+export interface CheckResult {
+  name: string;
+  ok: boolean;
+  /** The limit as written (e.g. `<= 5000 ms`, `== 0`, `true`). */
+  limit: string;
+  /** What was measured (number, boolean, or a reason when it could not be measured). */
+  measured: number | boolean | string | null;
+  detail?: string;
+}
+
+function notMeasured(name: string, limit: string, why: string): CheckResult {
+  return { name, ok: false, limit, measured: null, detail: `not measured: ${why}` };
+}
+
+export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): CheckResult[] {
+  const out: CheckResult[] = [];
+  if (checks.maxWriteUnavailable !== undefined) {
+    const limit = `<= ${checks.maxWriteUnavailable} ms`;
+    out.push(
+      m.writeUnavailableMs === null
+        ? notMeasured('maxWriteUnavailable', limit, 'no write workload')
+        : {
+            name: 'maxWriteUnavailable',
+            ok: m.writeUnavailableMs <= checks.maxWriteUnavailable,
+            limit,
+            measured: m.writeUnavailableMs,
+            detail: `writes failed for ${formatDuration(m.writeUnavailableMs)} in total`,
+          },
+    );
+  }
+  if (checks.maxReadUnavailable !== undefined) {
+    const limit = `<= ${checks.maxReadUnavailable} ms`;
+    out.push(
+      m.readUnavailableMs === null
+        ? notMeasured('maxReadUnavailable', limit, 'no read probe (workload.reads: true)')
+        : {
+            name: 'maxReadUnavailable',
+            ok: m.readUnavailableMs <= checks.maxReadUnavailable,
+            limit,
+            measured: m.readUnavailableMs,
+            detail: `reads failed for ${formatDuration(m.readUnavailableMs)} in total`,
+          },
+    );
+  }
+  if (checks.ackedLost !== undefined) {
+    const spec = checks.ackedLost;
+    const exactly = typeof spec === 'object' && 'exactly' in spec ? spec.exactly : null;
+    const max = typeof spec === 'number' ? spec : 'max' in spec ? spec.max : null;
+    const limit = exactly !== null ? `== ${exactly}` : `<= ${max}`;
+    if (m.ackedLost === null)
+      out.push(notMeasured('ackedLost', limit, 'no acknowledged writes were tracked (workload write or a write step)'));
+    else
+      out.push({
+        name: 'ackedLost',
+        ok: exactly !== null ? m.ackedLost === exactly : m.ackedLost <= (max as number),
+        limit,
+        measured: m.ackedLost,
+        detail: `${m.ackedLost} acknowledged write(s) missing after the drill`,
+      });
+  }
+  if (checks.verify) {
+    out.push(
+      m.verify === null
+        ? notMeasured('verify', 'primary == every replica', 'no replica to compare')
+        : { name: 'verify', ok: m.verify.ok, limit: 'primary == every replica', measured: m.verify.conflicts, detail: m.verify.detail },
+    );
+  }
+  if (checks.noFullSync) {
+    out.push(
+      m.fullSyncs === null
+        ? notMeasured('noFullSync', '== 0', 'sync_full could not be read')
+        : {
+            name: 'noFullSync',
+            ok: m.fullSyncs === 0,
+            limit: '== 0',
+            measured: m.fullSyncs,
+            detail:
+              m.fullSyncs > 0 ? `${m.fullSyncs} full sync(s) during the drill: replicas reloaded the whole dataset` : 'partial syncs only',
+          },
+    );
+  }
+  if (checks.failoverWithin !== undefined) {
+    const limit = `<= ${checks.failoverWithin / 1000} s`;
+    out.push(
+      m.failoverSeconds === null
+        ? { name: 'failoverWithin', ok: false, limit, measured: null, detail: 'no failover happened' }
+        : {
+            name: 'failoverWithin',
+            ok: m.failoverSeconds * 1000 <= checks.failoverWithin,
+            limit,
+            measured: m.failoverSeconds,
+            detail: `new primary ${m.failoverSeconds.toFixed(2)} s after the fault`,
+          },
+    );
+  }
+  if (checks.noFailover) {
+    out.push({
+      name: 'noFailover',
+      ok: !m.primaryChanged,
+      limit: 'same primary',
+      measured: !m.primaryChanged,
+      detail: m.primaryChanged ? 'the primary changed' : 'the primary stayed',
+    });
+  }
+  if (checks.clusterStateOk) {
+    out.push(
+      m.clusterStateOk === null
+        ? notMeasured('clusterStateOk', 'cluster_state:ok', 'not a cluster')
+        : { name: 'clusterStateOk', ok: m.clusterStateOk, limit: 'cluster_state:ok', measured: m.clusterStateOk },
+    );
+  }
+  if (checks.minOomErrors !== undefined) {
+    const limit = `>= ${checks.minOomErrors}`;
+    out.push(
+      m.oomErrors === null
+        ? notMeasured('minOomErrors', limit, 'errorstats could not be read')
+        : {
+            name: 'minOomErrors',
+            ok: m.oomErrors >= checks.minOomErrors,
+            limit,
+            measured: m.oomErrors,
+            detail: `${m.oomErrors} OOM rejection(s)`,
+          },
+    );
+  }
+  if (checks.minEvictions !== undefined) {
+    const limit = `>= ${checks.minEvictions}`;
+    out.push(
+      m.evictions === null
+        ? notMeasured('minEvictions', limit, 'evicted_keys could not be read')
+        : {
+            name: 'minEvictions',
+            ok: m.evictions >= checks.minEvictions,
+            limit,
+            measured: m.evictions,
+            detail: `${m.evictions} key(s) evicted`,
+          },
+    );
+  }
+  if (checks.noLoadingErrors) {
+    out.push({ name: 'noLoadingErrors', ok: m.loadingErrors === 0, limit: '== 0', measured: m.loadingErrors });
+  }
+  return out;
+}
+
+/** Failover time: from the first fault to the first event naming a new primary. Pure. */
+export function failoverSeconds(
+  faultAtMs: number | null,
+  events: Array<{ atMs: number; kind: string }>,
+  kinds: readonly string[],
+): number | null {
+  if (faultAtMs === null) return null;
+  const e = events.find((x) => x.atMs >= faultAtMs && kinds.includes(x.kind));
+  return e ? (e.atMs - faultAtMs) / 1000 : null;
+}
+
+/** Event kinds that mean "a new primary is in place". */
+export const NEW_PRIMARY_EVENTS = ['+switch-master', 'primary-changed'] as const;

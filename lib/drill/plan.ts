@@ -1,0 +1,355 @@
+/**
+ * Runbook → ordered drill plan. Pure: variables and matrix variants are substituted,
+ * every section is validated, each step is checked against the registry (unknown and
+ * retired names get a message naming the known ones), durations are parsed to ms, and
+ * every problem is returned at once with the field path (load.ts adds file:line).
+ */
+import { z } from 'zod';
+import {
+  AbortSection,
+  ChecksSection,
+  PreconditionsSection,
+  RawRunbook,
+  STEP_COMMON_KEYS,
+  StepCommon,
+  TopologySection,
+  type VarValue,
+  WorkloadSection,
+} from './schema.js';
+import { type DrillStep, RETIRED_STEPS, STEP_NAMES, stepDefinition } from './steps/index.js';
+
+export type FieldPath = Array<string | number>;
+
+export interface PlanProblem {
+  path: FieldPath;
+  message: string;
+}
+
+export interface PlannedStep {
+  /** 0-based position in the runbook's list (before `when` filtering). */
+  index: number;
+  action: DrillStep['action'];
+  label: string;
+  /** Offset from the first step before which this step does not start. */
+  atMs?: number;
+  params: DrillStep;
+  description: string;
+  destructive: boolean;
+  needsOwnedTopology: boolean;
+}
+
+export interface DrillPlan {
+  runbook: string;
+  description: string;
+  /** e.g. `replicas=2 fault=primary`; '' without variables. */
+  variant: string;
+  vars: Record<string, VarValue>;
+  topology: z.infer<typeof TopologySection>;
+  preconditions: z.infer<typeof PreconditionsSection>;
+  workload: z.infer<typeof WorkloadSection>;
+  steps: PlannedStep[];
+  rollback: PlannedStep[];
+  checks: z.infer<typeof ChecksSection>;
+  abort: z.infer<typeof AbortSection>;
+  /** True when any step (or rollback step) is destructive. */
+  destructive: boolean;
+  needsOwnedTopology: boolean;
+}
+
+export class PlanError extends Error {
+  constructor(readonly problems: PlanProblem[]) {
+    super(problems.map((p) => `${formatPath(p.path)}: ${p.message}`).join('\n'));
+    this.name = 'PlanError';
+  }
+}
+
+export function formatPath(path: FieldPath): string {
+  let out = '';
+  for (const p of path) out += typeof p === 'number' ? `[${p}]` : out ? `.${p}` : p;
+  return out || '(top level)';
+}
+
+function valueAt(input: unknown, path: Array<string | number>): unknown {
+  let v = input;
+  for (const k of path) {
+    if (!v || typeof v !== 'object') return undefined;
+    v = (v as Record<string | number, unknown>)[k];
+  }
+  return v;
+}
+
+function zodProblems(err: z.ZodError, base: FieldPath, input?: unknown): PlanProblem[] {
+  return err.issues.map((i) => {
+    const path = [...base, ...(i.path as Array<string | number>)];
+    let message = i.message;
+    if (input !== undefined && i.path.length > 0 && valueAt(input, i.path as Array<string | number>) === undefined && i.code !== 'custom') {
+      return { path, message: 'missing (required)' };
+    }
+    if (i.code === 'unrecognized_keys')
+      return {
+        path: [...path, i.keys[0] as string],
+        message: `unknown field${i.keys.length > 1 ? `s ${i.keys.join(', ')}` : ''}: check the spelling (see docs/drills.md)`,
+      };
+    else if (i.code === 'invalid_value' && 'values' in i) message = `must be one of ${(i.values as unknown[]).map(String).join(', ')}`;
+    else if (i.code === 'invalid_type' && /received undefined/.test(i.message)) message = `missing (${i.expected} required)`;
+    return { path, message };
+  });
+}
+
+// ---------------------------------------------------------------- variables
+
+const VAR_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
+const WHOLE_VAR = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
+
+/** Replace `${name}` in every string of `value` (a whole-string reference keeps the variable's type). */
+export function substitute(value: unknown, vars: Record<string, VarValue>, path: FieldPath, problems: PlanProblem[]): unknown {
+  if (typeof value === 'string') {
+    const whole = WHOLE_VAR.exec(value);
+    if (whole) {
+      const name = whole[1] as string;
+      if (!(name in vars)) {
+        problems.push({
+          path,
+          message: `unknown variable \${${name}}: define it under vars (known: ${Object.keys(vars).join(', ') || 'none'})`,
+        });
+        return value;
+      }
+      return vars[name];
+    }
+    return value.replace(VAR_REF, (m, name: string) => {
+      if (!(name in vars)) {
+        problems.push({
+          path,
+          message: `unknown variable \${${name}}: define it under vars (known: ${Object.keys(vars).join(', ') || 'none'})`,
+        });
+        return m;
+      }
+      return String(vars[name]);
+    });
+  }
+  if (Array.isArray(value)) return value.map((v, i) => substitute(v, vars, [...path, i], problems));
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = substitute(v, vars, [...path, k], problems);
+    return out;
+  }
+  return value;
+}
+
+export interface VariantChoice {
+  /** --set name=value overrides. */
+  set?: Record<string, string>;
+  /** Every combination of the matrix instead of one variant. */
+  allVariants?: boolean;
+}
+
+function coerce(text: string, like: VarValue | undefined): VarValue {
+  if (typeof like === 'number' && /^-?\d+(\.\d+)?$/.test(text)) return Number(text);
+  if (typeof like === 'boolean' && (text === 'true' || text === 'false')) return text === 'true';
+  if (like === undefined && /^-?\d+$/.test(text)) return Number(text);
+  return text;
+}
+
+/** The variable sets to run: one (defaults, first matrix values, --set) or every matrix combination. */
+export function variants(raw: Pick<RawRunbook, 'vars' | 'matrix'>, choice: VariantChoice = {}): Array<Record<string, VarValue>> {
+  const base: Record<string, VarValue> = { ...raw.vars };
+  const matrix = raw.matrix ?? {};
+  const set = choice.set ?? {};
+  const problems: PlanProblem[] = [];
+  for (const name of Object.keys(set)) {
+    if (!(name in base) && !(name in matrix))
+      problems.push({
+        path: ['vars'],
+        message: `--set ${name}: no such variable (known: ${[...new Set([...Object.keys(base), ...Object.keys(matrix)])].join(', ') || 'none'})`,
+      });
+  }
+  if (problems.length) throw new PlanError(problems);
+  const fixed: Record<string, VarValue> = {};
+  for (const [k, v] of Object.entries(set)) fixed[k] = coerce(v, base[k] ?? matrix[k]?.[0]);
+  if (!choice.allVariants) {
+    const one: Record<string, VarValue> = { ...base };
+    for (const [k, values] of Object.entries(matrix)) if (!(k in one)) one[k] = values[0] as VarValue;
+    return [{ ...one, ...fixed }];
+  }
+  let combos: Array<Record<string, VarValue>> = [{ ...base }];
+  for (const [k, values] of Object.entries(matrix)) {
+    if (k in fixed) continue;
+    combos = combos.flatMap((c) => values.map((v) => ({ ...c, [k]: v })));
+  }
+  return combos.map((c) => ({ ...c, ...fixed }));
+}
+
+function whenHolds(when: Record<string, VarValue | VarValue[]> | undefined, vars: Record<string, VarValue>): boolean {
+  if (!when) return true;
+  return Object.entries(when).every(([k, want]) => (Array.isArray(want) ? want.includes(vars[k] as VarValue) : vars[k] === want));
+}
+
+function planSteps(
+  list: Array<Record<string, unknown>>,
+  base: FieldPath,
+  vars: Record<string, VarValue>,
+  problems: PlanProblem[],
+): PlannedStep[] {
+  const out: PlannedStep[] = [];
+  list.forEach((raw, index) => {
+    const path = [...base, index];
+    const action = raw.action;
+    if (typeof action !== 'string') {
+      problems.push({ path: [...path, 'action'], message: `missing step action: use one of ${STEP_NAMES.join(', ')}` });
+      return;
+    }
+    const def = stepDefinition(action);
+    if (!def) {
+      const retired = RETIRED_STEPS[action];
+      problems.push({
+        path: [...path, 'action'],
+        message: retired
+          ? `step '${action}' does not exist: ${retired}`
+          : `unknown step '${action}': known steps are ${STEP_NAMES.join(', ')}`,
+      });
+      return;
+    }
+    const common: Record<string, unknown> = {};
+    const own: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(raw)) {
+      if (k !== 'action' && (STEP_COMMON_KEYS as readonly string[]).includes(k)) common[k] = v;
+      else own[k] = v;
+    }
+    const c = StepCommon.safeParse(common);
+    if (!c.success) problems.push(...zodProblems(c.error, path, common));
+    const p = def.schema.safeParse(own);
+    if (!p.success) {
+      problems.push(...zodProblems(p.error, path, own));
+      return;
+    }
+    if (!c.success || !whenHolds(c.data.when, vars)) return;
+    const params = p.data as DrillStep;
+    out.push({
+      index,
+      action: params.action,
+      label: c.data.label ?? def.describe(params),
+      atMs: c.data.at,
+      params,
+      description: def.describe(params),
+      destructive: def.destructive,
+      needsOwnedTopology: def.needsOwnedTopology,
+    });
+  });
+  return out;
+}
+
+function section<S extends z.ZodType>(schema: S, value: unknown, path: FieldPath, problems: PlanProblem[]): z.infer<S> | undefined {
+  const r = schema.safeParse(value ?? {});
+  if (r.success) return r.data;
+  problems.push(...zodProblems(r.error, path, value ?? {}));
+  return undefined;
+}
+
+/** Validate the shape of the runbook before variables (name, vars, matrix, section types). */
+export function parseRaw(input: unknown): RawRunbook {
+  if (!input || typeof input !== 'object' || Array.isArray(input)) {
+    throw new PlanError([
+      { path: [], message: 'a runbook is a YAML mapping with name, description, topology, steps (see docs/drills.md)' },
+    ]);
+  }
+  // Sections are checked after substitution; here only the overall shape.
+  const shape = RawRunbook.extend({
+    topology: z.record(z.string(), z.unknown()),
+    preconditions: z.record(z.string(), z.unknown()).optional(),
+    workload: z.record(z.string(), z.unknown()).optional(),
+    checks: z.record(z.string(), z.unknown()).optional(),
+    abort: z.record(z.string(), z.unknown()).optional(),
+  });
+  const r = shape.safeParse(input);
+  if (!r.success) throw new PlanError(zodProblems(r.error, []));
+  const raw = r.data as unknown as RawRunbook;
+  const problems: PlanProblem[] = [];
+  for (const k of Object.keys(raw.matrix ?? {})) {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) problems.push({ path: ['matrix', k], message: 'variable names are letters, digits and _' });
+  }
+  if (problems.length) throw new PlanError(problems);
+  return raw;
+}
+
+/** One variant of a runbook as a plan; throws PlanError with every problem. */
+export function planVariant(raw: RawRunbook, vars: Record<string, VarValue>): DrillPlan {
+  const problems: PlanProblem[] = [];
+  const sub = substitute(
+    { ...raw, vars: undefined, matrix: undefined, name: raw.name, description: raw.description },
+    vars,
+    [],
+    problems,
+  ) as RawRunbook;
+  const topology = section(TopologySection, sub.topology, ['topology'], problems);
+  const preconditions = section(PreconditionsSection, sub.preconditions, ['preconditions'], problems);
+  const workload = section(WorkloadSection, sub.workload ?? { kind: 'idle' }, ['workload'], problems);
+  const checks = section(ChecksSection, sub.checks, ['checks'], problems);
+  const abort = section(AbortSection, sub.abort, ['abort'], problems);
+  const steps = planSteps(sub.steps, ['steps'], vars, problems);
+  const rollback = planSteps(sub.rollback ?? [], ['rollback'], vars, problems);
+  if (topology && preconditions?.fillPercent !== undefined && !topology.maxmemory) {
+    problems.push({ path: ['preconditions', 'fillPercent'], message: 'fillPercent needs topology.maxmemory (e.g. maxmemory: 64mb)' });
+  }
+  if (topology && checks?.clusterStateOk && topology.kind !== 'cluster') {
+    problems.push({ path: ['checks', 'clusterStateOk'], message: 'clusterStateOk needs topology.kind: cluster' });
+  }
+  if (topology && (checks?.maxReadUnavailable !== undefined || checks?.maxWriteUnavailable !== undefined) && workload?.kind === 'idle') {
+    problems.push({ path: ['checks'], message: 'unavailability checks need a workload (workload: { kind: write })' });
+  }
+  if (problems.length || !topology || !preconditions || !workload || !checks || !abort) throw new PlanError(problems);
+  if (steps.length === 0) throw new PlanError([{ path: ['steps'], message: `no step applies to variant ${variantName(vars)}` }]);
+  const all = [...steps, ...rollback];
+  return {
+    runbook: raw.name,
+    description: sub.description,
+    variant: variantName(vars),
+    vars,
+    topology,
+    preconditions,
+    workload,
+    steps,
+    rollback,
+    checks,
+    abort,
+    destructive: all.some((s) => s.destructive),
+    needsOwnedTopology: all.some((s) => s.needsOwnedTopology),
+  };
+}
+
+export function variantName(vars: Record<string, VarValue>): string {
+  return Object.entries(vars)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
+}
+
+/** Every plan the choice selects; problems of all variants are reported together. */
+export function planRunbook(input: unknown, choice: VariantChoice = {}): DrillPlan[] {
+  const raw = parseRaw(input);
+  const plans: DrillPlan[] = [];
+  const all = variants(raw, choice);
+  // problem text → the variants it occurs in
+  const seen = new Map<string, { problem: PlanProblem; in: string[] }>();
+  for (const vars of all) {
+    try {
+      plans.push(planVariant(raw, vars));
+    } catch (err) {
+      if (!(err instanceof PlanError)) throw err;
+      for (const p of err.problems) {
+        const key = `${formatPath(p.path)}\u0000${p.message}`;
+        const entry = seen.get(key) ?? { problem: p, in: [] };
+        entry.in.push(variantName(vars));
+        seen.set(key, entry);
+      }
+    }
+  }
+  if (seen.size) {
+    throw new PlanError(
+      [...seen.values()].map((e) =>
+        e.in.length === all.length || all.length === 1
+          ? e.problem
+          : { path: e.problem.path, message: `${e.problem.message} (variant ${e.in.join('; ')})` },
+      ),
+    );
+  }
+  return plans;
+}

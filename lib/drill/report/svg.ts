@@ -1,0 +1,169 @@
+/**
+ * The timeline chart of report.html as an inline SVG, generated here (no chart library,
+ * nothing fetched): three stacked panels (acknowledged ops/s, errors/s, p99 latency) on one
+ * time axis, write/read unavailability windows and LOADING periods shaded across all of
+ * them, every step and every Sentinel/Cluster/topology event marked. Pure.
+ */
+import type { DrillReport } from './types.js';
+
+export function esc(s: string): string {
+  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+}
+
+const W = 1200;
+const LEFT = 70;
+const RIGHT = 20;
+const TOP = 70;
+const PANEL_H = 130;
+const GAP = 26;
+const BOTTOM = 110;
+
+interface Panel {
+  title: string;
+  unit: string;
+  values: Array<number | null>;
+  color: string;
+  cls: string;
+}
+
+function niceMax(v: number): number {
+  if (!(v > 0)) return 1;
+  const p = 10 ** Math.floor(Math.log10(v));
+  for (const m of [1, 2, 2.5, 5, 10]) if (m * p >= v) return m * p;
+  return 10 * p;
+}
+
+function num(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1);
+}
+
+const EVENT_COLORS: Record<string, string> = {
+  step: '#1f5fbf',
+  sentinel: '#7a3db8',
+  cluster: '#7a3db8',
+  topology: '#555555',
+  drill: '#333333',
+  writer: '#a05a00',
+  check: '#333333',
+};
+
+export function timelineSvg(r: DrillReport): string {
+  const durS = Math.max(1, (r.endMs - r.startMs) / 1000, r.series.length);
+  const plotW = W - LEFT - RIGHT;
+  const x = (tS: number) => LEFT + (Math.min(Math.max(tS, 0), durS) / durS) * plotW;
+  const xm = (ms: number) => x((ms - r.startMs) / 1000);
+  const panels: Panel[] = [
+    { title: 'acknowledged ops/s', unit: 'ops/s', values: r.series.map((p) => p.ops), color: '#2e7d32', cls: 'ops' },
+    { title: 'errors/s (failed + unknown)', unit: 'errors/s', values: r.series.map((p) => p.errors), color: '#c62828', cls: 'errors' },
+    { title: 'p99 latency', unit: 'ms', values: r.series.map((p) => p.p99Ms), color: '#1565c0', cls: 'p99' },
+  ];
+  const H = TOP + panels.length * (PANEL_H + GAP) + BOTTOM;
+  const bottomY = TOP + panels.length * (PANEL_H + GAP) - GAP;
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" class="timeline" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="drill timeline" font-family="sans-serif" font-size="11">`,
+  );
+  out.push(`<rect x="0" y="0" width="${W}" height="${H}" fill="#ffffff"/>`);
+  // shaded windows first, under everything
+  const shade = (cls: string, color: string, startMs: number, endMs: number, title: string) => {
+    const x0 = xm(startMs);
+    const x1 = Math.max(xm(endMs), x0 + 1.5);
+    out.push(
+      `<rect class="window ${cls}" x="${x0.toFixed(1)}" y="${TOP}" width="${(x1 - x0).toFixed(1)}" height="${bottomY - TOP}" fill="${color}" fill-opacity="0.18" stroke="${color}" stroke-opacity="0.5"><title>${esc(title)}</title></rect>`,
+    );
+  };
+  for (const w of r.writeWindows)
+    shade(
+      'write',
+      '#e53935',
+      w.startMs,
+      w.endMs,
+      `writes unavailable ${w.durationMs} ms: ${Object.entries(w.errors)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(', ')}`,
+    );
+  for (const w of r.readWindows)
+    shade(
+      'read',
+      '#fb8c00',
+      w.startMs,
+      w.endMs,
+      `reads unavailable ${w.durationMs} ms: ${Object.entries(w.errors)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(', ')}`,
+    );
+  for (const l of r.loadingPeriods) shade('loading', '#8e24aa', l.startMs, l.endMs, `LOADING on ${l.node ?? '?'}`);
+
+  panels.forEach((p, i) => {
+    const y0 = TOP + i * (PANEL_H + GAP);
+    const finite = p.values.filter((v): v is number => v !== null);
+    const max = niceMax(Math.max(0, ...finite));
+    const y = (v: number) => y0 + PANEL_H - (v / max) * PANEL_H;
+    out.push(`<g class="panel ${p.cls}">`);
+    out.push(`<rect x="${LEFT}" y="${y0}" width="${plotW}" height="${PANEL_H}" fill="none" stroke="#999"/>`);
+    out.push(`<text x="${LEFT + 4}" y="${y0 - 5}" font-weight="bold">${esc(p.title)}</text>`);
+    for (const f of [0, 0.5, 1]) {
+      const v = max * f;
+      out.push(`<line x1="${LEFT - 4}" x2="${LEFT + plotW}" y1="${y(v).toFixed(1)}" y2="${y(v).toFixed(1)}" stroke="#ddd"/>`);
+      out.push(`<text x="${LEFT - 6}" y="${(y(v) + 4).toFixed(1)}" text-anchor="end">${num(v)}</text>`);
+    }
+    // series: one point per second, at the middle of its bucket; gaps where null
+    let d = '';
+    let pen = false;
+    p.values.forEach((v, t) => {
+      if (v === null) {
+        pen = false;
+        return;
+      }
+      d += `${pen ? 'L' : 'M'}${x(t + 0.5).toFixed(1)},${y(v).toFixed(1)} `;
+      pen = true;
+    });
+    if (d) out.push(`<path class="series ${p.cls}" d="${d.trim()}" fill="none" stroke="${p.color}" stroke-width="1.8"/>`);
+    out.push('</g>');
+  });
+  // time axis
+  const step = niceMax(durS / 10);
+  for (let t = 0; t <= durS + 1e-9; t += step) {
+    out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${bottomY}" y2="${bottomY + 4}" stroke="#555"/>`);
+    out.push(`<text x="${x(t).toFixed(1)}" y="${bottomY + 15}" text-anchor="middle">${num(t)} s</text>`);
+  }
+  // step markers (top labels, staggered) and event markers (bottom labels, staggered)
+  r.steps.forEach((s, i) => {
+    const sx = xm(s.startMs);
+    const ly = 14 + (i % 4) * 13;
+    out.push(
+      `<g class="marker step" data-action="${esc(s.action)}"><line x1="${sx.toFixed(1)}" x2="${sx.toFixed(1)}" y1="${ly + 3}" y2="${bottomY}" stroke="${EVENT_COLORS.step}" stroke-dasharray="4 3"/><text x="${(sx + 3).toFixed(1)}" y="${ly}" fill="${EVENT_COLORS.step}">${esc(`${i + 1}. ${s.label}`)}</text><title>${esc(`step ${i + 1}: ${s.label}${s.error ? ` (failed: ${s.error})` : ''}`)}</title></g>`,
+    );
+  });
+  const marked = r.events.filter((e) => e.source !== 'step' && e.source !== 'check');
+  marked.forEach((e, i) => {
+    const ex = xm(e.atMs);
+    const color = EVENT_COLORS[e.source] ?? '#555';
+    const ly = bottomY + 30 + (i % 5) * 14;
+    out.push(
+      `<g class="marker event ${esc(e.source)}" data-kind="${esc(e.kind)}"><line x1="${ex.toFixed(1)}" x2="${ex.toFixed(1)}" y1="${TOP}" y2="${ly - 9}" stroke="${color}" stroke-opacity="0.55"/><circle cx="${ex.toFixed(1)}" cy="${bottomY}" r="3" fill="${color}"/><text x="${(ex + 2).toFixed(1)}" y="${ly}" fill="${color}">${esc(`${e.kind}${e.node ? ` ${e.node}` : ''}`)}</text><title>${esc(`${e.t.toFixed(3)} s ${e.source} ${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? `: ${e.detail}` : ''}`)}</title></g>`,
+    );
+  });
+  // legend
+  const legend: Array<[string, string, string]> = [
+    ['write unavailable', '#e53935', 'rect'],
+    ['read unavailable', '#fb8c00', 'rect'],
+    ['LOADING', '#8e24aa', 'rect'],
+    ['step', EVENT_COLORS.step as string, 'line'],
+    ['Sentinel/Cluster event', EVENT_COLORS.sentinel as string, 'line'],
+    ['topology event', EVENT_COLORS.topology as string, 'line'],
+  ];
+  let lx = LEFT;
+  const ly = H - 12;
+  out.push('<g class="legend">');
+  for (const [label, color, kind] of legend) {
+    if (kind === 'rect')
+      out.push(`<rect x="${lx}" y="${ly - 9}" width="14" height="10" fill="${color}" fill-opacity="0.3" stroke="${color}"/>`);
+    else out.push(`<line x1="${lx}" x2="${lx + 14}" y1="${ly - 4}" y2="${ly - 4}" stroke="${color}" stroke-width="2"/>`);
+    out.push(`<text x="${lx + 18}" y="${ly}">${esc(label)}</text>`);
+    lx += 30 + label.length * 6.2;
+  }
+  out.push('</g>');
+  out.push('</svg>');
+  return out.join('\n');
+}

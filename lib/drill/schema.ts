@@ -1,0 +1,147 @@
+/**
+ * The machine part of a runbook, as zod schemas. Unknown keys are rejected everywhere
+ * (strict objects), durations are strings such as `2s` or `250ms`, and steps are checked
+ * against the step registry (steps/index.ts) one by one, so an unknown step names the known
+ * ones. Pure.
+ */
+import { z } from 'zod';
+import { parseDuration } from './duration.js';
+
+/** A duration field: `2s`, `250ms`, `1m30s` or a number of milliseconds. */
+export const Duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
+  const ms = parseDuration(v);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `bad duration '${String(v)}': use e.g. 250ms, 2s, 1m30s` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+/** Which nodes a step acts on. */
+export const NODE_SELECTOR_HELP =
+  'primary (the master now), replica (the first replica now), replicas (every replica now), all, new (nodes added by scale-out), old (the starting nodes), or a node name such as replica-2 or master-1';
+const NODE_SELECTOR = /^(primary|replica|replicas|all|new|old|primary-?\d*|replica-\d+|master-\d+)$/;
+export const NodeSelector = z.string().regex(NODE_SELECTOR, { message: `bad node selector: use one of ${NODE_SELECTOR_HELP}` });
+
+export const TOPOLOGY_KINDS = ['standalone', 'replicas', 'sentinel', 'haproxy', 'cluster'] as const;
+
+export const TopologySection = z.strictObject({
+  kind: z.enum(TOPOLOGY_KINDS),
+  /** replicas / sentinel / haproxy: replicas of the primary (0..4). */
+  replicas: z.number().int().min(0).max(4).optional(),
+  sentinels: z.number().int().min(1).max(7).optional(),
+  quorum: z.number().int().min(1).optional(),
+  downAfter: Duration.optional(),
+  failoverTimeout: Duration.optional(),
+  parallelSyncs: z.number().int().min(1).optional(),
+  /** cluster */
+  masters: z.number().int().min(3).max(10).optional(),
+  replicasPerMaster: z.number().int().min(0).max(4).optional(),
+  nodeTimeout: Duration.optional(),
+  /** node settings */
+  maxmemory: z
+    .string()
+    .regex(/^\d+(b|kb|mb|gb)?$/i, { message: 'maxmemory must look like 64mb' })
+    .optional(),
+  maxmemoryPolicy: z
+    .enum(['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'])
+    .optional(),
+  appendonly: z.boolean().optional(),
+  replBacklogSize: z.string().optional(),
+  minReplicasToWrite: z.number().int().min(0).optional(),
+  password: z.string().optional(),
+  config: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+});
+export type TopologySection = z.infer<typeof TopologySection>;
+
+export const PreconditionsSection = z.strictObject({
+  /** Fill to this % of maxmemory before the drill (needs topology.maxmemory). */
+  fillPercent: z.number().min(0).max(100).optional(),
+  /** Or fill this many keys. */
+  fillKeys: z.number().int().min(0).optional(),
+  fillValueSize: z.number().int().min(1).max(1_000_000).optional(),
+  /** Wait this long after the workload starts before the first step. */
+  warmup: Duration.optional(),
+});
+
+export const WorkloadSection = z.strictObject({
+  kind: z.enum(['write', 'idle']),
+  /** Target writes per second (the writer's rate limit). */
+  rate: z.number().int().min(1).max(1_000_000).optional(),
+  valueSize: z.number().int().min(1).max(1_000_000).optional(),
+  /** Read back while writing, to measure read unavailability. */
+  reads: z.boolean().optional(),
+  /** Per-operation timeout: an op without a reply after this counts as unknown. */
+  opTimeout: Duration.optional(),
+});
+
+const Max = z.union([Duration, z.strictObject({ max: Duration })]).transform((v) => (typeof v === 'number' ? v : v.max));
+
+export const ChecksSection = z.strictObject({
+  maxWriteUnavailable: Max.optional(),
+  maxReadUnavailable: Max.optional(),
+  /** A number: at most this many acknowledged writes may be lost (0 = none). */
+  ackedLost: z
+    .union([
+      z.number().int().min(0),
+      z.strictObject({ max: z.number().int().min(0) }),
+      z.strictObject({ exactly: z.number().int().min(0) }),
+    ])
+    .optional(),
+  /** Primary vs every replica hold the same keys and values after the drill. */
+  verify: z.boolean().optional(),
+  /** No replica did a full sync during the drill (sync_full delta == 0). */
+  noFullSync: z.boolean().optional(),
+  /** A failover (a new primary) happened within this long after the fault. */
+  failoverWithin: Duration.optional(),
+  /** No failover happened (the primary stayed the same). */
+  noFailover: z.boolean().optional(),
+  clusterStateOk: z.boolean().optional(),
+  /** At least this many OOM rejections were counted (maxmemory + noeviction). */
+  minOomErrors: z.number().int().min(0).optional(),
+  /** At least this many keys were evicted (maxmemory + an eviction policy). */
+  minEvictions: z.number().int().min(0).optional(),
+  /** No LOADING error seen by clients. */
+  noLoadingErrors: z.boolean().optional(),
+});
+export type ChecksSection = z.infer<typeof ChecksSection>;
+
+export const AbortSection = z.strictObject({
+  /** Stop the drill (and roll back) after this long. */
+  maxDuration: Duration.optional(),
+  /** Abort when a write window stays open longer than this. */
+  maxWriteUnavailable: Duration.optional(),
+});
+
+/** Variable values: scalars only. */
+const VarValue = z.union([z.string(), z.number(), z.boolean()]);
+export type VarValue = z.infer<typeof VarValue>;
+
+/** The raw runbook before variables are substituted and steps resolved. */
+export const RawRunbook = z.strictObject({
+  name: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, { message: 'name must be lower-case letters, digits and dashes' }),
+  description: z.string(),
+  /** The markdown runbook beside this file (default: same name, .md). */
+  human: z.string().optional(),
+  vars: z.record(z.string(), VarValue).optional(),
+  /** Each combination of these values is one variant of the drill. */
+  matrix: z.record(z.string(), z.array(VarValue).min(1)).optional(),
+  topology: TopologySection,
+  preconditions: PreconditionsSection.optional(),
+  workload: WorkloadSection.optional(),
+  steps: z.array(z.record(z.string(), z.unknown())).min(1),
+  checks: ChecksSection.optional(),
+  abort: AbortSection.optional(),
+  rollback: z.array(z.record(z.string(), z.unknown())).optional(),
+});
+export type RawRunbook = z.infer<typeof RawRunbook>;
+
+/** Fields every step may carry besides its own. */
+export const STEP_COMMON_KEYS = ['action', 'label', 'at', 'when'] as const;
+export const StepCommon = z.strictObject({
+  label: z.string().optional(),
+  /** Do not start before this offset from the first step. */
+  at: Duration.optional(),
+  /** Run only when every variable listed has (one of) the given value(s). */
+  when: z.record(z.string(), z.union([VarValue, z.array(VarValue)])).optional(),
+});

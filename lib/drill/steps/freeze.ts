@@ -1,0 +1,23 @@
+/** SIGSTOP the selected node(s); with `duration`, SIGCONT after it. */
+import { z } from 'zod';
+import { formatDuration } from '../duration.js';
+import { Duration, NodeSelector } from '../schema.js';
+import { defineStep } from './types.js';
+
+export const freezeStep = defineStep({
+  action: 'freeze',
+  summary: 'SIGSTOP the selected node(s); with duration, thaw after it',
+  destructive: true,
+  needsOwnedTopology: true,
+  schema: z.strictObject({ action: z.literal('freeze'), node: NodeSelector, duration: Duration.optional() }),
+  describe: (p) => `freeze ${p.node}${p.duration !== undefined ? ` for ${formatDuration(p.duration)}` : ''} (SIGSTOP)`,
+  run: async (ctx, p) => {
+    await ctx.actions.freeze(p.node);
+    if (p.duration === undefined) return;
+    try {
+      await ctx.sleep(p.duration);
+    } finally {
+      await ctx.actions.thaw(p.node);
+    }
+  },
+});

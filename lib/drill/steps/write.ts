@@ -1,0 +1,25 @@
+/** Write exactly `count` keys with acknowledgement tracking (counted by the acked-loss check). */
+import { z } from 'zod';
+import { defineStep } from './types.js';
+
+export const writeStep = defineStep({
+  action: 'write',
+  summary: 'write exactly N keys, each acknowledgement recorded in the ledger',
+  destructive: false,
+  needsOwnedTopology: false,
+  schema: z.strictObject({
+    action: z.literal('write'),
+    count: z.number().int().min(1).max(10_000_000),
+    valueSize: z.number().int().min(1).max(1_000_000).default(64),
+    /** Fail the step unless every write was acknowledged. */
+    expectAllAcked: z.boolean().default(true),
+  }),
+  describe: (p) => `write ${p.count} keys (${p.valueSize} B values)`,
+  run: async (ctx, p) => {
+    const r = await ctx.actions.write(p.count, p.valueSize);
+    ctx.note('write', `${r.acked} acked, ${r.failed} failed, ${r.unknown} unknown`);
+    if (p.expectAllAcked && r.acked !== p.count) {
+      throw new Error(`write: only ${r.acked} of ${p.count} writes were acknowledged (${r.failed} failed, ${r.unknown} unknown)`);
+    }
+  },
+});
