@@ -47,7 +47,9 @@ export function splitRemoteWriteUrl(raw: string): { url?: string; username?: str
     return { error: `--prom-rw '${raw.replace(/\/\/[^@/]*@/, '//***@')}' is not a URL: use e.g. http://127.0.0.1:9090/api/v1/write` };
   }
   if (u.protocol !== 'http:' && u.protocol !== 'https:')
-    return { error: `--prom-rw must be an http:// or https:// URL (got ${u.protocol}//)` };
+    return {
+      error: `--prom-rw must be an http:// or https:// URL such as http://127.0.0.1:9090/api/v1/write (got '${raw.replace(/\/\/[^@/]*@/, '//***@')}')`,
+    };
   const username = decodeURIComponent(u.username);
   const password = decodeURIComponent(u.password);
   u.username = '';
