@@ -1,0 +1,77 @@
+/**
+ * The restore registry: every applied fault registers its undo (thaw, heal, CLIENT
+ * UNPAUSE) with lib/core/lifecycle, so SIGINT/SIGTERM (runCleanups) restores it. Undoing
+ * a fault explicitly removes its entry. restoreTopology() undoes everything still active.
+ */
+import { registerCleanup } from '../core/lifecycle.js';
+import { redisOnce } from '../stack/probe.js';
+import type { Topology, TopoNode } from '../topology/types.js';
+
+type Key = string;
+
+const active = new Map<Key, { undo: () => Promise<void> | void; unregister: () => void; what: string }>();
+
+function key(t: Topology, node: TopoNode, kind: string): Key {
+  return `${t.dir}|${node.name}|${kind}`;
+}
+
+/** Register the undo of a fault on `node` (replacing an earlier one of the same kind). */
+export function registerUndo(
+  t: Topology,
+  node: TopoNode,
+  kind: 'freeze' | 'network' | 'client-pause',
+  undo: () => Promise<void> | void,
+): void {
+  const k = key(t, node, kind);
+  active.get(k)?.unregister();
+  const what = `${kind} on ${node.name}`;
+  const unregister = registerCleanup(`undo ${what}`, async () => {
+    active.delete(k);
+    await undo();
+  });
+  active.set(k, { undo, unregister, what });
+}
+
+/** Forget the undo of a fault that was undone normally. */
+export function clearUndo(t: Topology, node: TopoNode, kind: 'freeze' | 'network' | 'client-pause'): void {
+  const k = key(t, node, kind);
+  active.get(k)?.unregister();
+  active.delete(k);
+}
+
+/** What is still applied (e.g. ['freeze on replica-1']) for `t`. */
+export function activeFaults(t: Topology): string[] {
+  return [...active.entries()].filter(([k]) => k.startsWith(`${t.dir}|`)).map(([, v]) => v.what);
+}
+
+/** Thaw every frozen node, heal every proxy, unpause paused clients of `t`. */
+export async function restoreTopology(t: Topology): Promise<string[]> {
+  const done: string[] = [];
+  for (const [k, v] of [...active.entries()]) {
+    if (!k.startsWith(`${t.dir}|`)) continue;
+    v.unregister();
+    active.delete(k);
+    try {
+      await v.undo();
+      done.push(v.what);
+    } catch {
+      /* best effort: the node may be gone */
+    }
+  }
+  for (const n of t.nodes) {
+    if (n.process?.status === 'frozen') {
+      n.process.thaw();
+      done.push(`freeze on ${n.name}`);
+    }
+    if (n.proxy?.fault) {
+      n.proxy.heal();
+      done.push(`network on ${n.name}`);
+    }
+  }
+  return [...new Set(done)];
+}
+
+/** CLIENT UNPAUSE on a node (undo of CLIENT PAUSE). */
+export async function unpause(t: Topology, n: TopoNode): Promise<void> {
+  await redisOnce(n.port, ['CLIENT', 'UNPAUSE'], { host: n.host, password: t.password, timeoutMs: 1000 });
+}
