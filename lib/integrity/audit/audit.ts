@@ -1,0 +1,201 @@
+/**
+ * The audit: read a writer's ledger and the target, and classify every sequence number
+ * the way Jepsen's set checker does (attempted / acknowledged / survivors).
+ */
+import { performance } from 'node:perf_hooks';
+import { OptionsError, UserError } from '../../core/errors.js';
+import { ReplyError, type RespValue } from '../../core/resp/index.js';
+import { type ConnectionOptions, describeTarget, targetOrThrow } from '../connection.js';
+import { errorKind, type RespConn } from '../resp-conn.js';
+import { Router } from '../topology.js';
+import { type Ledger, type OutcomeCode, readLedger } from '../write/ledger.js';
+import { classifyRead, readCommandFor, readsWithMget, type WriteMode, writeKey } from '../write/records.js';
+
+export interface AuditOptions {
+  ledgerPath: string;
+  connection: ConnectionOptions;
+  /** Refuse a ledger of another run. */
+  runId?: string;
+  /** Keys per read batch. */
+  batchSize: number;
+  /** Sample keys kept per class. */
+  samples: number;
+  /** Acknowledged-but-lost writes tolerated before the audit fails. */
+  allowLoss: number;
+}
+
+export const AUDIT_DEFAULTS = { batchSize: 1000, samples: 10, allowLoss: 0 };
+
+export interface AuditCounts {
+  attempted: number;
+  acked: number;
+  failed: number;
+  unknown: number;
+  ackedOk: number;
+  ackedLost: number;
+  ackedCorrupt: number;
+  failedPresent: number;
+  failedAbsent: number;
+  unknownPresent: number;
+  unknownAbsent: number;
+}
+
+export interface AuditResult extends AuditCounts {
+  ledgerPath: string;
+  runId: string;
+  keyPrefix: string;
+  mode: string;
+  target: string;
+  /** False when the ledger has no end record (the writer crashed or was killed). */
+  ledgerComplete: boolean;
+  samples: { ackedLost: string[]; ackedCorrupt: string[]; failedPresent: string[]; unknownPresent: string[] };
+  /** ackedLost / acked. */
+  lossRate: number;
+  /** acked / attempted. */
+  ackRate: number;
+  allowLoss: number;
+  passed: boolean;
+  durationSeconds: number;
+  keysPerSecond: number;
+}
+
+export function validateAuditOptions(o: Partial<AuditOptions>): string[] {
+  const p: string[] = [];
+  if (!o.ledgerPath) p.push('--ledger FILE is required (the file `stormdrill write --ledger` wrote)');
+  if (o.batchSize !== undefined && (!Number.isInteger(o.batchSize) || o.batchSize < 1 || o.batchSize > 100_000))
+    p.push('--batch must be 1..100000');
+  if (o.samples !== undefined && (!Number.isInteger(o.samples) || o.samples < 0)) p.push('--samples must be >= 0');
+  if (o.allowLoss !== undefined && (!Number.isInteger(o.allowLoss) || o.allowLoss < 0))
+    p.push('--allow-loss must be a non-negative integer');
+  return p;
+}
+
+/** Pure classification of one seq (exported for tests). */
+export function classify(code: OutcomeCode, state: 'ok' | 'absent' | 'corrupt'): keyof AuditCounts {
+  if (code === 1) return state === 'ok' ? 'ackedOk' : state === 'absent' ? 'ackedLost' : 'ackedCorrupt';
+  if (code === 2) return state === 'absent' ? 'failedAbsent' : 'failedPresent';
+  return state === 'absent' ? 'unknownAbsent' : 'unknownPresent';
+}
+
+export function emptyCounts(): AuditCounts {
+  return {
+    attempted: 0,
+    acked: 0,
+    failed: 0,
+    unknown: 0,
+    ackedOk: 0,
+    ackedLost: 0,
+    ackedCorrupt: 0,
+    failedPresent: 0,
+    failedAbsent: 0,
+    unknownPresent: 0,
+    unknownAbsent: 0,
+  };
+}
+
+export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions, 'ledgerPath'>): Promise<AuditResult> {
+  const o = { ...AUDIT_DEFAULTS, connection: {}, ...input } as AuditOptions;
+  const problems = validateAuditOptions(o);
+  if (problems.length > 0) throw new OptionsError(problems);
+  const target = targetOrThrow(o.connection);
+  const ledger = readLedger(o.ledgerPath, { runId: o.runId });
+  const started = performance.now();
+  const router = await Router.open(target);
+  try {
+    const counts = emptyCounts();
+    const samples: AuditResult['samples'] = { ackedLost: [], ackedCorrupt: [], failedPresent: [], unknownPresent: [] };
+    counts.acked = ledger.outcomes.counts.acked;
+    counts.failed = ledger.outcomes.counts.failed;
+    counts.unknown = ledger.outcomes.counts.unknown;
+    counts.attempted = ledger.outcomes.total;
+    await auditAll(router, ledger, o, (seq, key, code, state) => {
+      const cls = classify(code, state);
+      counts[cls]++;
+      const s = (samples as Record<string, string[]>)[cls];
+      if (s && s.length < o.samples) s.push(key);
+      void seq;
+    });
+    const durationSeconds = (performance.now() - started) / 1000;
+    return {
+      ledgerPath: o.ledgerPath,
+      runId: ledger.header.runId,
+      keyPrefix: ledger.header.keyPrefix,
+      mode: ledger.header.mode,
+      target: describeTarget(target),
+      ledgerComplete: ledger.end !== null,
+      ...counts,
+      samples,
+      lossRate: counts.acked > 0 ? counts.ackedLost / counts.acked : 0,
+      ackRate: counts.attempted > 0 ? counts.acked / counts.attempted : 0,
+      allowLoss: o.allowLoss,
+      passed: counts.ackedLost <= o.allowLoss && counts.ackedCorrupt === 0,
+      durationSeconds,
+      keysPerSecond: durationSeconds > 0 ? counts.attempted / durationSeconds : 0,
+    };
+  } finally {
+    router.close();
+  }
+}
+
+type Visit = (seq: number, key: string, code: OutcomeCode, state: 'ok' | 'absent' | 'corrupt') => void;
+
+async function auditAll(router: Router, ledger: Ledger, o: AuditOptions, visit: Visit): Promise<void> {
+  const mode = ledger.header.mode as WriteMode;
+  const { keyPrefix, valueSize } = ledger.header;
+  const useMget = readsWithMget(mode) && router.conns.length === 1;
+  const inFlight = new Set<Promise<void>>();
+  let batch: Array<[number, OutcomeCode]> = [];
+  const runBatch = async (items: Array<[number, OutcomeCode]>) => {
+    const keys = items.map(([seq]) => writeKey(keyPrefix, seq));
+    const replies = await readKeys(router, keys, mode, useMget);
+    for (let i = 0; i < items.length; i++) {
+      const [seq, code] = items[i] as [number, OutcomeCode];
+      const r = replies[i] as RespValue;
+      if (r instanceof ReplyError && errorKind(r) !== 'WRONGTYPE')
+        throw new UserError(
+          `audit could not read ${keys[i]}: ${r.message} (is the target a writable master or replica in sync? retry when it is up)`,
+        );
+      visit(seq, keys[i] as string, code, classifyRead(mode, r, seq, valueSize));
+    }
+  };
+  const launch = async (items: Array<[number, OutcomeCode]>) => {
+    const p = runBatch(items);
+    inFlight.add(p);
+    p.finally(() => inFlight.delete(p)).catch(() => {});
+    if (inFlight.size >= 8) await Promise.race(inFlight);
+  };
+  for (const e of ledger.outcomes.entries()) {
+    batch.push(e);
+    if (batch.length >= o.batchSize) {
+      await launch(batch);
+      batch = [];
+    }
+  }
+  if (batch.length > 0) await launch(batch);
+  await Promise.all(inFlight);
+}
+
+/** Read keys (in order) from their nodes: MGET on a single node, pipelined reads otherwise. */
+function readKeys(router: Router, keys: string[], mode: WriteMode, useMget: boolean): Promise<RespValue[]> {
+  if (useMget) {
+    const conn = router.conns[0];
+    if (!conn) throw new Error('no connection');
+    return conn.call(['MGET', ...keys]).then((r) => r as RespValue[]);
+  }
+  return new Promise((resolve, reject) => {
+    const out: RespValue[] = new Array(keys.length);
+    let left = keys.length;
+    if (left === 0) resolve(out);
+    keys.forEach((k, i) => {
+      const conn = router.conns[router.nodeOf(Buffer.from(k))] as RespConn;
+      conn.send(readCommandFor(mode, k), (err, v) => {
+        if (err) {
+          reject(new UserError(`lost the connection to ${err.message} during the audit: retry when the target is up`));
+          return;
+        }
+        out[i] = v;
+        if (--left === 0) resolve(out);
+      });
+    });
+  });
+}

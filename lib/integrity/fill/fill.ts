@@ -1,0 +1,355 @@
+/**
+ * fill: bulk load in pipe mode without a file. Commands are generated in-process into
+ * reused buffers and pushed over raw sockets with a bounded in-flight window; replies
+ * are only counted (ReplyReader counting mode). It ends like `redis-cli --pipe`: an ECHO
+ * of a random token per connection, then waiting for every reply. In a cluster keys go
+ * to the master owning their slot; through Sentinel to the master it names.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Socket } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { OptionsError, UserError } from '../../core/errors.js';
+import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
+import { ReplyReader } from '../../core/resp/index.js';
+import { type Endpoint, formatEndpoint, targetOrThrow } from '../connection.js';
+import type { FillMetrics } from '../metrics.js';
+import { handshakeRaw, type RespConn, rawConnect } from '../resp-conn.js';
+import { slotOfBytes } from '../slots.js';
+import { discover, openOrExplain } from '../topology.js';
+import { FillGenerator } from './generator.js';
+import { FILL_DEFAULTS, type FillOptions, parseMemoryTarget, validateFillOptions } from './options.js';
+
+export interface FillProgress {
+  keys: number;
+  bytes: number;
+  errors: number;
+  elapsedSeconds: number;
+  keysPerSecond: number;
+  /** 0..1 of the goal (keys or memory), when known. */
+  fraction: number | null;
+  etaSeconds: number | null;
+  usedMemory: number | null;
+  targetMemory: number | null;
+}
+
+export interface FillResult {
+  runId: string;
+  keyPrefix: string;
+  target: string;
+  keys: number;
+  /** RESP bytes sent. */
+  bytes: number;
+  /** Error replies (e.g. OOM). */
+  errors: number;
+  errorSamples: string[];
+  commands: number;
+  durationSeconds: number;
+  keysPerSecond: number;
+  stoppedBy: 'keys' | 'memory' | 'time';
+  usedMemory: number | null;
+  maxmemory: number | null;
+  targetMemory: number | null;
+}
+
+export interface FillEvents {
+  progress?: (p: FillProgress) => void;
+  warn?: (message: string) => void;
+}
+
+interface Lane {
+  ep: Endpoint;
+  sock: Socket;
+  reader: ReplyReader;
+  sent: number;
+  replies: number;
+  buf: Buffer;
+  len: number;
+}
+
+interface MemInfo {
+  used: number;
+  max: number;
+  policy: string;
+}
+
+export function parseInfo(text: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const line of text.split('\r\n')) {
+    const i = line.indexOf(':');
+    if (i > 0 && line[0] !== '#') out[line.slice(0, i)] = line.slice(i + 1);
+  }
+  return out;
+}
+
+async function memInfo(conn: RespConn): Promise<MemInfo> {
+  const info = parseInfo(String(await conn.call(['INFO', 'memory'])));
+  return { used: Number(info.used_memory ?? 0), max: Number(info.maxmemory ?? 0), policy: info.maxmemory_policy ?? 'noeviction' };
+}
+
+const CHUNK = 256 * 1024;
+
+export async function runFill(
+  input: Partial<FillOptions> & Pick<FillOptions, 'runId'>,
+  events: FillEvents = {},
+  metrics?: FillMetrics,
+): Promise<FillResult> {
+  const o = { ...FILL_DEFAULTS, connection: {}, ...input } as FillOptions;
+  const problems = validateFillOptions(o);
+  if (problems.length > 0) throw new OptionsError(problems);
+  const target = targetOrThrow(o.connection);
+  const prefix = o.keyPrefix ?? runKeyPrefix(o.runId);
+  const { masters, map } = await discover(target);
+
+  // control connections: memory checks before and during the fill
+  const control: RespConn[] = [];
+  const lanes: Lane[] = [];
+  const cleanup = () => {
+    for (const c of control) c.close();
+    for (const l of lanes) l.sock.destroy();
+  };
+  try {
+    for (const m of masters) control.push(await openOrExplain(m, target));
+    const mem = await Promise.all(control.map(memInfo));
+    const memTarget = o.untilMemory !== undefined ? parseMemoryTarget(o.untilMemory) : null;
+    let targetMemory: number | null = null;
+    for (const [i, m] of mem.entries()) {
+      const where = formatEndpoint(masters[i] as Endpoint);
+      if (m.max > 0 && m.policy !== 'noeviction') {
+        const msg = `${where} has maxmemory-policy ${m.policy}: the fill will silently evict keys once maxmemory is reached; set maxmemory-policy noeviction (CONFIG SET maxmemory-policy noeviction) or pass --allow-eviction`;
+        if (!o.allowEviction) throw new UserError(msg);
+        events.warn?.(`warning: ${msg}`);
+      }
+      if (memTarget && 'percent' in memTarget) {
+        if (m.max === 0)
+          throw new UserError(
+            `${where} has no maxmemory (0): --until-memory ${o.untilMemory} needs one; give a size instead, e.g. --until-memory 2GiB`,
+          );
+        targetMemory = Math.round((m.max * memTarget.percent) / 100);
+      } else if (memTarget) targetMemory = memTarget.bytes;
+    }
+
+    // data lanes: raw sockets after the handshake
+    let failure: unknown = null;
+    let errors = 0;
+    const errorSamples: string[] = [];
+    for (const m of masters) {
+      const sock = await rawConnect(m, target);
+      await handshakeRaw(sock, m, target);
+      const lane: Lane = {
+        ep: m,
+        sock,
+        sent: 0,
+        replies: 0,
+        buf: Buffer.allocUnsafe(CHUNK * 2),
+        len: 0,
+        reader: new ReplyReader({
+          onReply: (err) => {
+            lane.replies++;
+            if (err !== null) {
+              errors++;
+              if (errorSamples.length < 5 && !errorSamples.includes(err)) errorSamples.push(err);
+            }
+          },
+        }),
+      };
+      sock.on('data', (d: Buffer) => {
+        lane.reader.feed(d);
+        wake();
+      });
+      sock.on('drain', () => wake());
+      sock.on('error', (e: Error) => {
+        failure ??= new UserError(`lost the connection to ${formatEndpoint(m)} during the fill: ${e.message}`);
+        wake();
+      });
+      sock.on('close', () => {
+        failure ??= new UserError(`${formatEndpoint(m)} closed the connection during the fill`);
+        wake();
+      });
+      lanes.push(lane);
+    }
+
+    const gen = new FillGenerator({
+      keyPrefix: prefix,
+      type: o.type,
+      valueMin: o.valueSizeRange?.[0] ?? o.valueSize,
+      valueMax: o.valueSizeRange?.[1] ?? o.valueSize,
+      elements: o.elements,
+      ttlShare: o.ttlShare,
+      ttlSeconds: o.ttlSeconds,
+      seed: o.seed,
+    });
+    const perKey = gen.maxBytesPerKey;
+    for (const l of lanes) if (l.buf.length < CHUNK + perKey) l.buf = Buffer.allocUnsafe(CHUNK + perKey * 2);
+    const scratch = Buffer.allocUnsafe(gen.keyLength(Number.MAX_SAFE_INTEGER) + 8);
+    const laneOf = (n: number): Lane => {
+      if (!map) return lanes[0] as Lane;
+      const len = gen.writeKey(scratch, 0, n);
+      return lanes[map.owner[slotOfBytes(scratch, 0, len)] as number] as Lane;
+    };
+
+    const started = performance.now();
+    let next = 0;
+    let bytes = 0;
+    let stopGenerating = false;
+    let stoppedBy: FillResult['stoppedBy'] = 'keys';
+    let usedMemory: number | null = mem.length ? Math.max(...mem.map((m) => m.used)) : null;
+    const limitKeys = o.keys > 0 ? o.keys : Number.MAX_SAFE_INTEGER;
+    const maxPendingBytes = 8 * 1024 * 1024;
+    let finishing = false;
+    let resolveDone!: () => void;
+    const done = new Promise<void>((r) => {
+      resolveDone = r;
+    });
+    const token = randomBytes(10).toString('hex');
+
+    const flush = (l: Lane) => {
+      if (l.len === 0) return;
+      const out = l.buf.subarray(0, l.len);
+      bytes += l.len;
+      l.sock.write(out);
+      l.buf = Buffer.allocUnsafe(l.buf.length);
+      l.len = 0;
+    };
+
+    let producing = false;
+    function wake(): void {
+      if (producing) return;
+      producing = true;
+      try {
+        produce();
+      } finally {
+        producing = false;
+      }
+    }
+
+    function produce(): void {
+      if (failure) {
+        resolveDone();
+        return;
+      }
+      if (!finishing) {
+        for (;;) {
+          if (stopGenerating || next >= limitKeys) break;
+          // back-pressure: every lane under its window and socket buffer
+          let blocked = false;
+          for (const l of lanes) if (l.sent - l.replies >= o.window || l.sock.writableLength >= maxPendingBytes) blocked = true;
+          if (blocked) return;
+          const end = Math.min(limitKeys, next + 512);
+          for (; next < end; next++) {
+            const l = laneOf(next);
+            l.len = gen.write(l.buf, l.len, next);
+            l.sent += gen.lastCommands;
+            if (l.len >= CHUNK) flush(l);
+          }
+          for (const l of lanes) flush(l);
+        }
+        finishing = true;
+        if (next >= limitKeys && o.keys > 0) stoppedBy = 'keys';
+        // end like redis-cli --pipe: ECHO a random token and wait for it
+        for (const l of lanes) {
+          const echo = `*2\r\n$4\r\nECHO\r\n$${token.length}\r\n${token}\r\n`;
+          l.sock.write(echo);
+          bytes += echo.length;
+          l.sent++;
+        }
+      }
+      if (lanes.every((l) => l.replies >= l.sent)) resolveDone();
+    }
+
+    const progress = () => {
+      const elapsed = (performance.now() - started) / 1000;
+      const kps = elapsed > 0 ? next / elapsed : 0;
+      let fraction: number | null = null;
+      if (targetMemory !== null && usedMemory !== null) fraction = Math.min(1, usedMemory / targetMemory);
+      else if (o.keys > 0) fraction = next / o.keys;
+      const eta = fraction !== null && fraction > 0 ? (elapsed * (1 - fraction)) / fraction : null;
+      metrics?.sync(next, bytes);
+      events.progress?.({
+        keys: next,
+        bytes,
+        errors,
+        elapsedSeconds: elapsed,
+        keysPerSecond: kps,
+        fraction,
+        etaSeconds: eta,
+        usedMemory,
+        targetMemory,
+      });
+    };
+
+    const timers: NodeJS.Timeout[] = [];
+    timers.push(setInterval(progress, 250));
+    timers.push(
+      setTimeout(() => {
+        stoppedBy = 'time';
+        stopGenerating = true;
+        wake();
+      }, o.maxSeconds * 1000),
+    );
+    if (targetMemory !== null) {
+      const goal = targetMemory;
+      let polling = false;
+      timers.push(
+        setInterval(() => {
+          if (polling || stopGenerating) return;
+          polling = true;
+          Promise.all(control.map(memInfo))
+            .then((ms) => {
+              usedMemory = Math.max(...ms.map((m) => m.used));
+              if (usedMemory >= goal) {
+                stoppedBy = 'memory';
+                stopGenerating = true;
+                wake();
+              }
+            })
+            .catch(() => {})
+            .finally(() => {
+              polling = false;
+            });
+        }, o.memoryPollMs),
+      );
+    }
+    // a stall guard: no reply progress for 30 s while waiting is a failure, not a hang
+    let lastReplies = -1;
+    let stalledSince = performance.now();
+    timers.push(
+      setInterval(() => {
+        const r = lanes.reduce((a, l) => a + l.replies, 0);
+        if (r !== lastReplies) {
+          lastReplies = r;
+          stalledSince = performance.now();
+        } else if (performance.now() - stalledSince > 30_000) {
+          failure ??= new UserError('the server stopped answering during the fill (no reply for 30 s)');
+          resolveDone();
+        }
+      }, 1000),
+    );
+
+    wake();
+    await done;
+    for (const t of timers) clearInterval(t);
+    if (failure) throw failure;
+    const durationSeconds = (performance.now() - started) / 1000;
+    const finalMem = await Promise.all(control.map(memInfo)).catch(() => null);
+    if (finalMem) usedMemory = Math.max(...finalMem.map((m) => m.used));
+    progress();
+    return {
+      runId: o.runId,
+      keyPrefix: prefix,
+      target: masters.map(formatEndpoint).join(','),
+      keys: next,
+      bytes,
+      errors,
+      errorSamples,
+      commands: lanes.reduce((a, l) => a + l.sent, 0),
+      durationSeconds,
+      keysPerSecond: durationSeconds > 0 ? next / durationSeconds : 0,
+      stoppedBy,
+      usedMemory,
+      maxmemory: mem.length ? Math.max(...mem.map((m) => m.max)) : null,
+      targetMemory,
+    };
+  } finally {
+    cleanup();
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Live metrics of fill and write on a prom-client registry (names from
+ * lib/core/metric-names.ts, every series labelled with `testid`). The hot paths keep
+ * plain counters; `sync()` moves the deltas into the registry once per tick.
+ */
+import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+
+export class WriteMetrics {
+  readonly registry: Registry;
+  private readonly ops: Counter<string>;
+  private readonly errors: Counter<string>;
+  readonly duration: Histogram<string>;
+  private readonly unavailable: Gauge<string>;
+  private readonly windows: Counter<string>;
+  private readonly windowSeconds: Counter<string>;
+  private last = { acked: 0, failed: 0, unknown: 0 } as Record<string, number>;
+  private lastErrors: Record<string, number> = {};
+
+  constructor(
+    readonly testid: string,
+    registry = new Registry(),
+  ) {
+    this.registry = registry;
+    const labelNames = [TESTID_LABEL];
+    this.ops = new Counter({
+      name: METRICS.write.ops,
+      help: 'writes by outcome (acked, failed, unknown)',
+      labelNames: [...labelNames, 'outcome'],
+      registers: [registry],
+    });
+    this.errors = new Counter({
+      name: METRICS.write.errors,
+      help: 'write and read errors by kind',
+      labelNames: [...labelNames, 'kind', 'op'],
+      registers: [registry],
+    });
+    this.duration = new Histogram({
+      name: METRICS.write.duration,
+      help: 'write latency',
+      labelNames,
+      buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
+      registers: [registry],
+    });
+    this.unavailable = new Gauge({
+      name: METRICS.write.unavailable,
+      help: '1 while writes (op=write) or reads (op=read) are unavailable',
+      labelNames: [...labelNames, 'op'],
+      registers: [registry],
+    });
+    this.windows = new Counter({
+      name: METRICS.write.windows,
+      help: 'closed unavailability windows',
+      labelNames: [...labelNames, 'op'],
+      registers: [registry],
+    });
+    this.windowSeconds = new Counter({
+      name: METRICS.write.windowSeconds,
+      help: 'seconds inside closed unavailability windows',
+      labelNames: [...labelNames, 'op'],
+      registers: [registry],
+    });
+    this.unavailable.set({ [TESTID_LABEL]: testid, op: 'write' }, 0);
+  }
+
+  sync(
+    totals: { acked: number; failed: number; unknown: number },
+    errors: Record<string, number>,
+    open: { write: boolean; read: boolean },
+  ): void {
+    for (const k of ['acked', 'failed', 'unknown'] as const) {
+      const d = totals[k] - (this.last[k] ?? 0);
+      if (d > 0) this.ops.inc({ [TESTID_LABEL]: this.testid, outcome: k }, d);
+      this.last[k] = totals[k];
+    }
+    for (const [kind, n] of Object.entries(errors)) {
+      const d = n - (this.lastErrors[kind] ?? 0);
+      if (d > 0) this.errors.inc({ [TESTID_LABEL]: this.testid, kind, op: 'write' }, d);
+      this.lastErrors[kind] = n;
+    }
+    this.unavailable.set({ [TESTID_LABEL]: this.testid, op: 'write' }, open.write ? 1 : 0);
+    this.unavailable.set({ [TESTID_LABEL]: this.testid, op: 'read' }, open.read ? 1 : 0);
+  }
+
+  windowClosed(op: 'write' | 'read', durationMs: number): void {
+    this.windows.inc({ [TESTID_LABEL]: this.testid, op });
+    this.windowSeconds.inc({ [TESTID_LABEL]: this.testid, op }, durationMs / 1000);
+  }
+
+  observe(seconds: number): void {
+    this.duration.observe({ [TESTID_LABEL]: this.testid }, seconds);
+  }
+}
+
+export class FillMetrics {
+  readonly registry: Registry;
+  private readonly keys: Counter<string>;
+  private readonly bytes: Counter<string>;
+  private last = { keys: 0, bytes: 0 };
+  constructor(
+    readonly testid: string,
+    registry = new Registry(),
+  ) {
+    this.registry = registry;
+    this.keys = new Counter({ name: METRICS.fill.keys, help: 'keys written by fill', labelNames: [TESTID_LABEL], registers: [registry] });
+    this.bytes = new Counter({
+      name: METRICS.fill.bytes,
+      help: 'RESP bytes sent by fill',
+      labelNames: [TESTID_LABEL],
+      registers: [registry],
+    });
+  }
+  sync(keys: number, bytes: number): void {
+    if (keys > this.last.keys) this.keys.inc({ [TESTID_LABEL]: this.testid }, keys - this.last.keys);
+    if (bytes > this.last.bytes) this.bytes.inc({ [TESTID_LABEL]: this.testid }, bytes - this.last.bytes);
+    this.last = { keys, bytes };
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * The server-side half of verify: one EVAL per batch and node reads, for every key
+ * given in ARGV, its type, PTTL and either its value (strings up to the big-key
+ * threshold), a SHA1 of a canonical form (small collections: sorted hash fields and
+ * set members, list/zset/stream in order), or its length (big keys, compared later in
+ * chunks, and --compare length). `no-writes` lets it run on replicas;
+ * `allow-cross-slot-keys` lets one call cover every slot of a cluster node.
+ */
+export const INSPECT_SCRIPT = `#!lua flags=no-writes,allow-cross-slot-keys
+local mode = ARGV[1]
+local bigBytes = tonumber(ARGV[2])
+local bigElems = tonumber(ARGV[3])
+local out = {}
+local function enc(s) return #s .. ':' .. s end
+for i = 4, #ARGV do
+  local k = ARGV[i]
+  if mode == 'exists' then
+    out[#out + 1] = redis.call('EXISTS', k)
+  else
+    local typ
+    local n = redis.pcall('STRLEN', k)
+    if type(n) == 'number' and n > 0 then typ = 'string' else typ = redis.call('TYPE', k)['ok'] end
+    local ttl = -2
+    local kind = 0
+    local payload = ''
+    if typ ~= 'none' then
+      ttl = redis.call('PTTL', k)
+      if mode == 'keys' then
+        payload = ''
+      elseif typ == 'string' then
+        if type(n) ~= 'number' then n = 0 end
+        if mode == 'length' or n > bigBytes then kind = 1; payload = n else payload = redis.call('GET', k) end
+      else
+        local len = 0
+        if typ == 'hash' then len = redis.call('HLEN', k)
+        elseif typ == 'list' then len = redis.call('LLEN', k)
+        elseif typ == 'set' then len = redis.call('SCARD', k)
+        elseif typ == 'zset' then len = redis.call('ZCARD', k)
+        elseif typ == 'stream' then len = redis.call('XLEN', k) end
+        if mode == 'length' or len > bigElems then
+          kind = 1; payload = len
+        else
+          local parts = {}
+          if typ == 'hash' then
+            local a = redis.call('HGETALL', k)
+            for j = 1, #a, 2 do parts[#parts + 1] = enc(a[j]) .. enc(a[j + 1]) end
+            table.sort(parts)
+          elseif typ == 'set' then
+            local a = redis.call('SMEMBERS', k)
+            for j = 1, #a do parts[j] = enc(a[j]) end
+            table.sort(parts)
+          elseif typ == 'list' then
+            local a = redis.call('LRANGE', k, 0, -1)
+            for j = 1, #a do parts[j] = enc(a[j]) end
+          elseif typ == 'zset' then
+            local a = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
+            for j = 1, #a do parts[j] = enc(a[j]) end
+          elseif typ == 'stream' then
+            local a = redis.call('XRANGE', k, '-', '+')
+            for j = 1, #a do
+              local e = a[j]
+              parts[#parts + 1] = enc(e[1])
+              for m = 1, #e[2] do parts[#parts + 1] = enc(e[2][m]) end
+              parts[#parts + 1] = '|'
+            end
+          end
+          kind = 2
+          payload = redis.sha1hex(table.concat(parts, ','))
+        end
+      end
+    end
+    out[#out + 1] = typ
+    out[#out + 1] = ttl
+    out[#out + 1] = kind
+    out[#out + 1] = payload
+  end
+end
+return out
+`;
+
+/** What the script says about one key. kind 0: payload is the value; 1: payload is the length (big key or --compare length); 2: payload is a SHA1. */
+export interface KeyState {
+  type: string;
+  pttl: number;
+  kind: 0 | 1 | 2;
+  payload: Buffer | number;
+}
+
+export const ABSENT: KeyState = { type: 'none', pttl: -2, kind: 0, payload: 0 };

@@ -1,0 +1,321 @@
+/**
+ * verify: SCAN the source node by node, read the same keys on the target (one EVAL per
+ * batch and node, see script.ts), compare, then scan the target for keys the source
+ * lacks. Later rounds re-check only the conflicts, so keys still being written do not
+ * show as false conflicts. Big keys are compared in chunks (HSCAN/SSCAN/ZSCAN against
+ * HMGET/SMISMEMBER/ZMSCORE, LRANGE and XRANGE pages, GETRANGE).
+ */
+import { performance } from 'node:perf_hooks';
+import { OptionsError, UserError } from '../../core/errors.js';
+import { ReplyError, type RespValue } from '../../core/resp/index.js';
+import { describeTarget, targetOrThrow } from '../connection.js';
+import type { RespConn } from '../resp-conn.js';
+import { Router } from '../topology.js';
+import { CONFLICT_KINDS, type CompareSettings, type ConflictKind, compareStates } from './compare.js';
+import { type CompareMode, VERIFY_DEFAULTS, type VerifyOptions, validateVerifyOptions } from './options.js';
+import { ABSENT, INSPECT_SCRIPT, type KeyState } from './script.js';
+
+export type ConflictCounts = Record<ConflictKind, number> & { total: number };
+
+export interface VerifyResult {
+  source: string;
+  target: string;
+  compare: CompareMode;
+  rounds: number;
+  /** Source keys compared in the first round. */
+  keysCompared: number;
+  /** Target keys scanned for the reverse direction. */
+  targetKeysScanned: number;
+  conflicts: ConflictCounts;
+  /** Up to `samples` keys per kind. */
+  samples: Record<ConflictKind, string[]>;
+  perRound: Array<{ round: number; checked: number; conflicts: number }>;
+  durationSeconds: number;
+  keysPerSecond: number;
+  passed: boolean;
+}
+
+export interface VerifyEvents {
+  progress?: (p: { round: number; phase: 'forward' | 'reverse' | 'recheck'; keys: number; conflicts: number }) => void;
+}
+
+class RateLimit {
+  private tokens = 0;
+  private last = performance.now();
+  constructor(private readonly perSecond: number) {}
+  async take(n: number): Promise<void> {
+    if (this.perSecond <= 0) return;
+    for (;;) {
+      const now = performance.now();
+      this.tokens = Math.min(this.tokens + ((now - this.last) / 1000) * this.perSecond, Math.max(n, this.perSecond));
+      this.last = now;
+      if (this.tokens >= n) {
+        this.tokens -= n;
+        return;
+      }
+      await new Promise((r) => setTimeout(r, Math.ceil(((n - this.tokens) / this.perSecond) * 1000)));
+    }
+  }
+}
+
+function parseStates(reply: RespValue, n: number): KeyState[] {
+  if (!Array.isArray(reply) || reply.length !== n * 4) throw new Error('verify: unexpected script reply');
+  const out: KeyState[] = new Array(n);
+  for (let i = 0; i < n; i++) {
+    const t = reply[i * 4] as Buffer | string;
+    const kind = Number(reply[i * 4 + 2]) as 0 | 1 | 2;
+    const p = reply[i * 4 + 3] as Buffer | number;
+    out[i] = { type: String(t), pttl: Number(reply[i * 4 + 1]), kind, payload: kind === 1 ? Number(p) : (p as Buffer) };
+  }
+  return out;
+}
+
+/** Inspect keys on one side, routed per node; states in key order. */
+async function inspect(router: Router, keys: Buffer[], mode: CompareMode | 'exists', o: VerifyOptions): Promise<KeyState[] | number[]> {
+  const groups = new Map<number, number[]>();
+  for (let i = 0; i < keys.length; i++) {
+    const n = router.nodeOf(keys[i] as Buffer);
+    const g = groups.get(n);
+    if (g) g.push(i);
+    else groups.set(n, [i]);
+  }
+  const out: Array<KeyState | number> = new Array(keys.length);
+  await Promise.all(
+    [...groups].map(async ([node, idx]) => {
+      const conn = router.conns[node] as RespConn;
+      const args: Array<string | Buffer> = ['EVAL', INSPECT_SCRIPT, '0', mode, String(o.bigBytes), String(o.bigElements)];
+      for (const i of idx) args.push(keys[i] as Buffer);
+      let reply: RespValue;
+      try {
+        reply = await conn.call(args);
+      } catch (e) {
+        throw new UserError(`verify could not read ${conn.endpoint.host}:${conn.endpoint.port}: ${(e as Error).message}`);
+      }
+      if (mode === 'exists') {
+        const r = reply as RespValue[];
+        idx.forEach((i, j) => {
+          out[i] = Number(r[j]);
+        });
+      } else {
+        const states = parseStates(reply, idx.length);
+        idx.forEach((i, j) => {
+          out[i] = states[j] as KeyState;
+        });
+      }
+    }),
+  );
+  return out as KeyState[] | number[];
+}
+
+/** SCAN every master of a side, calling `batch` with each page of keys (bounded concurrency). */
+async function scanAll(router: Router, o: VerifyOptions, limit: RateLimit, batch: (keys: Buffer[]) => Promise<void>): Promise<void> {
+  for (const conn of router.conns) {
+    let cursor = '0';
+    const inFlight = new Set<Promise<void>>();
+    let failure: unknown = null;
+    do {
+      const args = ['SCAN', cursor, 'COUNT', String(o.batchSize)];
+      if (o.match) args.push('MATCH', o.match);
+      const r = (await conn.call(args)) as [Buffer, Buffer[]];
+      cursor = r[0].toString();
+      const keys = r[1];
+      if (keys.length === 0) continue;
+      await limit.take(keys.length);
+      const p = batch(keys).catch((e) => {
+        failure ??= e;
+      });
+      inFlight.add(p);
+      void p.finally(() => inFlight.delete(p));
+      if (inFlight.size >= 4) await Promise.race(inFlight);
+      if (failure) break;
+    } while (cursor !== '0');
+    await Promise.all(inFlight);
+    if (failure) throw failure;
+  }
+}
+
+/** Compare one big key in chunks; true when equal. */
+export async function compareBig(src: RespConn, tgt: RespConn, key: Buffer, type: string): Promise<boolean> {
+  const page = 512;
+  const callArr = async (c: RespConn, args: Array<string | Buffer>) => (await c.call(args)) as RespValue[];
+  const eq = (a: RespValue, b: RespValue) => (Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b || String(a) === String(b));
+  if (type === 'string') {
+    const chunk = 256 * 1024;
+    const len = Number(await src.call(['STRLEN', key]));
+    for (let off = 0; off < len; off += chunk) {
+      const a = await src.call(['GETRANGE', key, String(off), String(off + chunk - 1)]);
+      const b = await tgt.call(['GETRANGE', key, String(off), String(off + chunk - 1)]);
+      if (!eq(a, b)) return false;
+    }
+    return true;
+  }
+  if (type === 'list') {
+    for (let start = 0; ; start += page) {
+      const a = await callArr(src, ['LRANGE', key, String(start), String(start + page - 1)]);
+      const b = await callArr(tgt, ['LRANGE', key, String(start), String(start + page - 1)]);
+      if (a.length !== b.length || a.some((x, i) => !eq(x, b[i] as RespValue))) return false;
+      if (a.length < page) return true;
+    }
+  }
+  if (type === 'stream') {
+    let from = '-';
+    for (;;) {
+      const a = await callArr(src, ['XRANGE', key, from, '+', 'COUNT', String(page)]);
+      const b = await callArr(tgt, ['XRANGE', key, from, '+', 'COUNT', String(page)]);
+      if (JSON.stringify(a.map(flat)) !== JSON.stringify(b.map(flat))) return false;
+      if (a.length < page) return true;
+      const lastId = String((a[a.length - 1] as RespValue[])[0]);
+      from = `(${lastId}`;
+    }
+  }
+  // hash, set, zset: every source element is on the target with the same value; lengths were equal
+  const scanCmd = type === 'hash' ? 'HSCAN' : type === 'set' ? 'SSCAN' : 'ZSCAN';
+  let cursor = '0';
+  do {
+    const r = (await src.call([scanCmd, key, cursor, 'COUNT', String(page)])) as [Buffer, Buffer[]];
+    cursor = r[0].toString();
+    const items = r[1];
+    if (items.length === 0) continue;
+    if (type === 'set') {
+      const present = await callArr(tgt, ['SMISMEMBER', key, ...items]);
+      if (present.some((x) => Number(x) !== 1)) return false;
+    } else {
+      const names: Buffer[] = [];
+      const values: Buffer[] = [];
+      for (let i = 0; i < items.length; i += 2) {
+        names.push(items[i] as Buffer);
+        values.push(items[i + 1] as Buffer);
+      }
+      const got = await callArr(tgt, [type === 'hash' ? 'HMGET' : 'ZMSCORE', key, ...names]);
+      for (let i = 0; i < names.length; i++) {
+        const g = got[i] as RespValue;
+        if (g === null) return false;
+        if (type === 'hash' ? !eq(g, values[i] as Buffer) : Number(String(g)) !== Number(String(values[i]))) return false;
+      }
+    }
+  } while (cursor !== '0');
+  return true;
+}
+
+function flat(v: RespValue): unknown {
+  if (Buffer.isBuffer(v)) return v.toString('latin1');
+  if (Array.isArray(v)) return v.map(flat);
+  return v instanceof ReplyError ? `ERR ${v.message}` : v;
+}
+
+export async function runVerify(
+  input: Partial<VerifyOptions> & Pick<VerifyOptions, 'source' | 'target'>,
+  events: VerifyEvents = {},
+): Promise<VerifyResult> {
+  const o = { ...VERIFY_DEFAULTS, ...input } as VerifyOptions;
+  const problems = validateVerifyOptions(o);
+  const srcTarget = (() => {
+    try {
+      return targetOrThrow(o.source);
+    } catch (e) {
+      problems.push(...((e as OptionsError).problems ?? [String(e)]).map((p) => `--source: ${p}`));
+      return null;
+    }
+  })();
+  const tgtTarget = (() => {
+    try {
+      return targetOrThrow(o.target);
+    } catch (e) {
+      problems.push(...((e as OptionsError).problems ?? [String(e)]).map((p) => `--target: ${p}`));
+      return null;
+    }
+  })();
+  if (problems.length > 0 || !srcTarget || !tgtTarget) throw new OptionsError(problems);
+  const started = performance.now();
+  const src = await Router.open(srcTarget);
+  let tgt: Router;
+  try {
+    tgt = await Router.open(tgtTarget);
+  } catch (e) {
+    src.close();
+    throw e;
+  }
+  const settings: CompareSettings = { ttlToleranceMs: o.ttlToleranceMs, ttlGraceMs: o.ttlGraceMs, compare: o.compare };
+  const limit = new RateLimit(o.qps);
+  /** Open conflicts: key (latin1) → key bytes and kind. */
+  let open = new Map<string, { key: Buffer; kind: ConflictKind }>();
+  let keysCompared = 0;
+  let targetKeysScanned = 0;
+  const perRound: VerifyResult['perRound'] = [];
+
+  const check = async (keys: Buffer[], phase: 'forward' | 'recheck'): Promise<void> => {
+    const [a, b] = (await Promise.all([inspect(src, keys, o.compare, o), inspect(tgt, keys, o.compare, o)])) as [KeyState[], KeyState[]];
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as Buffer;
+      const sa = a[i] ?? ABSENT;
+      const sb = b[i] ?? ABSENT;
+      let c = compareStates(sa, sb, settings);
+      if (c === 'big') {
+        const equal = await compareBig(src.conns[src.nodeOf(key)] as RespConn, tgt.conns[tgt.nodeOf(key)] as RespConn, key, sa.type);
+        c = equal ? null : 'value';
+      }
+      const id = key.toString('latin1');
+      if (c) open.set(id, { key, kind: c });
+      else if (phase === 'recheck') open.delete(id);
+    }
+  };
+
+  try {
+    // round 1: every source key against the target, then every target key the source lacks
+    await scanAll(src, o, limit, async (keys) => {
+      await check(keys, 'forward');
+      keysCompared += keys.length;
+      events.progress?.({ round: 1, phase: 'forward', keys: keysCompared, conflicts: open.size });
+    });
+    if (o.bothDirections) {
+      await scanAll(tgt, o, limit, async (keys) => {
+        targetKeysScanned += keys.length;
+        const exists = (await inspect(src, keys, 'exists', o)) as number[];
+        const missing = keys.filter((_, i) => exists[i] === 0);
+        if (missing.length > 0) await check(missing, 'forward');
+        events.progress?.({ round: 1, phase: 'reverse', keys: targetKeysScanned, conflicts: open.size });
+      });
+    }
+    perRound.push({ round: 1, checked: keysCompared + targetKeysScanned, conflicts: open.size });
+    for (let round = 2; round <= o.rounds && open.size > 0; round++) {
+      await new Promise((r) => setTimeout(r, o.interval * 1000));
+      const keys = [...open.values()].map((c) => c.key);
+      const before = open;
+      open = new Map(before);
+      for (let i = 0; i < keys.length; i += o.batchSize) {
+        const chunk = keys.slice(i, i + o.batchSize);
+        await limit.take(chunk.length);
+        await check(chunk, 'recheck');
+      }
+      perRound.push({ round, checked: keys.length, conflicts: open.size });
+      events.progress?.({ round, phase: 'recheck', keys: keys.length, conflicts: open.size });
+    }
+  } finally {
+    src.close();
+    tgt.close();
+  }
+
+  const conflicts = { type: 0, value: 0, missingOnTarget: 0, missingOnSource: 0, ttl: 0, total: 0 } as ConflictCounts;
+  const samples = Object.fromEntries(CONFLICT_KINDS.map((k) => [k, [] as string[]])) as Record<ConflictKind, string[]>;
+  for (const { key, kind } of open.values()) {
+    conflicts[kind]++;
+    conflicts.total++;
+    if (samples[kind].length < o.samples) samples[kind].push(key.toString('utf8'));
+  }
+  for (const k of CONFLICT_KINDS) samples[k].sort();
+  const durationSeconds = (performance.now() - started) / 1000;
+  return {
+    source: describeTarget(srcTarget),
+    target: describeTarget(tgtTarget),
+    compare: o.compare,
+    rounds: perRound.length,
+    keysCompared,
+    targetKeysScanned,
+    conflicts,
+    samples,
+    perRound,
+    durationSeconds,
+    keysPerSecond: durationSeconds > 0 ? keysCompared / durationSeconds : 0,
+    passed: conflicts.total === 0,
+  };
+}

@@ -1,0 +1,557 @@
+/**
+ * The continuous writer: sequence-numbered writes at a rate or as fast as the in-flight
+ * window allows, every outcome in the ledger, unavailability windows for writes (and
+ * reads with the read probe), reconnects with backoff, Sentinel re-resolution (on
+ * +switch-master and on errors) and cluster slot routing. It never stops by itself
+ * because the target failed: only stop(), --duration or --max-writes end it.
+ */
+import { EventEmitter } from 'node:events';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { Redis } from 'ioredis';
+import { OptionsError, UserError } from '../../core/errors.js';
+import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
+import { ReplyError } from '../../core/resp/index.js';
+import { LatencyHistogram, type LatencySummaryMs } from '../../core/stats/index.js';
+import { type Endpoint, formatEndpoint, type Target, targetOrThrow } from '../connection.js';
+import type { WriteMetrics } from '../metrics.js';
+import { ConnectionError, errorKind, RespConn } from '../resp-conn.js';
+import { slotOfBytes } from '../slots.js';
+import { type ClusterMap, clusterMap, discover, openOrExplain, sentinelMaster } from '../topology.js';
+import { LedgerWriter } from './ledger.js';
+import { validateWriteOptions, WRITE_DEFAULTS, type WriteOptions } from './options.js';
+import { writeCommandFor, writeKey, writeValue } from './records.js';
+import { type UnavailabilityWindow, WindowTracker } from './windows.js';
+
+export interface WriteResult {
+  runId: string;
+  keyPrefix: string;
+  mode: string;
+  ledgerPath: string;
+  target: string;
+  attempted: number;
+  acked: number;
+  failed: number;
+  unknown: number;
+  reads: { ok: number; failed: number };
+  durationSeconds: number;
+  /** Acknowledged writes per second over the run. */
+  ackedPerSecond: number;
+  writeWindows: UnavailabilityWindow[];
+  readWindows: UnavailabilityWindow[];
+  writeUnavailableMs: number;
+  readUnavailableMs: number;
+  errors: Record<string, number>;
+  latencyMs: LatencySummaryMs;
+  ledgerBytes: number;
+  reconnects: number;
+}
+
+export interface WriterTick {
+  elapsedSeconds: number;
+  attempted: number;
+  acked: number;
+  failed: number;
+  unknown: number;
+  /** Acked writes in the last tick, per second. */
+  ackedPerSecond: number;
+  reads: { ok: number; failed: number };
+  errors: Record<string, number>;
+  writeWindow: { startMs: number; errors: Record<string, number> } | null;
+  readWindow: { startMs: number; errors: Record<string, number> } | null;
+  /** Outcomes safely in the ledger file. */
+  ledgerRecorded: number;
+}
+
+export interface WriterEvents {
+  tick: [WriterTick];
+  window: [{ op: 'write' | 'read'; window: UnavailabilityWindow }];
+  reconnect: [{ endpoint: string; op: 'write' | 'read' }];
+  masterChanged: [{ from: string; to: string }];
+}
+
+/** A FIFO of send times (ms, performance clock). */
+class TimeQueue {
+  private a = new Float64Array(256);
+  private head = 0;
+  private tail = 0;
+  push(t: number): void {
+    if (this.tail === this.a.length) {
+      const live = this.tail - this.head;
+      if (live * 2 > this.a.length) {
+        const n = new Float64Array(this.a.length * 2);
+        n.set(this.a.subarray(this.head, this.tail));
+        this.a = n;
+      } else this.a.copyWithin(0, this.head, this.tail);
+      this.head = 0;
+      this.tail = live;
+    }
+    this.a[this.tail++] = t;
+  }
+  shift(): void {
+    if (this.head < this.tail) this.head++;
+    if (this.head === this.tail) this.head = this.tail = 0;
+  }
+  get oldest(): number {
+    return this.head < this.tail ? (this.a[this.head] as number) : Number.POSITIVE_INFINITY;
+  }
+  clear(): void {
+    this.head = this.tail = 0;
+  }
+}
+
+interface Channel {
+  conn: RespConn | null;
+  connecting: boolean;
+  backoff: number;
+  sent: TimeQueue;
+}
+
+interface Lane {
+  ep: Endpoint;
+  write: Channel;
+  read: Channel;
+}
+
+const newChannel = (min: number): Channel => ({ conn: null, connecting: false, backoff: min, sent: new TimeQueue() });
+
+export class Writer extends EventEmitter<WriterEvents> {
+  private readonly o: WriteOptions & { keyPrefix: string };
+  private readonly target: Target;
+  private readonly ledger: LedgerWriter;
+  private readonly writes = new WindowTracker();
+  private readonly readsT = new WindowTracker();
+  private readonly hist = new LatencyHistogram();
+  private readonly lanes = new Map<string, Lane>();
+  private laneList: Lane[] = [];
+  private map: ClusterMap | null;
+  private nextSeq = 0;
+  private inflight = 0;
+  private lastAckedSeq = -1;
+  private readonly counts = { acked: 0, failed: 0, unknown: 0 };
+  private readonly readCounts = { ok: 0, failed: 0 };
+  private readPending = 0;
+  private reconnects = 0;
+  private stopping = false;
+  private stopPromise: Promise<WriteResult> | null = null;
+  private pumping = false;
+  private tokens = 0;
+  private readTokens = 0;
+  private lastRefill = 0;
+  private readonly startPerf: number;
+  private endPerf = 0;
+  private readonly timers: NodeJS.Timeout[] = [];
+  private mapRefreshing = false;
+  private lastMapRefresh = 0;
+  private sentinelSub: Redis | null = null;
+  private lastTickAcked = 0;
+  private readonly metrics: WriteMetrics | undefined;
+  /** Resolves when the writer stopped (duration reached, max writes, or stop()). */
+  readonly done: Promise<WriteResult>;
+  private resolveDone!: (r: WriteResult) => void;
+
+  /** Use startWriter(). */
+  constructor(
+    o: WriteOptions & { keyPrefix: string },
+    target: Target,
+    masters: Endpoint[],
+    map: ClusterMap | null,
+    metrics?: WriteMetrics,
+  ) {
+    super();
+    this.o = o;
+    this.target = target;
+    this.map = map;
+    this.metrics = metrics;
+    for (const m of masters) this.laneFor(m);
+    mkdirSync(dirname(o.ledgerPath), { recursive: true });
+    this.ledger = new LedgerWriter(
+      o.ledgerPath,
+      { runId: o.runId, mode: o.mode, keyPrefix: o.keyPrefix, valueSize: o.valueSize, startedAt: new Date().toISOString() },
+      o.flushMs,
+    );
+    this.startPerf = performance.now();
+    this.lastRefill = this.startPerf;
+    this.done = new Promise((r) => {
+      this.resolveDone = r;
+    });
+  }
+
+  private laneFor(ep: Endpoint): Lane {
+    const k = formatEndpoint(ep);
+    let lane = this.lanes.get(k);
+    if (!lane) {
+      lane = { ep, write: newChannel(this.o.backoffMinMs), read: newChannel(this.o.backoffMinMs) };
+      this.lanes.set(k, lane);
+      this.laneList.push(lane);
+    }
+    return lane;
+  }
+
+  private laneOfKey(key: string): Lane {
+    if (!this.map) return this.laneList[0] as Lane;
+    const i = this.map.owner[slotOfBytes(Buffer.from(key))] as number;
+    return this.laneFor(this.map.masters[i < 0 ? 0 : i] as Endpoint);
+  }
+
+  /** Called by startWriter once the first connection is up. */
+  begin(firstConn: RespConn): void {
+    const lane = this.laneList[0] as Lane;
+    this.attach(lane, lane.write, firstConn, 'write');
+    for (const l of this.laneList) if (!l.write.conn) void this.connect(l, l.write, 'write');
+    const tickMs = 5;
+    this.timers.push(setInterval(() => this.onTimer(), tickMs));
+    this.timers.push(setInterval(() => this.emitTick(), 1000));
+    if (this.o.durationSeconds > 0) this.timers.push(setTimeout(() => void this.stop(), this.o.durationSeconds * 1000));
+    if (this.target.mode === 'sentinel') this.watchSentinels();
+    this.pump();
+  }
+
+  private attach(lane: Lane, ch: Channel, conn: RespConn, op: 'write' | 'read'): void {
+    ch.conn = conn;
+    ch.backoff = this.o.backoffMinMs;
+    ch.sent.clear();
+    conn.onClose(() => {
+      if (ch.conn !== conn) return;
+      ch.conn = null;
+      ch.sent.clear();
+      if (!this.stopping) void this.connect(lane, ch, op);
+    });
+  }
+
+  private async connect(lane: Lane, ch: Channel, op: 'write' | 'read'): Promise<void> {
+    if (ch.connecting || this.stopping || ch.conn) return;
+    ch.connecting = true;
+    const tracker = op === 'write' ? this.writes : this.readsT;
+    let ok = false;
+    try {
+      if (this.target.mode === 'sentinel') {
+        try {
+          this.moveLane(lane, await sentinelMaster(this.target));
+        } catch {
+          /* keep the last known master; the Sentinels may be electing */
+        }
+      }
+      if (!this.stopping) {
+        const conn = await RespConn.open(lane.ep, this.target, { timeoutMs: Math.min(this.target.connectTimeoutMs, this.o.timeoutMs) });
+        if (this.stopping) conn.close();
+        else {
+          this.reconnects++;
+          this.attach(lane, ch, conn, op);
+          this.emit('reconnect', { endpoint: formatEndpoint(lane.ep), op });
+          ok = true;
+        }
+      }
+    } catch (e) {
+      tracker.failure(this.nowMs(), e instanceof UserError ? 'AUTH' : errorKind(e));
+      if (this.map) this.refreshMap();
+    }
+    if (ok || this.stopping) {
+      ch.connecting = false;
+      this.pump();
+      return;
+    }
+    const wait = ch.backoff;
+    ch.backoff = Math.min(ch.backoff * 2, this.o.backoffMaxMs);
+    setTimeout(() => {
+      ch.connecting = false;
+      void this.connect(lane, ch, op);
+    }, wait);
+  }
+
+  /** Sentinel named another master: point the lane there and drop the old connections. */
+  private moveLane(lane: Lane, m: Endpoint): void {
+    if (m.host === lane.ep.host && m.port === lane.ep.port) return;
+    const from = formatEndpoint(lane.ep);
+    lane.ep = m;
+    this.emit('masterChanged', { from, to: formatEndpoint(m) });
+    for (const ch of [lane.write, lane.read]) ch.conn?.close(new ConnectionError('SWITCH', 'master changed'));
+  }
+
+  private watchSentinels(): void {
+    const eps = this.target.endpoints;
+    const s = new Redis({
+      sentinels: undefined,
+      host: eps[0]?.host,
+      port: eps[0]?.port,
+      password: this.target.sentinelPassword,
+      lazyConnect: true,
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+      retryStrategy: (n) => Math.min(50 * n, 1000),
+    });
+    s.on('error', () => {});
+    s.on('message', (_channel: string, message: string) => {
+      // "<name> <old-ip> <old-port> <new-ip> <new-port>"
+      const parts = message.split(' ');
+      if (parts[0] !== this.target.masterName || parts.length < 5) return;
+      const lane = this.laneList[0] as Lane;
+      this.moveLane(lane, { host: parts[3] as string, port: Number(parts[4]) });
+    });
+    s.connect()
+      .then(() => s.subscribe('+switch-master'))
+      .catch(() => {});
+    this.sentinelSub = s;
+  }
+
+  private refreshMap(): void {
+    const now = performance.now();
+    if (this.mapRefreshing || now - this.lastMapRefresh < 100 || this.stopping) return;
+    this.mapRefreshing = true;
+    this.lastMapRefresh = now;
+    const seeds = [...this.laneList.map((l) => l.ep), ...this.target.endpoints];
+    clusterMap(this.target, seeds)
+      .then((m) => {
+        this.map = m;
+        for (const ep of m.masters) {
+          const l = this.laneFor(ep);
+          if (!l.write.conn) void this.connect(l, l.write, 'write');
+        }
+      })
+      .catch(() => {})
+      .finally(() => {
+        this.mapRefreshing = false;
+        this.pump();
+      });
+  }
+
+  private nowMs(): number {
+    return performance.timeOrigin + performance.now();
+  }
+
+  private onTimer(): void {
+    const now = performance.now();
+    // time out unanswered operations: drop the connection, its pending ops become "unknown"
+    for (const l of this.laneList) {
+      for (const ch of [l.write, l.read]) {
+        if (ch.conn && now - ch.sent.oldest > this.o.timeoutMs)
+          ch.conn.close(new ConnectionError('TIMEOUT', `no reply within ${this.o.timeoutMs} ms`));
+      }
+    }
+    if (this.stopping) return;
+    this.refill(now);
+    this.pump();
+    if (this.o.readRate > 0) this.probeReads();
+  }
+
+  private refill(now: number): void {
+    const dt = (now - this.lastRefill) / 1000;
+    this.lastRefill = now;
+    if (this.o.rate > 0) this.tokens = Math.min(this.tokens + dt * this.o.rate, Math.max(1, this.o.rate * 0.02));
+    if (this.o.readRate > 0) this.readTokens = Math.min(this.readTokens + dt * this.o.readRate, Math.max(1, this.o.readRate * 0.02));
+  }
+
+  private pump(): void {
+    if (this.pumping || this.stopping) return;
+    this.pumping = true;
+    try {
+      const { concurrency, maxWrites, rate, keyPrefix, valueSize, mode } = this.o;
+      while (this.inflight < concurrency) {
+        if (maxWrites > 0 && this.nextSeq >= maxWrites) {
+          if (this.inflight === 0) void this.stop();
+          break;
+        }
+        if (rate > 0 && this.tokens < 1) break;
+        const seq = this.nextSeq;
+        const key = writeKey(keyPrefix, seq);
+        const lane = this.laneOfKey(key);
+        const conn = lane.write.conn;
+        if (!conn || conn.closed) {
+          void this.connect(lane, lane.write, 'write');
+          break;
+        }
+        this.nextSeq++;
+        if (rate > 0) this.tokens -= 1;
+        this.send(lane, conn, seq, writeCommandFor(mode, key, writeValue(seq, valueSize)));
+      }
+    } finally {
+      this.pumping = false;
+    }
+  }
+
+  private send(lane: Lane, conn: RespConn, seq: number, args: string[]): void {
+    const sent = performance.now();
+    const ch = lane.write;
+    ch.sent.push(sent);
+    this.inflight++;
+    conn.send(args, (err, v) => {
+      const now = performance.now();
+      if (ch.conn === conn) ch.sent.shift();
+      this.inflight--;
+      const sentMs = performance.timeOrigin + sent;
+      if (err) {
+        this.counts.unknown++;
+        this.ledger.record(seq, 3);
+        this.writes.failure(sentMs, err.kind);
+      } else if (v instanceof ReplyError) {
+        this.counts.failed++;
+        this.ledger.record(seq, 2);
+        const kind = errorKind(v);
+        this.writes.failure(sentMs, kind);
+        if (kind === 'MOVED' || kind === 'ASK' || kind === 'CLUSTERDOWN') this.refreshMap();
+        else if (kind === 'READONLY' || kind === 'MASTERDOWN') conn.close(new ConnectionError(kind, 'node is not a writable master'));
+      } else {
+        this.counts.acked++;
+        this.ledger.record(seq, 1);
+        if (seq > this.lastAckedSeq) this.lastAckedSeq = seq;
+        this.hist.record((now - sent) * 1000);
+        this.metrics?.observe((now - sent) / 1000);
+        const w = this.writes.success(sentMs, performance.timeOrigin + now);
+        if (w) {
+          this.emit('window', { op: 'write', window: w });
+          this.metrics?.windowClosed('write', w.durationMs);
+        }
+      }
+      if (this.stopping) return;
+      this.pump();
+    });
+  }
+
+  private probeReads(): void {
+    while (this.readTokens >= 1 && this.readPending < 64) {
+      this.readTokens -= 1;
+      const key = writeKey(this.o.keyPrefix, Math.max(0, this.lastAckedSeq));
+      const lane = this.laneOfKey(key);
+      const ch = lane.read;
+      const conn = ch.conn;
+      if (!conn || conn.closed) {
+        void this.connect(lane, ch, 'read');
+        return;
+      }
+      const sent = performance.now();
+      ch.sent.push(sent);
+      this.readPending++;
+      conn.send(['GET', key], (err, v) => {
+        if (ch.conn === conn) ch.sent.shift();
+        this.readPending--;
+        const sentMs = performance.timeOrigin + sent;
+        if (err || v instanceof ReplyError) {
+          this.readCounts.failed++;
+          const kind = err ? err.kind : errorKind(v);
+          this.readsT.failure(sentMs, kind);
+          if (kind === 'MOVED') this.refreshMap();
+        } else {
+          this.readCounts.ok++;
+          const w = this.readsT.success(sentMs, this.nowMs());
+          if (w) {
+            this.emit('window', { op: 'read', window: w });
+            this.metrics?.windowClosed('read', w.durationMs);
+          }
+        }
+      });
+    }
+  }
+
+  private tickData(): WriterTick {
+    const elapsed = (performance.now() - this.startPerf) / 1000;
+    const t: WriterTick = {
+      elapsedSeconds: elapsed,
+      attempted: this.nextSeq,
+      ...this.counts,
+      ackedPerSecond: this.counts.acked - this.lastTickAcked,
+      reads: { ...this.readCounts },
+      errors: { ...this.writes.errorTotals },
+      writeWindow: this.writes.openWindow,
+      readWindow: this.readsT.openWindow,
+      ledgerRecorded: this.ledger.writtenTotal,
+    };
+    return t;
+  }
+
+  private emitTick(): void {
+    const t = this.tickData();
+    this.lastTickAcked = this.counts.acked;
+    this.metrics?.sync(this.counts, t.errors, { write: t.writeWindow !== null, read: t.readWindow !== null });
+    this.emit('tick', t);
+  }
+
+  /** Live counters (for drills). */
+  snapshot(): WriterTick {
+    return this.tickData();
+  }
+
+  /** Stop writing, wait for in-flight replies (bounded by the op timeout), close the ledger. */
+  stop(): Promise<WriteResult> {
+    if (this.stopPromise) return this.stopPromise;
+    this.stopping = true;
+    this.endPerf = performance.now();
+    this.stopPromise = (async () => {
+      const deadline = performance.now() + this.o.timeoutMs + 100;
+      while (this.inflight > 0 && performance.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 2));
+        this.onTimer();
+      }
+      for (const l of this.laneList) {
+        l.write.conn?.close();
+        l.read.conn?.close();
+      }
+      for (const t of this.timers) clearInterval(t);
+      this.sentinelSub?.disconnect();
+      this.ledger.close();
+      const nowMs = this.nowMs();
+      const durationSeconds = (this.endPerf - this.startPerf) / 1000;
+      this.metrics?.sync(this.counts, this.writes.errorTotals, { write: false, read: false });
+      const r: WriteResult = {
+        runId: this.o.runId,
+        keyPrefix: this.o.keyPrefix,
+        mode: this.o.mode,
+        ledgerPath: this.o.ledgerPath,
+        target: formatEndpoint((this.laneList[0] as Lane).ep),
+        attempted: this.nextSeq,
+        ...this.counts,
+        reads: { ...this.readCounts },
+        durationSeconds,
+        ackedPerSecond: durationSeconds > 0 ? this.counts.acked / durationSeconds : 0,
+        writeWindows: this.writes.windows(nowMs),
+        readWindows: this.readsT.windows(nowMs),
+        writeUnavailableMs: this.writes.totalMs(nowMs),
+        readUnavailableMs: this.readsT.totalMs(nowMs),
+        errors: { ...this.writes.errorTotals },
+        latencyMs: this.hist.summaryMs(),
+        ledgerBytes: this.ledger.bytes,
+        reconnects: this.reconnects,
+      };
+      this.resolveDone(r);
+      return r;
+    })();
+    return this.stopPromise;
+  }
+}
+
+/**
+ * Validate, connect (failing fast with one clear line when the target is unreachable or
+ * the password is wrong), create the ledger, and start writing.
+ */
+export async function startWriter(
+  input: Partial<WriteOptions> & Pick<WriteOptions, 'runId' | 'ledgerPath'>,
+  metrics?: WriteMetrics,
+): Promise<Writer> {
+  const o = { ...WRITE_DEFAULTS, connection: {}, ...input } as WriteOptions;
+  const problems = validateWriteOptions(o);
+  if (problems.length > 0) throw new OptionsError(problems);
+  const target = targetOrThrow(o.connection);
+  const { masters, map } = await discover(target);
+  const first = await openOrExplain(masters[0] as Endpoint, target);
+  let w: Writer;
+  try {
+    w = new Writer({ ...o, keyPrefix: o.keyPrefix ?? runKeyPrefix(o.runId) }, target, masters, map, metrics);
+  } catch (e) {
+    first.close();
+    throw e;
+  }
+  w.begin(first);
+  return w;
+}
+
+/** Run a writer until its duration / max writes is reached. */
+export async function runWrite(
+  input: Partial<WriteOptions> & Pick<WriteOptions, 'runId' | 'ledgerPath'>,
+  metrics?: WriteMetrics,
+): Promise<WriteResult> {
+  const o = { ...WRITE_DEFAULTS, ...input };
+  if (!(o.durationSeconds > 0) && !(o.maxWrites > 0))
+    throw new UserError('runWrite needs --duration or --max-writes (or use startWriter() and stop())');
+  const w = await startWriter(input, metrics);
+  return w.done;
+}
