@@ -1,4 +1,14 @@
+export { type HttpObservation, K6ShapedMetrics, type K6ShapeOptions, trendStat, trendStatSuffix } from './k6-shape.js';
 export { type MetricsServer, serveMetrics } from './metrics-server.js';
+export {
+  bucketIndex,
+  bucketUpperBound,
+  decodeBuckets,
+  encodeBuckets,
+  K6_NATIVE_SCHEMA,
+  K6_ZERO_THRESHOLD,
+  NativeHistogram,
+} from './native-histogram.js';
 export {
   type PushOptions,
   pushRegistry,
@@ -8,4 +18,14 @@ export {
   registryToSeries,
   startRemoteWritePush,
 } from './remote-write.js';
-export { decodeWriteRequest, encodeWriteRequest, type Sample, snappyBody, type TimeSeries, unsnappy } from './write-request.js';
+export {
+  type BucketSpan,
+  decodeWriteRequest,
+  encodeWriteRequest,
+  type HistogramSample,
+  type ResetHint,
+  type Sample,
+  snappyBody,
+  type TimeSeries,
+  unsnappy,
+} from './write-request.js';
