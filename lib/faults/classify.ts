@@ -96,7 +96,12 @@ export function directionMatches(d: Direction | undefined, lane: 'up' | 'down'):
 }
 
 /** What happens to a chunk travelling `lane` on a connection of class `c` under `fault`. */
-export type ChunkFate = { act: 'pass' } | { act: 'drop' } | { act: 'delay'; ms: number } | { act: 'throttle'; bytesPerSec: number };
+export type ChunkFate =
+  | { act: 'pass' }
+  | { act: 'drop' }
+  | { act: 'hold' }
+  | { act: 'delay'; ms: number }
+  | { act: 'throttle'; bytesPerSec: number };
 
 export function chunkFate(fault: NetworkFault | null, c: ConnClass, lane: 'up' | 'down', random: () => number = Math.random): ChunkFate {
   if (!fault || !scopeMatches(fault.scope, c)) return { act: 'pass' };
@@ -104,7 +109,8 @@ export function chunkFate(fault: NetworkFault | null, c: ConnClass, lane: 'up' |
     case 'reset':
       return { act: 'drop' };
     case 'blackhole':
-      return directionMatches(fault.direction, lane) ? { act: 'drop' } : { act: 'pass' };
+      if (!directionMatches(fault.direction, lane)) return { act: 'pass' };
+      return fault.drop ? { act: 'drop' } : { act: 'hold' };
     case 'latency': {
       if (!directionMatches(fault.direction, lane)) return { act: 'pass' };
       const j = fault.jitterMs ?? 0;
@@ -147,7 +153,7 @@ export function describeFault(f: NetworkFault | null): string {
   const scope = f.scope && f.scope !== 'all' ? `, ${f.scope}` : '';
   switch (f.kind) {
     case 'blackhole':
-      return `blackhole(${f.direction ?? 'both'}${scope})`;
+      return `blackhole(${f.direction ?? 'both'}${scope}${f.drop ? ', drop' : ''})`;
     case 'latency':
       return `latency(${f.ms}ms${f.jitterMs ? `±${f.jitterMs}` : ''}, ${f.direction ?? 'both'}${scope})`;
     case 'reset':
@@ -176,5 +182,7 @@ export function validateFault(f: unknown): string[] {
   if (o.kind === 'bandwidth' && (typeof o.bytesPerSec !== 'number' || !(o.bytesPerSec >= 1 && o.bytesPerSec <= 10_000_000_000)))
     p.push('bandwidth needs bytesPerSec of at least 1');
   if (o.kind === 'reset' && o.direction !== undefined) p.push('a reset has no direction: remove it');
+  if (o.drop !== undefined && (o.kind !== 'blackhole' || typeof o.drop !== 'boolean'))
+    p.push("'drop' is a true/false option of blackhole only");
   return p;
 }

@@ -15,11 +15,14 @@ interface Pending {
 /** One direction of one connection. */
 class Lane {
   queue: Pending[] = [];
+  /** Bytes held by a blackhole (delivered on heal); the source is paused meanwhile. */
+  held: Buffer[] = [];
   lastDue = 0;
   timer: NodeJS.Timeout | null = null;
   endPending = false;
   constructor(
     readonly name: 'up' | 'down',
+    readonly source: Socket,
     readonly dest: Socket,
   ) {}
 
@@ -28,6 +31,9 @@ class Lane {
     this.timer = null;
     for (const p of this.queue) if (!this.dest.destroyed) this.dest.write(p.buf);
     this.queue = [];
+    for (const b of this.held) if (!this.dest.destroyed) this.dest.write(b);
+    this.held = [];
+    if (this.source.isPaused()) this.source.resume();
     this.lastDue = 0;
     if (this.endPending && !this.dest.destroyed) this.dest.end();
   }
@@ -62,6 +68,7 @@ class Lane {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.queue = [];
+    this.held = [];
   }
 }
 
@@ -77,8 +84,8 @@ class Conn {
     readonly client: Socket,
     readonly server: Socket,
   ) {
-    this.up = new Lane('up', server);
-    this.down = new Lane('down', client);
+    this.up = new Lane('up', client, server);
+    this.down = new Lane('down', server, client);
     client.on('data', (d) => this.onData(d, this.up));
     server.on('data', (d) => this.onData(d, this.down));
     client.on('end', () => this.onEnd(this.up));
@@ -112,6 +119,13 @@ class Conn {
       else st.droppedDown += d.length;
       return;
     }
+    if (fate.act === 'hold') {
+      lane.held.push(d);
+      if (lane.name === 'up') st.heldUp += d.length;
+      else st.heldDown += d.length;
+      lane.source.pause();
+      return;
+    }
     if (lane.name === 'up') st.bytesUp += d.length;
     else st.bytesDown += d.length;
     if (fate.act === 'pass' && lane.queue.length === 0) {
@@ -124,7 +138,7 @@ class Conn {
   }
 
   private onEnd(lane: Lane): void {
-    if (lane.queue.length === 0) {
+    if (lane.queue.length === 0 && lane.held.length === 0) {
       if (!lane.dest.destroyed) lane.dest.end();
     } else lane.endPending = true;
   }
@@ -165,7 +179,17 @@ export class TcpFaultProxy implements FaultProxy {
   private current: NetworkFault | null;
   private readonly server: Server;
   private readonly conns = new Set<Conn>();
-  readonly counters: ProxyStats = { open: 0, accepted: 0, refused: 0, bytesUp: 0, bytesDown: 0, droppedUp: 0, droppedDown: 0 };
+  readonly counters: ProxyStats = {
+    open: 0,
+    accepted: 0,
+    refused: 0,
+    bytesUp: 0,
+    bytesDown: 0,
+    droppedUp: 0,
+    droppedDown: 0,
+    heldUp: 0,
+    heldDown: 0,
+  };
 
   private constructor(o: StartProxyOptions) {
     this.host = o.host ?? '127.0.0.1';

@@ -17,8 +17,14 @@ export type PeerScope = 'all' | 'clients' | 'replication' | 'sentinels';
 export type ConnClass = 'unknown' | 'client' | 'replication' | 'sentinel';
 
 export type NetworkFault =
-  /** Keep connections open but drop bytes (TCP stays up, the peer sees silence). */
-  | { kind: 'blackhole'; direction?: Direction; scope?: PeerScope }
+  /**
+   * Keep connections open but stop delivering bytes (TCP stays up, the peer sees silence).
+   * By default bytes are held, as TCP would retransmit them, and delivered on heal (the
+   * proxy stops reading, so senders feel backpressure). `drop: true` discards them
+   * instead, which desynchronises request/reply streams: use it only on connections that
+   * will be closed.
+   */
+  | { kind: 'blackhole'; direction?: Direction; scope?: PeerScope; drop?: boolean }
   /** Delay every chunk by `ms` (± jitterMs). */
   | { kind: 'latency'; ms: number; jitterMs?: number; direction?: Direction; scope?: PeerScope }
   /** Destroy matching connections (RST) and refuse new ones. */
@@ -35,6 +41,9 @@ export interface ProxyStats {
   bytesDown: number;
   droppedUp: number;
   droppedDown: number;
+  /** Bytes held by a blackhole (cumulative; delivered on heal). */
+  heldUp: number;
+  heldDown: number;
 }
 
 /** A TCP proxy in front of one node, controllable in-process. */

@@ -1,0 +1,171 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  activeFaults,
+  clientPause,
+  crash,
+  debugSleep,
+  failover,
+  freeze,
+  networkFault,
+  restart,
+  restoreTopology,
+  runAction,
+  scaleIn,
+  scaleOut,
+  waitFor,
+} from '../../../lib/faults/index.js';
+import { redisInfo } from '../../../lib/stack/info.js';
+import { startTopology, type TopoEvent, type Topology } from '../../../lib/topology/index.js';
+import { namespace, ports, tmpDir } from '../../support/namespace.js';
+
+let t: Topology;
+const events: TopoEvent[] = [];
+const key = (s: string) => `${namespace.keyPrefix}${s}`;
+
+beforeAll(async () => {
+  t = await startTopology({ kind: 'replicas', replicas: 1 }, { ports, dir: tmpDir('actions'), onEvent: (e) => events.push(e) });
+});
+afterAll(async () => {
+  await t?.stop();
+});
+
+function clientOf(port: number): Redis {
+  return new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1 });
+}
+
+describe('fault actions on a real primary + replica', () => {
+  it('freeze for 2 s is seen by a client as ~2 s without replies', async () => {
+    const p = t.node('primary');
+    const c = clientOf(p.proxyPort);
+    await c.connect();
+    const done: number[] = [];
+    let stop = false;
+    const loop = (async () => {
+      for (let i = 0; i < 100_000 && !stop; i++) {
+        await c.ping();
+        done.push(performance.now());
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    })();
+    await new Promise((r) => setTimeout(r, 200));
+    const res = await freeze({ topology: t }, { node: 'primary', durationMs: 2000 });
+    await new Promise((r) => setTimeout(r, 200));
+    stop = true;
+    await loop;
+    c.disconnect();
+    let gap = 0;
+    for (let i = 1; i < done.length; i++) gap = Math.max(gap, (done[i] as number) - (done[i - 1] as number));
+    expect(gap).toBeGreaterThan(1900);
+    expect(gap).toBeLessThan(2200);
+    expect(res.events.map((e) => e.kind)).toEqual(['freeze', 'thaw']);
+    expect(p.process?.status).toBe('running');
+    expect(activeFaults(t)).toEqual([]);
+  });
+
+  it('a fault left applied is undone by restoreTopology (what SIGINT runs)', async () => {
+    await freeze({ topology: t }, { node: 'replica-1' });
+    await networkFault({ topology: t }, { node: 'primary', fault: { kind: 'latency', ms: 50 } });
+    expect(t.node('replica-1').process?.status).toBe('frozen');
+    expect(activeFaults(t).sort()).toEqual(['freeze on replica-1', 'network on primary']);
+    const undone = await restoreTopology(t);
+    expect(undone.sort()).toEqual(['freeze on replica-1', 'network on primary']);
+    expect(t.node('replica-1').process?.status).toBe('running');
+    expect(t.node('primary').proxy?.fault).toBeNull();
+    await waitFor({ topology: t }, { condition: { kind: 'link-up', node: 'replica-1' }, timeoutMs: 10_000 });
+  });
+
+  it('a blackhole on the replication links only: clients still write, the replica falls behind, heal catches it up', async () => {
+    const c = clientOf(t.node('primary').proxyPort);
+    await c.connect();
+    await runAction({ topology: t }, 'blackhole', { node: 'primary', scope: 'replication' });
+    for (let i = 0; i < 50; i++) await c.set(key(`bh${i}`), 'x'.repeat(100));
+    await new Promise((r) => setTimeout(r, 300));
+    const p = await redisInfo(t.node('primary').port, 'replication');
+    const r = await redisInfo(t.node('replica-1').port, 'replication');
+    expect(Number(r.slave_repl_offset)).toBeLessThan(Number(p.master_repl_offset));
+    await runAction({ topology: t }, 'heal', {});
+    const w = await waitFor({ topology: t }, { condition: { kind: 'caught-up' }, timeoutMs: 10_000 });
+    expect(Number(w.detail.waitedMs)).toBeLessThan(10_000);
+    for (let i = 0; i < 50; i++) await c.del(key(`bh${i}`));
+    c.disconnect();
+  });
+
+  it('DEBUG SLEEP blocks the node; CLIENT PAUSE WRITE blocks writes but not reads', async () => {
+    const p = t.node('primary');
+    const c = clientOf(p.proxyPort);
+    await c.connect();
+    const sleeping = debugSleep({ topology: t }, { node: 'primary', seconds: 1 });
+    await new Promise((r) => setTimeout(r, 50));
+    const t0 = performance.now();
+    await c.ping();
+    expect(performance.now() - t0).toBeGreaterThan(800);
+    await sleeping;
+    await clientPause({ topology: t }, { node: 'primary', ms: 600, mode: 'write' });
+    const t1 = performance.now();
+    await c.get(key('cp'));
+    expect(performance.now() - t1).toBeLessThan(200);
+    await c.set(key('cp'), '1');
+    expect(performance.now() - t1).toBeGreaterThan(450);
+    await c.del(key('cp'));
+    c.disconnect();
+  });
+
+  it('crash (kill -9) then restart on the same port: the replica syncs again', async () => {
+    const r = t.node('replica-1');
+    const oldPid = r.process?.pid;
+    await crash({ topology: t }, { node: 'replica-1' });
+    expect(r.process?.status).toBe('exited');
+    const res = await restart({ topology: t }, { node: 'replica-1' });
+    expect(r.process?.pid).not.toBe(oldPid);
+    expect(r.process?.status).toBe('running');
+    expect(Number(res.detail.readyMs)).toBeGreaterThan(0);
+    await waitFor({ topology: t }, { condition: { kind: 'link-up', node: 'replica-1' }, timeoutMs: 15_000 });
+    expect(events.some((e) => e.kind === 'crash' && e.node === 'replica-1')).toBe(true);
+    expect(events.some((e) => e.kind === 'restart' && e.node === 'replica-1')).toBe(true);
+  });
+
+  it('FAILOVER switches roles with every acknowledged write kept', async () => {
+    const c = clientOf(t.node('primary').proxyPort);
+    await c.connect();
+    for (let i = 0; i < 200; i++) await c.set(key(`fo${i}`), String(i));
+    c.disconnect();
+    const res = await failover({ topology: t }, { to: 'replica-1', timeoutMs: 10_000 });
+    expect(res.detail.to).toBe('replica-1');
+    expect((await t.currentPrimary()).name).toBe('replica-1');
+    const n = clientOf(t.node('replica-1').proxyPort);
+    await n.connect();
+    let found = 0;
+    for (let i = 0; i < 200; i++) if ((await n.get(key(`fo${i}`))) === String(i)) found++;
+    expect(found).toBe(200);
+    for (let i = 0; i < 200; i++) await n.del(key(`fo${i}`));
+    n.disconnect();
+    await waitFor({ topology: t }, { condition: { kind: 'role', node: 'primary', role: 'replica' }, timeoutMs: 10_000 });
+  });
+
+  it('scale out full-syncs a new replica; scale in removes it', async () => {
+    const res = await scaleOut({ topology: t });
+    expect(Number(res.detail.syncFullDelta)).toBeGreaterThanOrEqual(1);
+    const name = String(res.detail.node);
+    const st = await t.status();
+    const added = st.nodes.find((n) => n.name === name);
+    expect(added?.role).toBe('replica');
+    expect(added?.masterLinkStatus).toBe('up');
+    const pid = t.node(name).process?.pid as number;
+    await scaleIn({ topology: t }, { node: name });
+    expect(t.nodes.some((n) => n.name === name)).toBe(false);
+    expect(() => process.kill(pid, 0)).toThrow();
+    const primary = await t.currentPrimary();
+    const info = await redisInfo(primary.port, 'replication');
+    expect(info.connected_slaves).toBe('1');
+  });
+
+  it('bad input: unknown action, bad params and a wait-for that cannot be met give clear errors', async () => {
+    await expect(runAction({ topology: t }, 'explode', {})).rejects.toThrow(/unknown action 'explode'/);
+    await expect(runAction({ topology: t }, 'latency', { node: 'primary', ms: -1 })).rejects.toThrow(/latency needs ms/);
+    await expect(runAction({ topology: t }, 'crash', { node: 'nope' })).rejects.toThrow(/no node 'nope'.*primary, replica-1/);
+    await expect(
+      runAction({ topology: t }, 'wait-for', { condition: { kind: 'event', event: '+switch-master' }, timeoutMs: 300 }),
+    ).rejects.toThrow(/timed out after 300 ms/);
+  });
+});
