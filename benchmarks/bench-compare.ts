@@ -1,0 +1,112 @@
+/**
+ * `stormdrill bench` vs redis-benchmark, same machine, same redis-server, same arguments
+ * (-c 50 -d 100 -r 1000000, SET and GET, -P 1 and -P 16), run alternately (the order flips
+ * every round so background load hits both alike). Prints the median rps and p50 of each
+ * tool per case, the ratios against the targets (rps >= 0.95x, p50 within 15 %), and the
+ * peak RSS of stormdrill at -n and 3x -n (it must not grow with -n).
+ *
+ *   node --import tsx benchmarks/bench-compare.ts [--rounds 3] [--seconds 3]
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseQuiet } from '../lib/bench/format.js';
+import { findBinary, freePort, makeWorkDir, spawnManaged, startRedisServer } from '../lib/stack/index.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const arg = (name: string, def: number) => {
+  const i = process.argv.indexOf(name);
+  return i === -1 ? def : Number(process.argv[i + 1]);
+};
+const ROUNDS = arg('--rounds', 3);
+const SECONDS = arg('--seconds', 3);
+const RPS_TARGET = 0.95;
+const P50_TOLERANCE = 0.15;
+
+const redisBenchmark = findBinary('redis-benchmark');
+if (!redisBenchmark) {
+  console.error('redis-benchmark not found: apt-get install redis-tools (or npm run setup)');
+  process.exit(2);
+}
+const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
+
+const work = makeWorkDir('bench-compare');
+const redis = await startRedisServer({ port: await freePort(), dir: join(work.path, 'redis') });
+
+interface Sample {
+  rps: number;
+  p50: number;
+  rssKb?: number;
+}
+
+let seq = 0;
+async function runTool(tool: 'redis-benchmark' | 'stormdrill', args: string[]): Promise<Sample> {
+  const base =
+    tool === 'redis-benchmark'
+      ? [redisBenchmark as string, ...args]
+      : [process.execPath, join(ROOT, 'bin/stormdrill.js'), 'bench', ...args];
+  const [command, ...rest] = timeBin ? [timeBin, '-f', 'maxrss_kb=%M', ...base] : base;
+  const logFile = join(work.path, `${tool}-${seq++}.log`);
+  const p = spawnManaged({ name: tool, command: command as string, args: rest, cwd: ROOT, logFile });
+  await p.exited;
+  const text = readFileSync(logFile, 'utf8');
+  const r = parseQuiet(text)[0];
+  if (!r || p.exit?.code !== 0) throw new Error(`${tool} ${args.join(' ')} failed (exit ${p.exit?.code}): ${text.slice(-400)}`);
+  const rss = /maxrss_kb=(\d+)/.exec(text);
+  return { rps: r.rps, p50: r.p50 ?? Number.NaN, rssKb: rss ? Number(rss[1]) : undefined };
+}
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+const common = ['-h', '127.0.0.1', '-p', String(redis.port), '-c', '50', '-d', '100', '-r', '1000000', '-q'];
+try {
+  // Size -n for about SECONDS per run from a short calibration of redis-benchmark.
+  const cal1 = await runTool('redis-benchmark', [...common, '-t', 'set', '-n', '100000']);
+  const cal16 = await runTool('redis-benchmark', [...common, '-t', 'set', '-n', '400000', '-P', '16']);
+  const n = (rps: number) => Math.max(100_000, Math.round((rps * SECONDS) / 800) * 800);
+  const cases = [
+    { name: 'SET -P 1', args: ['-t', 'set', '-P', '1', '-n', String(n(cal1.rps))] },
+    { name: 'GET -P 1', args: ['-t', 'get', '-P', '1', '-n', String(n(cal1.rps))] },
+    { name: 'SET -P 16', args: ['-t', 'set', '-P', '16', '-n', String(n(cal16.rps))] },
+    { name: 'GET -P 16', args: ['-t', 'get', '-P', '16', '-n', String(n(cal16.rps))] },
+  ];
+  console.log(`redis-server ${redis.port}; ${ROUNDS} alternating rounds per case; args: ${common.join(' ')}`);
+  let allMet = true;
+  for (const c of cases) {
+    const rb: Sample[] = [];
+    const sd: Sample[] = [];
+    for (let r = 0; r < ROUNDS; r++) {
+      const order = r % 2 === 0 ? (['redis-benchmark', 'stormdrill'] as const) : (['stormdrill', 'redis-benchmark'] as const);
+      for (const tool of order) (tool === 'redis-benchmark' ? rb : sd).push(await runTool(tool, [...common, ...c.args]));
+    }
+    const rbRps = median(rb.map((s) => s.rps));
+    const sdRps = median(sd.map((s) => s.rps));
+    const rbP50 = median(rb.map((s) => s.p50));
+    const sdP50 = median(sd.map((s) => s.p50));
+    const rpsRatio = sdRps / rbRps;
+    const p50Ratio = sdP50 / rbP50;
+    const met = rpsRatio >= RPS_TARGET && Math.abs(p50Ratio - 1) <= P50_TOLERANCE;
+    allMet &&= met;
+    console.log(
+      `${c.name.padEnd(10)} ${c.args.at(-1)} req: redis-benchmark ${rbRps.toFixed(0)} rps p50 ${rbP50.toFixed(3)} ms | stormdrill ${sdRps.toFixed(0)} rps p50 ${sdP50.toFixed(3)} ms | rps ratio ${rpsRatio.toFixed(3)} (target >= ${RPS_TARGET}) p50 ratio ${p50Ratio.toFixed(3)} (target 1 +/- ${P50_TOLERANCE}) ${met ? 'met' : 'NOT met'}`,
+    );
+    console.log(
+      `           per round rps: redis-benchmark ${rb.map((s) => s.rps.toFixed(0)).join(' ')} | stormdrill ${sd.map((s) => s.rps.toFixed(0)).join(' ')}`,
+    );
+  }
+  if (timeBin) {
+    const small = await runTool('stormdrill', [...common, '-t', 'set', '-P', '16', '-n', '500000']);
+    const big = await runTool('stormdrill', [...common, '-t', 'set', '-P', '16', '-n', '1500000']);
+    console.log(
+      `stormdrill peak RSS: ${((small.rssKb ?? 0) / 1024).toFixed(0)} MB at -n 500000, ${((big.rssKb ?? 0) / 1024).toFixed(0)} MB at -n 1500000 (ratio ${((big.rssKb ?? 0) / (small.rssKb ?? 1)).toFixed(2)})`,
+    );
+  }
+  console.log(allMet ? 'all targets met' : 'some targets NOT met (see above; other processes share the 2 cores)');
+} finally {
+  await redis.stop();
+  work.remove();
+}

@@ -1,0 +1,324 @@
+/**
+ * `stormdrill bench`: plans the runs, connects (checking host, password and cluster mode
+ * first), runs each test on the hot path (in this thread or in worker threads), prints
+ * redis-benchmark-style output and collects results for --json and metrics.
+ */
+import { Worker } from 'node:worker_threads';
+import { UserError } from '../core/errors.js';
+import type { LatencyHistogram } from '../core/stats/index.js';
+import { connect, type Endpoint, hostConfig } from './connection.js';
+import { CSV_HEADER, formatCsv, formatLive, formatQuiet, formatReport, type TestReport } from './format.js';
+import type { BenchOptions } from './options.js';
+import { fromWire, mergeResults, type ReportContext, testReport, type WireResult } from './result.js';
+import { type RunResult, runBenchmark } from './runner.js';
+import { baseSeed, buildClients, kindTitles, newHistogram, planRuns, type RunSpec, reportDataSize, split } from './setup.js';
+import { discoverCluster, slotChooser, type Topology } from './topology.js';
+import type { WorkerInput } from './worker.js';
+
+export interface BenchIO {
+  out(text: string): void;
+  err(text: string): void;
+  /** Live progress line only on a TTY. */
+  isTTY: boolean;
+  /** For -x. */
+  readStdin?: () => Promise<string>;
+}
+
+/** Hooks for metrics: called as runs progress. */
+export interface BenchObserver {
+  onRunStart?(run: RunSpec, titles: string[]): void;
+  onProgress?(run: RunSpec, finishedDelta: number): void;
+  onRunEnd?(run: RunSpec, result: RunResult, titles: string[]): void;
+  /** Live histogram of the current run (single-thread mode). */
+  onHistogram?(run: RunSpec, h: LatencyHistogram): void;
+}
+
+export interface RunOutcome {
+  run: RunSpec;
+  titles: string[];
+  result: RunResult;
+  reports: TestReport[];
+}
+
+export interface BenchOutcome {
+  seed: number;
+  topology: Topology | null;
+  runs: RunOutcome[];
+  /** Error replies in total (all runs). */
+  errors: number;
+  interrupted: boolean;
+}
+
+const baseEndpoint = (o: BenchOptions): Endpoint => ({ host: o.host, port: o.port, socket: o.socket });
+
+export async function runBench(
+  o: BenchOptions,
+  io: BenchIO,
+  opts: { signal?: AbortSignal; observer?: BenchObserver } = {},
+): Promise<BenchOutcome> {
+  const signal = opts.signal;
+  const obs = opts.observer;
+  if (o.stdinArg && o.command) {
+    if (!io.readStdin) throw new UserError('-x needs stdin');
+    o = { ...o, command: [...o.command, await io.readStdin()] };
+  }
+  if (o.command && o.tests) io.err('WARNING: Option -t is ignored.\n');
+  if (o.cluster && o.command && !o.command.some((a) => a.includes('{tag}')))
+    io.err('WARNING: --cluster with a custom command: put "{tag}" in the key so it is routed to the right master.\n');
+  if (!o.keepAlive)
+    io.err(
+      'WARNING: Keepalive disabled. With many clients/requests you may need to allow reuse of TIME_WAIT sockets (net.ipv4.tcp_tw_reuse).\n',
+    );
+
+  // Connect once first: unreachable host, wrong password and non-cluster nodes fail here, in one line.
+  let topology: Topology | null = null;
+  if (o.cluster) topology = await discoverCluster(baseEndpoint(o), o);
+  else (await connect(baseEndpoint(o), o)).sock.destroy();
+
+  if (o.idle) {
+    await idle(o, io, topology, signal);
+    return { seed: baseSeed(o), topology, runs: [], errors: 0, interrupted: true };
+  }
+
+  const ctx: ReportContext = { clients: o.clients, dataSize: o.dataSize, keepAlive: o.keepAlive, threads: o.threads, rate: o.rate };
+  if (topology) {
+    const masters = await Promise.all(topology.masters.map((m) => hostConfig({ host: m.host, port: m.port }, o)));
+    ctx.cluster = { masters: masters.map((c) => c ?? { save: '', appendonly: 'unknown' }) };
+  } else {
+    const hc = await hostConfig(baseEndpoint(o), o);
+    if (hc) ctx.hostConfig = hc;
+  }
+
+  if (o.csv) io.out(CSV_HEADER);
+  const runs = planRuns(o);
+  const outcomes: RunOutcome[] = [];
+  let errors = 0;
+  let interrupted = false;
+  do {
+    for (const run of runs) {
+      if (signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      const titles = kindTitles(run);
+      obs?.onRunStart?.(run, titles);
+      const result = await executeRun(o, run, topology, io, titles.length, signal, obs);
+      obs?.onRunEnd?.(run, result, titles);
+      const rctx = { ...ctx, dataSize: reportDataSize(o, run) };
+      const reports: TestReport[] = [];
+      if (titles.length > 1) {
+        titles.forEach((t, i) => {
+          reports.push(
+            testReport(
+              t,
+              result.kindFinished[i] ?? 0,
+              result.elapsedMs,
+              result.kindHistograms[i] as LatencyHistogram,
+              {},
+              rctx,
+              o.precision,
+            ),
+          );
+        });
+      }
+      reports.push(testReport(run.title, result.finished, result.elapsedMs, result.histogram, result.errors, rctx, o.precision));
+      if (result.moved || result.ask) io.err(`${run.title}: cluster redirections MOVED=${result.moved} ASK=${result.ask}\n`);
+      for (const r of reports) io.out(o.csv ? formatCsv(r) : o.quiet ? formatQuiet(r) : `${formatReport(r)}\n`);
+      errors += Object.values(result.errors).reduce((a, b) => a + b, 0);
+      outcomes.push({ run, titles, result, reports });
+      if (signal?.aborted) interrupted = true;
+    }
+    if (!o.csv && !o.quiet) io.out('');
+    if (!o.csv && o.quiet) io.out('\n');
+  } while (o.loop && !signal?.aborted);
+  return { seed: baseSeed(o), topology, runs: outcomes, errors, interrupted };
+}
+
+/** Run one test (or command, or mix) with all clients; in worker threads with --threads. */
+async function executeRun(
+  o: BenchOptions,
+  run: RunSpec,
+  topology: Topology | null,
+  io: BenchIO,
+  kinds: number,
+  signal: AbortSignal | undefined,
+  obs: BenchObserver | undefined,
+): Promise<RunResult> {
+  const clients = o.clients;
+  let liveShown = false;
+  let overallFinished = 0;
+  let overallLatUs = 0;
+  const started = performance.now();
+  const live = (finished: number, intervalFinished: number, intervalAvgUs: number, dtMs: number) => {
+    obs?.onProgress?.(run, intervalFinished);
+    if (!io.isTTY || o.csv) return;
+    overallFinished = finished;
+    if (Number.isFinite(intervalAvgUs)) overallLatUs += intervalAvgUs * intervalFinished;
+    const elapsed = (performance.now() - started) / 1000;
+    const line = formatLive(
+      run.title,
+      (intervalFinished * 1000) / dtMs,
+      overallFinished / elapsed,
+      intervalAvgUs / 1000,
+      overallFinished > 0 ? overallLatUs / overallFinished / 1000 : Number.NaN,
+    );
+    io.out(`\r${line}`);
+    liveShown = true;
+  };
+  const onNewError = (_kind: string, message: string) => {
+    if (liveShown) io.out(`\r${' '.repeat(100)}\r`);
+    io.err(`Error from server: ${message}\n`);
+  };
+  let result: RunResult;
+  if (o.threads > 0) {
+    result = await runInWorkers(o, run, topology, kinds, live, onNewError, signal);
+  } else {
+    const specs = buildClients(o, run, topology, { first: 0, count: clients, thread: 0, threads: 1 });
+    let refreshing: Promise<void> | null = null;
+    const refresh = async () => {
+      if (!topology || refreshing) return refreshing ?? undefined;
+      refreshing = (async () => {
+        const fresh = await discoverCluster(baseEndpoint(o), o).catch(() => null);
+        if (!fresh) return;
+        for (const spec of specs) {
+          const m = fresh.masters.find((x) => x.host === spec.endpoint.host && x.port === spec.endpoint.port);
+          if (m) spec.nextSlot = slotChooser(m, () => Math.floor(Math.random() * 4294967296));
+        }
+      })().finally(() => {
+        refreshing = null;
+      });
+      return refreshing;
+    };
+    let lastTick = performance.now();
+    let firstHistogram = true;
+    const params = {
+      clients: specs,
+      connect: o,
+      pipeline: o.pipeline,
+      requests: o.requests,
+      durationMs: o.durationSec !== undefined ? o.durationSec * 1000 : undefined,
+      warmupMs: o.warmupSec * 1000,
+      rate: o.rate,
+      keepAlive: o.keepAlive,
+      kinds,
+      newHistogram: () => {
+        const h = newHistogram(o.precision);
+        if (firstHistogram) obs?.onHistogram?.(run, h);
+        firstHistogram = false;
+        return h;
+      },
+      onTick: (p: { finished: number; intervalFinished: number; intervalAvgUs: number }) => {
+        const t = performance.now();
+        live(p.finished, p.intervalFinished, p.intervalAvgUs, t - lastTick);
+        lastTick = t;
+      },
+      tickMs: 250,
+      onNewError,
+      onRedirect: topology ? refresh : undefined,
+      signal,
+    };
+    result = await runBenchmark(params);
+  }
+  if (liveShown) io.out(`\r${' '.repeat(Math.min(200, run.title.length + 90))}\r`);
+  return result;
+}
+
+/** --threads N: N worker threads, each with its share of clients and requests; merged after. */
+async function runInWorkers(
+  o: BenchOptions,
+  run: RunSpec,
+  topology: Topology | null,
+  kinds: number,
+  live: (finished: number, intervalFinished: number, intervalAvgUs: number, dtMs: number) => void,
+  onNewError: (kind: string, message: string) => void,
+  signal: AbortSignal | undefined,
+): Promise<RunResult> {
+  const threads = Math.min(o.threads, o.clients);
+  const clientShares = split(o.clients, threads);
+  const requestShares = split(o.requests, threads);
+  const finishedBy = new Array<number>(threads).fill(0);
+  const seen = new Set<string>();
+  let first = 0;
+  const workers: Worker[] = [];
+  const promises = clientShares.map((count, thread) => {
+    const input: WorkerInput = {
+      options: o,
+      run,
+      topology,
+      plan: { first, count, thread, threads },
+      requests: requestShares[thread] as number,
+      kinds,
+    };
+    first += count;
+    const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input });
+    workers.push(w);
+    return new Promise<RunResult>((resolve, reject) => {
+      let settled = false;
+      w.on('message', (m: { type: string; [k: string]: unknown }) => {
+        if (m.type === 'progress') {
+          finishedBy[thread] = m.finished as number;
+          if (thread === 0) {
+            const total = finishedBy.reduce((a, b) => a + b, 0);
+            live(total, (m.intervalFinished as number) * threads, m.intervalAvgUs as number, 250);
+          }
+        } else if (m.type === 'error') {
+          if (!seen.has(m.kind as string)) {
+            seen.add(m.kind as string);
+            onNewError(m.kind as string, m.message as string);
+          }
+        } else if (m.type === 'done') {
+          settled = true;
+          resolve(fromWire(m.result as WireResult));
+        } else if (m.type === 'failed') {
+          settled = true;
+          reject(m.user ? new UserError(m.message as string) : new Error(m.message as string));
+        }
+      });
+      w.on('error', (err) => {
+        if (!settled) reject(err);
+      });
+      w.on('exit', (code) => {
+        if (!settled) reject(new Error(`benchmark thread ${thread} exited with code ${code}`));
+      });
+    });
+  });
+  const onAbort = () => {
+    for (const w of workers) w.postMessage({ type: 'stop' });
+  };
+  signal?.addEventListener('abort', onAbort);
+  try {
+    const parts = await Promise.all(promises);
+    return mergeResults(parts, () => newHistogram(o.precision));
+  } catch (err) {
+    await Promise.all(workers.map((w) => w.terminate()));
+    throw err;
+  } finally {
+    signal?.removeEventListener('abort', onAbort);
+  }
+}
+
+/** -I: open the connections and wait (until Ctrl-C, or --duration). */
+async function idle(o: BenchOptions, io: BenchIO, topology: Topology | null, signal?: AbortSignal): Promise<void> {
+  io.out(`Creating ${o.clients} idle connections and waiting forever (Ctrl+C when done)\n`);
+  const eps = Array.from({ length: o.clients }, (_, i) =>
+    topology
+      ? {
+          host: topology.masters[i % topology.masters.length]?.host ?? o.host,
+          port: topology.masters[i % topology.masters.length]?.port ?? o.port,
+        }
+      : baseEndpoint(o),
+  );
+  const socks = await Promise.all(eps.map((e) => connect(e, o)));
+  try {
+    await new Promise<void>((resolve) => {
+      const t = o.durationSec !== undefined ? setTimeout(resolve, o.durationSec * 1000) : undefined;
+      signal?.addEventListener('abort', () => {
+        if (t) clearTimeout(t);
+        resolve();
+      });
+      if (signal?.aborted) resolve();
+    });
+  } finally {
+    for (const s of socks) s.sock.destroy();
+  }
+}

@@ -1,0 +1,239 @@
+/**
+ * Report formatters (pure: data in, strings out), shaped like redis-benchmark 7.x's
+ * output so the same parsers read both.
+ */
+
+/** One recorded histogram bucket: its highest equivalent value (µs) and count. */
+export type Bucket = readonly [valueUs: number, count: number];
+
+/** What the formatters need from a histogram. */
+export interface HistogramView {
+  /** Recorded buckets, ascending by value. */
+  buckets: readonly Bucket[];
+  count: number;
+  /** µs */
+  min: number;
+  max: number;
+  mean: number;
+  percentile(p: number): number;
+  /** Highest value equivalent to `us` in the histogram's resolution. */
+  highestEquivalent(us: number): number;
+}
+
+export interface TestReport {
+  title: string;
+  requests: number;
+  elapsedSec: number;
+  clients: number;
+  /** Payload bytes (for custom commands: the command's size). */
+  dataSize: number;
+  keepAlive: boolean;
+  hist: HistogramView;
+  /** `host configuration "save"` and `"appendonly"`; omitted when unknown. */
+  hostConfig?: { save: string; appendonly: string };
+  /** Cluster: masters and their configs. */
+  cluster?: { masters: Array<{ save: string; appendonly: string }> };
+  threads: number;
+  /** Errors by kind (first word of the error reply). */
+  errors: Record<string, number>;
+  /** Set when latency is measured from the intended send time (--rate). */
+  rate?: number;
+}
+
+export function rps(r: Pick<TestReport, 'requests' | 'elapsedSec'>): number {
+  return r.elapsedSec > 0 ? r.requests / r.elapsedSec : 0;
+}
+
+const ms = (us: number) => us / 1000;
+
+export interface DistLine {
+  percentile: number;
+  valueUs: number;
+  cumulative: number;
+}
+
+/**
+ * Percentile distribution as HdrHistogram's percentile iteration with one tick per half
+ * distance (0, 50, 75, 87.5, ...): one line per distinct cumulative count, then 100 %.
+ */
+export function percentileDistribution(h: Pick<HistogramView, 'buckets' | 'count'>): DistLine[] {
+  const out: DistLine[] = [];
+  const total = h.count;
+  if (total === 0) return out;
+  let target = 0;
+  let cum = 0;
+  let last = 0;
+  let prev = -1;
+  const emit = (percentile: number, valueUs: number, cumulative: number) => {
+    if (cumulative !== prev || cumulative === total) out.push({ percentile, valueUs, cumulative });
+    prev = cumulative;
+  };
+  for (const [v, c] of h.buckets) {
+    if (c === 0) continue;
+    cum += c;
+    last = v;
+    const pct = (100 * cum) / total;
+    while (target <= pct) {
+      emit(target, v, cum);
+      const halfDistance = 2 ** (Math.floor(Math.log2(100 / (100 - target))) + 1);
+      target += 100 / halfDistance;
+      if (cum === total) break;
+    }
+    if (cum === total) break;
+  }
+  emit(100, last, total);
+  return out;
+}
+
+/**
+ * Cumulative distribution at linear steps of 0.1 ms, then 1 ms once past 2 ms (the step
+ * changes after the first level above 2 ms, as redis-benchmark's report does).
+ */
+export function cumulativeDistribution(h: Pick<HistogramView, 'buckets' | 'count' | 'highestEquivalent'>): DistLine[] {
+  const out: DistLine[] = [];
+  const total = h.count;
+  if (total === 0) return out;
+  let step = 100;
+  let level = 100;
+  let i = 0;
+  let cum = 0;
+  let prev = -1;
+  const buckets = h.buckets;
+  for (let guard = 0; guard < 1_000_000; guard++) {
+    const heq = h.highestEquivalent(level);
+    while (i < buckets.length && (buckets[i] as Bucket)[0] <= heq) cum += (buckets[i++] as Bucket)[1];
+    if (cum !== prev || cum === total) out.push({ percentile: (100 * cum) / total, valueUs: heq, cumulative: cum });
+    prev = cum;
+    if (cum >= total) break;
+    level += step;
+    if (heq > 2000) step = 1000;
+  }
+  return out;
+}
+
+const distLine = (d: DistLine) =>
+  `${d.percentile.toFixed(3)}% <= ${ms(d.valueUs).toFixed(3)} milliseconds (cumulative count ${d.cumulative})`;
+
+/** The default per-test report. */
+export function formatReport(r: TestReport): string {
+  const h = r.hist;
+  const lines: string[] = [
+    `====== ${r.title} ======`,
+    `  ${r.requests} requests completed in ${r.elapsedSec.toFixed(2)} seconds`,
+    `  ${r.clients} parallel clients`,
+    `  ${r.dataSize} bytes payload`,
+    `  keep alive: ${r.keepAlive ? 1 : 0}`,
+  ];
+  if (r.cluster) {
+    lines.push(`  cluster mode: yes (${r.cluster.masters.length} masters)`);
+    r.cluster.masters.forEach((m, i) => {
+      lines.push(`  node [${i}] configuration:`, `    save: ${m.save || 'NONE'}`, `    appendonly: ${m.appendonly}`);
+    });
+  } else if (r.hostConfig) {
+    lines.push(`  host configuration "save": ${r.hostConfig.save}`, `  host configuration "appendonly": ${r.hostConfig.appendonly}`);
+  }
+  lines.push(`  multi-thread: ${r.threads ? 'yes' : 'no'}`);
+  if (r.threads) lines.push(`  threads: ${r.threads}`);
+  if (r.rate !== undefined)
+    lines.push(`  rate: ${r.rate} requests per second (open model; latency from the intended send time, coordinated omission corrected)`);
+  const errs = Object.entries(r.errors);
+  if (errs.length) lines.push(`  errors: ${errs.map(([k, n]) => `${k}=${n}`).join(' ')}`);
+  lines.push('', 'Latency by percentile distribution:');
+  for (const d of percentileDistribution(h)) lines.push(distLine(d));
+  lines.push('', 'Cumulative distribution of latencies:');
+  for (const d of cumulativeDistribution(h)) lines.push(distLine(d));
+  const col = (s: string | number) => (typeof s === 'number' ? ms(s).toFixed(3) : s).padStart(9);
+  lines.push(
+    '',
+    'Summary:',
+    `  throughput summary: ${rps(r).toFixed(2)} requests per second`,
+    '  latency summary (msec):',
+    `    ${['avg', 'min', 'p50', 'p95', 'p99', 'max'].map(col).join(' ')}`,
+    `    ${[h.mean, h.min, h.percentile(50), h.percentile(95), h.percentile(99), h.max].map(col).join(' ')}`,
+  );
+  return `${lines.join('\n')}\n`;
+}
+
+/** `-q`: one line per test. */
+export function formatQuiet(r: TestReport): string {
+  return `${r.title}: ${rps(r).toFixed(2)} requests per second, p50=${ms(r.hist.percentile(50)).toFixed(3)} msec\n`;
+}
+
+export const CSV_HEADER =
+  '"test","rps","avg_latency_ms","min_latency_ms","p50_latency_ms","p95_latency_ms","p99_latency_ms","max_latency_ms"\n';
+
+const csvQuote = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+/** `--csv`: one row per test (print CSV_HEADER first). */
+export function formatCsv(r: TestReport): string {
+  const h = r.hist;
+  const f = (us: number) => csvQuote(ms(us).toFixed(3));
+  return `${[csvQuote(r.title), csvQuote(rps(r).toFixed(2)), f(h.mean), f(h.min), f(h.percentile(50)), f(h.percentile(95)), f(h.percentile(99)), f(h.max)].join(',')}\n`;
+}
+
+/** The live progress line (TTY only), redis-benchmark's wording; -nan before any reply. */
+export function formatLive(title: string, nowRps: number, overallRps: number, nowAvgMs: number, overallAvgMs: number): string {
+  const n = (x: number, d: number) => (Number.isFinite(x) ? x.toFixed(d) : '-nan');
+  return `${title}: rps=${n(nowRps, 1)} (overall: ${n(overallRps, 1)}) avg_msec=${n(nowAvgMs, 3)} (overall: ${n(overallAvgMs, 3)})`;
+}
+
+/** Parsed fields of one test, from either tool's output (used by tests and bench-compare). */
+export interface ParsedResult {
+  title: string;
+  rps: number;
+  p50?: number;
+  avg?: number;
+  min?: number;
+  p95?: number;
+  p99?: number;
+  max?: number;
+  requests?: number;
+}
+
+/** Parse `-q` output (redis-benchmark's or ours): live lines on \r are skipped. */
+export function parseQuiet(text: string): ParsedResult[] {
+  const out: ParsedResult[] = [];
+  for (const raw of text.split(/[\r\n]+/)) {
+    const m = /^\s*(.+?): ([\d.]+) requests per second, p50=([\d.]+) msec\s*$/.exec(raw);
+    if (m) out.push({ title: m[1] as string, rps: Number(m[2]), p50: Number(m[3]) });
+  }
+  return out;
+}
+
+/** Parse `--csv` output. */
+export function parseCsv(text: string): ParsedResult[] {
+  const out: ParsedResult[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const cells = [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => (m[1] as string).replace(/""/g, '"'));
+    if (cells.length !== 8 || cells[0] === 'test') continue;
+    const [title, r, avg, min, p50, p95, p99, max] = cells as [string, string, string, string, string, string, string, string];
+    out.push({
+      title,
+      rps: Number(r),
+      avg: Number(avg),
+      min: Number(min),
+      p50: Number(p50),
+      p95: Number(p95),
+      p99: Number(p99),
+      max: Number(max),
+    });
+  }
+  return out;
+}
+
+/** Parse the default report. */
+export function parseReport(text: string): ParsedResult[] {
+  const out: ParsedResult[] = [];
+  const sections = text.split(/====== (.+?) ======\n/);
+  for (let i = 1; i + 1 < sections.length; i += 2) {
+    const title = sections[i] as string;
+    const body = sections[i + 1] as string;
+    const req = /^\s+(\d+) requests completed in/m.exec(body);
+    const thr = /throughput summary: ([\d.]+) requests per second/.exec(body);
+    const sum = /avg\s+min\s+p50\s+p95\s+p99\s+max\n\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)\s+([\d.]+)/.exec(body);
+    if (!thr || !sum) continue;
+    const [avg, min, p50, p95, p99, max] = sum.slice(1, 7).map(Number) as [number, number, number, number, number, number];
+    out.push({ title, rps: Number(thr[1]), requests: req ? Number(req[1]) : undefined, avg, min, p50, p95, p99, max });
+  }
+  return out;
+}

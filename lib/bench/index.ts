@@ -1,0 +1,11 @@
+export { type BenchIO, type BenchObserver, type BenchOutcome, type RunOutcome, runBench } from './bench.js';
+export { connect, type Endpoint, hostConfig, openSocket, request } from './connection.js';
+export * from './format.js';
+export { type BenchOptions, DEFAULTS, helpText, type MixEntry, type ParsedArgv, parseBenchArgv, validate } from './options.js';
+export { benchmarkData, type KeyDist, keyGenerator, prng32, writeDigits12 } from './random.js';
+export { errorKind, type Progress, type RunParams, type RunResult, runBenchmark } from './runner.js';
+export { buildClients, kindTitles, newHistogram, planRuns, type RunSpec } from './setup.js';
+export { CLUSTER_SLOTS, crc16, keySlot, slotTags, writeSlotTag } from './slots.js';
+export { Batch, compileCommand, VALUE } from './template.js';
+export { selectTests, TEST_NAMES, TESTS } from './tests.js';
+export { discoverCluster, type Master, parseClusterSlots, type Topology } from './topology.js';

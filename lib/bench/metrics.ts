@@ -1,0 +1,107 @@
+/**
+ * Prometheus metrics of a bench run (names from lib/core/metric-names.ts, every series
+ * labelled `testid`): requests and errors counters, and the request duration as a classic
+ * histogram read from the live HDR histogram when scraped or pushed (nothing on the hot
+ * path).
+ */
+import { Counter, Registry } from 'prom-client';
+import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+import type { LatencyHistogram } from '../core/stats/index.js';
+import type { BenchObserver } from './bench.js';
+import type { RunResult } from './runner.js';
+import type { RunSpec } from './setup.js';
+
+/** Classic bucket bounds in seconds. */
+export const DURATION_BUCKETS = [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
+
+interface HistogramValue {
+  value: number;
+  labels: Record<string, string | number>;
+  metricName: string;
+}
+
+/** Cumulative bucket counts, sum and count of an HDR histogram (µs) for the given bounds (s). Pure. */
+export function classicBuckets(
+  buckets: Iterable<readonly [number, number]>,
+  bounds: readonly number[],
+): { counts: number[]; sum: number; count: number } {
+  const counts = new Array<number>(bounds.length).fill(0);
+  let sum = 0;
+  let count = 0;
+  for (const [us, n] of buckets) {
+    const s = us / 1e6;
+    sum += s * n;
+    count += n;
+    for (let i = 0; i < bounds.length; i++) if (s <= (bounds[i] as number)) counts[i] = (counts[i] as number) + n;
+  }
+  return { counts, sum, count };
+}
+
+export class BenchMetrics implements BenchObserver {
+  readonly registry = new Registry();
+  private readonly requests: Counter<string>;
+  private readonly errors: Counter<string>;
+  /** Histograms by test title: the finished runs' and the live one. */
+  private readonly hists = new Map<string, LatencyHistogram>();
+
+  constructor(readonly testid: string) {
+    this.requests = new Counter({
+      name: METRICS.bench.requests,
+      help: 'Requests answered, by test',
+      labelNames: [TESTID_LABEL, 'test'],
+      registers: [this.registry],
+    });
+    this.errors = new Counter({
+      name: METRICS.bench.errors,
+      help: 'Error replies, by test and kind (first word of the error)',
+      labelNames: [TESTID_LABEL, 'test', 'kind'],
+      registers: [this.registry],
+    });
+    const name = METRICS.bench.duration;
+    this.registry.registerMetric({
+      name,
+      help: 'Request latency (first write of a batch to first reply byte), seconds',
+      type: 'histogram',
+      aggregator: 'sum',
+      get: async () => ({ name, help: 'Request latency, seconds', type: 'histogram', aggregator: 'sum', values: this.durationValues() }),
+      reset: () => {},
+    } as unknown as Counter<string>);
+  }
+
+  private durationValues(): HistogramValue[] {
+    const out: HistogramValue[] = [];
+    for (const [test, h] of this.hists) {
+      const labels = { [TESTID_LABEL]: this.testid, test };
+      const { counts, sum, count } = classicBuckets(h.buckets(), DURATION_BUCKETS);
+      DURATION_BUCKETS.forEach((le, i) => {
+        out.push({ value: counts[i] as number, labels: { ...labels, le }, metricName: `${METRICS.bench.duration}_bucket` });
+      });
+      out.push({ value: count, labels: { ...labels, le: '+Inf' }, metricName: `${METRICS.bench.duration}_bucket` });
+      out.push({ value: sum, labels, metricName: `${METRICS.bench.duration}_sum` });
+      out.push({ value: count, labels, metricName: `${METRICS.bench.duration}_count` });
+    }
+    return out;
+  }
+
+  private pendingByRun = new Map<RunSpec, number>();
+
+  onProgress(run: RunSpec, finishedDelta: number): void {
+    if (finishedDelta > 0) {
+      this.requests.inc({ [TESTID_LABEL]: this.testid, test: run.title }, finishedDelta);
+      this.pendingByRun.set(run, (this.pendingByRun.get(run) ?? 0) + finishedDelta);
+    }
+  }
+
+  onHistogram(run: RunSpec, h: LatencyHistogram): void {
+    this.hists.set(run.title, h);
+  }
+
+  onRunEnd(run: RunSpec, result: RunResult): void {
+    const counted = this.pendingByRun.get(run) ?? 0;
+    const rest = result.finished - counted;
+    if (rest > 0) this.requests.inc({ [TESTID_LABEL]: this.testid, test: run.title }, rest);
+    this.pendingByRun.delete(run);
+    for (const [kind, n] of Object.entries(result.errors)) this.errors.inc({ [TESTID_LABEL]: this.testid, test: run.title, kind }, n);
+    this.hists.set(run.title, result.histogram);
+  }
+}

@@ -1,0 +1,370 @@
+/**
+ * The hot path: a closed loop per connection over raw sockets. Each connection writes a
+ * batch of -P pre-built commands, takes the latency from the first write to the first
+ * reply byte, records it for every reply of the batch, and writes the next batch once the
+ * whole batch is answered (redis-benchmark's model). With --rate the loop is open: batches
+ * are due at fixed intended times and latency is measured from the intended time.
+ */
+import { ReplyReader } from '../core/resp/index.js';
+import { type LatencyHistogram, PerSecondSeries } from '../core/stats/index.js';
+import { type ConnectOptions, connect, type Endpoint, type RawConn } from './connection.js';
+import type { Batch } from './template.js';
+
+/** One client's setup. */
+export interface ClientSpec {
+  endpoint: Endpoint;
+  batch: Batch;
+  /** Next `__rand_int__` number; null leaves the placeholder (no -r). */
+  nextKey: (() => number) | null;
+  /** Next cluster slot for `{tag}` (-1: none). */
+  nextSlot: () => number;
+}
+
+export interface RunParams {
+  clients: ClientSpec[];
+  connect: ConnectOptions;
+  pipeline: number;
+  /** Stop after this many requests (ignored when durationMs is set). */
+  requests: number;
+  durationMs?: number;
+  warmupMs?: number;
+  /** Total requests per second (open model). */
+  rate?: number;
+  keepAlive: boolean;
+  /** Number of distinct commands (mixes: one histogram each). */
+  kinds: number;
+  newHistogram: () => LatencyHistogram;
+  /** Called every `tickMs` while running. */
+  onTick?: (p: Progress) => void;
+  tickMs?: number;
+  /** First error reply of each kind. */
+  onNewError?: (kind: string, message: string) => void;
+  /** MOVED/ASK seen: refresh the topology; may return new endpoints/slot choosers per client. */
+  onRedirect?: () => Promise<void>;
+  /** Stop early (Ctrl-C): resolves the run with what was measured so far. */
+  signal?: AbortSignal;
+}
+
+export interface Progress {
+  finished: number;
+  elapsedMs: number;
+  /** Since the previous tick. */
+  intervalFinished: number;
+  intervalAvgUs: number;
+  overallAvgUs: number;
+}
+
+export interface RunResult {
+  finished: number;
+  elapsedMs: number;
+  histogram: LatencyHistogram;
+  /** Per command (mixes); index = kind. */
+  kindHistograms: LatencyHistogram[];
+  kindFinished: number[];
+  errors: Record<string, number>;
+  /** Errors per kind of command (mixes). */
+  kindErrors: number[];
+  moved: number;
+  ask: number;
+  series: PerSecondSeries;
+  reconnects: number;
+}
+
+const now = () => performance.now();
+const ignore = () => {};
+
+/** Kind of an error reply: its first word (OOM, WRONGTYPE, MOVED, ERR...). */
+export function errorKind(message: string): string {
+  const sp = message.indexOf(' ');
+  return sp === -1 ? message : message.slice(0, sp);
+}
+
+export async function runBenchmark(p: RunParams): Promise<RunResult> {
+  const P = p.pipeline;
+  const mix = p.kinds > 1;
+  const histogram = p.newHistogram();
+  const kindHistograms = mix ? Array.from({ length: p.kinds }, () => p.newHistogram()) : [];
+  const kindFinished = new Array<number>(p.kinds).fill(0);
+  const kindErrors = new Array<number>(p.kinds).fill(0);
+  const errors: Record<string, number> = {};
+  let moved = 0;
+  let ask = 0;
+  let reconnects = 0;
+  let finished = 0;
+  let issued = 0;
+  let recording = !(p.warmupMs && p.warmupMs > 0);
+  let startMs = now();
+  let endMs = 0;
+  let stopAt = Number.POSITIVE_INFINITY;
+  let series = new PerSecondSeries(Date.now());
+  let tickFinished = 0;
+  let tickLatSum = 0;
+  let totalLatSum = 0;
+  let stopping = false;
+  let redirectPending = false;
+  const seenErrors = new Set<string>();
+
+  const conns: RawConn[] = await Promise.all(p.clients.map((c) => connect(c.endpoint, p.connect)));
+
+  return await new Promise<RunResult>((resolve, reject) => {
+    let live = p.clients.length;
+    let failed = false;
+    const timers: NodeJS.Timeout[] = [];
+    const fail = (err: Error) => {
+      if (failed) return;
+      failed = true;
+      cleanup();
+      reject(err);
+    };
+    const cleanup = () => {
+      for (const t of timers) clearTimeout(t);
+      for (const c of conns) c.sock.destroy();
+      p.signal?.removeEventListener('abort', onAbort);
+    };
+    const clientDone = () => {
+      live--;
+      if (live === 0 && !failed) {
+        endMs = now();
+        cleanup();
+        resolve({
+          finished,
+          elapsedMs: Math.max(endMs - startMs, 0.001),
+          histogram,
+          kindHistograms,
+          kindFinished,
+          errors,
+          kindErrors,
+          moved,
+          ask,
+          series,
+          reconnects,
+        });
+      }
+    };
+    const onAbort = () => {
+      stopping = true;
+    };
+    p.signal?.addEventListener('abort', onAbort);
+
+    const beginMeasuring = () => {
+      recording = true;
+      histogram.reset();
+      for (const h of kindHistograms) h.reset();
+      kindFinished.fill(0);
+      kindErrors.fill(0);
+      totalLatSum = 0;
+      startMs = now();
+      series = new PerSecondSeries(Date.now());
+      issued = 0;
+      finished = 0;
+      if (p.durationMs !== undefined) stopAt = startMs + p.durationMs;
+    };
+    if (!recording) {
+      const t = setTimeout(beginMeasuring, p.warmupMs);
+      timers.push(t);
+    } else if (p.durationMs !== undefined) stopAt = startMs + p.durationMs;
+
+    if (p.onTick) {
+      let lastFinished = 0;
+      const tick = () => {
+        const f = finished;
+        const inter = f - lastFinished;
+        lastFinished = f;
+        p.onTick?.({
+          finished: f,
+          elapsedMs: now() - startMs,
+          intervalFinished: inter,
+          intervalAvgUs: tickFinished > 0 ? tickLatSum / tickFinished : Number.NaN,
+          overallAvgUs: f > 0 ? totalLatSum / f : Number.NaN,
+        });
+        tickFinished = 0;
+        tickLatSum = 0;
+      };
+      const iv = setInterval(tick, p.tickMs ?? 250);
+      timers.push(iv as unknown as NodeJS.Timeout);
+    }
+
+    const due: Array<() => void> = [];
+    let flushScheduled = false;
+    const flush = () => {
+      flushScheduled = false;
+      const n = due.length;
+      for (let i = 0; i < n; i++) (due[i] as () => void)();
+      due.length = 0;
+    };
+    const queueSend = (fn: () => void) => {
+      due.push(fn);
+      if (!flushScheduled) {
+        flushScheduled = true;
+        setImmediate(flush);
+      }
+    };
+
+    const perClientIntervalMs = p.rate ? (p.clients.length * P * 1000) / p.rate : 0;
+
+    p.clients.forEach((spec, index) => {
+      let conn = conns[index] as RawConn;
+      let sock = conn.sock;
+      const batch = spec.batch;
+      const buf = batch.buf;
+      let view = buf;
+      let sentAt = 0;
+      let latencyUs = -1;
+      let pending = 0;
+      let pos = 0;
+      let batchRecorded = 0;
+      let batchErrors = 0;
+      let done = false;
+      let intended = now() + (perClientIntervalMs * index) / p.clients.length;
+
+      const finish = () => {
+        if (done) return;
+        done = true;
+        conn.onBytes = ignore;
+        clientDone();
+      };
+
+      const onReply = (err: string | null) => {
+        const kind = mix ? (batch.kinds[pos] as number) : 0;
+        pos++;
+        pending--;
+        if (recording) {
+          finished++;
+          if (finished <= p.requests || p.durationMs !== undefined) {
+            batchRecorded++;
+            if (mix) {
+              kindHistograms[kind]?.record(latencyUs);
+              kindFinished[kind] = (kindFinished[kind] as number) + 1;
+            }
+          }
+        }
+        if (err !== null) {
+          batchErrors++;
+          const k = errorKind(err);
+          if (k === 'MOVED' || k === 'ASK') {
+            if (k === 'MOVED') moved++;
+            else ask++;
+            if (!redirectPending && p.onRedirect) {
+              redirectPending = true;
+              p.onRedirect().then(
+                () => {
+                  redirectPending = false;
+                },
+                () => {
+                  redirectPending = false;
+                },
+              );
+            }
+          }
+          if (recording) {
+            const prev = errors[k];
+            errors[k] = prev === undefined ? 1 : prev + 1;
+            if (mix) kindErrors[kind] = (kindErrors[kind] as number) + 1;
+          }
+          if (!seenErrors.has(k)) {
+            seenErrors.add(k);
+            p.onNewError?.(k, err);
+          }
+        }
+        if (pending === 0) batchDone();
+      };
+
+      let reader = new ReplyReader({ onReply });
+
+      const onBytes = (buf: Buffer, n: number) => {
+        if (latencyUs < 0) latencyUs = (now() - sentAt) * 1000;
+        try {
+          reader.feed(n === buf.length ? buf : buf.subarray(0, n));
+        } catch (err) {
+          fail(err as Error);
+        }
+      };
+
+      const attach = (c: RawConn) => {
+        const s = c.sock;
+        c.onBytes = onBytes;
+        s.on('error', (err) => {
+          if (!done && !stopping) fail(new Error(`connection to ${spec.endpoint.host}:${spec.endpoint.port} failed: ${err.message}`));
+        });
+        s.on('close', () => {
+          if (!done && !stopping && s === sock)
+            fail(new Error(`the server closed connection ${index + 1} (${spec.endpoint.host}:${spec.endpoint.port})`));
+          else if (!done && s === sock) finish();
+        });
+      };
+      attach(conn);
+
+      const batchDone = () => {
+        if (batchRecorded > 0) {
+          histogram.recordN(latencyUs, batchRecorded);
+          series.add(Date.now(), batchRecorded, batchErrors);
+          tickFinished += batchRecorded;
+          tickLatSum += latencyUs * batchRecorded;
+          totalLatSum += latencyUs * batchRecorded;
+        }
+        if (!p.keepAlive && !stopping) {
+          reconnect();
+          return;
+        }
+        if (p.rate) {
+          intended += perClientIntervalMs;
+          const wait = intended - now();
+          if (wait > 1) {
+            const t = setTimeout(send, wait);
+            timers.push(t);
+            if (timers.length > 1000) timers.splice(0, timers.length - 10);
+            return;
+          }
+        }
+        // Like redis-benchmark (which arms a writable event), send after this loop
+        // iteration's reads: all due clients write together in the check phase.
+        queueSend(send);
+      };
+
+      const reconnect = () => {
+        const old = sock;
+        conn.onBytes = ignore;
+        old.removeAllListeners('close');
+        old.on('error', () => {});
+        old.destroy();
+        reconnects++;
+        connect(spec.endpoint, p.connect).then(
+          (c) => {
+            conn = c;
+            sock = c.sock;
+            conns[index] = c;
+            reader = new ReplyReader({ onReply });
+            attach(c);
+            send();
+          },
+          (err) => fail(err as Error),
+        );
+      };
+
+      const send = () => {
+        if (failed || done) return;
+        if (stopping) return finish();
+        if (p.durationMs === undefined) {
+          if (recording && issued >= p.requests) return finish();
+          if (recording) issued += P;
+        } else if (recording && now() >= stopAt) return finish();
+        const len = batch.prepare(spec.nextKey, spec.nextSlot());
+        if (len !== view.length) view = buf.subarray(0, len);
+        pending = P;
+        pos = 0;
+        batchRecorded = 0;
+        batchErrors = 0;
+        latencyUs = -1;
+        const t = now();
+        sentAt = p.rate ? Math.min(intended, t) : t;
+        sock.write(view);
+      };
+
+      if (p.rate) {
+        const wait = intended - now();
+        const t = setTimeout(send, Math.max(0, wait));
+        timers.push(t);
+      } else send();
+    });
+  });
+}

@@ -1,0 +1,138 @@
+/**
+ * From options to what the runner needs: the run list (tests, a custom command or a mix),
+ * compiled commands and per-client batches. Shared by the main thread and worker threads,
+ * so both build byte-identical batches from plain data.
+ */
+import * as hdr from 'hdr-histogram-js';
+import { LatencyHistogram } from '../core/stats/index.js';
+import type { Endpoint } from './connection.js';
+import type { BenchOptions, MixEntry } from './options.js';
+import { benchmarkData, keyGenerator, prng32 } from './random.js';
+import type { ClientSpec } from './runner.js';
+import { Batch, type CompiledCommand, compileCommand, type TemplateArg, type ValueSource, weightedPicker } from './template.js';
+import { isInline, selectTests, TESTS, testByName } from './tests.js';
+import { slotChooser, type Topology } from './topology.js';
+
+/** One benchmark run: a built-in test, a custom command or a mix. Plain data. */
+export type RunSpec =
+  | { kind: 'test'; name: string; title: string }
+  | { kind: 'command'; args: string[]; title: string }
+  | { kind: 'mix'; entries: MixEntry[]; title: string };
+
+/** The runs the options ask for, in order. */
+export function planRuns(o: BenchOptions): RunSpec[] {
+  if (o.mix) return [{ kind: 'mix', entries: o.mix, title: mixTitle(o.mix) }];
+  if (o.command) return [{ kind: 'command', args: o.command, title: o.command.join(' ') }];
+  return selectTests(o.tests).map((t) => ({ kind: 'test', name: t.name, title: t.title }));
+}
+
+export function mixTitle(entries: readonly MixEntry[]): string {
+  return `MIX ${entries.map((e) => `${e.command ? e.name : e.name}=${e.weight}`).join(',')}`;
+}
+
+/** Titles of the commands of a run (one for tests and commands; one per entry for mixes). */
+export function kindTitles(run: RunSpec): string[] {
+  if (run.kind !== 'mix') return [run.title];
+  return run.entries.map((e) => (e.command ? e.command.join(' ') : (testByName(e.name)?.title ?? e.name)));
+}
+
+/** The HDR histogram redis-benchmark uses: 10 µs .. 3 s (auto-resizing), `precision` digits. */
+export function newHistogram(precision: number): LatencyHistogram {
+  return new LatencyHistogram(
+    hdr.build({
+      useWebAssembly: false,
+      lowestDiscernibleValue: 10,
+      highestTrackableValue: 3_000_000,
+      numberOfSignificantValueDigits: Math.min(5, Math.max(1, precision)) as 1 | 2 | 3 | 4 | 5,
+      autoResize: true,
+    }),
+  );
+}
+
+function testArgs(name: string, o: BenchOptions): { args: TemplateArg[]; inline: boolean } {
+  const t = TESTS.find((x) => x.name === name);
+  if (!t) throw new Error(`internal: no test ${name}`);
+  return {
+    args: t.build({ prefix: o.keyPrefix, tag: o.cluster ? '{tag}' : '', randomKeys: o.keyspace !== undefined }),
+    inline: isInline(t),
+  };
+}
+
+/** Compiled commands and weights of a run. */
+export function compileRun(run: RunSpec, o: BenchOptions): { commands: CompiledCommand[]; weights: number[] } {
+  const value = o.dataSizeRange ? undefined : benchmarkData(o.dataSize, o.seed);
+  const cluster = o.cluster;
+  if (run.kind === 'test') {
+    const { args, inline } = testArgs(run.name, o);
+    return { commands: [compileCommand(args, { value, cluster, inline })], weights: [1] };
+  }
+  if (run.kind === 'command') return { commands: [compileCommand(run.args, { cluster })], weights: [1] };
+  const commands = run.entries.map((e) => {
+    if (e.command) return compileCommand(e.command, { cluster });
+    const { args, inline } = testArgs(e.name, o);
+    return compileCommand(args, { value, cluster, inline });
+  });
+  return { commands, weights: run.entries.map((e) => e.weight) };
+}
+
+/** Which base seed a run uses (fixed by --seed, otherwise drawn once per process). */
+export function baseSeed(o: BenchOptions): number {
+  return o.seed ?? RANDOM_SEED;
+}
+const RANDOM_SEED = (Math.random() * 0xffffffff) >>> 0;
+
+export interface ClientPlan {
+  /** Global index of the first client of this thread. */
+  first: number;
+  count: number;
+  /** Thread index (0 without threads). */
+  thread: number;
+  threads: number;
+}
+
+/** Endpoint of global client `i`: cluster clients go round-robin over the masters. */
+export function clientEndpoint(o: BenchOptions, topo: Topology | null, i: number): Endpoint {
+  if (topo) {
+    const m = topo.masters[i % topo.masters.length];
+    if (m) return { host: m.host, port: m.port };
+  }
+  return { host: o.host, port: o.port, socket: o.socket };
+}
+
+/** Build this thread's clients. One key generator per thread (sequential keys stay sequential). */
+export function buildClients(o: BenchOptions, run: RunSpec, topo: Topology | null, plan: ClientPlan): ClientSpec[] {
+  const seed = (baseSeed(o) + plan.thread * 1_000_003) >>> 0;
+  const { commands, weights } = compileRun(run, o);
+  const keyspace = o.keyspace;
+  const start = keyspace ? Math.floor((keyspace * plan.thread) / Math.max(1, plan.threads)) : 0;
+  const nextKey = keyspace === undefined ? null : keyGenerator(o.keyDist, keyspace, seed, start);
+  let values: ValueSource | undefined;
+  if (o.dataSizeRange) {
+    const [min, max] = o.dataSizeRange;
+    values = { data: benchmarkData(max, o.seed), min, max, rand: prng32(seed ^ 0x5bd1e995) };
+  }
+  const pick = commands.length > 1 ? weightedPicker(weights, prng32(seed ^ 0x9e3779b9)) : undefined;
+  const slotRand = prng32(seed ^ 0x27d4eb2f);
+  const out: ClientSpec[] = [];
+  for (let j = 0; j < plan.count; j++) {
+    const i = plan.first + j;
+    const endpoint = clientEndpoint(o, topo, i);
+    const master = topo ? topo.masters[i % topo.masters.length] : undefined;
+    const batch = new Batch({ commands, weights, pipeline: o.pipeline, values, pick });
+    out.push({ endpoint, batch, nextKey, nextSlot: master ? slotChooser(master, slotRand) : () => -1 });
+  }
+  return out;
+}
+
+/** Split `total` into `parts` near-equal shares. */
+export function split(total: number, parts: number): number[] {
+  const base = Math.floor(total / parts);
+  const rest = total - base * parts;
+  return Array.from({ length: parts }, (_, i) => base + (i < rest ? 1 : 0));
+}
+
+/** Payload bytes shown in the report (redis-benchmark shows the command size for custom commands). */
+export function reportDataSize(o: BenchOptions, run: RunSpec): number {
+  if (run.kind === 'command') return (compileRun(run, o).commands[0]?.parts[0] as { bytes: Buffer } | undefined)?.bytes.length ?? 0;
+  return o.dataSizeRange ? o.dataSizeRange[1] : o.dataSize;
+}
