@@ -1,0 +1,119 @@
+/**
+ * Outage drills (lib/drill): events as annotations (faults, steps, Sentinel events), the
+ * writer's unavailability windows, the Redis roles changing, lost acknowledged writes and
+ * the verdict of every check.
+ */
+import { METRICS } from '../core/metric-names.js';
+import type { DashboardSpec } from './common.js';
+import { ROLE_TEXT } from './redis.js';
+
+const D = METRICS.drill;
+const W = METRICS.write;
+const T = '{testid=~"$testid"}';
+
+export const drillsDashboard: DashboardSpec = {
+  uid: 'stormdrill-drills',
+  title: 'stormdrill / drills',
+  description:
+    'Failover and outage drills: what was injected when, how long users were cut off, whether acknowledged writes were lost, and the verdict.',
+  tags: ['stormdrill', 'drill'],
+  variables: [{ name: 'testid', label: 'test id', query: `label_values(${D.running}, testid)` }],
+  annotations: [
+    {
+      name: 'Drill events',
+      expr: `sum by (source, kind, runbook) (increase(${D.events}${T}[$__interval])) > 0`,
+      title: '{{source}}: {{kind}}',
+      text: 'runbook {{runbook}}',
+      tags: 'source,kind',
+      color: 'orange',
+    },
+  ],
+  rows: [
+    {
+      title: 'Verdict',
+      panels: [
+        {
+          kind: 'stat',
+          title: 'Checks',
+          width: 12,
+          queries: [{ expr: `min by (check) (${D.checkOk}${T})`, legend: '{{check}}', instant: true }],
+          valueText: [
+            { value: 1, text: 'pass', color: 'green' },
+            { value: 0, text: 'FAIL', color: 'red' },
+          ],
+        },
+        {
+          kind: 'stat',
+          title: 'Acknowledged writes lost',
+          width: 4,
+          redFrom: 1,
+          queries: [{ expr: `max(${D.ackedLost}${T})`, instant: true }],
+        },
+        { kind: 'stat', title: 'Failover time', width: 4, unit: 's', queries: [{ expr: `max(${D.failoverSeconds}${T})`, instant: true }] },
+        {
+          kind: 'stat',
+          title: 'Unavailable',
+          width: 4,
+          unit: 'ms',
+          queries: [{ expr: `max by (op) (${D.unavailableMs}${T})`, legend: '{{op}}', instant: true }],
+        },
+      ],
+    },
+    {
+      title: 'Timeline',
+      panels: [
+        {
+          kind: 'statetimeline',
+          title: 'Drill running',
+          width: 24,
+          height: 4,
+          queries: [{ expr: `max by (runbook) (${D.running}${T})`, legend: '{{runbook}}' }],
+          valueText: [
+            { value: 1, text: 'running', color: 'blue' },
+            { value: 0, text: 'done', color: 'transparent' },
+          ],
+        },
+        {
+          kind: 'statetimeline',
+          title: 'Unavailability windows (writes / reads)',
+          width: 24,
+          queries: [{ expr: `max by (op) (${W.unavailable}${T})`, legend: '{{op}}' }],
+          valueText: [
+            { value: 0, text: 'available', color: 'green' },
+            { value: 1, text: 'unavailable', color: 'red' },
+          ],
+        },
+        {
+          kind: 'statetimeline',
+          title: 'Redis role per node',
+          width: 24,
+          queries: [
+            {
+              expr: '(max by (redis_node) (redis_instance_info{role="master"}) * 2) or max by (redis_node) (redis_instance_info{role="slave"}) or (max by (redis_node) (redis_up) * 0)',
+              legend: '{{redis_node}}',
+            },
+          ],
+          valueText: ROLE_TEXT,
+        },
+      ],
+    },
+    {
+      title: 'Writes during the drill',
+      panels: [
+        {
+          kind: 'timeseries',
+          title: 'Writes per second by outcome',
+          unit: 'ops',
+          stacked: true,
+          queries: [{ expr: `sum by (outcome) (rate(${W.ops}${T}[$__rate_interval]))`, legend: '{{outcome}}' }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Drill events',
+          unit: 'short',
+          queries: [{ expr: `sum by (source, kind) (increase(${D.events}${T}[$__rate_interval]))`, legend: '{{source}} {{kind}}' }],
+        },
+      ],
+    },
+  ],
+};

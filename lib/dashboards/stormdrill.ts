@@ -1,0 +1,123 @@
+/** stormdrill's own load: the bench driver, fill and the continuous writer (METRICS.bench/fill/write). */
+import { METRICS } from '../core/metric-names.js';
+import type { DashboardSpec } from './common.js';
+
+const B = METRICS.bench;
+const W = METRICS.write;
+const F = METRICS.fill;
+const T = '{testid=~"$testid"}';
+const RI = '[$__rate_interval]';
+
+/** Per-`by` error rate, or 0 for every `by` that has requests and no errors yet (a flat line instead of "No data"). */
+function errorsOrZero(errors: string, total: string, by: string): string {
+  return `sum by (${by}) (rate(${errors}${T}${RI})) or (sum by (${by}) (rate(${total}${T}${RI})) * 0)`;
+}
+
+export const stormdrillDashboard: DashboardSpec = {
+  uid: 'stormdrill-load',
+  title: 'stormdrill / bench and write',
+  description:
+    'Load produced by stormdrill itself: `stormdrill bench` (the redis-benchmark equivalent), `stormdrill fill` and the continuous writer, with its unavailability windows.',
+  tags: ['stormdrill', 'bench', 'write'],
+  variables: [{ name: 'testid', label: 'test id', query: `label_values({__name__=~"${B.requests}|${W.ops}|${F.keys}"}, testid)` }],
+  rows: [
+    {
+      title: 'Bench',
+      panels: [
+        {
+          kind: 'timeseries',
+          title: 'Bench requests per second by test',
+          unit: 'reqps',
+          queries: [{ expr: `sum by (test) (rate(${B.requests}${T}${RI}))`, legend: '{{test}}' }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Bench latency p50 / p99 by test',
+          unit: 's',
+          queries: [
+            { expr: `histogram_quantile(0.5, sum by (le, test) (rate(${B.duration}_bucket${T}${RI})))`, legend: '{{test}} p50' },
+            { expr: `histogram_quantile(0.99, sum by (le, test) (rate(${B.duration}_bucket${T}${RI})))`, legend: '{{test}} p99' },
+          ],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Bench errors per second by test',
+          unit: 'ops',
+          queries: [{ expr: errorsOrZero(B.errors, B.requests, 'test'), legend: '{{test}}' }],
+        },
+        {
+          kind: 'stat',
+          title: 'Bench requests in range',
+          unit: 'short',
+          queries: [{ expr: `sum(increase(${B.requests}${T}[$__range]))` }],
+        },
+      ],
+    },
+    {
+      title: 'Continuous write',
+      panels: [
+        {
+          kind: 'timeseries',
+          title: 'Writes per second by outcome',
+          unit: 'ops',
+          stacked: true,
+          queries: [{ expr: `sum by (outcome) (rate(${W.ops}${T}${RI}))`, legend: '{{outcome}}' }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Write latency p50 / p99',
+          unit: 's',
+          queries: [
+            { expr: `histogram_quantile(0.5, sum by (le) (rate(${W.duration}_bucket${T}${RI})))`, legend: 'p50' },
+            { expr: `histogram_quantile(0.99, sum by (le) (rate(${W.duration}_bucket${T}${RI})))`, legend: 'p99' },
+          ],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Write errors per second by kind',
+          unit: 'ops',
+          queries: [{ expr: `sum by (kind) (rate(${W.errors}${T}${RI})) or (sum(rate(${W.ops}${T}${RI})) * 0)`, legend: '{{kind}}' }],
+        },
+        {
+          kind: 'statetimeline',
+          title: 'Unavailable (writes / reads)',
+          queries: [{ expr: `max by (op) (${W.unavailable}${T})`, legend: '{{op}}' }],
+          valueText: [
+            { value: 0, text: 'available', color: 'green' },
+            { value: 1, text: 'unavailable', color: 'red' },
+          ],
+        },
+      ],
+    },
+    {
+      title: 'Unavailability and fill',
+      panels: [
+        {
+          kind: 'stat',
+          title: 'Unavailability windows',
+          redFrom: 1,
+          queries: [{ expr: `sum by (op) (increase(${W.windows}${T}[$__range]))`, legend: '{{op}}', instant: true }],
+        },
+        {
+          kind: 'stat',
+          title: 'Time unavailable',
+          unit: 's',
+          redFrom: 1,
+          queries: [{ expr: `sum by (op) (increase(${W.windowSeconds}${T}[$__range]))`, legend: '{{op}}', instant: true }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Fill keys per second',
+          unit: 'ops',
+          queries: [{ expr: `sum(rate(${F.keys}${T}${RI}))`, legend: 'keys' }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Fill bytes per second',
+          unit: 'Bps',
+          queries: [{ expr: `sum(rate(${F.bytes}${T}${RI}))`, legend: 'bytes' }],
+        },
+      ],
+    },
+  ],
+};
