@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { CLUSTER_SLOTS, crc16, keySlot, slotTags, writeSlotTag } from '../../../lib/bench/slots.js';
+
+describe('cluster slots', () => {
+  it('computes CRC16/XMODEM', () => {
+    expect(crc16(Buffer.from('123456789'))).toBe(0x31c3);
+  });
+
+  it('maps keys to the slots Redis uses, honouring hash tags', () => {
+    expect(keySlot('foo')).toBe(12182);
+    expect(keySlot('bar')).toBe(5061);
+    expect(keySlot('{user1000}.following')).toBe(keySlot('{user1000}.followers'));
+    expect(keySlot('{user1000}.following')).toBe(keySlot('user1000'));
+    expect(keySlot('foo{}{bar}')).toBe(crc16(Buffer.from('foo{}{bar}')) % CLUSTER_SLOTS);
+  });
+
+  it('has a short hash tag for every slot, and writes it in place', () => {
+    const tags = slotTags();
+    expect(tags).toHaveLength(CLUSTER_SLOTS);
+    for (let s = 0; s < CLUSTER_SLOTS; s += 97) expect(keySlot(`x{${tags[s]}}y`)).toBe(s);
+    const buf = Buffer.from('key{tag}:000000000001');
+    for (const slot of [0, 1, 5000, 16383]) {
+      writeSlotTag(buf, 3, slot);
+      expect(keySlot(buf)).toBe(slot);
+    }
+  });
+});
