@@ -48,6 +48,9 @@ for i = 2, #ARGV do redis.call('HSETNX', KEYS[1], ARGV[i], ARGV[1]) end
 return #ARGV - 1
 `;
 
+/** Reconnect after this many commands in a row timed out. */
+export const RECONNECT_AFTER_TIMEOUTS = 3;
+
 interface DemoRedis extends Redis {
   demoReserve(k1: string, k2: string, k3: string, k4: string, ...args: Array<string | number>): Promise<[string, string[]?]>;
   demoConfirm(k1: string, k2: string, ...args: Array<string | number>): Promise<[string, string[]?]>;
@@ -89,7 +92,6 @@ function redisOptions(o: DemoServiceOptions, target: RedisTarget): RedisOptions 
       name: target.masterName,
       role: 'master',
       sentinelRetryStrategy: (times) => Math.min(100 * times, 1000),
-      failoverDetector: true,
       ...(o.password ? { sentinelPassword: o.password } : {}),
     };
   }
@@ -101,6 +103,9 @@ export class DemoStore {
   readonly client: DemoRedis;
   private seeded = false;
   private lastErrorLog = 0;
+  /** Commands that timed out in a row: a frozen node keeps its TCP connection open. */
+  private timeouts = 0;
+  private readonly log: (line: string) => void;
 
   constructor(
     private readonly o: DemoServiceOptions,
@@ -114,6 +119,7 @@ export class DemoStore {
     client.defineCommand('demoConfirm', { numberOfKeys: 2, lua: CONFIRM_LUA });
     client.defineCommand('demoSeed', { numberOfKeys: 1, lua: SEED_LUA });
     const log = o.log ?? (() => {});
+    this.log = log;
     metrics.redisConnected.set(0);
     client.on('ready', () => {
       metrics.redisConnected.set(1);
@@ -153,6 +159,7 @@ export class DemoStore {
     try {
       const v = await fn();
       end({ outcome: 'ok' });
+      this.timeouts = 0;
       return v;
     } catch (err) {
       if (err instanceof StoreError) {
@@ -161,7 +168,21 @@ export class DemoStore {
       }
       const kind = classifyRedisError(err);
       end({ outcome: kind });
+      if (kind === 'redis_timeout') this.onTimeout();
       throw new StoreError(kind, err);
+    }
+  }
+
+  /**
+   * A frozen or partitioned node never closes the connection, so a run of timeouts means
+   * the node is gone: reconnect (with Sentinel this asks for the current primary again).
+   */
+  private onTimeout(): void {
+    this.timeouts++;
+    if (this.timeouts >= RECONNECT_AFTER_TIMEOUTS && this.client.status === 'ready') {
+      this.timeouts = 0;
+      this.log(`redis: ${RECONNECT_AFTER_TIMEOUTS} commands timed out in a row, reconnecting`);
+      this.client.disconnect(true);
     }
   }
 

@@ -1,6 +1,10 @@
+import { InvalidArgumentError } from 'commander';
 import { defineCommand } from '../command.js';
 
-const int = (v: string) => (/^\d+$/.test(v) ? Number(v) : Number.NaN);
+const int = (v: string) => {
+  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number, e.g. 8080');
+  return Number(v);
+};
 
 export default defineCommand({
   name: 'demo-service',

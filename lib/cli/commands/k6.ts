@@ -1,6 +1,10 @@
+import { InvalidArgumentError } from 'commander';
 import { defineCommand } from '../command.js';
 
-const int = (v: string) => (/^\d+$/.test(v) ? Number(v) : Number.NaN);
+const int = (v: string) => {
+  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive whole number, e.g. 10');
+  return Number(v);
+};
 
 export default defineCommand({
   name: 'k6',

@@ -218,4 +218,23 @@ describe('demo service while Redis dies and comes back', () => {
     expect(again.status).toBe(201);
     expect((await call(svc.url, 'GET', '/healthz')).status).toBe(200);
   });
+
+  it('answers 503 within the command timeout while Redis is frozen (SIGSTOP), and recovers after SIGCONT', async () => {
+    const port = await env.ports.take();
+    const frozen = await startRedisServer({ port, dir: join(env.tmpDir('redis-frozen'), 'node') });
+    try {
+      const svc = await start({ redis: frozen.url, runId: `${runId}-frozen`, commandTimeoutMs: 300 });
+      expect((await call(svc.url, 'GET', '/items')).status).toBe(200);
+      frozen.process.freeze();
+      const t0 = Date.now();
+      const during = await Promise.all([1, 2, 3, 4].map(() => call(svc.url, 'GET', '/items')));
+      expect(Date.now() - t0).toBeLessThan(2000);
+      for (const r of during) expect([r.status, r.json.error]).toEqual([503, 'redis_timeout']);
+      frozen.process.thaw();
+      await eventually('requests succeed after SIGCONT', async () => (await call(svc.url, 'GET', '/items')).status === 200);
+      expect((await call(svc.url, 'POST', '/reservations', { itemId: 'item-001' })).status).toBe(201);
+    } finally {
+      await frozen.stop();
+    }
+  });
 });
