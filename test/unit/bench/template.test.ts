@@ -83,7 +83,7 @@ describe('command templates and batches', () => {
     expect(zadd[2]).toMatch(/^\d{12}$/);
     expect(zadd[3]).toMatch(/^element:\d{12}$/);
     expect(mset).toHaveLength(21);
-    expect(mset.filter((a, i) => i % 2 === 1).every((k) => /^key:\d{12}$/.test(k))).toBe(true);
+    expect(mset.filter((_a, i) => i % 2 === 1).every((k) => /^key:\d{12}$/.test(k))).toBe(true);
     expect(mset[2]).toHaveLength(5);
   });
 
