@@ -186,3 +186,10 @@ export function describeTarget(t: Target): string {
 function redactUri(u: string): string {
   return u.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
 }
+
+/** A copy of `o` without undefined values, so defaults are not overwritten by them. */
+export function defined<T extends object>(o: T): Partial<T> {
+  const out: Partial<T> = {};
+  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
+  return out;
+}

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
-import { type ConnectionOptions, describeTarget, targetOrThrow } from '../connection.js';
+import { type ConnectionOptions, defined, describeTarget, targetOrThrow } from '../connection.js';
 import { errorKind, type RespConn } from '../resp-conn.js';
 import { Router } from '../topology.js';
 import { type Ledger, type OutcomeCode, readLedger } from '../write/ledger.js';
@@ -94,7 +94,7 @@ export function emptyCounts(): AuditCounts {
 }
 
 export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions, 'ledgerPath'>): Promise<AuditResult> {
-  const o = { ...AUDIT_DEFAULTS, connection: {}, ...input } as AuditOptions;
+  const o = { ...AUDIT_DEFAULTS, connection: {}, ...defined(input) } as AuditOptions;
   const problems = validateAuditOptions(o);
   if (problems.length > 0) throw new OptionsError(problems);
   const target = targetOrThrow(o.connection);

@@ -11,7 +11,7 @@ import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
 import { ReplyReader } from '../../core/resp/index.js';
-import { type Endpoint, formatEndpoint, targetOrThrow } from '../connection.js';
+import { defined, type Endpoint, formatEndpoint, targetOrThrow } from '../connection.js';
 import type { FillMetrics } from '../metrics.js';
 import { handshakeRaw, type RespConn, rawConnect } from '../resp-conn.js';
 import { slotOfBytes } from '../slots.js';
@@ -93,7 +93,7 @@ export async function runFill(
   events: FillEvents = {},
   metrics?: FillMetrics,
 ): Promise<FillResult> {
-  const o = { ...FILL_DEFAULTS, connection: {}, ...input } as FillOptions;
+  const o = { ...FILL_DEFAULTS, connection: {}, ...defined(input) } as FillOptions;
   const problems = validateFillOptions(o);
   if (problems.length > 0) throw new OptionsError(problems);
   const target = targetOrThrow(o.connection);
@@ -211,6 +211,25 @@ export async function runFill(
       l.len = 0;
     };
 
+    // Memory per RESP byte sent, learned as the fill goes (2.0 until measured: conservative).
+    const startUsed = usedMemory ?? 0;
+    let perByte = 2;
+    let atPoll = { used: startUsed, bytes: 0 };
+    /** RESP bytes whose replies arrived (replies are FIFO; bytes per command are near-uniform). */
+    const bytesLanded = () => {
+      const sent = lanes.reduce((a, l) => a + l.sent, 0);
+      const replies = lanes.reduce((a, l) => a + l.replies, 0);
+      return sent > 0 ? (bytes * replies) / sent : 0;
+    };
+    const measured = (used: number) => {
+      const landed = bytesLanded();
+      if (landed > 256 * 1024 && used > startUsed) perByte = (used - startUsed) / landed;
+      atPoll = { used, bytes: landed };
+    };
+    /** used_memory expected once every command sent so far is applied (spread evenly over the masters). */
+    const projected = () => atPoll.used + (perByte * (bytes - atPoll.bytes)) / lanes.length;
+    let toppingUp = false;
+
     let producing = false;
     function wake(): void {
       if (producing) return;
@@ -222,6 +241,27 @@ export async function runFill(
       }
     }
 
+    /** Near the goal: let the commands in flight land, measure, and top up if still below. */
+    function measureAndResume(goal: number): void {
+      toppingUp = true;
+      Promise.all(control.map(memInfo))
+        .then((ms) => {
+          usedMemory = Math.max(...ms.map((m) => m.used));
+          measured(usedMemory);
+          if (usedMemory >= goal) {
+            stoppedBy = 'memory';
+            stopGenerating = true;
+          }
+        })
+        .catch((e) => {
+          failure ??= e;
+        })
+        .finally(() => {
+          toppingUp = false;
+          wake();
+        });
+    }
+
     function produce(): void {
       if (failure) {
         resolveDone();
@@ -230,6 +270,10 @@ export async function runFill(
       if (!finishing) {
         for (;;) {
           if (stopGenerating || next >= limitKeys) break;
+          if (targetMemory !== null && projected() >= targetMemory) {
+            if (!toppingUp && lanes.every((l) => l.replies >= l.sent)) measureAndResume(targetMemory);
+            return;
+          }
           // back-pressure: every lane under its window and socket buffer
           let blocked = false;
           for (const l of lanes) if (l.sent - l.replies >= o.window || l.sock.writableLength >= maxPendingBytes) blocked = true;
@@ -244,7 +288,6 @@ export async function runFill(
           for (const l of lanes) flush(l);
         }
         finishing = true;
-        if (next >= limitKeys && o.keys > 0) stoppedBy = 'keys';
         // end like redis-cli --pipe: ECHO a random token and wait for it
         for (const l of lanes) {
           const echo = `*2\r\n$4\r\nECHO\r\n$${token.length}\r\n${token}\r\n`;
@@ -289,13 +332,17 @@ export async function runFill(
     if (targetMemory !== null) {
       const goal = targetMemory;
       let polling = false;
+      let pollTick = 0;
       timers.push(
         setInterval(() => {
-          if (polling || stopGenerating) return;
+          if (polling || stopGenerating || toppingUp) return;
+          // poll every tick near the goal, every 5th tick before
+          if ((usedMemory ?? 0) < goal * 0.7 && ++pollTick % 5 !== 0) return;
           polling = true;
           Promise.all(control.map(memInfo))
             .then((ms) => {
               usedMemory = Math.max(...ms.map((m) => m.used));
+              measured(usedMemory);
               if (usedMemory >= goal) {
                 stoppedBy = 'memory';
                 stopGenerating = true;

@@ -45,7 +45,7 @@ export const FILL_DEFAULTS = {
   window: 65536,
   allowEviction: false,
   maxSeconds: 3600,
-  memoryPollMs: 200,
+  memoryPollMs: 20,
 };
 
 const UNITS: Record<string, number> = {

@@ -8,7 +8,7 @@
 import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
-import { describeTarget, targetOrThrow } from '../connection.js';
+import { defined, describeTarget, targetOrThrow } from '../connection.js';
 import type { RespConn } from '../resp-conn.js';
 import { Router } from '../topology.js';
 import { CONFLICT_KINDS, type CompareSettings, type ConflictKind, compareStates } from './compare.js';
@@ -207,7 +207,7 @@ export async function runVerify(
   input: Partial<VerifyOptions> & Pick<VerifyOptions, 'source' | 'target'>,
   events: VerifyEvents = {},
 ): Promise<VerifyResult> {
-  const o = { ...VERIFY_DEFAULTS, ...input } as VerifyOptions;
+  const o = { ...VERIFY_DEFAULTS, ...defined(input) } as VerifyOptions;
   const problems = validateVerifyOptions(o);
   const srcTarget = (() => {
     try {

@@ -14,7 +14,7 @@ import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
 import { ReplyError } from '../../core/resp/index.js';
 import { LatencyHistogram, type LatencySummaryMs } from '../../core/stats/index.js';
-import { type Endpoint, formatEndpoint, type Target, targetOrThrow } from '../connection.js';
+import { defined, type Endpoint, formatEndpoint, type Target, targetOrThrow } from '../connection.js';
 import type { WriteMetrics } from '../metrics.js';
 import { ConnectionError, errorKind, RespConn } from '../resp-conn.js';
 import { slotOfBytes } from '../slots.js';
@@ -527,7 +527,7 @@ export async function startWriter(
   input: Partial<WriteOptions> & Pick<WriteOptions, 'runId' | 'ledgerPath'>,
   metrics?: WriteMetrics,
 ): Promise<Writer> {
-  const o = { ...WRITE_DEFAULTS, connection: {}, ...input } as WriteOptions;
+  const o = { ...WRITE_DEFAULTS, connection: {}, ...defined(input) } as WriteOptions;
   const problems = validateWriteOptions(o);
   if (problems.length > 0) throw new OptionsError(problems);
   const target = targetOrThrow(o.connection);
@@ -549,7 +549,7 @@ export async function runWrite(
   input: Partial<WriteOptions> & Pick<WriteOptions, 'runId' | 'ledgerPath'>,
   metrics?: WriteMetrics,
 ): Promise<WriteResult> {
-  const o = { ...WRITE_DEFAULTS, ...input };
+  const o = { ...WRITE_DEFAULTS, ...defined(input) };
   if (!(o.durationSeconds > 0) && !(o.maxWrites > 0))
     throw new UserError('runWrite needs --duration or --max-writes (or use startWriter() and stop())');
   const w = await startWriter(input, metrics);

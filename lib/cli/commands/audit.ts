@@ -1,0 +1,35 @@
+import { addConnectionOptions, num } from '../../integrity/cli-support.js';
+import { defineCommand } from '../command.js';
+
+export default defineCommand({
+  name: 'audit',
+  order: 32,
+  register(program) {
+    const cmd = program
+      .command('audit')
+      .description('read a writer ledger and the target: acked-but-lost, acked-but-corrupt, failed-but-present, unknown-present/absent');
+    addConnectionOptions(cmd)
+      .requiredOption('--ledger <file>', 'the ledger `stormdrill write` wrote')
+      .option('--run-id <id>', 'refuse a ledger of another run')
+      .option('--allow-loss <n>', 'acknowledged writes that may be lost before the audit fails', num('--allow-loss'))
+      .option('--batch <n>', 'keys per read batch', num('--batch'))
+      .option('--samples <n>', 'sample keys shown per class', num('--samples'))
+      .option('--json <file>', 'write the result as JSON (atomically)')
+      .action(async (f) => {
+        const { connectionFromFlags, writeJsonFile } = await import('../../integrity/cli-support.js');
+        const { runAudit } = await import('../../integrity/index.js');
+        const { formatAudit } = await import('../../integrity/format.js');
+        const r = await runAudit({
+          ledgerPath: f.ledger,
+          connection: connectionFromFlags(f),
+          runId: f.runId,
+          allowLoss: f.allowLoss,
+          batchSize: f.batch,
+          samples: f.samples,
+        });
+        console.log(formatAudit(r));
+        if (f.json) console.log(`json: ${writeJsonFile(f.json, r)}`);
+        if (!r.passed) process.exitCode = 1;
+      });
+  },
+});

@@ -1,0 +1,72 @@
+/** Short human summaries of the four results. Pure: they return strings. */
+import type { AuditResult } from './audit/audit.js';
+import type { FillResult } from './fill/fill.js';
+import type { VerifyResult } from './verify/verify.js';
+import type { UnavailabilityWindow } from './write/windows.js';
+import type { WriteResult } from './write/writer.js';
+
+const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
+const int = (n: number) => Math.round(n).toLocaleString('en-US');
+
+export function formatFill(r: FillResult): string {
+  const lines = [
+    `fill: ${int(r.keys)} keys, ${mib(r.bytes)} sent in ${r.durationSeconds.toFixed(2)} s (${int(r.keysPerSecond)} keys/s), errors ${r.errors}, stopped by ${r.stoppedBy}`,
+  ];
+  if (r.usedMemory !== null)
+    lines.push(
+      `memory: used ${mib(r.usedMemory)}${r.maxmemory ? ` of maxmemory ${mib(r.maxmemory)} (${((100 * r.usedMemory) / r.maxmemory).toFixed(1)}%)` : ''}${r.targetMemory !== null ? `, target ${mib(r.targetMemory)}` : ''}`,
+    );
+  if (r.errorSamples.length) lines.push(`error replies, e.g.: ${r.errorSamples.join(' | ')}`);
+  return lines.join('\n');
+}
+
+export function formatWindow(w: UnavailabilityWindow): string {
+  const errs = Object.entries(w.errors)
+    .map(([k, n]) => `${k}×${n}`)
+    .join(' ');
+  return `${new Date(w.startMs).toISOString()} → ${new Date(w.endMs).toISOString()}  ${w.durationMs.toFixed(0)} ms${w.open ? ' (still open at the end)' : ''}  ${errs}`;
+}
+
+export function formatWrite(r: WriteResult): string {
+  const lines = [
+    `write: ${int(r.attempted)} attempted, ${int(r.acked)} acked, ${int(r.failed)} failed, ${int(r.unknown)} unknown in ${r.durationSeconds.toFixed(2)} s (${int(r.ackedPerSecond)} acked/s, p99 ${r.latencyMs.p99.toFixed(3)} ms)`,
+    `write unavailability: ${r.writeWindows.length} window(s), ${r.writeUnavailableMs.toFixed(0)} ms in total`,
+  ];
+  for (const w of r.writeWindows.slice(0, 20)) lines.push(`  ${formatWindow(w)}`);
+  if (r.reads.ok + r.reads.failed > 0) {
+    lines.push(
+      `read probe: ${int(r.reads.ok)} ok, ${int(r.reads.failed)} failed; ${r.readWindows.length} window(s), ${r.readUnavailableMs.toFixed(0)} ms`,
+    );
+    for (const w of r.readWindows.slice(0, 20)) lines.push(`  ${formatWindow(w)}`);
+  }
+  lines.push(`ledger: ${r.ledgerPath} (${mib(r.ledgerBytes)}); audit with: stormdrill audit --ledger ${r.ledgerPath} -u redis://HOST:PORT`);
+  return lines.join('\n');
+}
+
+export function formatAudit(r: AuditResult): string {
+  const lines = [
+    `audit of ${r.ledgerPath} (run ${r.runId}, mode ${r.mode}) against ${r.target}${r.ledgerComplete ? '' : ' — the ledger has no end record: the writer did not stop cleanly; its recorded outcomes are audited'}`,
+    `attempted ${int(r.attempted)}: acked ${int(r.acked)}, failed ${int(r.failed)}, unknown ${int(r.unknown)}`,
+    `acked-but-lost ${int(r.ackedLost)}, acked-but-corrupt ${int(r.ackedCorrupt)}, failed-but-present ${int(r.failedPresent)}, unknown-present ${int(r.unknownPresent)}, unknown-absent ${int(r.unknownAbsent)}`,
+  ];
+  for (const [k, keys] of Object.entries(r.samples)) if (keys.length) lines.push(`  ${k} e.g.: ${keys.join(' ')}`);
+  lines.push(
+    r.passed
+      ? `PASS: ${r.ackedLost === 0 ? 'no acknowledged write lost' : `${r.ackedLost} acknowledged write(s) lost, within --allow-loss ${r.allowLoss}`}`
+      : `FAIL: ${r.ackedLost} acknowledged write(s) lost${r.ackedCorrupt ? `, ${r.ackedCorrupt} corrupt` : ''} (allowed ${r.allowLoss})`,
+  );
+  return lines.join('\n');
+}
+
+export function formatVerify(r: VerifyResult): string {
+  const c = r.conflicts;
+  const lines = [
+    `verify ${r.source} → ${r.target} (compare ${r.compare}, ${r.rounds} round(s)): ${int(r.keysCompared)} source keys compared, ${int(r.targetKeysScanned)} target keys scanned in ${r.durationSeconds.toFixed(2)} s (${int(r.keysPerSecond)} keys/s)`,
+    `conflicts: ${c.total} (type ${c.type}, value ${c.value}, missing-on-target ${c.missingOnTarget}, missing-on-source ${c.missingOnSource}, ttl ${c.ttl})`,
+  ];
+  for (const [k, keys] of Object.entries(r.samples))
+    if (keys.length)
+      lines.push(`  ${k} e.g.: ${keys.join(' ')}${((c as unknown as Record<string, number>)[k] ?? 0) > keys.length ? ' …' : ''}`);
+  lines.push(r.passed ? 'PASS: source and target hold the same data' : 'FAIL: source and target differ');
+  return lines.join('\n');
+}
