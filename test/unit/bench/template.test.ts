@@ -77,7 +77,7 @@ describe('command templates and batches', () => {
       const [spec] = buildClients(options, r as never, null, { first: 0, count: 1, thread: 0, threads: 1 });
       const b = spec?.batch as Batch;
       return commands(b.buf.subarray(0, b.prepare(spec?.nextKey ?? null, -1)))[0] as string[];
-    });
+    }) as [string[], string[]];
     expect(zadd[0]).toBe('ZADD');
     expect(zadd[1]).toBe('myzset');
     expect(zadd[2]).toMatch(/^\d{12}$/);
