@@ -57,6 +57,8 @@ export interface FaultProxy {
   /** Back to pass-through; bytes queued by latency/bandwidth are flushed. */
   heal(): void;
   stats(): ProxyStats;
+  /** The class of every connection open now. */
+  connectionClasses(): ConnClass[];
   /** Close the listener and every connection. */
   stop(): Promise<void>;
 }

@@ -100,11 +100,7 @@ export async function startHaproxy(
   try {
     await waitReady(
       proc,
-      async () => {
-        const want = await o.expectPort();
-        const got = await haproxyRoutesTo({ host: o.host, port: o.port }, o.password);
-        return got.port === want && got.role === 'master';
-      },
+      async () => routesOnlyTo({ host: o.host, port: o.port }, await o.expectPort(), o.password, o.servers.length + 1),
       o.readyTimeoutMs ?? 20_000,
       200,
     );
@@ -125,14 +121,29 @@ export async function startHaproxy(
   };
 }
 
-/** Wait until HAProxy routes new connections to the server listening on `port`. */
-export async function waitHaproxyRoutesTo(h: HostPort, port: number, password: string | undefined, timeoutMs: number): Promise<void> {
+/**
+ * True when `probes` consecutive new connections all reach the master on `port`. HAProxy
+ * starts with every server up and balances round-robin, so one lucky probe proves nothing.
+ */
+export async function routesOnlyTo(h: HostPort, port: number, password: string | undefined, probes: number): Promise<boolean> {
+  for (let i = 0; i < probes; i++) {
+    const got = await haproxyRoutesTo(h, password);
+    if (got.port !== port || got.role !== 'master') return false;
+  }
+  return true;
+}
+
+/** Wait until HAProxy routes new connections only to the server listening on `port`. */
+export async function waitHaproxyRoutesTo(
+  h: HostPort,
+  port: number,
+  password: string | undefined,
+  timeoutMs: number,
+  probes = 4,
+): Promise<void> {
   await waitUntil(
     `HAProxy ${h.host}:${h.port} to route to the master on port ${port}`,
-    async () => {
-      const got = await haproxyRoutesTo(h, password);
-      return got.port === port && got.role === 'master';
-    },
+    () => routesOnlyTo(h, port, password, probes),
     timeoutMs,
     100,
   );

@@ -1,4 +1,4 @@
-export { haproxyConfig, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
+export { haproxyConfig, haproxyRoutesTo, routesOnlyTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 export {
   COMMON_DEFAULTS,
   DEFAULTS,

@@ -251,7 +251,7 @@ class RunningTopology implements Topology {
   async waitHaproxyFollows(timeoutMs: number): Promise<void> {
     if (!this.haproxy) return;
     const p = await this.currentPrimary();
-    await waitHaproxyRoutesTo(this.haproxy, p.port, this.password, timeoutMs);
+    await waitHaproxyRoutesTo(this.haproxy, p.port, this.password, timeoutMs, this.nodes.length + 1);
   }
 
   async startCluster(): Promise<void> {
@@ -388,8 +388,9 @@ class RunningTopology implements Topology {
       }
     };
     if (this.haHandle) await attempt('haproxy', () => this.haHandle?.stop());
-    for (const s of [...this.sentinels].reverse()) if (s.owned) await attempt(s.name, () => s.process?.stop(3000));
-    for (const n of [...this.nodes].reverse()) if (n.owned) await attempt(n.name, () => n.process?.stop(3000));
+    // In parallel: a master's graceful shutdown waits for its replicas, which are going too.
+    await Promise.all(this.sentinels.filter((s) => s.owned).map((s) => attempt(s.name, () => s.process?.stop(3000))));
+    await Promise.all(this.nodes.filter((n) => n.owned).map((n) => attempt(n.name, () => n.process?.stop(3000))));
     for (const n of this.nodes) if (n.proxy) await attempt(`${n.name} proxy`, () => n.proxy?.stop());
     if (errors.length > 0) throw new Error(`stopping the topology: ${errors.join('; ')}`);
   }
