@@ -3,7 +3,8 @@
  * URL, profile, SLO, knobs and run identity. Pure: returns every problem instead of
  * throwing, so k6 can `fail()` with all of them at init and Node tests can check them.
  */
-import { keyPrefix, newRunId, testId } from '../core/naming.ts';
+import { isValidRunId } from '../core/naming.ts';
+import { runIdentity } from './identity.ts';
 import { type BuiltProfile, buildProfile, isProfileName, type Knobs, knobsFromEnv, PROFILE_NAMES, type ProfileName } from './profiles.ts';
 import { DEFAULT_SLO, parseSlo, type Slo, sloThresholds, type Thresholds } from './slo.ts';
 
@@ -34,8 +35,6 @@ export interface ScenarioConfig {
   summaryDir?: string;
 }
 
-const RUN_ID = /^[a-z0-9][a-z0-9-]{0,47}$/;
-
 /** Check BASE_URL: an http(s) URL without credentials, query or fragment. Returns the normalised URL or a problem. */
 export function checkBaseUrl(raw: string): { url?: string; error?: string } {
   const m = /^(https?):\/\/([^/?#@\s]+)(\/[^?#\s]*)?$/.exec(raw.trim());
@@ -60,8 +59,8 @@ export function scenarioConfig(
   errors.push(...sloErrors);
   const { knobs, errors: knobErrors } = knobsFromEnv(env);
   errors.push(...knobErrors);
-  const runId = env.TESTID || env.RUN_ID || newRunId();
-  if (!RUN_ID.test(runId)) errors.push(`TESTID must be lower-case letters, digits and dashes, at most 48 (got '${runId}')`);
+  const id = runIdentity(env);
+  if (!isValidRunId(id.runId)) errors.push(`TESTID must be lower-case letters, digits and dashes, at most 48 (got '${id.runId}')`);
   if (errors.length) return { errors };
   const profile = profileName as ProfileName;
   const built = buildProfile(profile, knobs);
@@ -71,9 +70,9 @@ export function scenarioConfig(
     profile,
     knobs,
     slo,
-    runId,
-    testid: testId(runId),
-    keyPrefix: keyPrefix(runId),
+    runId: id.runId,
+    testid: id.testid,
+    keyPrefix: id.keyPrefix,
     built,
     thresholds: sloThresholds(slo, { abortOnFail: built.abortOnFail }),
   };
