@@ -96,6 +96,8 @@ export async function benchCli(argv: string[]): Promise<number> {
     return 0;
   }
   if (problems.length) throw new OptionsError(problems);
+  // Like redis-cli: the password may come from the environment instead of argv.
+  if (o.password === undefined && process.env.REDISCLI_AUTH) o.password = process.env.REDISCLI_AUTH;
 
   const testid = o.testid ?? testId(newRunId());
   const startedAt = new Date().toISOString();

@@ -180,7 +180,7 @@ export async function connect(e: Endpoint, o: ConnectOptions): Promise<RawConn> 
     if (/^(WRONGPASS|ERR invalid password|ERR AUTH)/.test(msg) || (what === 'HELLO' && /WRONGPASS|invalid/.test(msg)))
       throw new UserError(`authentication failed on ${describeEndpoint(e)}: ${msg.split('\n')[0]} (check -a/--user)`);
     if (msg.startsWith('NOAUTH'))
-      throw new UserError(`${describeEndpoint(e)} requires a password: give -a <password> (and --user for ACL users)`);
+      throw new UserError(`${describeEndpoint(e)} requires a password: pass it with -a (and --user for ACL users)`);
     throw new UserError(`${what} failed on ${describeEndpoint(e)}: ${msg}`);
   }
   return conn;

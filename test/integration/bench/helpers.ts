@@ -21,7 +21,12 @@ export async function bench(argv: string[]): Promise<{ out: string; err: string;
 }
 
 /** Run a real process to its end (bounded by `timeoutMs`); output of both streams. */
-export async function runProcess(command: string, args: string[], timeoutMs = 60_000): Promise<{ code: number | null; text: string }> {
+export async function runProcess(
+  command: string,
+  args: string[],
+  timeoutMs = 60_000,
+  extraEnv: Record<string, string> = {},
+): Promise<{ code: number | null; text: string }> {
   const dir = tmpDir('proc');
   const logFile = join(dir, 'out.log');
   const p = spawnManaged({
@@ -39,4 +44,5 @@ export async function runProcess(command: string, args: string[], timeoutMs = 60
 }
 
 /** `stormdrill bench <args>` as a separate process. */
-export const cli = (args: string[], timeoutMs?: number) => runProcess(process.execPath, [BIN, 'bench', ...args], timeoutMs);
+export const cli = (args: string[], timeoutMs?: number, env?: Record<string, string>) =>
+  runProcess(process.execPath, [BIN, 'bench', ...args], timeoutMs, env);

@@ -1,0 +1,98 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseQuiet } from '../../../lib/bench/format.js';
+import { keySlot } from '../../../lib/bench/slots.js';
+import { type ClusterHandle, startCluster } from '../../../lib/stack/cluster.js';
+import { useTestEnv } from '../../support/env.js';
+import { bench } from './helpers.js';
+
+const env = useTestEnv({});
+let cluster: ClusterHandle;
+let clients: Redis[];
+
+beforeAll(async () => {
+  cluster = await startCluster({ ports: env.ports, dir: env.tmpDir('cluster'), masters: 3, replicasPerMaster: 0 });
+  clients = cluster.nodes.map((n) => new Redis({ port: n.port, lazyConnect: true, maxRetriesPerRequest: 1 }));
+  await Promise.all(clients.map((c) => c.connect()));
+});
+afterAll(async () => {
+  for (const c of clients ?? []) c.disconnect();
+  await cluster?.stop();
+});
+
+const seed = () => ['-p', String(cluster.nodes[0]?.port)];
+
+describe('stormdrill bench --cluster', () => {
+  it("runs the field notes' line and spreads the keys over every master, each key on its slot's owner", async () => {
+    const { out, outcome } = await bench([
+      ...seed(),
+      '--cluster',
+      '-d',
+      '100',
+      '-n',
+      '6000',
+      '-r',
+      '1000000',
+      '-c',
+      '3',
+      '-q',
+      '-t',
+      'PING_INLINE,SET,GET,INCR,LPUSH,RPUSH,LPOP,RPOP,HSET,MSET',
+    ]);
+    expect(outcome.topology?.masters).toHaveLength(3);
+    expect(parseQuiet(out).map((r) => r.title)).toEqual([
+      'PING_INLINE',
+      'SET',
+      'GET',
+      'INCR',
+      'LPUSH',
+      'RPUSH',
+      'LPOP',
+      'RPOP',
+      'HSET',
+      'MSET (10 keys)',
+    ]);
+    for (const r of outcome.runs) {
+      expect(r.result.finished, r.run.title).toBe(6000);
+      expect(r.result.errors, r.run.title).toEqual({});
+      expect(r.result.moved + r.result.ask).toBe(0);
+    }
+    for (const c of clients) {
+      expect(await c.dbsize()).toBeGreaterThan(100);
+      const ranges = (await c.cluster('SLOTS')) as Array<[number, number, [string, number]]>;
+      const port = Number(c.options.port);
+      const mine = ranges.filter((r) => r[2][1] === port);
+      const keys = (await c.scan('0', 'COUNT', '200'))[1];
+      for (const k of keys)
+        expect(
+          mine.some(([s, e]) => keySlot(k) >= s && keySlot(k) <= e),
+          k,
+        ).toBe(true);
+    }
+  });
+
+  it('counts MOVED replies when slots move during a run, refreshes the map and goes on', async () => {
+    const ids = await Promise.all(clients.map(async (c) => String(await c.cluster('MYID'))));
+    const ranges = (await clients[0]?.cluster('SLOTS')) as Array<[number, number, [string, number, string]]>;
+    // Move the first 2000 slots of one master (no keys there: GET only) to another master.
+    const [from] = ranges.sort((a, b) => a[0] - b[0]);
+    const fromId = from?.[2][2] as string;
+    const toId = ids.find((id) => id !== fromId) as string;
+    const slots = Array.from({ length: 2000 }, (_, i) => (from?.[0] as number) + i);
+    await Promise.all(clients.map((c) => c.flushall()));
+    const run = bench([...seed(), '--cluster', '-t', 'get', '--duration', '2', '-r', '1000', '-c', '6', '-q']);
+    await new Promise((r) => setTimeout(r, 700));
+    const toClient = clients[ids.indexOf(toId)] as Redis;
+    const fromClient = clients[ids.indexOf(fromId)] as Redis;
+    for (const s of slots) await toClient.cluster('SETSLOT', s, 'NODE', toId);
+    for (const s of slots) await fromClient.cluster('SETSLOT', s, 'NODE', toId);
+    for (const c of clients) if (c !== toClient && c !== fromClient) for (const s of slots) await c.cluster('SETSLOT', s, 'NODE', toId);
+    const { outcome } = await run;
+    const r = outcome.runs[0]?.result;
+    expect(r?.moved).toBeGreaterThan(0);
+    expect(r?.moved).toBeLessThan((r?.finished ?? 0) / 10);
+    const series = r?.series.toArray() ?? [];
+    expect(series.at(-1)?.ops).toBeGreaterThan(0);
+    expect(series.at(-1)?.errors).toBe(0);
+  });
+});

@@ -1,0 +1,104 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { freePort } from '../../../lib/stack/index.js';
+import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import { useTestEnv } from '../../support/env.js';
+import { cli } from './helpers.js';
+
+const PASSWORD = 'sd-bench-secret-9f2';
+const env = useTestEnv({ redis: { password: PASSWORD } });
+const started: RedisNode[] = [];
+afterAll(async () => {
+  for (const n of started) await n.stop();
+});
+
+/** One line on stderr naming the problem, non-zero exit, no stack trace. */
+function expectOneLine(r: { code: number | null; text: string }, message: RegExp): void {
+  expect(r.code).not.toBe(0);
+  const lines = r.text.trim().split('\n');
+  expect(lines, r.text).toHaveLength(1);
+  expect(lines[0]).toMatch(/^stormdrill: /);
+  expect(lines[0]).toMatch(message);
+  expect(r.text).not.toMatch(/\n\s+at /);
+  expect(r.text).not.toContain(PASSWORD);
+}
+
+describe('bad input: one clear line each', () => {
+  const p = () => ['-p', String(env.redis.port)];
+  // The password goes through the environment (REDISCLI_AUTH), never argv.
+  const auth = { REDISCLI_AUTH: PASSWORD };
+  it.each([
+    [['-t', 'set,frobnicate'], /unknown test 'frobnicate' in -t: known tests are ping_inline,/],
+    [['-c', '0'], /-c must be between 1 and \d+ \(parallel connections/],
+    [['-P', '0'], /-P must be between 1 and \d+ \(requests per pipeline/],
+    [['-d', '0'], /-d must be between 1 and 536870912 \(payload bytes\)/],
+    [['-d', '600000000'], /-d must be between 1 and 536870912/],
+  ])('%j', async (args, message) => {
+    expectOneLine(await cli([...p(), ...args, '-n', '10'], undefined, auth), message);
+  });
+
+  it('unreachable host', async () => {
+    const port = await freePort();
+    expectOneLine(
+      await cli(['-p', String(port), '-n', '10', '-t', 'ping']),
+      new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`),
+    );
+  });
+
+  it('wrong password, and no password where one is needed', async () => {
+    expectOneLine(
+      await cli(['-p', String(env.redis.port), '-a', 'not-the-password', '-n', '10', '-t', 'ping']),
+      /authentication failed on 127\.0\.0\.1:\d+: WRONGPASS.*\(check -a\/--user\)/,
+    );
+    expectOneLine(await cli(['-p', String(env.redis.port), '-n', '10', '-t', 'ping']), /requires a password: pass it with -a/);
+  });
+
+  it('--cluster against a non-cluster node', async () => {
+    expectOneLine(
+      await cli([...p(), '--cluster', '-n', '10', '-t', 'set'], undefined, auth),
+      /--cluster: 127\.0\.0\.1:\d+ is not a cluster node \(cluster support disabled\); drop --cluster/,
+    );
+  });
+
+  it('keeps the password out of --json', async () => {
+    const file = join(env.tmpDir('json'), 'out.json');
+    const r = await cli([...p(), '-t', 'set,get', '-n', '2000', '-r', '100', '-q', '--json', file], undefined, auth);
+    expect(r.code).toBe(0);
+    const text = readFileSync(file, 'utf8');
+    expect(text).not.toContain(PASSWORD);
+    const doc = JSON.parse(text);
+    expect(doc.config.password).toBe('***');
+    expect(doc.tests.map((t: { title: string }) => t.title)).toEqual(['SET', 'GET']);
+    const set = doc.tests[0];
+    expect(set.requests).toBe(2000);
+    expect(Object.keys(set.latencyMs)).toEqual(['avg', 'min', 'p50', 'p90', 'p95', 'p99', 'p999', 'max']);
+    expect(set.hdrHistogram).toMatch(/^HISTFAA/);
+    expect(set.perSecond.reduce((s: number, b: { ops: number }) => s + b.ops, 0)).toBe(2000);
+  });
+});
+
+describe('server errors (OOM) are counted, printed once per kind, and the run goes on', () => {
+  it('SET against maxmemory + noeviction', async () => {
+    const node = await startRedisServer({
+      port: await env.ports.take(),
+      dir: env.tmpDir('oom'),
+      maxmemory: '8mb',
+      maxmemoryPolicy: 'noeviction',
+    });
+    started.push(node);
+    const file = join(env.tmpDir('oom-json'), 'oom.json');
+    const r = await cli(['-p', String(node.port), '-t', 'set,get', '-n', '20000', '-d', '1000', '-r', '1000000', '-q', '--json', file]);
+    expect(r.code, r.text).toBe(0);
+    const oomLines = r.text.split('\n').filter((l) => l.startsWith('Error from server: OOM command not allowed when used memory'));
+    expect(oomLines).toHaveLength(1);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    const [set, get] = doc.tests;
+    expect(set.requests).toBe(20000);
+    expect(set.errors.OOM).toBeGreaterThan(1000);
+    expect(set.errors.OOM).toBeLessThan(20000);
+    expect(get.requests).toBe(20000);
+    expect(get.errors).toEqual({});
+    expect(r.text).toMatch(/^GET: [\d.]+ requests per second/m);
+  });
+});
