@@ -22,7 +22,7 @@ import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
 import { type HaproxyHandle, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 import { redisDirectives, resolveSpec } from './options.js';
 import { messageAddress, type SentinelWatch, watchSentinels } from './sentinel-watch.js';
-import { collectStatus } from './status.js';
+import { collectStatus, findPrimary } from './status.js';
 import type {
   SentinelProc,
   StartTopologyOptions,
@@ -302,28 +302,8 @@ class RunningTopology implements Topology {
     );
   }
 
-  async currentPrimary(): Promise<TopoNode> {
-    const first = this.nodes[0];
-    if (!first) throw new UserError('the topology has no nodes');
-    if (this.kind === 'standalone') return first;
-    if (this.kind === 'sentinel' || this.kind === 'haproxy') {
-      const name = this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy' ? this.spec.masterName : '';
-      for (const s of this.sentinels) {
-        if (s.process && s.process.status !== 'running') continue;
-        const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name], { timeoutMs: 1000 }).catch(() => null);
-        if (Array.isArray(r) && r.length === 2) {
-          const n = this.nodeByAddress(String(r[0]), Number(String(r[1])));
-          if (n) return n;
-        }
-      }
-      throw new UserError(`no Sentinel named a known master for '${name}'`);
-    }
-    for (const n of this.nodes) {
-      if (n.process && n.process.status !== 'running') continue;
-      const rep = await redisInfo(n.port, 'replication', { password: this.password }).catch(() => null);
-      if (rep?.role === 'master') return n;
-    }
-    throw new UserError(`no node of this ${this.kind} topology answers as master`);
+  currentPrimary(): Promise<TopoNode> {
+    return findPrimary(this);
   }
 
   status() {

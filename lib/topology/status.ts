@@ -3,10 +3,40 @@
  * from each node's real port (so faults on the proxies do not hide it), plus a pure
  * formatter for the CLI.
  */
+
+import { UserError } from '../core/errors.js';
 import { describeFault } from '../faults/classify.js';
-import { type InfoFields, parseInfo } from '../stack/info.js';
+import { type InfoFields, parseInfo, redisInfo } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
 import type { NodeStatus, Topology, TopologyStatus, TopoNode } from './types.js';
+
+/**
+ * The master now: the Sentinels' view for sentinel/haproxy topologies, otherwise the first
+ * live node answering INFO with role:master (standalone: its only node).
+ */
+export async function findPrimary(t: Topology): Promise<TopoNode> {
+  const first = t.nodes[0];
+  if (!first) throw new UserError('the topology has no nodes');
+  if (t.kind === 'standalone') return first;
+  if (t.spec.kind === 'sentinel' || t.spec.kind === 'haproxy') {
+    const name = t.spec.masterName;
+    for (const s of t.sentinels) {
+      if (s.process && s.process.status !== 'running') continue;
+      const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name], { host: s.host, timeoutMs: 1000 }).catch(() => null);
+      if (Array.isArray(r) && r.length === 2) {
+        const n = t.nodeByAddress(String(r[0]), Number(String(r[1])));
+        if (n) return n;
+      }
+    }
+    throw new UserError(`no Sentinel named a known master for '${name}'`);
+  }
+  for (const n of t.nodes) {
+    if (n.process && n.process.status !== 'running') continue;
+    const rep = await redisInfo(n.port, 'replication', { host: n.host, password: t.password }).catch(() => null);
+    if (rep?.role === 'master') return n;
+  }
+  throw new UserError(`no node of this ${t.kind} topology answers as master`);
+}
 
 function num(v: string | undefined): number | undefined {
   if (v === undefined) return undefined;
