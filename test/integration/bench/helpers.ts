@@ -35,7 +35,7 @@ export async function runProcess(
     args,
     cwd: PROJECT_ROOT,
     logFile,
-    env: { STORMDRILL_DEBUG: '' },
+    env: { STORMDRILL_DEBUG: '', ...extraEnv },
   });
   const timer = setTimeout(() => void p.stop(), timeoutMs);
   await p.exited;
