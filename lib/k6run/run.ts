@@ -9,6 +9,7 @@ import { BUNDLE_DIR, buildScenarios, bundleIsStale, checkBundleFile, scenarioNam
 import { OptionsError, UserError } from '../core/errors.js';
 import { newRunId, reportDir } from '../core/naming.js';
 import { writeReportFiles } from '../core/report/write-report.js';
+import { DEFAULT_BASE_URL } from '../k6/config.js';
 import type { StableSummary } from '../k6/summary.js';
 import { spawnManaged } from '../stack/process.js';
 import { locateK6 } from './locate.js';
@@ -66,12 +67,27 @@ function follow(path: string, onLine: (line: string) => void): { poll(): void; f
   };
 }
 
+/** One GET of the target's /healthz: any HTTP answer means it is reachable. */
+export async function checkReachable(baseUrl: string, timeoutMs = 3000): Promise<void> {
+  try {
+    const res = await fetch(`${baseUrl}/healthz`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'manual' });
+    await res.body?.cancel();
+  } catch (err) {
+    const e = err as Error & { cause?: { code?: string; message?: string } };
+    const cause = e.name === 'TimeoutError' ? `no answer in ${timeoutMs} ms` : (e.cause?.code ?? e.cause?.message ?? e.message);
+    throw new UserError(
+      `--base-url ${baseUrl} is unreachable (${cause}): start the demo service with \`stormdrill demo-service\` or pass the right --base-url`,
+    );
+  }
+}
+
 export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
   const scenarios = scenarioNames();
   const problems = validate(o, scenarios);
   if (problems.length) throw new OptionsError(problems);
   const k6 = locateK6(o.k6Bin);
   const log = o.log ?? (() => {});
+  await checkReachable(o.baseUrl ?? DEFAULT_BASE_URL);
   const runId = o.runId ?? newRunId();
   const dir = resolve(o.reportRoot ?? process.cwd(), reportDir(runId));
   if (existsSync(join(dir, 'run.json'))) throw new UserError(`${dir} already holds a k6 run: choose another --run-id`);

@@ -4,7 +4,7 @@
  * against the demo service push to a real Prometheus (remote write, native histograms)
  * and the summary files land in reports/<run-id>/.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +14,7 @@ import type { StableSummary } from '../../../lib/k6/summary.js';
 import { runK6 } from '../../../lib/k6run/index.js';
 import { useTestEnv } from '../../support/env.js';
 import { announceK6Tier, k6Bin } from '../../support/k6.js';
+import { ports, tmpDir } from '../../support/namespace.js';
 
 const CLI = join(PROJECT_ROOT, 'bin/stormdrill.js');
 
@@ -48,6 +49,24 @@ describe('stormdrill k6 without k6', () => {
     const vus = await cli(['k6', 'smoke', '--vus', 'x'], { PATH: PATH_WITHOUT_K6 });
     expect(vus.exitCode).toBe(2);
     expect(vus.stderr.trim().split('\n')).toEqual([expect.stringMatching(/--vus <n>.*'x' is invalid.*positive whole number/)]);
+  });
+});
+
+describe('stormdrill k6 with an unreachable target', () => {
+  it('says in one line that --base-url is unreachable, before starting k6', async () => {
+    // any executable stands in for k6: the check happens before k6 would start
+    const fake = join(tmpDir('fake-k6'), 'k6');
+    writeFileSync(fake, '#!/bin/sh\necho k6 must not run >&2\nexit 3\n');
+    chmodSync(fake, 0o755);
+    const closed = await ports.take();
+    const r = await cli(['k6', 'smoke', '--base-url', `http://127.0.0.1:${closed}`, '--report-root', tmpDir('unreachable')], {
+      PATH: PATH_WITHOUT_K6,
+      K6_BIN: fake,
+    });
+    expect(r.exitCode).toBe(2);
+    expect(r.stderr.trim()).toBe(
+      `stormdrill: --base-url http://127.0.0.1:${closed} is unreachable (ECONNREFUSED): start the demo service with \`stormdrill demo-service\` or pass the right --base-url`,
+    );
   });
 });
 
