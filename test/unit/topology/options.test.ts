@@ -1,0 +1,54 @@
+import { describe, expect, it } from 'vitest';
+import { nodeCount, redisDirectives, resolveSpec, validate } from '../../../lib/topology/options.js';
+
+describe('topology options', () => {
+  it('fills defaults per kind', () => {
+    const s = resolveSpec({ kind: 'sentinel' });
+    expect(s).toMatchObject({
+      kind: 'sentinel',
+      replicas: 2,
+      sentinels: 3,
+      quorum: 2,
+      downAfterMs: 1000,
+      faultProxies: true,
+      replicationVia: 'proxy',
+    });
+    expect(resolveSpec({ kind: 'cluster' })).toMatchObject({ masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 2000 });
+    expect(resolveSpec({ kind: 'haproxy', sentinels: 5 })).toMatchObject({ quorum: 3, checkIntervalMs: 1000 });
+    expect(nodeCount(resolveSpec({ kind: 'cluster' }))).toBe(6);
+    expect(nodeCount(resolveSpec({ kind: 'replicas', replicas: 4 }))).toBe(5);
+  });
+
+  it('lists every problem at once', () => {
+    const p = validate({
+      kind: 'replicas',
+      replicas: 5,
+      maxmemory: 'lots',
+      maxmemoryPolicy: 'lru',
+      minReplicasToWrite: 7,
+      aclUser: 'default',
+    });
+    expect(p).toHaveLength(6);
+    expect(p.join('\n')).toMatch(/replicas must be an integer 1..4/);
+    expect(p.join('\n')).toMatch(/needs a password/);
+    expect(validate({ kind: 'sentinel', sentinels: 3, quorum: 4 })[0]).toMatch(/quorum must be an integer 1..3/);
+    expect(validate({ kind: 'cluster', masters: 2 })[0]).toMatch(/3..9 masters/);
+    expect(validate({ kind: 'standalone', replicas: 2 })[0]).toMatch(/kind 'replicas'/);
+    expect(validate({ kind: 'mesh' as 'standalone' })[0]).toMatch(/unknown topology kind 'mesh'/);
+    expect(validate({ kind: 'standalone', password: 'has space' })[0]).toMatch(/password/);
+    expect(() => resolveSpec({ kind: 'replicas', replicas: 0 })).toThrow(/replicas must be/);
+  });
+
+  it('turns options into redis.conf directives', () => {
+    const d = redisDirectives(
+      resolveSpec({ kind: 'replicas', replicas: 2, replBacklogSize: '4mb', minReplicasToWrite: 1, password: 'pw', aclUser: 'app' }),
+    );
+    expect(d).toEqual({
+      'repl-backlog-size': '4mb',
+      'min-replicas-to-write': 1,
+      'min-replicas-max-lag': 10,
+      user: 'app on >pw ~* &* +@all',
+    });
+    expect(redisDirectives(resolveSpec({ kind: 'standalone' }))).toEqual({});
+  });
+});
