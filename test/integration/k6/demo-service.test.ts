@@ -168,6 +168,35 @@ describe('demo service on a real redis-server', () => {
     expect(c.json.error).toBe('not_durable');
   });
 
+  it('authenticates with a password it never logs or exports', async () => {
+    const password = 'demo-secret-Pw9';
+    const port = await env.ports.take();
+    const secured = await startRedisServer({ port, dir: join(env.tmpDir('redis-auth'), 'node'), password });
+    const lines: string[] = [];
+    try {
+      const svc = await start({ redis: `redis://:${password}@127.0.0.1:${port}`, runId: `${runId}-auth`, log: (l) => lines.push(l) });
+      expect((await call(svc.url, 'POST', '/reservations', { itemId: 'item-001' })).status).toBe(201);
+      const metrics = (await call(svc.url, 'GET', '/metrics')).text;
+      expect(lines.length).toBeGreaterThan(0);
+      expect(lines.join('\n')).toContain('redis://:***@127.0.0.1');
+      expect(`${lines.join('\n')}${metrics}`).not.toContain(password);
+      // a wrong password is an error answer, not a crash
+      const wrong = await startDemoService({
+        port: 0,
+        runId: `${runId}-auth`,
+        redis: `redis://127.0.0.1:${port}`,
+        password: 'nope',
+        commandTimeoutMs: 300,
+      });
+      services.push(wrong);
+      const r = await call(wrong.url, 'GET', '/items');
+      expect(r.status).toBeGreaterThanOrEqual(500);
+      expect(typeof r.json.error).toBe('string');
+    } finally {
+      await secured.stop();
+    }
+  });
+
   it('says clearly when its port is taken', async () => {
     const svc = await start({ redis: env.redis.url });
     const err = await startDemoService({ port: svc.port, runId, redis: env.redis.url }).catch((e) => e);
