@@ -58,6 +58,8 @@ export async function runBench(
 ): Promise<BenchOutcome> {
   const signal = opts.signal;
   const obs = opts.observer;
+  // The title is the command line as given (without the -x argument), as redis-benchmark prints it.
+  const commandTitle = o.command?.join(' ');
   if (o.stdinArg && o.command) {
     if (!io.readStdin) throw new UserError('-x needs stdin');
     o = { ...o, command: [...o.command, await io.readStdin()] };
@@ -90,7 +92,7 @@ export async function runBench(
   }
 
   if (o.csv) io.out(CSV_HEADER);
-  const runs = planRuns(o);
+  const runs = planRuns(o, commandTitle);
   const outcomes: RunOutcome[] = [];
   let errors = 0;
   let interrupted = false;

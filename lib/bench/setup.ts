@@ -20,9 +20,9 @@ export type RunSpec =
   | { kind: 'mix'; entries: MixEntry[]; title: string };
 
 /** The runs the options ask for, in order. */
-export function planRuns(o: BenchOptions): RunSpec[] {
+export function planRuns(o: BenchOptions, commandTitle?: string): RunSpec[] {
   if (o.mix) return [{ kind: 'mix', entries: o.mix, title: mixTitle(o.mix) }];
-  if (o.command) return [{ kind: 'command', args: o.command, title: o.command.join(' ') }];
+  if (o.command) return [{ kind: 'command', args: o.command, title: commandTitle ?? o.command.join(' ') }];
   return selectTests(o.tests).map((t) => ({ kind: 'test', name: t.name, title: t.title }));
 }
 

@@ -154,3 +154,59 @@ describe('stormdrill bench against a real redis-server', () => {
     });
   });
 });
+
+describe('more redis-benchmark modes', () => {
+  const p = () => ['-p', String(env.redis.port)];
+
+  it('-x reads the last argument from stdin; the title is the command as given', async () => {
+    await client.flushall();
+    const { out } = await bench([...p(), '-n', '100', '-q', '-x', 'set', 'fromstdin'], { stdin: 'a value\n' });
+    expect(parseQuiet(out)[0]?.title).toBe('set fromstdin');
+    expect(await client.get('fromstdin')).toBe('a value\n');
+  });
+
+  it('-3 (RESP3) and --enable-tracking run the tests', async () => {
+    const a = await bench([...p(), '-3', '-t', 'set,get,lrange_100', '-n', '2000', '-q']);
+    expect(a.outcome.runs.map((r) => r.result.errors)).toEqual([{}, {}, {}, {}]);
+    const b = await bench([...p(), '--enable-tracking', '-t', 'get', '-n', '2000', '-q']);
+    expect(b.outcome.runs[0]?.result.finished).toBe(2000);
+  });
+
+  it('--seed makes the keys and values repeatable', async () => {
+    const snapshot = async () => {
+      await client.flushall();
+      await bench([...p(), '-t', 'set', '-n', '300', '-r', '100000', '-d', '20', '--seed', '42', '-q']);
+      const keys = (await client.keys('*')).sort();
+      return { keys, value: await client.get(keys[0] as string) };
+    };
+    const a = await snapshot();
+    const b = await snapshot();
+    expect(a.keys.length).toBeGreaterThan(250);
+    expect(b).toEqual(a);
+  });
+
+  it('shows the live line only on a TTY', async () => {
+    const tty = await bench([...p(), '-t', 'get', '--duration', '0.8', '-c', '2'], { isTTY: true });
+    expect(tty.out).toMatch(/\rGET: rps=[\d.]+ \(overall: [\d.]+\) avg_msec=[\d.]+ \(overall: [\d.]+\)/);
+    const plain = await bench([...p(), '-t', 'get', '--duration', '0.8', '-c', '2']);
+    expect(plain.out).not.toContain('rps=');
+  });
+
+  it('-I opens idle connections until --duration (or Ctrl-C)', async () => {
+    const before = Number(/connected_clients:(\d+)/.exec(await client.info('clients'))?.[1]);
+    const run = bench([...p(), '-I', '-c', '7', '--duration', '1']);
+    await new Promise((r) => setTimeout(r, 500));
+    const during = Number(/connected_clients:(\d+)/.exec(await client.info('clients'))?.[1]);
+    const { out } = await run;
+    expect(out).toContain('Creating 7 idle connections');
+    expect(during - before).toBe(7);
+  });
+
+  it('-l loops until interrupted', async () => {
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 1200);
+    const { outcome } = await bench([...p(), '-l', '-t', 'ping_mbulk', '-n', '2000', '-q'], { signal: abort.signal });
+    expect(outcome.runs.length).toBeGreaterThan(1);
+    expect(outcome.interrupted).toBe(true);
+  });
+});

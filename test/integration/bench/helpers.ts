@@ -11,12 +11,24 @@ export const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
 export const REDIS_BENCHMARK = findBinary('redis-benchmark');
 
 /** Run `stormdrill bench <argv>` in this process; stdout and stderr captured. */
-export async function bench(argv: string[]): Promise<{ out: string; err: string; outcome: BenchOutcome }> {
+export async function bench(
+  argv: string[],
+  io: { isTTY?: boolean; stdin?: string; signal?: AbortSignal } = {},
+): Promise<{ out: string; err: string; outcome: BenchOutcome }> {
   const { options, problems } = parseBenchArgv(argv);
   if (problems.length) throw new Error(problems.join('\n'));
   let out = '';
   let err = '';
-  const outcome = await runBench(options, { out: (s) => (out += s), err: (s) => (err += s), isTTY: false });
+  const outcome = await runBench(
+    options,
+    {
+      out: (s) => (out += s),
+      err: (s) => (err += s),
+      isTTY: io.isTTY ?? false,
+      readStdin: io.stdin === undefined ? undefined : async () => io.stdin as string,
+    },
+    { signal: io.signal },
+  );
   return { out, err, outcome };
 }
 
