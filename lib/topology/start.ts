@@ -277,7 +277,7 @@ class RunningTopology implements Topology {
     );
     if (create.exitCode !== 0)
       throw new StartError(`redis-cli --cluster create failed: ${(create.stderr || create.stdout).split('\n').slice(-3).join(' | ')}`);
-    await this.waitClusterOk(this.readyTimeoutMs);
+    await this.waitClusterOk(this.readyTimeoutMs, true);
     for (const n of this.nodes) {
       const rep = await redisInfo(n.port, 'replication', { password: this.password });
       n.role = rep.role === 'slave' ? 'replica' : 'master';
@@ -285,15 +285,33 @@ class RunningTopology implements Topology {
     }
   }
 
-  async waitClusterOk(timeoutMs: number): Promise<void> {
+  /**
+   * Every live node reports cluster_state:ok with all slots ok, and no slot is owned by a
+   * master whose process is down (right after a crash the survivors still say ok until
+   * they detect the failure). At start, every node must also know every other.
+   */
+  async waitClusterOk(timeoutMs: number, atStart = false): Promise<void> {
     const total = this.nodes.length;
     await waitUntil(
-      'every cluster node to report cluster_state:ok with all 16384 slots assigned',
+      'every live cluster node to report cluster_state:ok with all 16384 slots served by live masters',
       async () => {
-        for (const n of this.nodes) {
-          if (n.process?.status === 'exited') continue;
+        const live = this.nodes.filter((n) => n.process?.status !== 'exited');
+        for (const n of live) {
           const info = await clusterInfo(n.port, this.password);
-          if (info.cluster_state !== 'ok' || info.cluster_slots_ok !== '16384' || Number(info.cluster_known_nodes) !== total) return false;
+          if (info.cluster_state !== 'ok' || info.cluster_slots_ok !== '16384') return false;
+          if (atStart && Number(info.cluster_known_nodes) !== total) return false;
+        }
+        const first = live[0];
+        if (!first) return false;
+        const r = await redisOnce(first.port, ['CLUSTER', 'NODES'], { password: this.password, timeoutMs: 1000 });
+        for (const line of String(r).split('\n')) {
+          const f = line.trim().split(' ');
+          if (f.length < 9 || !(f[2] ?? '').includes('master')) continue;
+          if ((f[2] ?? '').includes('fail')) return false;
+          const addr = (f[1] ?? '').split('@')[0] ?? '';
+          const i = addr.lastIndexOf(':');
+          const owner = this.nodeByAddress(addr.slice(0, i), Number(addr.slice(i + 1)));
+          if (owner?.process && owner.process.status !== 'running') return false;
         }
         return true;
       },

@@ -1,0 +1,36 @@
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { clusterFailover, crash, waitFor } from '../../../lib/faults/index.js';
+import { redisInfo } from '../../../lib/stack/info.js';
+import { startTopology } from '../../../lib/topology/index.js';
+import { namespace, ports, tmpDir } from '../../support/namespace.js';
+
+describe('cluster faults (real 3+3 cluster behind fault proxies)', () => {
+  it('CLUSTER FAILOVER promotes a replica; a crashed master is replaced and cluster_state returns to ok', async () => {
+    const t = await startTopology({ kind: 'cluster', nodeTimeoutMs: 1000 }, { ports, dir: tmpDir('cluster-faults') });
+    try {
+      const replica = t.nodes.find((n) => n.role === 'replica');
+      if (!replica) throw new Error('no replica');
+      const res = await clusterFailover({ topology: t }, { to: replica.name, timeoutMs: 20_000 });
+      expect(res.detail.to).toBe(replica.name);
+      expect((await redisInfo(replica.port, 'replication')).role).toBe('master');
+
+      // a cluster client follows the announced proxy addresses
+      if (t.endpoint.kind !== 'cluster') throw new Error('cluster endpoint expected');
+      const c = new Redis.Cluster(t.endpoint.seeds, { lazyConnect: true, redisOptions: { commandTimeout: 1000 } });
+      await c.connect();
+      for (let i = 0; i < 30; i++) await c.set(`${namespace.keyPrefix}{k${i}}`, String(i));
+
+      // crash the promoted master: its old master (now its replica) takes over
+      await crash({ topology: t }, { node: replica.name });
+      await waitFor({ topology: t }, { condition: { kind: 'cluster-ok' }, timeoutMs: 25_000 });
+      const st = await t.status();
+      expect(st.cluster?.state).toBe('ok');
+      expect(st.nodes.filter((n) => n.up && n.role === 'master')).toHaveLength(3);
+      for (let i = 0; i < 30; i++) await c.del(`${namespace.keyPrefix}{k${i}}`);
+      c.disconnect();
+    } finally {
+      await t.stop();
+    }
+  });
+});
