@@ -239,6 +239,7 @@ async function runInWorkers(
   const clientShares = split(o.clients, threads);
   const requestShares = split(o.requests, threads);
   const finishedBy = new Array<number>(threads).fill(0);
+  let lastTotal = 0;
   const seen = new Set<string>();
   let first = 0;
   const workers: Worker[] = [];
@@ -260,8 +261,10 @@ async function runInWorkers(
         if (m.type === 'progress') {
           finishedBy[thread] = m.finished as number;
           if (thread === 0) {
+            // The live line and metrics advance with thread 0's ticks, by the exact total answered so far.
             const total = finishedBy.reduce((a, b) => a + b, 0);
-            live(total, (m.intervalFinished as number) * threads, m.intervalAvgUs as number, 250);
+            live(total, Math.max(0, total - lastTotal), m.intervalAvgUs as number, 250);
+            lastTotal = total;
           }
         } else if (m.type === 'error') {
           if (!seen.has(m.kind as string)) {

@@ -101,6 +101,7 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
   let tickLatSum = 0;
   let totalLatSum = 0;
   let stopping = false;
+  let lastFinished = 0;
   let redirectPending = false;
   const seenErrors = new Set<string>();
 
@@ -153,6 +154,9 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
       kindFinished.fill(0);
       kindErrors.fill(0);
       totalLatSum = 0;
+      tickFinished = 0;
+      tickLatSum = 0;
+      lastFinished = 0;
       startMs = now();
       series = new PerSecondSeries(Date.now());
       issued = 0;
@@ -165,8 +169,8 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
     } else if (p.durationMs !== undefined) stopAt = startMs + p.durationMs;
 
     if (p.onTick) {
-      let lastFinished = 0;
       const tick = () => {
+        if (!recording) return; // nothing from the warm-up is reported
         const f = finished;
         const inter = f - lastFinished;
         lastFinished = f;
