@@ -111,7 +111,7 @@ export function classifyRedisError(err: unknown): ErrorKind {
   if (/Command timed out/i.test(msg)) return 'redis_timeout';
   if (
     e?.name === 'MaxRetriesPerRequestError' ||
-    /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|All sentinels are unreachable|^LOADING\b|^MASTERDOWN\b|^TRYAGAIN\b|^CLUSTERDOWN\b|NOREPLICAS/.test(
+    /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|EHOSTUNREACH|All sentinels are unreachable|^LOADING\b|^MASTERDOWN\b|^TRYAGAIN\b|^CLUSTERDOWN\b|^UNBLOCKED\b|NOREPLICAS/.test(
       msg,
     )
   )

@@ -81,6 +81,7 @@ export async function startDemoService(input: DemoServiceInput): Promise<DemoSer
   const log = o.log ?? (() => {});
   const metrics = createDemoMetrics(testId(o.runId));
   const store = new DemoStore(o, metrics);
+  let lastRedisErrorLog = 0;
 
   async function handle(
     req: IncomingMessage,
@@ -162,8 +163,13 @@ export async function startDemoService(input: DemoServiceInput): Promise<DemoSer
     if (m.kind === 'method_not_allowed') return fail('method_not_allowed', `${method} is not allowed here`, { Allow: m.allow.join(', ') });
     handle(req, res, route, m.route.key, m.params).catch((err: unknown) => {
       if (err instanceof HttpError) fail(err.kind, err.message);
-      else if (err instanceof StoreError) fail(err.kind, publicReason(err.kind));
-      else {
+      else if (err instanceof StoreError) {
+        if (err.kind === 'redis_error' && Date.now() - lastRedisErrorLog > 5000) {
+          lastRedisErrorLog = Date.now();
+          log(`redis error on ${method} ${route}: ${err.message.split('\n')[0]}`);
+        }
+        fail(err.kind, publicReason(err.kind));
+      } else {
         log(`internal error on ${method} ${route}: ${err instanceof Error ? err.message : String(err)}`);
         fail('internal', 'internal error');
       }

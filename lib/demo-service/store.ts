@@ -123,7 +123,7 @@ export class DemoStore {
     metrics.redisConnected.set(0);
     client.on('ready', () => {
       metrics.redisConnected.set(1);
-      log(`redis ready (${client.options.host ?? ''}:${client.options.port ?? ''})`);
+      log(`redis ready (${client.stream?.remoteAddress ?? '?'}:${client.stream?.remotePort ?? '?'})`);
       this.seeded = false;
       void this.seed().catch(() => {});
     });

@@ -61,6 +61,8 @@ describe('demo service during a real Sentinel failover', () => {
       failoverTimeoutMs: 5000,
     });
     const oldPrimary = { host: group.primary.host, port: group.primary.port };
+    const serviceLog: string[] = [];
+    let killedAt = 0;
     svc = await startDemoService({
       port: 0,
       runId: env.namespace.runId,
@@ -68,6 +70,7 @@ describe('demo service during a real Sentinel failover', () => {
       durableReplicas: 1,
       durableTimeoutMs: 500,
       commandTimeoutMs: 1000,
+      log: (l) => serviceLog.push(`${Date.now() - (killedAt || Date.now())} ms: ${l}`),
     });
     const service = svc;
     for (let i = 0; i < 100 && !service.redisReady; i++) await new Promise((r) => setTimeout(r, 100));
@@ -75,7 +78,6 @@ describe('demo service during a real Sentinel failover', () => {
 
     const outcomes: Outcome[] = [];
     const confirmed = new Set<string>();
-    let killedAt = 0;
     let stop = false;
     const hardDeadline = Date.now() + 40_000;
     const record = (r: Awaited<ReturnType<typeof call>>, okStatuses: number[]) => {
@@ -134,7 +136,7 @@ describe('demo service during a real Sentinel failover', () => {
     const firstOkAfter = afterKill.find((o) => o.ok && o.at > firstFail)?.at ?? Number.NaN;
     console.log(
       `failover: ${outcomes.length} requests, ${failed.length} failed after kill -9 (${[...new Set(failed.map((f) => f.error))].join(', ')}), ` +
-        `first success again ${firstOkAfter - killedAt} ms after the kill, ${confirmed.size} confirmed reservations`,
+        `first success again ${firstOkAfter - killedAt} ms after the kill, ${confirmed.size} confirmed reservations\n${serviceLog.join('\n')}`,
     );
     // requests during the failover failed, and each failure was a clean JSON 5xx
     expect(failed.length).toBeGreaterThan(0);

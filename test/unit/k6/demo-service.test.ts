@@ -131,6 +131,7 @@ describe('demo service model', () => {
       [new Error('Command timed out'), 'redis_timeout'],
       [new Error("READONLY You can't write against a read only replica."), 'redis_readonly'],
       [new Error('LOADING Redis is loading the dataset in memory'), 'redis_unavailable'],
+      [new Error('UNBLOCKED force unblock from blocking operation, instance state changed (master -> replica?)'), 'redis_unavailable'],
       [new Error('ERR wrong number of arguments'), 'redis_error'],
     ];
     for (const [err, kind] of cases) expect(classifyRedisError(err), String(err)).toBe(kind);
