@@ -11,6 +11,16 @@ const D = METRICS.drill;
 const W = METRICS.write;
 const T = '{testid=~"$testid"}';
 
+/**
+ * Drill events in a window: the counter's increase, or (an event whose label set occurs for
+ * the first time starts its series at 1, and increase() has nothing to compare it with)
+ * the series that exist now but did not one window earlier.
+ */
+function events(by: string, window: string): string {
+  const X = `${D.events}${T}`;
+  return `(sum by (${by}) (increase(${X}[${window}])) > 0) or sum by (${by}) (${X} unless ${X} offset ${window})`;
+}
+
 export const drillsDashboard: DashboardSpec = {
   uid: 'stormdrill-drills',
   title: 'stormdrill / drills',
@@ -21,7 +31,7 @@ export const drillsDashboard: DashboardSpec = {
   annotations: [
     {
       name: 'Drill events',
-      expr: `sum by (source, kind, runbook) (increase(${D.events}${T}[$__interval])) > 0`,
+      expr: events('source, kind, runbook', '$__interval'),
       title: '{{source}}: {{kind}}',
       text: 'runbook {{runbook}}',
       tags: 'source,kind',

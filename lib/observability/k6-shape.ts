@@ -20,8 +20,10 @@ export interface K6ShapeOptions {
   nativeHistograms: boolean;
   /** K6_PROMETHEUS_RW_TREND_STATS (trend-stat mode), default ['p(99)']. */
   trendStats?: string[];
-  /** Tags on every series besides testid (e.g. the scenario's `profile`, k6-operator's `instance_id`). */
+  /** Tags on every series besides testid (e.g. k6-operator's `instance_id`). */
   tags?: Record<string, string>;
+  /** Tags of the scenario (options.scenarios[..].tags, e.g. stormdrill's `profile`): only on series that carry `scenario`. */
+  scenarioTags?: Record<string, string>;
 }
 
 export interface HttpObservation {
@@ -104,8 +106,12 @@ export class K6ShapedMetrics {
     return `${name}${JSON.stringify(Object.entries(labels).sort())}`;
   }
 
+  private withScenario(labels: Record<string, string>): Record<string, string> {
+    return 'scenario' in labels ? { ...this.o.scenarioTags, ...labels } : labels;
+  }
+
   private add(name: string, labels: Record<string, string>, v: number): void {
-    const l = { ...this.base, ...labels, __name__: name };
+    const l = { ...this.base, ...this.withScenario(labels), __name__: name };
     const k = this.key(name, l);
     const c = this.counters.get(k) ?? { labels: l, value: 0 };
     c.value += v;
@@ -113,7 +119,7 @@ export class K6ShapedMetrics {
   }
 
   private rate(name: string, labels: Record<string, string>, ok: boolean): void {
-    const l = { ...this.base, ...labels };
+    const l = { ...this.base, ...this.withScenario(labels) };
     const k = this.key(name, l);
     const r = this.rates.get(k) ?? { labels: { ...l, __name__: name }, trues: 0, total: 0 };
     r.total++;
@@ -122,7 +128,7 @@ export class K6ShapedMetrics {
   }
 
   private trend(trend: string, labels: Record<string, string>, seconds: number): void {
-    const l = { ...this.base, ...labels, __name__: trend };
+    const l = { ...this.base, ...this.withScenario(labels), __name__: trend };
     const k = this.key(trend, l);
     let t = this.trends.get(k);
     if (!t) {

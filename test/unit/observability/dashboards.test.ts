@@ -112,12 +112,14 @@ describe('Grafana template interpolation', () => {
     expect(ctx.rateIntervalMs).toBe(20_000); // max(interval + scrape, 4 × scrape)
     expect(templateContext({ fromMs: 0, toMs: 86_400_000 }).intervalMs).toBe(87_000);
     expect(templateContext({ fromMs: 0, toMs: 86_400_000 }).rateIntervalMs).toBe(92_000);
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} syntax
     expect(interpolate('rate(x[$__rate_interval]) / $__range_s + $__interval_ms [${__range}]', ctx)).toBe(
       'rate(x[20s]) / 3600 + 5000 [3600s]',
     );
   });
 
   it('formats single, multi and All values for regex matchers', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's ${var} syntax
     expect(interpolate('x{testid=~"$testid", scenario=~"${scenario}", name=~"[[name]]"}', ctx)).toBe(
       'x{testid=~"run-1", scenario=~".*", name=~"(GET /items|POST /reservations/:id/confirm)"}',
     );

@@ -96,14 +96,21 @@ describe('k6-shaped series', () => {
   };
 
   it('native mode: histograms, counters, rates and the feature label on every series', () => {
-    const m = new K6ShapedMetrics({ testid: 't1', nativeHistograms: true, tags: { profile: 'stress' } });
+    const m = new K6ShapedMetrics({
+      testid: 't1',
+      nativeHistograms: true,
+      tags: { instance_id: '0' },
+      scenarioTags: { profile: 'stress' },
+    });
     m.httpRequest(req);
     m.httpRequest({ ...req, status: 503, expected: false, durationSeconds: 0.5 });
     m.check('stress', 'GET /items', 'GET /items is 200', false);
     m.iteration('stress', 0.6);
     m.vus(2, 5);
     const s = m.series(1000);
-    for (const x of s) expect(x.labels).toMatchObject({ testid: 't1', k6_feature_native_histograms: 'true', profile: 'stress' });
+    for (const x of s) expect(x.labels).toMatchObject({ testid: 't1', k6_feature_native_histograms: 'true', instance_id: '0' });
+    // scenario tags only where k6 puts them: on series of the scenario, not on k6_vus
+    for (const x of s) expect(x.labels.profile, x.labels.__name__).toBe(x.labels.scenario ? 'stress' : undefined);
     const byName = (n: string) => s.filter((x) => x.labels.__name__ === n);
     expect(byName('k6_http_reqs_total').map((x) => [x.labels.status, x.samples[0]?.value])).toEqual([
       ['200', 1],

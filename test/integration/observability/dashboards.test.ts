@@ -1,0 +1,492 @@
+/**
+ * THE dashboard-query test. Grafana cannot run here, so this runs every panel query and
+ * annotation of every provisioned dashboard (grafana/dashboards/*.json), with its template
+ * variables resolved the way Grafana resolves them, against a real Prometheus holding
+ * real data from a short run:
+ *  - a Sentinel group (primary + 2 replicas + 3 Sentinels) with one redis_exporter per
+ *    node, through a real Sentinel failover;
+ *  - the demo service's /metrics, under k6 load (real k6 when present, otherwise real HTTP
+ *    requests recorded as k6-shaped series and pushed by our remote-write code);
+ *  - bench (runBench), fill (runFill), the continuous writer through the failover
+ *    (startWriter) and a drill (runDrill), each pushing its own metrics by remote write.
+ * It fails on any query that errors or returns nothing, naming dashboard and panel.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULTS as BENCH_DEFAULTS, runBench } from '../../../lib/bench/index.js';
+import { BenchMetrics } from '../../../lib/bench/metrics.js';
+import { keyPrefix } from '../../../lib/core/naming.js';
+import {
+  DASHBOARDS,
+  dashboardQueries,
+  interpolate,
+  type TemplateContext,
+  templateContext,
+  variableQueries,
+} from '../../../lib/dashboards/index.js';
+import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
+import { FillMetrics, runFill, startWriter, WriteMetrics } from '../../../lib/integrity/index.js';
+import { runK6 } from '../../../lib/k6run/index.js';
+import { type RemoteWritePusher, startRemoteWritePush } from '../../../lib/observability/index.js';
+import {
+  type ExporterNode,
+  makeWorkDir,
+  type PrometheusNode,
+  redisOnce,
+  type SentinelGroup,
+  spawnManaged,
+  startPrometheus,
+  startRedisExporter,
+  startSentinelGroup,
+  waitUntil,
+} from '../../../lib/stack/index.js';
+import { announceK6Tier, k6Bin } from '../../support/k6.js';
+import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { feedDrill } from './drill-feed.js';
+import { emulateK6Run } from './k6-emulation.js';
+
+const GRAFANA_DASHBOARDS = join(import.meta.dirname, '../../../grafana/dashboards');
+const id = (suffix: string) => `${namespace.runId}-${suffix}`.slice(0, 48);
+const T = {
+  k6native: id('k6n'),
+  k6trend: id('k6t'),
+  k6synthetic: id('k6s'),
+  bench: id('bench'),
+  fill: id('fill'),
+  write: id('write'),
+  demo: id('demo'),
+};
+
+interface PromResult {
+  metric: Record<string, string>;
+  value?: [number, string];
+  values?: Array<[number, string]>;
+  histogram?: unknown;
+  histograms?: unknown[];
+}
+
+let prom: PrometheusNode;
+let group: SentinelGroup;
+let demo: DemoService;
+const exporters: ExporterNode[] = [];
+const cleanups: Array<() => Promise<unknown>> = [];
+let startMs = 0;
+let drillTestid: string | null = null;
+const fed: string[] = [];
+const k6Real = Boolean(k6Bin);
+
+async function promGet(
+  path: string,
+  params: Record<string, string | string[]>,
+): Promise<{ status: string; error?: string; data: unknown }> {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) qs.append(k, x);
+  const res = await request(`${prom.url}${path}?${qs}`);
+  return (await res.body.json()) as { status: string; error?: string; data: unknown };
+}
+
+function pusher(registry: import('prom-client').Registry, testid: string): RemoteWritePusher {
+  const p = startRemoteWritePush({ url: prom.remoteWriteUrl, registry, intervalMs: 250, labels: { testid } });
+  cleanups.push(() => p.stop());
+  return p;
+}
+
+/** k6 load on the demo service: real k6 (native histograms, and trend stats) or the emulation. */
+async function feedK6(): Promise<void> {
+  if (k6Real) {
+    const knobs = { duration: '5s', ramp: '1s', vus: 3, rate: 10, maxVus: 6 };
+    const reportRoot = tmpDir('k6');
+    const native = runK6({
+      scenario: 'stress',
+      baseUrl: demo.url,
+      promRw: prom.remoteWriteUrl,
+      pushInterval: '1s',
+      runId: T.k6native,
+      knobs,
+      reportRoot,
+    });
+    // trend-stat mode (no native histograms), as runK6 always enables them: k6 directly
+    const dir = tmpDir('k6-trend');
+    const trend = spawnManaged({
+      name: 'k6:trend-stats',
+      command: k6Bin as string,
+      args: [
+        'run',
+        '--quiet',
+        '-o',
+        'experimental-prometheus-rw',
+        '--tag',
+        `testid=${T.k6trend}`,
+        join(import.meta.dirname, '../../../dist/k6/stress.js'),
+      ],
+      cwd: dir,
+      logFile: join(dir, 'k6.log'),
+      env: {
+        BASE_URL: demo.url,
+        TESTID: T.k6trend,
+        DURATION: '5s',
+        RAMP: '1s',
+        VUS: '3',
+        K6_NO_USAGE_REPORT: 'true',
+        K6_PROMETHEUS_RW_SERVER_URL: prom.remoteWriteUrl,
+        K6_PROMETHEUS_RW_PUSH_INTERVAL: '1s',
+        K6_PROMETHEUS_RW_TREND_STATS: 'p(50),p(95),p(99),max',
+      },
+    });
+    // and our own k6-shaped series, to compare their shape with what real k6 wrote
+    const synthetic = emulateK6Run({
+      testid: T.k6synthetic,
+      nativeHistograms: true,
+      baseUrl: demo.url,
+      remoteWriteUrl: prom.remoteWriteUrl,
+      durationMs: 3000,
+      vus: 2,
+    });
+    const r = await native;
+    await trend.exited;
+    await synthetic;
+    expect(r.testid).toBe(T.k6native);
+    expect([0, 99]).toContain(r.exitCode);
+    expect(trend.exit?.code, trend.tail(10)).toSatisfy((c: number | null) => c === 0 || c === 99);
+    fed.push('k6: real k6 (native histograms, trend stats) and the emulation');
+  } else {
+    await Promise.all([
+      emulateK6Run({
+        testid: T.k6native,
+        nativeHistograms: true,
+        baseUrl: demo.url,
+        remoteWriteUrl: prom.remoteWriteUrl,
+        durationMs: 8000,
+        vus: 3,
+      }),
+      emulateK6Run({
+        testid: T.k6trend,
+        nativeHistograms: false,
+        trendStats: ['p(50)', 'p(95)', 'p(99)', 'max'],
+        baseUrl: demo.url,
+        remoteWriteUrl: prom.remoteWriteUrl,
+        durationMs: 8000,
+        vus: 3,
+      }),
+    ]);
+    fed.push('k6: emulated (no k6 binary)');
+  }
+}
+
+async function feedBenchAndFill(): Promise<void> {
+  const bench = new BenchMetrics(T.bench);
+  const p = pusher(bench.registry, T.bench);
+  const quiet = { out: () => {}, err: () => {}, isTTY: false };
+  const primary = group.primary;
+  await runBench(
+    {
+      ...BENCH_DEFAULTS,
+      host: '127.0.0.1',
+      port: primary.port,
+      clients: 4,
+      requests: 30_000,
+      tests: ['set', 'get'],
+      keyspace: 1000,
+      quiet: true,
+      keyPrefix: keyPrefix(T.bench),
+    },
+    quiet,
+    { observer: bench },
+  );
+  await p.flush();
+  const fill = new FillMetrics(T.fill);
+  const pf = pusher(fill.registry, T.fill);
+  await runFill({ connection: { host: '127.0.0.1', port: primary.port }, runId: T.fill, keys: 200_000, valueSize: 32 }, {}, fill);
+  await pf.flush();
+  fed.push('bench (runBench), fill (runFill)');
+}
+
+/** The continuous writer through a real Sentinel failover (the demo service rides it too). */
+async function feedWriteThroughFailover(): Promise<void> {
+  const metrics = new WriteMetrics(T.write);
+  const p = pusher(metrics.registry, T.write);
+  const sentinels = group.sentinels.map((s) => `127.0.0.1:${s.port}`);
+  const writer = await startWriter(
+    {
+      connection: { sentinels, masterName: group.masterName },
+      runId: T.write,
+      ledgerPath: join(tmpDir('ledger'), 'ledger.bin'),
+      rate: 300,
+      concurrency: 4,
+      readRate: 20,
+      timeoutMs: 300,
+    },
+    metrics,
+  );
+  try {
+    await new Promise((r) => setTimeout(r, 2000));
+    const before = await group.currentMaster();
+    // a real failover: the primary freezes (SIGSTOP) until Sentinel promotes a replica
+    group.primary.process.freeze();
+    try {
+      await waitUntil('Sentinel to promote a replica', async () => (await group.currentMaster()).port !== before.port, 20_000);
+    } finally {
+      group.primary.process.thaw();
+    }
+    await new Promise((r) => setTimeout(r, 2500));
+  } finally {
+    await writer.stop();
+    await p.flush();
+  }
+  fed.push('write (startWriter) through a Sentinel failover');
+}
+
+beforeAll(async () => {
+  startMs = Date.now();
+  const work = makeWorkDir('dashq');
+  cleanups.push(async () => work.remove());
+  group = await startSentinelGroup({
+    ports,
+    dir: work.path,
+    replicas: 2,
+    sentinels: 3,
+    downAfterMs: 1000,
+    failoverTimeoutMs: 5000,
+    redis: { maxmemory: '128mb' },
+  });
+  cleanups.push(() => group.stop());
+  for (const node of group.nodes) {
+    const e = await startRedisExporter({ port: await ports.take(), dir: work.path, redisPort: node.port });
+    exporters.push(e);
+    cleanups.push(() => e.stop());
+  }
+  demo = await startDemoService({
+    port: await ports.take(),
+    redis: { kind: 'sentinel', sentinels: group.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: group.masterName },
+    runId: T.demo,
+  });
+  cleanups.push(() => demo.stop());
+  prom = await startPrometheus({
+    port: await ports.take(),
+    dir: tmpDir('prometheus'),
+    scrapeInterval: '1s',
+    targets: {
+      redis: group.nodes.map((n, i) => ({
+        targets: [exporters[i]?.target as string],
+        labels: { redis_node: `127.0.0.1:${n.port}`, role: i === 0 ? 'primary' : 'replica' },
+      })),
+      demo: [{ targets: [`127.0.0.1:${demo.port}`] }],
+    },
+  });
+  cleanups.push(() => prom.stop());
+  await waitUntil('demo service to reach Redis', async () => demo.redisReady, 15_000);
+  // Prometheus applies discovered targets with a few seconds' delay: load before that is lost
+  await waitUntil(
+    'Prometheus to scrape the exporters and the demo service',
+    async () => {
+      const r = await promGet('/api/v1/query', { query: 'count(up{job=~"redis|demo"} == 1)' });
+      return Number((r.data as { result: PromResult[] }).result[0]?.value?.[1] ?? 0) === exporters.length + 1;
+    },
+    20_000,
+  );
+  // a client error, so demo_errors_total exists even if the failover costs nothing
+  await request(`${demo.url}/no-such-route`).then((r) => r.body.text());
+
+  const drill = feedDrill(prom.remoteWriteUrl, ports, tmpDir('drill')).then((r) => {
+    drillTestid = r.testid;
+    fed.push(r.description);
+  });
+  await Promise.all([feedK6(), feedBenchAndFill().then(feedWriteThroughFailover), drill]);
+  // let the scrapes and the last pushes land
+  await new Promise((r) => setTimeout(r, 3000));
+}, 150_000);
+
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c().catch(() => {});
+});
+
+/**
+ * Resolve a dashboard's variables like Grafana: each label_values() query (with the
+ * variables before it substituted) must return values. A pinned variable takes that value;
+ * the others take `All` (their allValue) or, with pick 'each', every value they offer
+ * selected one by one (Grafana's multi-value regex `(a|b|c)`, values regex-escaped).
+ */
+async function resolveVariables(file: string, pins: Record<string, string>, pick: 'all' | 'each'): Promise<TemplateContext> {
+  const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
+  const ctx = templateContext({ fromMs: startMs - 60_000, toMs: Date.now(), scrapeIntervalMs: 5000 });
+  for (const v of variableQueries(dashboard)) {
+    const params: Record<string, string | string[]> = {
+      start: String(Math.floor(startMs / 1000) - 60),
+      end: String(Math.ceil(Date.now() / 1000)),
+    };
+    if (v.selector) params['match[]'] = interpolate(v.selector, ctx);
+    const r = await promGet(`/api/v1/label/${v.label}/values`, params);
+    const values = (r.data as string[]) ?? [];
+    expect(values.length, `${file}: variable $${v.name} (${v.selector ?? ''} → ${v.label}) has no values`).toBeGreaterThan(0);
+    const pin = pins[v.name];
+    if (pin) {
+      expect(values, `${file}: variable $${v.name} does not offer ${pin}`).toContain(pin);
+      ctx.vars[v.name] = [pin];
+    } else ctx.vars[v.name] = pick === 'all' ? { all: v.allValue ?? '.*' } : values;
+  }
+  return ctx;
+}
+
+function hasData(r: PromResult[]): boolean {
+  return r.some((s) => {
+    if (s.histogram || s.histograms?.length) return true;
+    const vals = s.values ?? (s.value ? [s.value] : []);
+    return vals.some(([, v]) => v !== 'NaN');
+  });
+}
+
+interface Problem {
+  /** dashboard / panel [refId] */
+  where: string;
+  kind: 'error' | 'empty';
+  detail: string;
+}
+
+/** Run every query of a dashboard with the variables resolved. */
+async function runDashboard(file: string, ctx: TemplateContext): Promise<Problem[]> {
+  const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
+  const problems: Problem[] = [];
+  const end = Date.now() / 1000;
+  const start = startMs / 1000 - 60;
+  const queries = dashboardQueries(dashboard);
+  expect(queries.length).toBeGreaterThan(3);
+  for (const q of queries) {
+    const expr = interpolate(q.expr, ctx);
+    const r = q.instant
+      ? await promGet('/api/v1/query', { query: expr, time: String(end) })
+      : await promGet('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(ctx.intervalMs / 1000) });
+    const where = `${q.dashboard} / ${q.panel} [${q.refId}]`;
+    if (r.status !== 'success') problems.push({ where, kind: 'error', detail: `${r.error}: ${expr}` });
+    else if (!hasData((r.data as { result: PromResult[] }).result)) problems.push({ where, kind: 'empty', detail: `no data: ${expr}` });
+  }
+  return problems;
+}
+
+/** Which runs' test ids each dashboard is checked with. */
+function pins(file: string): Array<Record<string, string>> {
+  switch (file) {
+    case 'k6.json':
+      return [{ testid: T.k6native }, { testid: T.k6trend }];
+    case 'demo-service.json':
+      return [{ testid: T.demo }];
+    case 'stormdrill.json':
+      return [{ testid: T.bench }, { testid: T.fill }, { testid: T.write }];
+    case 'drills.json':
+      return drillTestid ? [{ testid: drillTestid }] : [];
+    default:
+      return [{}];
+  }
+}
+
+/**
+ * stormdrill.json is fed by three runs (bench, fill, write), each feeding only its own
+ * panels: there a panel fails when no run fed it. Everywhere else every run must feed
+ * every panel (k6.json: both the native-histogram and the trend-stat run).
+ */
+const UNION = new Set(['stormdrill.json']);
+
+describe('every panel of every dashboard returns data from a real Prometheus', () => {
+  it('was fed by real components', () => {
+    console.log(`dashboard-query test fed by: ${fed.join('; ')}`);
+    if (!k6Real) announceK6Tier('dashboard queries against real k6 output');
+    expect(drillTestid, 'the drill did not run').not.toBeNull();
+    expect(fed.length).toBeGreaterThanOrEqual(4);
+  });
+
+  for (const file of Object.keys(DASHBOARDS)) {
+    it(`${file}: every query, with its variables resolved (All, and every value selected)`, async () => {
+      const runs = pins(file);
+      expect(runs.length, `${file}: no run fed it`).toBeGreaterThan(0);
+      const failures: string[] = [];
+      const emptyIn = new Map<string, string[]>();
+      for (const pin of runs) {
+        for (const pick of ['all', 'each'] as const) {
+          const ctx = await resolveVariables(file, pin, pick);
+          for (const p of await runDashboard(file, ctx)) {
+            const msg = `${p.where}: ${p.detail}  (variables ${JSON.stringify(ctx.vars)})`;
+            if (p.kind === 'error' || !UNION.has(file)) failures.push(msg);
+            else emptyIn.set(`${p.where} (${pick})`, [...(emptyIn.get(`${p.where} (${pick})`) ?? []), msg]);
+          }
+        }
+      }
+      for (const msgs of emptyIn.values()) if (msgs.length === runs.length) failures.push(msgs[0] as string);
+      expect(failures, failures.join('\n')).toEqual([]);
+    });
+  }
+});
+
+describe('drill events as annotations', () => {
+  it('the annotation query marks every kind of event the drill emitted, also those that happened once', async () => {
+    expect(drillTestid).not.toBeNull();
+    const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, 'drills.json'), 'utf8'));
+    const anno = dashboardQueries(dashboard).find((q) => q.panel.startsWith('annotation:'));
+    const ctx = templateContext({
+      fromMs: startMs - 60_000,
+      toMs: Date.now(),
+      scrapeIntervalMs: 5000,
+      vars: { testid: [drillTestid as string] },
+    });
+    const emitted = await promGet('/api/v1/query', {
+      query: `sum by (source, kind) (stormdrill_drill_events_total{testid="${drillTestid}"})`,
+    });
+    const kinds = (emitted.data as { result: PromResult[] }).result.map((r) => `${r.metric.source}/${r.metric.kind}`).sort();
+    expect(kinds.length).toBeGreaterThan(2);
+    const r = await promGet('/api/v1/query_range', {
+      query: interpolate(anno?.expr as string, ctx),
+      start: String(startMs / 1000 - 60),
+      end: String(Date.now() / 1000),
+      step: String(ctx.intervalMs / 1000),
+    });
+    const marked = [...new Set((r.data as { result: PromResult[] }).result.map((x) => `${x.metric.source}/${x.metric.kind}`))].sort();
+    expect(marked).toEqual(kinds);
+  });
+});
+
+describe('k6-shaped series match what real k6 writes', () => {
+  it.skipIf(!k6Real)('same metric names, label sets and types as real k6 (native histograms)', async () => {
+    const shapes = async (testid: string) => {
+      const r = await promGet('/api/v1/series', {
+        'match[]': `{__name__=~"k6_.+", testid="${testid}"}`,
+        start: String(startMs / 1000 - 60),
+      });
+      const out = new Map<string, Set<string>>();
+      for (const s of r.data as Array<Record<string, string>>) {
+        const name = s.__name__ as string;
+        const keys = Object.keys(s)
+          .filter((k) => k !== '__name__')
+          .sort()
+          .join(',');
+        if (!out.has(name)) out.set(name, new Set());
+        out.get(name)?.add(keys);
+      }
+      return out;
+    };
+    const real = await shapes(T.k6native);
+    const ours = await shapes(T.k6synthetic);
+    expect(ours.size).toBeGreaterThan(5);
+    for (const [name, labelSets] of ours) {
+      expect(real.has(name), `real k6 does not write ${name}`).toBe(true);
+      for (const ls of labelSets) expect(real.get(name), `${name}: label set ${ls} not among real k6's`).toContain(ls);
+    }
+    // native histograms on both sides (the query API answers with "histogram", not "value")
+    for (const testid of [T.k6native, T.k6synthetic]) {
+      const r = await promGet('/api/v1/query', { query: `k6_http_req_duration_seconds{testid="${testid}"}` });
+      const result = (r.data as { result: PromResult[] }).result;
+      expect(result.length, testid).toBeGreaterThan(0);
+      for (const s of result) expect(s.histogram, `${testid}: not a native histogram`).toBeDefined();
+    }
+  });
+
+  it('the native-histogram p99 recording rule evaluates on the pushed histograms', async () => {
+    const r = await promGet('/api/v1/query', {
+      query: `histogram_quantile(0.99, sum by (testid) (rate(k6_http_req_duration_seconds{testid="${T.k6native}"}[1m])))`,
+    });
+    const result = (r.data as { result: PromResult[] }).result;
+    expect(result).toHaveLength(1);
+    const p99 = Number(result[0]?.value?.[1]);
+    expect(p99).toBeGreaterThan(0);
+    expect(p99).toBeLessThan(5);
+  });
+});

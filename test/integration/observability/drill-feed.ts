@@ -1,0 +1,34 @@
+/**
+ * A short real drill for the dashboard-query test: a Sentinel topology of its own, the
+ * continuous writer, the primary crashed (kill -9) until Sentinel promotes a replica, and
+ * the verdict; runDrill pushes the drill's and the writer's metrics by remote write.
+ */
+import { planRunbook } from '../../../lib/drill/plan.js';
+import { runDrill } from '../../../lib/drill/runner.js';
+import type { PortAllocator } from '../../../lib/stack/index.js';
+
+export const DASHBOARD_DRILL = {
+  name: 'dashboard-feed',
+  description: 'crash the primary of a Sentinel group under continuous writes',
+  topology: { kind: 'sentinel', replicas: 1, sentinels: 3, downAfter: '1s', failoverTimeout: '5s' },
+  workload: { kind: 'write', rate: 200, reads: true, opTimeout: '300ms' },
+  preconditions: { warmup: '1s' },
+  steps: [
+    { action: 'crash', node: 'primary' },
+    { action: 'wait-for', primaryChanged: true, timeout: '20s' },
+    { action: 'sleep', duration: '1s' },
+  ],
+  checks: { failoverWithin: '20s', ackedLost: { max: 1_000_000 } },
+  abort: { maxDuration: '60s' },
+};
+
+export async function feedDrill(
+  remoteWriteUrl: string,
+  ports: PortAllocator,
+  dir: string,
+): Promise<{ testid: string; description: string; exitCode: number }> {
+  const [plan] = planRunbook(DASHBOARD_DRILL);
+  if (!plan) throw new Error('the dashboard drill runbook planned no variant');
+  const out = await runDrill({ plan, ports, workRoot: dir, reportDir: `${dir}/report`, remoteWrite: { url: remoteWriteUrl } });
+  return { testid: out.report.testid, description: `drill (runDrill, exit ${out.exitCode})`, exitCode: out.exitCode };
+}
