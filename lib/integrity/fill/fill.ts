@@ -64,6 +64,8 @@ interface Lane {
   replies: number;
   buf: Buffer;
   len: number;
+  /** Bytes of buf before this were handed to the socket. */
+  start: number;
 }
 
 interface MemInfo {
@@ -140,8 +142,9 @@ export async function runFill(
         sock,
         sent: 0,
         replies: 0,
-        buf: Buffer.allocUnsafe(CHUNK * 2),
+        buf: Buffer.alloc(0),
         len: 0,
+        start: 0,
         reader: new ReplyReader({
           onReply: (err) => {
             lane.replies++;
@@ -179,7 +182,6 @@ export async function runFill(
       seed: o.seed,
     });
     const perKey = gen.maxBytesPerKey;
-    for (const l of lanes) if (l.buf.length < CHUNK + perKey) l.buf = Buffer.allocUnsafe(CHUNK + perKey * 2);
     const scratch = Buffer.allocUnsafe(gen.keyLength(Number.MAX_SAFE_INTEGER) + 8);
     const laneOf = (n: number): Lane => {
       if (!map) return lanes[0] as Lane;
@@ -202,13 +204,19 @@ export async function runFill(
     });
     const token = randomBytes(10).toString('hex');
 
+    // Commands go into a large buffer; a flush hands the socket a view of the new bytes
+    // and writing continues after them, so a fresh buffer is needed only every few MiB.
+    const bufSize = Math.max(4 * 1024 * 1024, (CHUNK + perKey) * 4);
+    for (const l of lanes) l.buf = Buffer.allocUnsafe(bufSize);
     const flush = (l: Lane) => {
-      if (l.len === 0) return;
-      const out = l.buf.subarray(0, l.len);
-      bytes += l.len;
-      l.sock.write(out);
-      l.buf = Buffer.allocUnsafe(l.buf.length);
-      l.len = 0;
+      if (l.len === l.start) return;
+      bytes += l.len - l.start;
+      l.sock.write(l.buf.subarray(l.start, l.len));
+      if (l.buf.length - l.len < CHUNK + perKey) {
+        l.buf = Buffer.allocUnsafe(bufSize);
+        l.len = 0;
+      }
+      l.start = l.len;
     };
 
     // Memory per RESP byte sent, learned as the fill goes (2.0 until measured: conservative).
@@ -283,7 +291,7 @@ export async function runFill(
             const l = laneOf(next);
             l.len = gen.write(l.buf, l.len, next);
             l.sent += gen.lastCommands;
-            if (l.len >= CHUNK) flush(l);
+            if (l.len - l.start >= CHUNK) flush(l);
           }
           for (const l of lanes) flush(l);
         }

@@ -71,6 +71,16 @@ export class FillGenerator {
   lastCommands = 1;
   /** Upper bound of the bytes write() needs for one key. */
   readonly maxBytesPerKey: number;
+  /** Decimal digits of the last key number (an odometer: sequential keys cost no division). */
+  private readonly odo = new Uint8Array(24);
+  private odoLen = 1;
+  private odoN = 0;
+  /** Fast path for fixed-size strings: the constant bytes, pre-encoded. */
+  private readonly setHead: Buffer;
+  private readonly setHeadTtl: Buffer;
+  private readonly valueHead: Buffer;
+  private readonly ttlTail: Buffer;
+  private readonly fixedValue: Buffer | null;
 
   constructor(readonly plan: GeneratorPlan) {
     this.prefix = Buffer.from(`${plan.keyPrefix}fill:`);
@@ -85,6 +95,35 @@ export class FillGenerator {
     const keyMax = this.prefix.length + 20;
     const perElement = plan.valueMax + 20 + 40;
     this.maxBytesPerKey = 64 + keyMax * 2 + (plan.type === 'string' ? perElement : perElement * plan.elements * 2) + 64;
+    this.odo[0] = 48;
+    this.setHead = Buffer.from('*3\r\n$3\r\nSET\r\n$', 'latin1');
+    this.setHeadTtl = Buffer.from('*5\r\n$3\r\nSET\r\n$', 'latin1');
+    this.valueHead = Buffer.from(`$${plan.valueMin}\r\n`, 'latin1');
+    this.ttlTail = Buffer.from(`$2\r\nPX\r\n$${this.ttlMs.length}\r\n${this.ttlMs}\r\n`, 'latin1');
+    this.fixedValue = plan.type === 'string' && plan.valueMin === plan.valueMax ? this.template.subarray(0, plan.valueMin) : null;
+  }
+
+  /** Point the odometer at n (increment when n follows the last one). */
+  private seek(n: number): void {
+    if (n === this.odoN) return;
+    if (n === this.odoN + 1) {
+      let i = this.odoLen - 1;
+      while (i >= 0 && this.odo[i] === 57) {
+        this.odo[i] = 48;
+        i--;
+      }
+      if (i >= 0) this.odo[i] = (this.odo[i] as number) + 1;
+      else {
+        this.odo.copyWithin(1, 0, this.odoLen);
+        this.odo[0] = 49;
+        this.odoLen++;
+      }
+    } else {
+      const d = String(n);
+      this.odoLen = d.length;
+      for (let i = 0; i < d.length; i++) this.odo[i] = d.charCodeAt(i);
+    }
+    this.odoN = n;
   }
 
   typeOf(n: number): Exclude<FillType, 'mixed'> {
@@ -103,11 +142,15 @@ export class FillGenerator {
 
   /** Write key n's bytes at off; returns the new offset. */
   writeKey(buf: Buffer, off: number, n: number): number {
-    this.prefix.copy(buf, off);
-    return writeUint(buf, off + this.prefix.length, n);
+    this.seek(n);
+    buf.set(this.prefix, off);
+    let o = off + this.prefix.length;
+    for (let i = 0; i < this.odoLen; i++) buf[o++] = this.odo[i] as number;
+    return o;
   }
 
   keyLength(n: number): number {
+    if (n === this.odoN) return this.prefix.length + this.odoLen;
     return this.prefix.length + digitsOf(n);
   }
 
@@ -178,12 +221,53 @@ export class FillGenerator {
     return o + 2;
   }
 
+  /** The whole SET command of the current key-digit count; per key only the digits and the hash change. */
+  private rec: Buffer | null = null;
+  private recTtl: Buffer | null = null;
+  private recDigits = 0;
+  private recKeyOff = 0;
+  private recHashOff = 0;
+
+  private buildRecords(): void {
+    const digits = this.odoLen;
+    const v = this.fixedValue as Buffer;
+    const keyLen = this.prefix.length + digits;
+    const head = Buffer.from(`*3\r\n$3\r\nSET\r\n$${keyLen}\r\n`, 'latin1');
+    const mid = Buffer.from(`\r\n$${v.length}\r\n`, 'latin1');
+    const zeros = Buffer.alloc(digits, 48);
+    this.rec = Buffer.concat([head, this.prefix, zeros, mid, v, Buffer.from('\r\n')]);
+    this.recTtl = Buffer.concat([Buffer.from('*5', 'latin1'), this.rec.subarray(2), this.ttlTail]);
+    this.recKeyOff = head.length + this.prefix.length;
+    this.recHashOff = this.recKeyOff + digits + mid.length;
+    this.recDigits = digits;
+  }
+
+  /** SET of a fixed-size value: one copy of the pre-built command, then the key digits and the value hash. */
+  private writeFixedString(buf: Buffer, off: number, n: number, ttl: boolean): number {
+    this.seek(n);
+    if (this.recDigits !== this.odoLen || this.rec === null) this.buildRecords();
+    const rec = (ttl ? this.recTtl : this.rec) as Buffer;
+    buf.set(rec, off);
+    const k = off + this.recKeyOff;
+    for (let i = 0; i < this.odoLen; i++) buf[k + i] = this.odo[i] as number;
+    if ((this.fixedValue as Buffer).length >= 8) {
+      const o = off + this.recHashOff;
+      let h = hashOf(this.plan.seed, n, 0);
+      for (let i = 7; i >= 0; i--) {
+        buf[o + i] = HEX[h & 15] as number;
+        h >>>= 4;
+      }
+    }
+    return off + rec.length;
+  }
+
   /** Write the command(s) for key n at off (buf must have maxBytesPerKey room); returns the new offset. */
   write(buf: Buffer, off: number, n: number): number {
-    const type = this.typeOf(n);
     const ttl = this.hasTtl(n);
-    let o = off;
     this.lastCommands = 1;
+    if (this.fixedValue !== null) return this.writeFixedString(buf, off, n, ttl);
+    const type = this.typeOf(n);
+    let o = off;
     if (type === 'string') {
       o = this.arrayHeader(buf, o, ttl ? 5 : 3);
       o = this.literal(buf, o, 'SET');

@@ -42,7 +42,7 @@ export const FILL_DEFAULTS = {
   ttlShare: 0,
   ttlSeconds: 3600,
   seed: 1,
-  window: 65536,
+  window: 8192,
   allowEviction: false,
   maxSeconds: 3600,
   memoryPollMs: 20,

@@ -16,6 +16,8 @@ for i = 4, #ARGV do
   local k = ARGV[i]
   if mode == 'exists' then
     out[#out + 1] = redis.call('EXISTS', k)
+  elseif mode == 'pttl' then
+    out[#out + 1] = redis.call('PTTL', k)
   else
     local typ
     local n = redis.pcall('STRLEN', k)

@@ -70,8 +70,15 @@ function parseStates(reply: RespValue, n: number): KeyState[] {
   return out;
 }
 
+const SCRIPT_BYTES = Buffer.from(INSPECT_SCRIPT);
+
 /** Inspect keys on one side, routed per node; states in key order. */
-async function inspect(router: Router, keys: Buffer[], mode: CompareMode | 'exists', o: VerifyOptions): Promise<KeyState[] | number[]> {
+async function inspect(
+  router: Router,
+  keys: Buffer[],
+  mode: CompareMode | 'exists' | 'pttl',
+  o: VerifyOptions,
+): Promise<KeyState[] | number[]> {
   const groups = new Map<number, number[]>();
   for (let i = 0; i < keys.length; i++) {
     const n = router.nodeOf(keys[i] as Buffer);
@@ -83,7 +90,7 @@ async function inspect(router: Router, keys: Buffer[], mode: CompareMode | 'exis
   await Promise.all(
     [...groups].map(async ([node, idx]) => {
       const conn = router.conns[node] as RespConn;
-      const args: Array<string | Buffer> = ['EVAL', INSPECT_SCRIPT, '0', mode, String(o.bigBytes), String(o.bigElements)];
+      const args: Array<string | Buffer> = ['EVAL', SCRIPT_BYTES, '0', mode, String(o.bigBytes), String(o.bigElements)];
       for (const i of idx) args.push(keys[i] as Buffer);
       let reply: RespValue;
       try {
@@ -91,7 +98,7 @@ async function inspect(router: Router, keys: Buffer[], mode: CompareMode | 'exis
       } catch (e) {
         throw new UserError(`verify could not read ${conn.endpoint.host}:${conn.endpoint.port}: ${(e as Error).message}`);
       }
-      if (mode === 'exists') {
+      if (mode === 'exists' || mode === 'pttl') {
         const r = reply as RespValue[];
         idx.forEach((i, j) => {
           out[i] = Number(r[j]);
@@ -105,6 +112,41 @@ async function inspect(router: Router, keys: Buffer[], mode: CompareMode | 'exis
     }),
   );
   return out as KeyState[] | number[];
+}
+
+/** Send one command per key to the key's node (pipelined); replies in key order. */
+function perKey(router: Router, keys: Buffer[], cmd: string): Promise<RespValue[]> {
+  return new Promise((resolve, reject) => {
+    const out: RespValue[] = new Array(keys.length);
+    let left = keys.length;
+    if (left === 0) resolve(out);
+    for (let i = 0; i < keys.length; i++) {
+      const key = keys[i] as Buffer;
+      (router.conns[router.nodeOf(key)] as RespConn).send([cmd, key], (err, v) => {
+        if (err) {
+          reject(new UserError(`verify lost a connection: ${err.message}`));
+          return;
+        }
+        out[i] = v;
+        if (--left === 0) resolve(out);
+      });
+    }
+  });
+}
+
+/** String values of keys (null: missing or not a string): one MGET on a single node, pipelined GETs in a cluster. */
+async function values(router: Router, keys: Buffer[]): Promise<RespValue[]> {
+  if (router.conns.length === 1) return (await (router.conns[0] as RespConn).call(['MGET', ...keys])) as RespValue[];
+  return (await perKey(router, keys, 'GET')).map((v) => (v instanceof ReplyError ? null : v));
+}
+
+/** 1 when the key exists: one EXISTS for the batch when all do, per key otherwise. */
+async function existence(router: Router, keys: Buffer[], o: VerifyOptions): Promise<number[]> {
+  if (router.conns.length === 1) {
+    const n = Number(await (router.conns[0] as RespConn).call(['EXISTS', ...keys]));
+    if (n === keys.length) return keys.map(() => 1);
+  }
+  return (await inspect(router, keys, 'exists', o)) as number[];
 }
 
 /** SCAN every master of a side, calling `batch` with each page of keys (bounded concurrency). */
@@ -243,8 +285,44 @@ export async function runVerify(
   let targetKeysScanned = 0;
   const perRound: VerifyResult['perRound'] = [];
 
+  /** Full inspection (type, TTL, value digest or length) of keys on both sides, by script. */
+  const inspectBoth = async (keys: Buffer[]): Promise<[KeyState[], KeyState[]]> =>
+    (await Promise.all([inspect(src, keys, o.compare, o), inspect(tgt, keys, o.compare, o)])) as [KeyState[], KeyState[]];
+
+  /**
+   * The fast path for --compare value: MGET + PTTL on both sides. Keys that are strings on
+   * both sides are decided here; the rest (other types, missing) go through the script.
+   */
+  const fastStates = async (keys: Buffer[]): Promise<[KeyState[], KeyState[]]> => {
+    const [va, vb, ta, tb] = (await Promise.all([
+      values(src, keys),
+      values(tgt, keys),
+      inspect(src, keys, 'pttl', o),
+      inspect(tgt, keys, 'pttl', o),
+    ])) as [RespValue[], RespValue[], number[], number[]];
+    const a: KeyState[] = new Array(keys.length);
+    const b: KeyState[] = new Array(keys.length);
+    const slow: number[] = [];
+    for (let i = 0; i < keys.length; i++) {
+      const x = va[i];
+      const y = vb[i];
+      if (Buffer.isBuffer(x) && Buffer.isBuffer(y)) {
+        a[i] = { type: 'string', pttl: Number(ta[i]), kind: 0, payload: x };
+        b[i] = { type: 'string', pttl: Number(tb[i]), kind: 0, payload: y };
+      } else slow.push(i);
+    }
+    if (slow.length > 0) {
+      const [sa, sb] = await inspectBoth(slow.map((i) => keys[i] as Buffer));
+      slow.forEach((i, j) => {
+        a[i] = sa[j] as KeyState;
+        b[i] = sb[j] as KeyState;
+      });
+    }
+    return [a, b];
+  };
+
   const check = async (keys: Buffer[], phase: 'forward' | 'recheck'): Promise<void> => {
-    const [a, b] = (await Promise.all([inspect(src, keys, o.compare, o), inspect(tgt, keys, o.compare, o)])) as [KeyState[], KeyState[]];
+    const [a, b] = o.compare === 'value' ? await fastStates(keys) : await inspectBoth(keys);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as Buffer;
       const sa = a[i] ?? ABSENT;
@@ -261,21 +339,22 @@ export async function runVerify(
   };
 
   try {
-    // round 1: every source key against the target, then every target key the source lacks
-    await scanAll(src, o, limit, async (keys) => {
+    // round 1: every source key against the target and, at the same time, every target key the source lacks
+    const forward = scanAll(src, o, limit, async (keys) => {
       await check(keys, 'forward');
       keysCompared += keys.length;
       events.progress?.({ round: 1, phase: 'forward', keys: keysCompared, conflicts: open.size });
     });
-    if (o.bothDirections) {
-      await scanAll(tgt, o, limit, async (keys) => {
-        targetKeysScanned += keys.length;
-        const exists = (await inspect(src, keys, 'exists', o)) as number[];
-        const missing = keys.filter((_, i) => exists[i] === 0);
-        if (missing.length > 0) await check(missing, 'forward');
-        events.progress?.({ round: 1, phase: 'reverse', keys: targetKeysScanned, conflicts: open.size });
-      });
-    }
+    const reverse = o.bothDirections
+      ? scanAll(tgt, o, limit, async (keys) => {
+          targetKeysScanned += keys.length;
+          const exists = await existence(src, keys, o);
+          const missing = keys.filter((_, i) => exists[i] === 0);
+          if (missing.length > 0) await check(missing, 'forward');
+          events.progress?.({ round: 1, phase: 'reverse', keys: targetKeysScanned, conflicts: open.size });
+        })
+      : Promise.resolve();
+    await Promise.all([forward, reverse]);
     perRound.push({ round: 1, checked: keysCompared + targetKeysScanned, conflicts: open.size });
     for (let round = 2; round <= o.rounds && open.size > 0; round++) {
       await new Promise((r) => setTimeout(r, o.interval * 1000));

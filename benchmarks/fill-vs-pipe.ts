@@ -1,0 +1,89 @@
+/**
+ * fill vs redis-cli --pipe: pre-generates 2M `SET` commands with 100-byte values into a
+ * file for `redis-cli --pipe`, then, in the same run and against a fresh redis-server
+ * each, runs `stormdrill fill --keys 2000000 --value-size 100` (the library call) and
+ * prints the keys/s ratio (three alternating rounds, median: the machine is shared). Anchor measured on this machine: redis-cli --pipe 760k keys/s.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { execa } from 'execa';
+import { FillGenerator } from '../lib/integrity/fill/generator.js';
+import { runFill } from '../lib/integrity/index.js';
+import { freePort } from '../lib/stack/ports.js';
+import { startRedisServer } from '../lib/stack/redis.js';
+
+const KEYS = Number(process.env.KEYS ?? 2_000_000);
+const ANCHOR = 760_000;
+const dir = mkdtempSync(join(tmpdir(), 'stormdrill-fill-bench-'));
+
+async function fresh(label: string) {
+  return startRedisServer({ port: await freePort(), dir: join(dir, label) });
+}
+
+try {
+  // the same bytes fill sends, as a file for redis-cli --pipe
+  const gen = new FillGenerator({
+    keyPrefix: 'sd:bench:',
+    type: 'string',
+    valueMin: 100,
+    valueMax: 100,
+    elements: 1,
+    ttlShare: 0,
+    ttlSeconds: 1,
+    seed: 1,
+  });
+  const file = join(dir, 'commands.resp');
+  const parts: Buffer[] = [];
+  let buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+  let off = 0;
+  for (let n = 0; n < KEYS; n++) {
+    if (off + gen.maxBytesPerKey > buf.length) {
+      parts.push(buf.subarray(0, off));
+      buf = Buffer.allocUnsafe(buf.length);
+      off = 0;
+    }
+    off = gen.write(buf, off, n);
+  }
+  parts.push(buf.subarray(0, off));
+  writeFileSync(file, Buffer.concat(parts));
+
+  // alternate the two, a fresh server for every run; the machine is shared, so three rounds and the median
+  const rounds = Number(process.env.ROUNDS ?? 3);
+  const ratios: number[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    const a = await fresh(`pipe-${round}`);
+    let pipeRate = 0;
+    try {
+      const t0 = performance.now();
+      const r = await execa('redis-cli', ['-p', String(a.port), '--pipe'], { inputFile: file, reject: false });
+      const secs = (performance.now() - t0) / 1000;
+      if (r.exitCode !== 0 || !/errors: 0, replies: \d+/.test(r.stdout))
+        throw new Error(`redis-cli --pipe failed: ${r.stdout} ${r.stderr}`);
+      pipeRate = KEYS / secs;
+    } finally {
+      await a.stop();
+    }
+    const b = await fresh(`fill-${round}`);
+    let fillRate = 0;
+    try {
+      const r = await runFill({ runId: 'bench', keyPrefix: 'sd:bench:', keys: KEYS, valueSize: 100, connection: { port: b.port } });
+      if (r.errors > 0) throw new Error(`fill had ${r.errors} errors`);
+      fillRate = r.keysPerSecond;
+    } finally {
+      await b.stop();
+    }
+    ratios.push(fillRate / pipeRate);
+    console.log(
+      `round ${round}: redis-cli --pipe ${Math.round(pipeRate)} keys/s, stormdrill fill ${Math.round(fillRate)} keys/s (${(fillRate / ANCHOR).toFixed(2)}x the ${ANCHOR} anchor), ratio ${(fillRate / pipeRate).toFixed(2)}x`,
+    );
+  }
+  ratios.sort((x, y) => x - y);
+  const median = ratios[Math.floor(ratios.length / 2)] as number;
+  console.log(
+    `ratio fill / redis-cli --pipe (${KEYS} SET, 100-byte values, median of ${rounds}): ${median.toFixed(2)}x (target >= 1.0x: ${median >= 1 ? 'met' : 'NOT met'})`,
+  );
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
