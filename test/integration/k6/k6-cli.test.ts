@@ -144,4 +144,32 @@ describe('stormdrill k6 under real k6, pushing to a real Prometheus', () => {
       expect(hist[0]?.histogram).toBeDefined();
     },
   );
+
+  it.skipIf(!has)(
+    'breakpoint stops early when its SLO is crossed (abortOnFail) and exits 99 with the failure in every summary file',
+    async () => {
+      const reportRoot = env.tmpDir('k6-breakpoint');
+      const t0 = Date.now();
+      const r = await runK6({
+        scenario: 'breakpoint',
+        baseUrl: svc?.url as string,
+        slo: '{"p99Ms":0.01}',
+        knobs: { rate: 20, duration: '2m', maxVus: 10 },
+        runId: `${env.namespace.runId}-bp`.slice(0, 48),
+        reportRoot,
+        k6Bin: k6Bin as string,
+      });
+      const took = Date.now() - t0;
+      expect(r.exitCode).toBe(99);
+      expect(r.meaning).toBe('thresholds crossed');
+      expect(took).toBeLessThan(40_000); // far below the 2 m ramp: aborted
+      expect(r.summary?.passed).toBe(false);
+      expect(r.summary?.thresholds).toEqual([expect.objectContaining({ metric: 'http_req_duration', threshold: 'p(99)<0.01', ok: false })]);
+      expect(readFileSync(join(r.reportDir, 'junit.xml'), 'utf8')).toContain(
+        '<failure message="threshold p(99)&lt;0.01 on http_req_duration crossed',
+      );
+      expect(readFileSync(join(r.reportDir, 'summary.md'), 'utf8')).toMatch(/^# k6 breakpoint \(breakpoint\) — FAILED/);
+      expect(readFileSync(join(r.reportDir, 'k6.log'), 'utf8')).toContain('abortOnFail');
+    },
+  );
 });
