@@ -245,6 +245,26 @@ function section<S extends z.ZodType>(schema: S, value: unknown, path: FieldPath
   return undefined;
 }
 
+/** `checks` as one section, or a list of sections with optional `when`, merged in order. */
+function checksOf(value: unknown, vars: Record<string, VarValue>, problems: PlanProblem[]): z.infer<typeof ChecksSection> | undefined {
+  if (!Array.isArray(value)) return section(ChecksSection, value, ['checks'], problems);
+  let merged: z.infer<typeof ChecksSection> = {};
+  let ok = true;
+  value.forEach((entry: Record<string, unknown>, i) => {
+    const { when, ...rest } = entry;
+    const w = StepCommon.pick({ when: true }).safeParse({ when });
+    if (!w.success) {
+      problems.push(...zodProblems(w.error, ['checks', i], { when }));
+      ok = false;
+      return;
+    }
+    const c = section(ChecksSection, rest, ['checks', i], problems);
+    if (!c) ok = false;
+    else if (whenHolds(w.data.when, vars)) merged = { ...merged, ...c };
+  });
+  return ok ? merged : undefined;
+}
+
 /** Validate the shape of the runbook before variables (name, vars, matrix, section types). */
 export function parseRaw(input: unknown): RawRunbook {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
@@ -257,7 +277,7 @@ export function parseRaw(input: unknown): RawRunbook {
     topology: z.record(z.string(), z.unknown()),
     preconditions: z.record(z.string(), z.unknown()).optional(),
     workload: z.record(z.string(), z.unknown()).optional(),
-    checks: z.record(z.string(), z.unknown()).optional(),
+    checks: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
     abort: z.record(z.string(), z.unknown()).optional(),
   });
   const r = shape.safeParse(input);
@@ -283,7 +303,7 @@ export function planVariant(raw: RawRunbook, vars: Record<string, VarValue>): Dr
   const topology = section(TopologySection, sub.topology, ['topology'], problems);
   const preconditions = section(PreconditionsSection, sub.preconditions, ['preconditions'], problems);
   const workload = section(WorkloadSection, sub.workload ?? { kind: 'idle' }, ['workload'], problems);
-  const checks = section(ChecksSection, sub.checks, ['checks'], problems);
+  const checks = checksOf(sub.checks as unknown, vars, problems);
   const abort = section(AbortSection, sub.abort, ['abort'], problems);
   const steps = planSteps(sub.steps, ['steps'], vars, problems);
   const rollback = planSteps(sub.rollback ?? [], ['rollback'], vars, problems);

@@ -19,8 +19,8 @@ export const Duration = z.union([z.string(), z.number()]).transform((v, ctx) => 
 
 /** Which nodes a step acts on. */
 export const NODE_SELECTOR_HELP =
-  'primary (the master now), replica (the first replica now), replicas (every replica now), all, new (nodes added by scale-out), old (the starting nodes), or a node name such as replica-2 or master-1';
-const NODE_SELECTOR = /^(primary|replica|replicas|all|new|old|primary-?\d*|replica-\d+|master-\d+)$/;
+  'primary (the master now), replica (the first replica now), replicas (every replica now), all, new (nodes added by scale-out), old (the starting nodes), down (nodes whose process exited), or a node name such as replica-2 or master-1';
+const NODE_SELECTOR = /^(primary|replica|replicas|all|new|old|down|primary-?\d*|replica-\d+|master-\d+)$/;
 export const NodeSelector = z.string().regex(NODE_SELECTOR, { message: `bad node selector: use one of ${NODE_SELECTOR_HELP}` });
 
 export const TOPOLOGY_KINDS = ['standalone', 'replicas', 'sentinel', 'haproxy', 'cluster'] as const;
@@ -47,10 +47,19 @@ export const TopologySection = z.strictObject({
     .enum(['noeviction', 'allkeys-lru', 'allkeys-lfu', 'allkeys-random', 'volatile-lru', 'volatile-lfu', 'volatile-random', 'volatile-ttl'])
     .optional(),
   appendonly: z.boolean().optional(),
-  replBacklogSize: z.string().optional(),
-  minReplicasToWrite: z.number().int().min(0).optional(),
-  password: z.string().optional(),
-  config: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
+  replBacklogSize: z
+    .string()
+    .regex(/^\d+(b|k|kb|m|mb|g|gb)?$/i, { message: 'replBacklogSize must look like 1mb' })
+    .optional(),
+  minReplicasToWrite: z.number().int().min(0).max(16).optional(),
+  /** min-replicas-max-lag in seconds. */
+  minReplicasMaxLag: z.number().int().min(1).max(3600).optional(),
+  /** Start the nodes with a random requirepass (never written to the report). */
+  auth: z.boolean().optional(),
+  /** haproxy: tcp-check interval (default 1s). */
+  checkInterval: Duration.optional(),
+  /** Whether replication links go through the fault proxies (default proxy: network faults cut replication too). */
+  replicationVia: z.enum(['proxy', 'direct']).optional(),
 });
 export type TopologySection = z.infer<typeof TopologySection>;
 
@@ -130,7 +139,8 @@ export const RawRunbook = z.strictObject({
   preconditions: PreconditionsSection.optional(),
   workload: WorkloadSection.optional(),
   steps: z.array(z.record(z.string(), z.unknown())).min(1),
-  checks: ChecksSection.optional(),
+  /** One section, or a list of sections each with an optional `when` (merged in order). */
+  checks: z.union([ChecksSection, z.array(z.record(z.string(), z.unknown()))]).optional(),
   abort: AbortSection.optional(),
   rollback: z.array(z.record(z.string(), z.unknown())).optional(),
 });

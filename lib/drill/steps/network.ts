@@ -14,8 +14,8 @@ export const networkStep = defineStep({
       action: z.literal('network'),
       node: NodeSelector,
       fault: z.enum(['blackhole', 'latency', 'reset', 'bandwidth']),
-      /** clients: client connections only; replication: replica/Sentinel/Cluster links only; all: both. */
-      scope: z.enum(['clients', 'replication', 'all']).default('all'),
+      /** clients: client connections only; replication: replica links only; sentinels: Sentinel links only; all: every connection. */
+      scope: z.enum(['clients', 'replication', 'sentinels', 'all']).default('all'),
       latency: Duration.optional(),
       bytesPerSecond: z.number().int().min(1).optional(),
       duration: Duration.optional(),

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 
 export type NetworkFaultKind = 'blackhole' | 'latency' | 'reset' | 'bandwidth';
 /** Which traffic a network fault hits: clients, replication/Sentinel/Cluster links, or both. */
-export type FaultScope = 'clients' | 'replication' | 'all';
+export type FaultScope = 'clients' | 'replication' | 'sentinels' | 'all';
 
 export interface NetworkFaultParams {
   fault: NetworkFaultKind;

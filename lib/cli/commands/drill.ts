@@ -1,0 +1,69 @@
+import type { Command } from 'commander';
+import { defineCommand } from '../command.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+interface RunFlags {
+  set?: string[];
+  allVariants?: boolean;
+  runId?: string;
+  reportDir?: string;
+  promRw?: string;
+  target?: string;
+  allowDestructive?: boolean;
+  confirmNonLoopback?: boolean;
+  json?: boolean;
+  keepWorkDir?: boolean;
+}
+
+export default defineCommand({
+  name: 'drill',
+  order: 30,
+  register(program: Command) {
+    const drill = program
+      .command('drill')
+      .description(
+        'outage drills: run executable runbooks (real faults on a local topology) and report unavailability, failover time and acked loss',
+      );
+
+    drill
+      .command('run')
+      .description('run a runbook (a shipped name from `drill list` or a .yaml path) on the embedded default topology it starts')
+      .argument('<runbook>', 'runbook name or path')
+      .option('--set <name=value>', 'set a runbook variable (repeatable), e.g. --set replicas=3', collect)
+      .option('--all-variants', 'run every combination of the runbook matrix (one report each)')
+      .option('--run-id <id>', 'run id and testid (default: generated)')
+      .option('--report-dir <dir>', 'report directory (default reports/<run-id>)')
+      .option(
+        '--prom-rw <url>',
+        'push drill metrics to a Prometheus remote-write URL (credentials in the URL go to a header, never to logs)',
+      )
+      .option('--target <uri>', 'run against an existing deployment (redis://host:port) instead of starting one; needs --allow-destructive')
+      .option('--allow-destructive', 'allow destructive steps against a --target stormdrill did not start')
+      .option('--confirm-non-loopback', 'also allow them when --target is not on loopback')
+      .option('--keep-work-dir', 'keep the topology work dir (logs, data) after the drill')
+      .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
+      .action(async (ref: string, f: RunFlags) => {
+        const { drillRunCommand } = await import('../../drill/cli.js');
+        process.exitCode = await drillRunCommand(ref, f);
+      });
+
+    drill
+      .command('list')
+      .description('list the shipped runbooks')
+      .option('--json', 'print JSON')
+      .action(async (f: { json?: boolean }) => {
+        const { drillListCommand } = await import('../../drill/cli.js');
+        drillListCommand(f);
+      });
+
+    drill
+      .command('validate')
+      .description('validate runbook files (every matrix variant) without running them')
+      .argument('<runbook...>', 'runbook names or paths')
+      .action(async (refs: string[]) => {
+        const { drillValidateCommand } = await import('../../drill/cli.js');
+        drillValidateCommand(refs);
+      });
+  },
+});

@@ -1,0 +1,176 @@
+/**
+ * DrillActions over lib/faults: resolves the runbook's node selectors (primary, replica,
+ * replicas, all, new, old, node names) to topology nodes, then calls the fault actions.
+ * Selectors naming several nodes act on all of them at once (a simultaneous failure).
+ * `wait-for event` also accepts events already seen since the previous step started.
+ */
+import { UserError } from '../core/errors.js';
+import * as faults from '../faults/index.js';
+import { redisInfo } from '../stack/info.js';
+import type { Topology, TopoNode } from '../topology/types.js';
+import type { DrillActions, NetworkFaultParams, SwitchoverMethod, WaitCondition, WriteBurstResult } from './steps/types.js';
+
+export interface ActionsDeps {
+  topology: Topology;
+  signal: AbortSignal;
+  /** Names of the nodes the drill started with. */
+  initialNodes: string[];
+  /** Name of the primary when the steps began. */
+  initialPrimary: string;
+  allowDestructive: boolean;
+  confirmNonLoopback: boolean;
+  /** Events seen so far (for wait-for event since the previous step). */
+  seenEvents(): Array<{ atMs: number; kind: string; node?: string }>;
+  /** The `write` step. */
+  write(count: number, valueSize: number): Promise<WriteBurstResult>;
+}
+
+async function roleOf(t: Topology, n: TopoNode): Promise<'master' | 'replica' | 'down'> {
+  if (n.process && n.process.status !== 'running') return 'down';
+  const r = await redisInfo(n.port, 'replication', { host: n.host, password: t.password }).catch(() => null);
+  if (!r) return 'down';
+  return r.role === 'master' ? 'master' : 'replica';
+}
+
+/** Node names a selector stands for, now. */
+export async function resolveSelector(t: Topology, sel: string, initialNodes: string[]): Promise<string[]> {
+  switch (sel) {
+    case 'primary':
+      return [(await t.currentPrimary()).name];
+    case 'replica':
+      return [(await faults.resolveNode(t, '@replica')).name];
+    case 'replicas': {
+      const out: string[] = [];
+      for (const n of t.nodes) if ((await roleOf(t, n)) === 'replica') out.push(n.name);
+      if (out.length === 0) throw new UserError("selector 'replicas' found no live replica");
+      return out;
+    }
+    case 'all':
+      return t.nodes.map((n) => n.name);
+    case 'down': {
+      const out = t.nodes.filter((n) => n.process !== null && n.process.status === 'exited').map((n) => n.name);
+      if (out.length === 0) throw new UserError("selector 'down' found no stopped node");
+      return out;
+    }
+    case 'new': {
+      const out = t.nodes.filter((n) => !initialNodes.includes(n.name)).map((n) => n.name);
+      if (out.length === 0) throw new UserError("selector 'new' found no node added by scale-out");
+      return out;
+    }
+    case 'old': {
+      const out = t.nodes.filter((n) => initialNodes.includes(n.name)).map((n) => n.name);
+      if (out.length === 0) throw new UserError("selector 'old' found none of the starting nodes");
+      return out;
+    }
+    default:
+      return [t.node(sel).name];
+  }
+}
+
+export function makeDrillActions(d: ActionsDeps): DrillActions {
+  const t = d.topology;
+  const ctx: faults.ActionContext = {
+    topology: t,
+    signal: d.signal,
+    allowDestructive: d.allowDestructive,
+    confirmNonLoopback: d.confirmNonLoopback,
+  };
+  const each = async (sel: string, fn: (node: string) => Promise<unknown>) => {
+    const names = await resolveSelector(t, sel, d.initialNodes);
+    await Promise.all(names.map((n) => fn(n)));
+  };
+  const one = async (sel: string): Promise<string> => {
+    const names = await resolveSelector(t, sel, d.initialNodes);
+    if (names.length !== 1) throw new UserError(`'${sel}' names ${names.length} nodes here; this step acts on one node`);
+    return names[0] as string;
+  };
+  return {
+    crash: (sel) => each(sel, (node) => faults.crash(ctx, { node })),
+    freeze: (sel) => each(sel, (node) => faults.freeze(ctx, { node })),
+    thaw: (sel) =>
+      each(sel, async (node) => {
+        const n = t.node(node);
+        if (n.process?.status === 'frozen') await faults.thaw(ctx, { node });
+      }),
+    shutdown: (sel) => each(sel, (node) => faults.shutdown(ctx, { node })),
+    restart: (sel) =>
+      each(sel, async (node) => {
+        await faults.restart(ctx, { node });
+      }),
+    debugSleep: (sel, ms) => each(sel, (node) => faults.debugSleep(ctx, { node, seconds: ms / 1000 })),
+    clientPause: (sel, ms, mode) => each(sel, (node) => faults.clientPause(ctx, { node, ms, mode })),
+    network: (sel, f: NetworkFaultParams) =>
+      each(sel, (node) => {
+        const scope = f.scope;
+        const fault: faults.NetworkFault =
+          f.fault === 'latency'
+            ? { kind: 'latency', ms: f.latencyMs ?? 0, scope }
+            : f.fault === 'bandwidth'
+              ? { kind: 'bandwidth', bytesPerSec: f.bytesPerSecond ?? 1, scope }
+              : f.fault === 'reset'
+                ? { kind: 'reset', scope }
+                : { kind: 'blackhole', scope };
+        return faults.networkFault(ctx, { node, fault });
+      }),
+    heal: async (sel) => {
+      if (sel === undefined) await faults.heal(ctx, {});
+      else await each(sel, (node) => faults.heal(ctx, { node }));
+    },
+    switchover: async (method: SwitchoverMethod, to?: string) => {
+      const target = to ? await one(to) : undefined;
+      const m =
+        method !== 'auto'
+          ? method
+          : t.kind === 'cluster'
+            ? 'cluster'
+            : t.kind === 'sentinel' || t.kind === 'haproxy'
+              ? 'sentinel'
+              : 'failover';
+      if (m === 'sentinel') {
+        if (target) throw new UserError("switchover method sentinel picks its own replica: remove 'to' or use method: failover");
+        await faults.sentinelFailover(ctx, {});
+      } else if (m === 'failover') await faults.failover(ctx, { to: target });
+      else await faults.clusterFailover(ctx, { to: target });
+    },
+    scaleOut: async (count) => {
+      for (let i = 0; i < count; i++) await faults.scaleOut(ctx);
+    },
+    scaleIn: (sel) => each(sel, (node) => faults.scaleIn(ctx, { node })),
+    waitFor: async (c: WaitCondition, timeoutMs: number, sinceMs: number) => {
+      if (c.kind === 'event') {
+        const node = c.node ? await one(c.node) : undefined;
+        if (d.seenEvents().some((e) => e.atMs >= sinceMs && e.kind === c.event && (!node || e.node === node))) return;
+        await faults.waitFor(ctx, { condition: { kind: 'event', event: c.event, node }, timeoutMs });
+        return;
+      }
+      if (c.kind === 'primary-changed') {
+        await faults.waitFor(ctx, { condition: { kind: 'new-primary', from: d.initialPrimary }, timeoutMs });
+        return;
+      }
+      if (c.kind === 'cluster-ok') {
+        await faults.waitFor(ctx, { condition: { kind: 'cluster-ok' }, timeoutMs });
+        return;
+      }
+      if (c.kind === 'caught-up') {
+        if (c.node === 'replicas' || c.node === 'all') {
+          await faults.waitFor(ctx, { condition: { kind: 'caught-up' }, timeoutMs });
+          return;
+        }
+        const deadline = Date.now() + timeoutMs;
+        const names = await resolveSelector(t, c.node, d.initialNodes);
+        for (const node of names)
+          await faults.waitFor(ctx, { condition: { kind: 'caught-up', node }, timeoutMs: Math.max(1, deadline - Date.now()) });
+        return;
+      }
+      const deadline = Date.now() + timeoutMs;
+      const names = await resolveSelector(t, c.node, d.initialNodes);
+      for (const node of names) {
+        await faults.waitFor(ctx, {
+          condition: c.kind === 'role' ? { kind: 'role', node, role: c.role } : { kind: 'link-up', node },
+          timeoutMs: Math.max(1, deadline - Date.now()),
+        });
+      }
+    },
+    write: (count, valueSize) => d.write(count, valueSize),
+  };
+}

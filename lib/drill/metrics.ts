@@ -1,0 +1,98 @@
+/**
+ * Drill figures on a prom-client registry (names from METRICS.drill, every series with
+ * `testid`), pushed by remote write when a URL is given. The writer's own metrics
+ * (METRICS.write) share the registry. DrillWriteMetrics also feeds the report timeline.
+ */
+import { Counter, Gauge, Registry } from 'prom-client';
+import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+import { WriteMetrics } from '../integrity/metrics.js';
+import type { CheckResult } from './checks.js';
+import type { Timeline } from './timeline.js';
+
+export class DrillMetrics {
+  readonly registry = new Registry();
+  private readonly events: Counter<string>;
+  private readonly checkOk: Gauge<string>;
+  private readonly ackedLost: Gauge<string>;
+  private readonly unavailableMs: Gauge<string>;
+  private readonly failoverSeconds: Gauge<string>;
+  private readonly running: Gauge<string>;
+
+  constructor(
+    readonly testid: string,
+    readonly runbook: string,
+  ) {
+    const r = [this.registry];
+    const l = [TESTID_LABEL, 'runbook'];
+    this.events = new Counter({
+      name: METRICS.drill.events,
+      help: 'drill events (steps, faults, Sentinel/Cluster events)',
+      labelNames: [...l, 'kind', 'source'],
+      registers: r,
+    });
+    this.checkOk = new Gauge({
+      name: METRICS.drill.checkOk,
+      help: '1 when the drill check passed, 0 when it failed',
+      labelNames: [...l, 'check'],
+      registers: r,
+    });
+    this.ackedLost = new Gauge({
+      name: METRICS.drill.ackedLost,
+      help: 'acknowledged writes lost in the drill',
+      labelNames: l,
+      registers: r,
+    });
+    this.unavailableMs = new Gauge({
+      name: METRICS.drill.unavailableMs,
+      help: 'total unavailability in the drill, ms',
+      labelNames: [...l, 'op'],
+      registers: r,
+    });
+    this.failoverSeconds = new Gauge({
+      name: METRICS.drill.failoverSeconds,
+      help: 'from the fault to the new primary, s',
+      labelNames: l,
+      registers: r,
+    });
+    this.running = new Gauge({ name: METRICS.drill.running, help: '1 while the drill runs', labelNames: l, registers: r });
+    this.running.set(this.labels(), 1);
+  }
+
+  private labels(): Record<string, string> {
+    return { [TESTID_LABEL]: this.testid, runbook: this.runbook };
+  }
+
+  event(source: string, kind: string): void {
+    this.events.inc({ ...this.labels(), source, kind });
+  }
+
+  finish(r: {
+    checks: CheckResult[];
+    ackedLost: number | null;
+    writeUnavailableMs: number | null;
+    readUnavailableMs: number | null;
+    failoverSeconds: number | null;
+  }): void {
+    for (const c of r.checks) this.checkOk.set({ ...this.labels(), check: c.name }, c.ok ? 1 : 0);
+    if (r.ackedLost !== null) this.ackedLost.set(this.labels(), r.ackedLost);
+    if (r.writeUnavailableMs !== null) this.unavailableMs.set({ ...this.labels(), op: 'write' }, r.writeUnavailableMs);
+    if (r.readUnavailableMs !== null) this.unavailableMs.set({ ...this.labels(), op: 'read' }, r.readUnavailableMs);
+    if (r.failoverSeconds !== null) this.failoverSeconds.set(this.labels(), r.failoverSeconds);
+    this.running.set(this.labels(), 0);
+  }
+}
+
+/** The writer's metrics, also recording every latency into the drill timeline. */
+export class DrillWriteMetrics extends WriteMetrics {
+  constructor(
+    testid: string,
+    registry: Registry,
+    private readonly timeline: Timeline,
+  ) {
+    super(testid, registry);
+  }
+  override observe(seconds: number): void {
+    super.observe(seconds);
+    this.timeline.latency(Date.now(), seconds);
+  }
+}
