@@ -117,7 +117,9 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
       cleanup();
       reject(err);
     };
+    let closed = false;
     const cleanup = () => {
+      closed = true;
       for (const t of timers) clearTimeout(t);
       for (const c of conns) c.sock.destroy();
       p.signal?.removeEventListener('abort', onAbort);
@@ -314,9 +316,8 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
           intended += perClientIntervalMs;
           const wait = intended - now();
           if (wait > 1) {
-            const t = setTimeout(send, wait);
-            timers.push(t);
-            if (timers.length > 1000) timers.splice(0, timers.length - 10);
+            // at most one pending timer per client; send() does nothing once the run closed
+            setTimeout(send, wait);
             return;
           }
         }
@@ -346,7 +347,7 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
       };
 
       const send = () => {
-        if (failed || done) return;
+        if (failed || done || closed) return;
         if (stopping) return finish();
         if (p.durationMs === undefined) {
           if (recording && issued >= p.requests) return finish();
