@@ -185,6 +185,16 @@ describe('more redis-benchmark modes', () => {
     expect(b).toEqual(a);
   });
 
+  it('--data-size-range varies the payload per request within the range', async () => {
+    await client.flushall();
+    await bench([...p(), '-t', 'set', '--data-size-range', '10-50', '-r', '1000000000', '-n', '400', '-q']);
+    const keys = await client.keys('*');
+    const sizes = await Promise.all(keys.map((k) => client.strlen(k)));
+    expect(Math.min(...sizes)).toBeGreaterThanOrEqual(10);
+    expect(Math.max(...sizes)).toBeLessThanOrEqual(50);
+    expect(new Set(sizes).size).toBeGreaterThan(20);
+  });
+
   it('shows the live line only on a TTY', async () => {
     const tty = await bench([...p(), '-t', 'get', '--duration', '0.8', '-c', '2'], { isTTY: true });
     expect(tty.out).toMatch(/\rGET: rps=[\d.]+ \(overall: [\d.]+\) avg_msec=[\d.]+ \(overall: [\d.]+\)/);
