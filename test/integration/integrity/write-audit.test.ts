@@ -1,0 +1,186 @@
+/**
+ * Ground truth for the writer, the ledger and the audit, against real redis-server
+ * processes: keys destroyed behind the writer's back, writes refused (NOREPLICAS), a
+ * frozen server (SIGSTOP) and a server killed with kill -9 and restarted.
+ */
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runAudit, runWrite, startWriter } from '../../../lib/integrity/index.js';
+import { readLedger } from '../../../lib/integrity/write/ledger.js';
+import { writeKey } from '../../../lib/integrity/write/records.js';
+import { startRedisServer } from '../../../lib/stack/redis.js';
+import { useTestEnv } from '../../support/env.js';
+import { namespace, ports, tmpDir } from '../../support/namespace.js';
+
+const env = useTestEnv({ redis: true });
+const clients: Redis[] = [];
+const client = (port: number) => {
+  const c = new Redis({ port, lazyConnect: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
+  c.on('error', () => {});
+  clients.push(c);
+  return c;
+};
+afterAll(() => {
+  for (const c of clients) c.disconnect();
+});
+
+function pick(n: number, k: number, exclude = new Set<number>()): number[] {
+  const out = new Set<number>();
+  while (out.size < k) {
+    const s = Math.floor(Math.random() * n);
+    if (!exclude.has(s)) out.add(s);
+  }
+  return [...out];
+}
+
+describe('write + audit against ground truth', () => {
+  it('reports exactly K acked-but-lost and M corrupt keys destroyed behind the writer (random K, M, three times)', async () => {
+    const redis = client(env.redis.port);
+    for (let rep = 0; rep < 3; rep++) {
+      const runId = `${namespace.runId}-k${rep}`;
+      const ledgerPath = join(tmpDir('ledger'), 'ledger');
+      const n = 20_000;
+      const w = await runWrite({ runId, ledgerPath, maxWrites: n, concurrency: 32, connection: { port: env.redis.port } });
+      expect(w.acked).toBe(n);
+      expect(w.failed + w.unknown).toBe(0);
+      const prefix = w.keyPrefix;
+      const k = 1 + Math.floor(Math.random() * 700);
+      const m = Math.floor(Math.random() * 50);
+      const lost = pick(n, k);
+      const corrupt = pick(n, m, new Set(lost));
+      await redis.del(...lost.map((s) => writeKey(prefix, s)));
+      for (const s of corrupt) await redis.set(writeKey(prefix, s), `not-what-the-writer-wrote-${s}`);
+
+      const a = await runAudit({ ledgerPath, connection: { port: env.redis.port }, samples: 5 });
+      expect(a).toMatchObject({
+        attempted: n,
+        acked: n,
+        ackedLost: k,
+        ackedCorrupt: m,
+        ackedOk: n - k - m,
+        failed: 0,
+        unknown: 0,
+        passed: false,
+      });
+      expect(a.ledgerComplete).toBe(true);
+      const lostKeys = new Set(lost.map((s) => writeKey(prefix, s)));
+      expect(a.samples.ackedLost.length).toBe(Math.min(5, k));
+      for (const key of a.samples.ackedLost) expect(lostKeys.has(key)).toBe(true);
+      // --allow-loss K tolerates exactly the loss (not the corruption)
+      const tolerant = await runAudit({ ledgerPath, connection: { port: env.redis.port }, allowLoss: k });
+      expect(tolerant.passed).toBe(m === 0);
+      await redis.del(...Array.from({ length: n }, (_, s) => writeKey(prefix, s)));
+    }
+  });
+
+  it('records refused writes as failed and measures the window they cause (NOREPLICAS)', async () => {
+    const redis = client(env.redis.port);
+    const ledgerPath = join(tmpDir('ledger'), 'ledger');
+    const writer = await startWriter({
+      runId: `${namespace.runId}-norep`,
+      ledgerPath,
+      rate: 2000,
+      concurrency: 8,
+      connection: { port: env.redis.port },
+    });
+    await new Promise((r) => setTimeout(r, 400));
+    const t0 = Date.now();
+    await redis.config('SET', 'min-replicas-to-write', '1');
+    await new Promise((r) => setTimeout(r, 700));
+    await redis.config('SET', 'min-replicas-to-write', '0');
+    const t1 = Date.now();
+    await new Promise((r) => setTimeout(r, 400));
+    const r = await writer.stop();
+    expect(r.failed).toBeGreaterThan(500);
+    expect(r.unknown).toBe(0);
+    expect(r.writeWindows).toHaveLength(1);
+    const win = r.writeWindows[0] as (typeof r.writeWindows)[number];
+    expect(Object.keys(win.errors)).toEqual(['NOREPLICAS']);
+    expect(win.errors.NOREPLICAS).toBe(r.failed);
+    // the window matches what the test did, to a few milliseconds of scheduling
+    expect(win.startMs).toBeGreaterThanOrEqual(t0 - 5);
+    expect(win.endMs).toBeLessThanOrEqual(t1 + 50);
+    expect(win.durationMs).toBeGreaterThan(t1 - t0 - 60);
+    const a = await runAudit({ ledgerPath, connection: { port: env.redis.port } });
+    expect(a).toMatchObject({ ackedLost: 0, ackedCorrupt: 0, failedPresent: 0, failedAbsent: r.failed, acked: r.acked, passed: true });
+    await redis.del(...Array.from({ length: r.attempted }, (_, s) => writeKey(r.keyPrefix, s)));
+  });
+
+  it('turns unanswered writes into unknown outcomes while the server is frozen (SIGSTOP), and keeps going after', async () => {
+    const ledgerPath = join(tmpDir('ledger'), 'ledger');
+    const writer = await startWriter({
+      runId: `${namespace.runId}-frozen`,
+      ledgerPath,
+      rate: 3000,
+      concurrency: 16,
+      timeoutMs: 300,
+      readRate: 200,
+      connection: { port: env.redis.port },
+    });
+    await new Promise((r) => setTimeout(r, 300));
+    env.redis.process.freeze();
+    await new Promise((r) => setTimeout(r, 1500));
+    env.redis.process.thaw();
+    const before = writer.snapshot().acked;
+    await new Promise((r) => setTimeout(r, 800));
+    const r = await writer.stop();
+    expect(r.acked).toBeGreaterThan(before);
+    expect(r.unknown).toBeGreaterThan(0);
+    expect(r.writeWindows.length).toBeGreaterThanOrEqual(1);
+    const win = r.writeWindows[0] as (typeof r.writeWindows)[number];
+    expect(win.errors.TIMEOUT).toBeGreaterThan(0);
+    expect(win.open).toBeUndefined();
+    expect(win.durationMs).toBeGreaterThan(1200);
+    expect(win.durationMs).toBeLessThan(3500);
+    expect(r.readWindows.length).toBeGreaterThanOrEqual(1);
+    expect(r.readWindows[0]?.durationMs).toBeGreaterThan(1000);
+    const a = await runAudit({ ledgerPath, connection: { port: env.redis.port } });
+    expect(a.ackedLost).toBe(0);
+    expect(a.unknownPresent + a.unknownAbsent).toBe(r.unknown);
+    await client(env.redis.port).del(...Array.from({ length: r.attempted }, (_, s) => writeKey(r.keyPrefix, s)));
+  });
+
+  it('survives kill -9 and restart of the server: reconnects, measures the window, loses no acked write with appendfsync always', async () => {
+    const port = await ports.take();
+    const dir = join(tmpDir('aof'), 'node');
+    const opts = { port, dir, appendonly: true, config: { appendfsync: 'always' } };
+    let server = await startRedisServer(opts);
+    const ledgerPath = join(tmpDir('ledger'), 'ledger');
+    const writer = await startWriter({
+      runId: `${namespace.runId}-kill`,
+      ledgerPath,
+      rate: 3000,
+      concurrency: 16,
+      timeoutMs: 500,
+      connection: { port },
+    });
+    try {
+      await new Promise((r) => setTimeout(r, 500));
+      const killedAt = Date.now();
+      await server.process.crash();
+      await new Promise((r) => setTimeout(r, 1000));
+      server = await startRedisServer(opts);
+      const upAt = Date.now();
+      const before = writer.snapshot().acked;
+      await new Promise((r) => setTimeout(r, 700));
+      const r = await writer.stop();
+      expect(r.acked).toBeGreaterThan(before);
+      expect(r.writeWindows).toHaveLength(1);
+      const win = r.writeWindows[0] as (typeof r.writeWindows)[number];
+      expect(win.errors.ECONNREFUSED).toBeGreaterThan(0);
+      expect(win.startMs).toBeGreaterThanOrEqual(killedAt - 600);
+      expect(win.endMs).toBeGreaterThanOrEqual(upAt - 300);
+      expect(win.endMs).toBeLessThanOrEqual(upAt + 1000);
+      const a = await runAudit({ ledgerPath, connection: { port } });
+      expect(a.ackedLost).toBe(0);
+      expect(a.ackedCorrupt).toBe(0);
+      expect(a.acked).toBe(r.acked);
+      expect(a.unknownPresent + a.unknownAbsent).toBe(r.unknown);
+      expect(readLedger(ledgerPath).outcomes.total).toBe(r.attempted);
+    } finally {
+      await writer.stop();
+      await server.stop();
+    }
+  });
+});
