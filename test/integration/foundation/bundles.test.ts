@@ -1,12 +1,15 @@
 import { readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:http';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { buildScenarios, scenarioNames } from '../../../lib/bundle/build.js';
 import { checkBundleFile } from '../../../lib/bundle/check.js';
+import { startDemoService } from '../../../lib/demo-service/index.js';
+import { useTestEnv } from '../../support/env.js';
 import { announceK6Tier, k6Bin } from '../../support/k6.js';
-import { ports, tmpDir } from '../../support/namespace.js';
+import { tmpDir } from '../../support/namespace.js';
+
+const env = useTestEnv({ redis: true });
 
 describe('k6 bundles', () => {
   const out = tmpDir('bundles');
@@ -42,25 +45,20 @@ describe('k6 bundles', () => {
   });
 
   describe('under real k6', () => {
-    const has = announceK6Tier('bundled smoke scenario against a local HTTP target');
-    it.skipIf(!has)('runs the smoke bundle against a local HTTP target', async () => {
-      const port = await ports.take();
-      let hits = 0;
-      const srv = createServer((req, res) => {
-        hits++;
-        res.writeHead(req.url === '/healthz' ? 200 : 404).end('ok');
-      }).listen(port, '127.0.0.1');
+    const has = announceK6Tier('bundled smoke scenario against the local demo service');
+    it.skipIf(!has)('runs the smoke bundle once against the demo service on a real redis-server', async () => {
+      const svc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
       try {
         const bundle = built.find((b) => b.endsWith('smoke.js')) as string;
-        const r = await execa(k6Bin as string, ['run', '--quiet', '--no-usage-report', bundle], {
-          env: { BASE_URL: `http://127.0.0.1:${port}`, ITERATIONS: '3', TESTID: 'bundle-test' },
+        const r = await execa(k6Bin as string, ['run', '--quiet', '--no-usage-report', '--iterations', '1', '--vus', '1', bundle], {
+          env: { BASE_URL: svc.url, TESTID: env.namespace.runId, K6_NO_USAGE_REPORT: 'true' },
+          cwd: tmpDir('k6-smoke'),
           reject: false,
           timeout: 60_000,
         });
         expect(r.exitCode, r.stderr).toBe(0);
-        expect(hits).toBe(3);
       } finally {
-        srv.close();
+        await svc.stop();
       }
     });
   });
