@@ -34,7 +34,6 @@ import {
   type ExporterNode,
   makeWorkDir,
   type PrometheusNode,
-  redisOnce,
   type SentinelGroup,
   spawnManaged,
   startPrometheus,
