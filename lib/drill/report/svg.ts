@@ -16,7 +16,7 @@ const RIGHT = 20;
 const TOP = 70;
 const PANEL_H = 130;
 const GAP = 26;
-const BOTTOM = 110;
+const BOTTOM = 125;
 
 interface Panel {
   title: string;
@@ -47,10 +47,51 @@ const EVENT_COLORS: Record<string, string> = {
   check: '#333333',
 };
 
+/** Sentinel/Cluster event kinds worth a marker (the rest stay in the events table). */
+const MARKED_KINDS = new Set([
+  '+sdown',
+  '-sdown',
+  '+odown',
+  '-odown',
+  '+elected-leader',
+  '+promoted-slave',
+  '+switch-master',
+  '+failover-end',
+  'failover-end',
+  '+failover-end-for-timeout',
+  '+tilt',
+  '+reboot',
+]);
+const HIDDEN_KINDS = new Set(['topology-up', 'write-window', 'read-window', 'wait-done']);
+
+/** The events the chart marks: significant kinds, one per kind (and node) within 500 ms. Pure. */
+export function markedEvents(r: DrillReport): DrillReport['events'] {
+  const out: DrillReport['events'] = [];
+  const last = new Map<string, number>();
+  for (const e of r.events) {
+    if (e.source === 'step' || e.source === 'check' || HIDDEN_KINDS.has(e.kind)) continue;
+    if ((e.source === 'sentinel' || e.source === 'cluster') && !MARKED_KINDS.has(e.kind)) continue;
+    const key = `${e.kind}|${e.node ?? ''}`;
+    const prev = last.get(key);
+    if (prev !== undefined && e.atMs - prev < 500) continue;
+    last.set(key, e.atMs);
+    out.push(e);
+  }
+  return out;
+}
+
+/** Where the chart starts: just before the workload or the first step (topology start-up is not charted). */
+export function chartStartS(r: DrillReport): number {
+  const firsts = [...r.events.filter((e) => e.kind === 'workload-start').map((e) => e.atMs), ...r.steps.map((s) => s.startMs)];
+  if (firsts.length === 0) return 0;
+  return Math.max(0, Math.floor((Math.min(...firsts) - r.startMs) / 1000 - 0.5));
+}
+
 export function timelineSvg(r: DrillReport): string {
-  const durS = Math.max(1, (r.endMs - r.startMs) / 1000, r.series.length);
+  const t0 = chartStartS(r);
+  const durS = Math.max(1, (r.endMs - r.startMs) / 1000 - t0, r.series.length - t0);
   const plotW = W - LEFT - RIGHT;
-  const x = (tS: number) => LEFT + (Math.min(Math.max(tS, 0), durS) / durS) * plotW;
+  const x = (tS: number) => LEFT + (Math.min(Math.max(tS - t0, 0), durS) / durS) * plotW;
   const xm = (ms: number) => x((ms - r.startMs) / 1000);
   const panels: Panel[] = [
     { title: 'acknowledged ops/s', unit: 'ops/s', values: r.series.map((p) => p.ops), color: '#2e7d32', cls: 'ops' },
@@ -94,9 +135,12 @@ export function timelineSvg(r: DrillReport): string {
     );
   for (const l of r.loadingPeriods) shade('loading', '#8e24aa', l.startMs, l.endMs, `LOADING on ${l.node ?? '?'}`);
 
+  // only the charted seconds
+  for (const p of panels) p.values = p.values.map((v, t) => (t < t0 ? null : v));
   panels.forEach((p, i) => {
     const y0 = TOP + i * (PANEL_H + GAP);
     const finite = p.values.filter((v): v is number => v !== null);
+    p.values = p.values.slice();
     const max = niceMax(Math.max(0, ...finite));
     const y = (v: number) => y0 + PANEL_H - (v / max) * PANEL_H;
     out.push(`<g class="panel ${p.cls}">`);
@@ -123,25 +167,25 @@ export function timelineSvg(r: DrillReport): string {
   });
   // time axis
   const step = niceMax(durS / 10);
-  for (let t = 0; t <= durS + 1e-9; t += step) {
-    out.push(`<line x1="${x(t).toFixed(1)}" x2="${x(t).toFixed(1)}" y1="${bottomY}" y2="${bottomY + 4}" stroke="#555"/>`);
-    out.push(`<text x="${x(t).toFixed(1)}" y="${bottomY + 15}" text-anchor="middle">${num(t)} s</text>`);
+  for (let k = Math.ceil(t0 / step) * step; k <= t0 + durS + 1e-9; k += step) {
+    out.push(`<line x1="${x(k).toFixed(1)}" x2="${x(k).toFixed(1)}" y1="${bottomY}" y2="${bottomY + 4}" stroke="#555"/>`);
+    out.push(`<text x="${x(k).toFixed(1)}" y="${bottomY + 15}" text-anchor="middle">${num(k)} s</text>`);
   }
   // step markers (top labels, staggered) and event markers (bottom labels, staggered)
   r.steps.forEach((s, i) => {
     const sx = xm(s.startMs);
     const ly = 14 + (i % 4) * 13;
     out.push(
-      `<g class="marker step" data-action="${esc(s.action)}"><line x1="${sx.toFixed(1)}" x2="${sx.toFixed(1)}" y1="${ly + 3}" y2="${bottomY}" stroke="${EVENT_COLORS.step}" stroke-dasharray="4 3"/><text x="${(sx + 3).toFixed(1)}" y="${ly}" fill="${EVENT_COLORS.step}">${esc(`${i + 1}. ${s.label}`)}</text><title>${esc(`step ${i + 1}: ${s.label}${s.error ? ` (failed: ${s.error})` : ''}`)}</title></g>`,
+      `<g class="marker step" data-action="${esc(s.action)}"><line x1="${sx.toFixed(1)}" x2="${sx.toFixed(1)}" y1="${ly + 3}" y2="${bottomY}" stroke="${EVENT_COLORS.step}" stroke-dasharray="4 3"/><text x="${(sx > W - 260 ? sx - 3 : sx + 3).toFixed(1)}" y="${ly}" fill="${EVENT_COLORS.step}"${sx > W - 260 ? ' text-anchor="end"' : ''}>${esc(`${i + 1}. ${s.label}`)}</text><title>${esc(`step ${i + 1}: ${s.label}${s.error ? ` (failed: ${s.error})` : ''}`)}</title></g>`,
     );
   });
-  const marked = r.events.filter((e) => e.source !== 'step' && e.source !== 'check');
+  const marked = markedEvents(r);
   marked.forEach((e, i) => {
     const ex = xm(e.atMs);
     const color = EVENT_COLORS[e.source] ?? '#555';
-    const ly = bottomY + 30 + (i % 5) * 14;
+    const ly = bottomY + 30 + (i % 6) * 13;
     out.push(
-      `<g class="marker event ${esc(e.source)}" data-kind="${esc(e.kind)}"><line x1="${ex.toFixed(1)}" x2="${ex.toFixed(1)}" y1="${TOP}" y2="${ly - 9}" stroke="${color}" stroke-opacity="0.55"/><circle cx="${ex.toFixed(1)}" cy="${bottomY}" r="3" fill="${color}"/><text x="${(ex + 2).toFixed(1)}" y="${ly}" fill="${color}">${esc(`${e.kind}${e.node ? ` ${e.node}` : ''}`)}</text><title>${esc(`${e.t.toFixed(3)} s ${e.source} ${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? `: ${e.detail}` : ''}`)}</title></g>`,
+      `<g class="marker event ${esc(e.source)}" data-kind="${esc(e.kind)}"><line x1="${ex.toFixed(1)}" x2="${ex.toFixed(1)}" y1="${TOP}" y2="${ly - 9}" stroke="${color}" stroke-opacity="0.55"/><circle cx="${ex.toFixed(1)}" cy="${bottomY}" r="3" fill="${color}"/><text x="${(ex > W - 160 ? ex - 2 : ex + 2).toFixed(1)}" y="${ly}" fill="${color}"${ex > W - 160 ? ' text-anchor="end"' : ''}>${esc(`${e.kind}${e.node ? ` ${e.node}` : ''}`)}</text><title>${esc(`${e.t.toFixed(3)} s ${e.source} ${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? `: ${e.detail}` : ''}`)}</title></g>`,
     );
   });
   // legend
