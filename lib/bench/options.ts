@@ -462,9 +462,6 @@ export function validate(o: BenchOptions): string[] {
   if (o.stdinArg && !o.command) p.push('-x needs a command after the options (the last argument is read from stdin)');
   if (o.mix && o.command) p.push('--mix and a command after the options cannot be combined: put the command into --mix');
   if (o.rate !== undefined && o.idle) p.push('--rate cannot be used with -I');
-  if (o.warmupSec > 0 && o.durationSec === undefined && o.rate === undefined && !o.idle) {
-    // warmup with -n is fine: the first warmup seconds are not counted
-  }
   if (o.dataSizeRange && o.command) p.push('--data-size-range applies to built-in tests and --mix, not to a custom command');
   if ((o.cert === undefined) !== (o.key === undefined)) p.push('--cert and --key must be given together');
   if (!o.tls && (o.sni || o.cacert || o.cacertdir || o.cert || o.insecure)) p.push('TLS options need --tls (or a rediss:// URI)');

@@ -27,7 +27,7 @@ export function planRuns(o: BenchOptions, commandTitle?: string): RunSpec[] {
 }
 
 export function mixTitle(entries: readonly MixEntry[]): string {
-  return `MIX ${entries.map((e) => `${e.command ? e.name : e.name}=${e.weight}`).join(',')}`;
+  return `MIX ${entries.map((e) => `${e.name}=${e.weight}`).join(',')}`;
 }
 
 /** Titles of the commands of a run (one for tests and commands; one per entry for mixes). */
