@@ -1,4 +1,19 @@
 export { type HttpObservation, K6ShapedMetrics, type K6ShapeOptions, trendStat, trendStatSuffix } from './k6-shape.js';
+export {
+  CONFIGMAP_MAX_BYTES,
+  ConfigMapSchema,
+  JobSchema,
+  K6_IMAGE,
+  type K6TestRunOptions,
+  k6TestRunManifests,
+  type RedisDriverJobOptions,
+  redisDriverJob,
+  STORMDRILL_IMAGE,
+  TestRunSchema,
+  toYaml,
+  validateK6TestRun,
+  validateRedisDriverJob,
+} from './k8s.js';
 export { type MetricsServer, serveMetrics } from './metrics-server.js';
 export {
   bucketIndex,
