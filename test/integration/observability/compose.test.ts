@@ -150,6 +150,38 @@ describe('docker-compose.yml', () => {
       expect(services[r]?.command?.join(' ')).toMatch(/--replicaof redis-primary 6379/);
   });
 
+  it('each Sentinel writes a config that monitors the primary and announces its own hostname', async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const dir = mkdtempSync(join(tmpdir(), 'sd-sentinel-'));
+    try {
+      for (const name of SENTINELS) {
+        const s = services[name] as Service;
+        expect(s.entrypoint?.slice(0, 2)).toEqual(['sh', '-c']);
+        // what the container runs: compose turns $$ into $; the file goes to a temp dir and
+        // is printed instead of starting redis-sentinel
+        const script = (s.entrypoint?.[2] ?? '')
+          .replaceAll('$$', '$')
+          .replaceAll('/tmp/sentinel.conf', join(dir, `${name}.conf`))
+          .replace(/exec redis-sentinel (\S+)/, 'cat $1');
+        const r = await execa('sh', ['-c', script], { env: { ...s.environment }, reject: false });
+        expect(r.exitCode, r.stderr).toBe(0);
+        expect(r.stdout.split('\n')).toEqual([
+          'port 26379',
+          'sentinel resolve-hostnames yes',
+          'sentinel announce-hostnames yes',
+          `sentinel announce-ip ${name}`,
+          'sentinel monitor sdmaster redis-primary 6379 2',
+          'sentinel down-after-milliseconds sdmaster 5000',
+          'sentinel failover-timeout sdmaster 30000',
+          'sentinel parallel-syncs sdmaster 1',
+        ]);
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('puts bench and drill behind profiles, and the default stack never needs them', () => {
     const byProfile = (p: string) =>
       Object.entries(services)

@@ -21,7 +21,7 @@ import {
 import { ports, tmpDir } from '../../support/namespace.js';
 
 /** The compose config with its servers, binds and Docker DNS resolver replaced for loopback. Pure. */
-export function loopbackHaproxyConfig(text: string, servers: Record<string, number>, redisPort: number, statsPort: number): string {
+function loopbackHaproxyConfig(text: string, servers: Record<string, number>, redisPort: number, statsPort: number): string {
   let out = text
     .replace(/^resolvers docker\n(?:[ \t]+.*\n)*/m, '')
     .replace(/ resolvers docker/g, '')
@@ -60,6 +60,7 @@ beforeAll(async () => {
   const dir = tmpDir('haproxy');
   group = await startSentinelGroup({ ports, dir, replicas: 2, sentinels: 3, downAfterMs: 1000, failoverTimeoutMs: 5000 });
   port = await ports.take();
+  statsPort = await ports.take();
   const cfg = loopbackHaproxyConfig(
     readFileSync(join(PROJECT_ROOT, 'deploy/haproxy/haproxy.cfg'), 'utf8'),
     {
@@ -68,7 +69,7 @@ beforeAll(async () => {
       'redis-replica-2': group.replicas[1]?.port as number,
     },
     port,
-    (statsPort = await ports.take()),
+    statsPort,
   );
   expect(cfg).not.toMatch(/redis-(primary|replica-\d):6379|resolvers|bind :/);
   writeFileSync(join(dir, 'haproxy.cfg'), cfg);
