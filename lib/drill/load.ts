@@ -79,7 +79,7 @@ export function planFromText(text: string, file: string, choice: VariantChoice =
   if (doc.errors.length) {
     throw new OptionsError(
       doc.errors.map((e) => {
-        const pos = e.linePos?.[0];
+        const pos = e.linePos?.[0] ?? counter.linePos(e.pos[0]);
         return `${shown}:${pos ? `${pos.line}:${pos.col}` : '?'}: YAML syntax: ${e.message.split('\n')[0]}`;
       }),
     );

@@ -1,0 +1,132 @@
+import { describe, expect, it } from 'vitest';
+import { PlanError, planRunbook, substitute, variants } from '../../../lib/drill/plan.js';
+import { STEP_NAMES } from '../../../lib/drill/steps/index.js';
+
+const base = (over: Record<string, unknown> = {}) => ({
+  name: 'demo',
+  description: 'a drill',
+  topology: { kind: 'sentinel', replicas: 2 },
+  workload: { kind: 'write', rate: 100 },
+  steps: [{ action: 'sleep', duration: '1s' }],
+  ...over,
+});
+
+function problems(input: unknown, choice = {}): string[] {
+  try {
+    planRunbook(input, choice);
+  } catch (err) {
+    if (err instanceof PlanError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}
+
+describe('planRunbook', () => {
+  it('turns a runbook into an ordered plan with durations in ms', () => {
+    const [p] = planRunbook(
+      base({
+        steps: [
+          { action: 'sleep', duration: '500ms' },
+          { action: 'freeze', node: 'primary', duration: '2s', label: 'freeze it' },
+          { action: 'wait-for', event: '+switch-master', timeout: '20s', at: '3s' },
+        ],
+        checks: { maxWriteUnavailable: '5s', ackedLost: 0, failoverWithin: '10s' },
+      }),
+    );
+    expect(p?.steps.map((s) => s.action)).toEqual(['sleep', 'freeze', 'wait-for']);
+    expect(p?.steps[1]?.label).toBe('freeze it');
+    expect(p?.steps[1]?.params).toEqual({ action: 'freeze', node: 'primary', duration: 2000 });
+    expect(p?.steps[2]?.atMs).toBe(3000);
+    expect(p?.checks).toEqual({ maxWriteUnavailable: 5000, ackedLost: 0, failoverWithin: 10_000 });
+    expect(p?.destructive).toBe(true);
+    expect(p?.needsOwnedTopology).toBe(true);
+  });
+
+  it('names the known steps for an unknown one, and the replacement for a retired one', () => {
+    const p = problems(base({ steps: [{ action: 'explode' }, { action: 'kill', node: 'primary' }] }));
+    expect(p[0]).toContain("steps[0].action: unknown step 'explode': known steps are");
+    for (const n of STEP_NAMES) expect(p[0]).toContain(n);
+    expect(p[1]).toContain("step 'kill' does not exist: use 'crash'");
+  });
+
+  it('reports bad durations, unknown and missing fields, all at once', () => {
+    const p = problems(
+      base({
+        steps: [
+          { action: 'sleep', duration: '2 parsecs' },
+          { action: 'sleep', duraton: '1s' },
+          { action: 'crash', node: 'the-big-one' },
+        ],
+        checks: { bogus: true },
+      }),
+    );
+    expect(p).toContain("steps[0].duration: bad duration '2 parsecs': use e.g. 250ms, 2s, 1m30s");
+    expect(p).toContain('steps[1].duration: missing (required)');
+    expect(p.some((l) => l.startsWith('steps[1].duraton: unknown field'))).toBe(true);
+    expect(p.some((l) => l.startsWith('steps[2].node: bad node selector'))).toBe(true);
+    expect(p.some((l) => l.startsWith('checks.bogus: unknown field'))).toBe(true);
+  });
+
+  it('wait-for needs exactly one condition', () => {
+    expect(problems(base({ steps: [{ action: 'wait-for', timeout: '1s' }] }))[0]).toContain('wait-for needs exactly one of');
+    expect(problems(base({ steps: [{ action: 'wait-for', timeout: '1s', clusterOk: true, primaryChanged: true }] }))[0]).toContain(
+      'got clusterOk, primaryChanged',
+    );
+  });
+
+  it('substitutes variables with their type, and expands the matrix', () => {
+    const rb = base({
+      vars: { replicas: 2, freeze: '2s' },
+      matrix: { replicas: [1, 3], load: ['write', 'idle'] },
+      topology: { kind: 'sentinel', replicas: '${replicas}' },
+      workload: { kind: '${load}' },
+      steps: [
+        { action: 'freeze', node: 'primary', duration: '${freeze}' },
+        { action: 'write', count: 10, when: { load: 'idle' } },
+      ],
+    });
+    const one = planRunbook(rb);
+    expect(one).toHaveLength(1);
+    expect(one[0]?.topology.replicas).toBe(2);
+    expect(one[0]?.workload.kind).toBe('write');
+    expect(one[0]?.steps).toHaveLength(1);
+    const all = planRunbook(rb, { allVariants: true });
+    expect(all.map((p) => p.variant)).toEqual([
+      'replicas=1 freeze=2s load=write',
+      'replicas=1 freeze=2s load=idle',
+      'replicas=3 freeze=2s load=write',
+      'replicas=3 freeze=2s load=idle',
+    ]);
+    expect(all[1]?.steps.map((s) => s.action)).toEqual(['freeze', 'write']);
+    const set = planRunbook(rb, { set: { replicas: '4', load: 'idle' } });
+    expect(set[0]?.topology.replicas).toBe(4);
+    expect(set[0]?.workload.kind).toBe('idle');
+  });
+
+  it('rejects unknown variables in the runbook and in --set', () => {
+    expect(problems(base({ topology: { kind: 'sentinel', replicas: '${nope}' } }))[0]).toContain('unknown variable ${nope}');
+    expect(() => variants({ vars: { a: 1 } }, { set: { b: '2' } })).toThrow(/--set b: no such variable \(known: a\)/);
+  });
+
+  it('merges a list of check sections by `when`', () => {
+    const rb = base({
+      vars: { policy: 'noeviction' },
+      checks: [{ ackedLost: 0 }, { when: { policy: 'noeviction' }, minOomErrors: 1 }, { when: { policy: 'allkeys-lru' }, minEvictions: 1 }],
+    });
+    expect(planRunbook(rb)[0]?.checks).toEqual({ ackedLost: 0, minOomErrors: 1 });
+    expect(planRunbook(rb, { set: { policy: 'allkeys-lru' } })[0]?.checks).toEqual({ ackedLost: 0, minEvictions: 1 });
+  });
+
+  it('checks cross-field rules', () => {
+    expect(problems(base({ preconditions: { fillPercent: 60 } }))[0]).toContain('fillPercent needs topology.maxmemory');
+    expect(problems(base({ checks: { clusterStateOk: true } }))[0]).toContain('clusterStateOk needs topology.kind: cluster');
+    expect(problems(base({ workload: { kind: 'idle' }, checks: { maxWriteUnavailable: '1s' } }))[0]).toContain('need a workload');
+  });
+
+  it('substitute keeps non-strings and reports the path of unknown variables', () => {
+    const probs: Array<{ path: Array<string | number>; message: string }> = [];
+    expect(substitute({ a: [1, 'x${v}y', '${v}'], b: true }, { v: 7 }, [], probs)).toEqual({ a: [1, 'x7y', 7], b: true });
+    substitute({ a: ['${w}'] }, {}, ['root'], probs);
+    expect(probs[0]?.path).toEqual(['root', 'a', 0]);
+  });
+});

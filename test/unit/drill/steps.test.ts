@@ -1,0 +1,127 @@
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { planRunbook } from '../../../lib/drill/plan.js';
+import { RETIRED_STEPS, STEP_NAMES, STEPS, stepDefinition } from '../../../lib/drill/steps/index.js';
+import type { DrillActions, StepContext } from '../../../lib/drill/steps/types.js';
+
+/** A DrillActions that records calls (the real one is exercised by the integration tests). */
+function recorder(): { actions: DrillActions; calls: string[] } {
+  const calls: string[] = [];
+  const rec =
+    (name: string) =>
+    async (...args: unknown[]) => {
+      calls.push(`${name}(${args.map((a) => (a === undefined ? 'undefined' : JSON.stringify(a))).join(',')})`);
+    };
+  const actions: DrillActions = {
+    crash: rec('crash'),
+    freeze: rec('freeze'),
+    thaw: rec('thaw'),
+    shutdown: rec('shutdown'),
+    restart: rec('restart'),
+    debugSleep: rec('debugSleep'),
+    clientPause: rec('clientPause'),
+    network: rec('network'),
+    heal: rec('heal'),
+    switchover: rec('switchover'),
+    scaleOut: rec('scaleOut'),
+    scaleIn: rec('scaleIn'),
+    waitFor: rec('waitFor'),
+    write: async (count: number) => {
+      calls.push(`write(${count})`);
+      return { acked: count - 1, failed: 1, unknown: 0 };
+    },
+  };
+  return { actions, calls };
+}
+
+function ctxWith(actions: DrillActions, calls: string[]): StepContext {
+  return {
+    actions,
+    sleep: async (ms) => {
+      calls.push(`sleep(${ms})`);
+    },
+    note: () => {},
+    startedMs: 2000,
+    sinceMs: 1000,
+  };
+}
+
+async function run(step: Record<string, unknown>): Promise<string[]> {
+  const [plan] = planRunbook({ name: 'x', description: 'x', topology: { kind: 'sentinel' }, steps: [step] });
+  const s = plan?.steps[0];
+  if (!s) throw new Error('no step');
+  const { actions, calls } = recorder();
+  await (stepDefinition(s.action)?.run(ctxWith(actions, calls), s.params as never) as Promise<void>);
+  return calls;
+}
+
+describe('step registry', () => {
+  it('has one module per step, each registered under its own action name', () => {
+    const dir = join(import.meta.dirname, '../../../lib/drill/steps');
+    const files = readdirSync(dir)
+      .filter((f) => f.endsWith('.ts') && f !== 'index.ts' && f !== 'types.ts')
+      .map((f) => f.replace(/\.ts$/, ''));
+    expect(new Set(files)).toEqual(new Set(STEP_NAMES));
+    for (const [name, def] of Object.entries(STEPS)) expect(def.action).toBe(name);
+  });
+  it('retired names are not steps', () => {
+    for (const n of Object.keys(RETIRED_STEPS)) expect(stepDefinition(n)).toBeUndefined();
+  });
+  it('marks destructive steps (kill, pause, shutdown, DEBUG, CLIENT PAUSE)', () => {
+    for (const n of ['crash', 'freeze', 'shutdown', 'restart', 'debug-sleep', 'client-pause', 'network', 'switchover', 'scale-in'] as const)
+      expect(STEPS[n].destructive).toBe(true);
+    for (const n of ['sleep', 'wait-for', 'write', 'heal', 'thaw', 'scale-out'] as const) expect(STEPS[n].destructive).toBe(false);
+  });
+});
+
+describe('steps map their params onto the actions', () => {
+  it('freeze with a duration thaws after it', async () => {
+    expect(await run({ action: 'freeze', node: 'primary', duration: '2s' })).toEqual([
+      'freeze("primary")',
+      'sleep(2000)',
+      'thaw("primary")',
+    ]);
+    expect(await run({ action: 'freeze', node: 'replica-1' })).toEqual(['freeze("replica-1")']);
+  });
+  it('network faults, healed after a duration', async () => {
+    expect(await run({ action: 'network', node: 'primary', fault: 'latency', latency: '200ms', duration: '1s' })).toEqual([
+      'network("primary",{"fault":"latency","scope":"all","latencyMs":200})',
+      'sleep(1000)',
+      'heal("primary")',
+    ]);
+    expect(await run({ action: 'network', node: 'primary', fault: 'blackhole', scope: 'replication' })).toEqual([
+      'network("primary",{"fault":"blackhole","scope":"replication"})',
+    ]);
+  });
+  it('client-pause lasts as long as the pause', async () => {
+    expect(await run({ action: 'client-pause', duration: '1500ms', mode: 'write' })).toEqual([
+      'clientPause("primary",1500,"write")',
+      'sleep(1500)',
+    ]);
+  });
+  it('wait-for turns its one condition into a typed condition and looks back to the previous step', async () => {
+    expect(await run({ action: 'wait-for', event: '+switch-master', timeout: '5s' })).toEqual([
+      'waitFor({"kind":"event","event":"+switch-master"},5000,1000)',
+    ]);
+    expect(await run({ action: 'wait-for', role: { node: 'replica-1', is: 'master' }, timeout: '1s' })).toEqual([
+      'waitFor({"kind":"role","node":"replica-1","role":"master"},1000,1000)',
+    ]);
+    expect(await run({ action: 'wait-for', primaryChanged: true, timeout: '1s' })).toEqual([
+      'waitFor({"kind":"primary-changed"},1000,1000)',
+    ]);
+  });
+  it('write fails the step unless every write was acknowledged', async () => {
+    await expect(run({ action: 'write', count: 10 })).rejects.toThrow(/only 9 of 10 writes were acknowledged/);
+    expect(await run({ action: 'write', count: 10, expectAllAcked: false })).toEqual(['write(10)']);
+  });
+  it('switchover, scale and process steps', async () => {
+    expect(await run({ action: 'switchover' })).toEqual(['switchover("auto",undefined)']);
+    expect(await run({ action: 'switchover', method: 'failover', to: 'replica-2' })).toEqual(['switchover("failover","replica-2")']);
+    expect(await run({ action: 'scale-out', count: 2 })).toEqual(['scaleOut(2)']);
+    expect(await run({ action: 'scale-in', node: 'old' })).toEqual(['scaleIn("old")']);
+    expect(await run({ action: 'crash', node: 'all' })).toEqual(['crash("all")']);
+    expect(await run({ action: 'restart', node: 'down' })).toEqual(['restart("down")']);
+    expect(await run({ action: 'debug-sleep', node: 'primary', duration: '1s' })).toEqual(['debugSleep("primary",1000)']);
+  });
+});
