@@ -11,7 +11,7 @@ import { UserError } from '../core/errors.js';
 import { redisInfo, waitUntil } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
 import { startRedisServer } from '../stack/redis.js';
-import { peerAddress, startOptionsOf, waitClusterOk, waitHaproxyFollows } from '../topology/start.js';
+import { peerAddress, startOptionsOf, waitClusterOk, waitHaproxyFollows, waitSentinelsAgree } from '../topology/start.js';
 import type { TopoEvent, Topology, TopoNode } from '../topology/types.js';
 import { describeFault, validateFault } from './classify.js';
 import { clearUndo, registerUndo, unpause } from './restore.js';
@@ -295,7 +295,11 @@ function sentinelMasterName(t: Topology): string {
   return t.spec.masterName;
 }
 
-/** SENTINEL FAILOVER: Sentinel promotes a replica; returns when the Sentinels name the new master (and HAProxy follows). */
+/**
+ * SENTINEL FAILOVER: Sentinel promotes a replica; returns when every Sentinel has finished
+ * the failover and names the new master, and HAProxy routes to it. detail.promotedMs = when
+ * the new master was first named, detail.tookMs = the whole switchover.
+ */
 export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams = {}): Promise<ActionResult> {
   const t = ctx.topology;
   const name = sentinelMasterName(t);
@@ -316,7 +320,14 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
   }
   if (!asked) throw new UserError(`no Sentinel accepted SENTINEL FAILOVER ${name}`);
   const next = await waitNewPrimary(t, old, timeoutMs, ctx.signal);
+  rec.detail.promotedMs = Date.now() - started;
   if (t.haproxy) await waitHaproxyFollows(t, Math.max(1000, timeoutMs - (Date.now() - started)));
+  // Done when every Sentinel has finished the failover (the leader ends it after reconfiguring the replicas).
+  try {
+    await waitSentinelsAgree(t, next, Math.max(1000, timeoutMs - (Date.now() - started)));
+  } catch (err) {
+    throw new UserError(`SENTINEL FAILOVER promoted ${next.name} but the Sentinels did not finish: ${(err as Error).message}`);
+  }
   rec.detail.from = old.name;
   rec.detail.to = next.name;
   rec.detail.tookMs = Date.now() - started;
@@ -344,12 +355,15 @@ async function waitNewPrimary(t: Topology, old: TopoNode, timeoutMs: number, sig
 
 /**
  * FAILOVER (Redis 6.2+) on the primary: it pauses writes, waits for the target replica to
- * catch up, then swaps roles (no acknowledged write is lost). In a 'replicas' topology the
- * other replicas are then pointed at the new primary (partial resync).
+ * catch up, then swaps roles (no acknowledged write is lost). The other replicas are then
+ * pointed at the new primary (partial resync). For replicas/standalone topologies; with
+ * Sentinel use sentinelFailover (Sentinel reverts a FAILOVER done behind its back).
  */
 export async function failover(ctx: ActionContext, p: SwitchoverParams = {}): Promise<ActionResult> {
   const t = ctx.topology;
   if (t.kind === 'cluster') throw new UserError('FAILOVER is not for a cluster: use cluster-failover on a replica');
+  if (t.kind === 'sentinel' || t.kind === 'haproxy')
+    throw new UserError(`FAILOVER behind Sentinel's back is reverted by Sentinel: use sentinel-failover on a ${t.kind} topology`);
   const old = await t.currentPrimary();
   assertDestructiveAllowed(ctx, old, 'fail over');
   const target = p.to ? await resolveNode(t, p.to) : await resolveNode(t, '@replica');
@@ -375,10 +389,6 @@ export async function failover(ctx: ActionContext, p: SwitchoverParams = {}): Pr
       if (n === target || n === old || n.process?.status === 'exited') continue;
       await redisOnce(n.port, ['REPLICAOF', newAddr.host, String(newAddr.port)], { ...auth(t, n), timeoutMs: 2000 }).catch(() => null);
     }
-  }
-  if (t.kind === 'sentinel' || t.kind === 'haproxy') {
-    await waitNewPrimary(t, old, Math.max(1000, timeoutMs - (Date.now() - started)), ctx.signal);
-    if (t.haproxy) await waitHaproxyFollows(t, Math.max(1000, timeoutMs - (Date.now() - started)));
   }
   rec.detail.from = old.name;
   rec.detail.to = target.name;

@@ -19,7 +19,7 @@ import { redisOnce, redisPingOk } from '../stack/probe.js';
 import { spawnManaged, waitReady } from '../stack/process.js';
 import { type RedisServerOptions, startRedisServer } from '../stack/redis.js';
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
-import { type HaproxyHandle, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
+import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 import { redisDirectives, resolveSpec } from './options.js';
 import { messageAddress, type SentinelWatch, watchSentinels } from './sentinel-watch.js';
 import { collectStatus, findPrimary } from './status.js';
@@ -227,6 +227,26 @@ class RunningTopology implements Topology {
     }
   }
 
+  /** Wait until every running Sentinel names `primary` as the master with no failover in progress. */
+  async waitSentinelsAgree(primary: TopoNode, timeoutMs: number): Promise<void> {
+    if (this.spec.kind !== 'sentinel' && this.spec.kind !== 'haproxy') return;
+    const name = this.spec.masterName;
+    const want = peerAddress(this.spec, primary);
+    await waitUntil(
+      `every Sentinel to name ${primary.name} as the master`,
+      async () => {
+        for (const s of this.sentinels) {
+          if (s.process && s.process.status !== 'running') continue;
+          const m = await sentinelMasterInfo(s.port, name);
+          if (Number(m.port) !== want.port || (m.flags ?? '').includes('failover_in_progress')) return false;
+        }
+        return true;
+      },
+      timeoutMs,
+      100,
+    );
+  }
+
   haproxyServers(): Array<{ name: string; host: string; port: number }> {
     return this.nodes.map((n) => ({ name: n.name, host: n.host, port: n.proxyPort }));
   }
@@ -247,11 +267,22 @@ class RunningTopology implements Topology {
     this.haproxy = { host: HOST, port, configFile: this.haHandle.configFile, process: this.haHandle.process, owned: true };
   }
 
-  /** Wait until HAProxy routes to the current master (after a failover). */
-  async waitHaproxyFollows(timeoutMs: number): Promise<void> {
+  /**
+   * Wait until HAProxy routes a new connection to the current master (after a failover);
+   * `exclusive`: only to it (a demoted master can pass the check until Sentinel converts it).
+   */
+  async waitHaproxyFollows(timeoutMs: number, exclusive = false): Promise<void> {
     if (!this.haproxy) return;
     const p = await this.currentPrimary();
-    await waitHaproxyRoutesTo(this.haproxy, p.port, this.password, timeoutMs, this.nodes.length + 1);
+    const h = this.haproxy;
+    if (exclusive) await waitHaproxyRoutesTo(h, p.port, this.password, timeoutMs, this.nodes.length + 1);
+    else
+      await waitUntil(
+        `HAProxy ${h.host}:${h.port} to route a connection to the master on port ${p.port}`,
+        async () => (await haproxyRoutesTo(h, this.password)).port === p.port,
+        timeoutMs,
+        50,
+      );
   }
 
   async startCluster(): Promise<void> {
@@ -361,6 +392,7 @@ class RunningTopology implements Topology {
     const primary = await this.currentPrimary();
     if (n === primary) throw new UserError(`${name} is the primary now: switch over first, then remove it`);
     if (!n.owned) throw new UserError(`${name} was not started by stormdrill: it cannot be removed`);
+    if (this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy') await this.waitSentinelsAgree(primary, 20_000);
     await this.dropNode(n);
     if (this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy') {
       for (const s of this.sentinels)
@@ -427,9 +459,14 @@ export async function startTopology(input: TopologySpecInput | TopologySpec, o: 
   }
 }
 
-/** HAProxy helper for actions: wait until HAProxy routes to the current master. */
-export async function waitHaproxyFollows(t: Topology, timeoutMs: number): Promise<void> {
-  if (t instanceof RunningTopology) await t.waitHaproxyFollows(timeoutMs);
+/** HAProxy helper for actions: wait until HAProxy routes to the current master (only to it with `exclusive`). */
+export async function waitHaproxyFollows(t: Topology, timeoutMs: number, exclusive = false): Promise<void> {
+  if (t instanceof RunningTopology) await t.waitHaproxyFollows(timeoutMs, exclusive);
+}
+
+/** Sentinel helper for actions: every Sentinel names `primary` and no failover is in progress. */
+export async function waitSentinelsAgree(t: Topology, primary: TopoNode, timeoutMs: number): Promise<void> {
+  if (t instanceof RunningTopology) await t.waitSentinelsAgree(primary, timeoutMs);
 }
 
 /** Cluster helper for actions: wait for cluster_state:ok on every live node. */
