@@ -7,6 +7,15 @@ import { redisDashboard } from './redis.js';
 import { stormdrillDashboard } from './stormdrill.js';
 
 export {
+  checkDashboards,
+  type DashboardCheckOptions,
+  type DashboardCheckResult,
+  type DashboardProblem,
+  formatDashboardProblem,
+  hasData,
+} from './check.js';
+
+export {
   type AnnotationSpec,
   buildDashboard,
   DATASOURCE,

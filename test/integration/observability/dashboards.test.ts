@@ -19,12 +19,12 @@ import { DEFAULTS as BENCH_DEFAULTS, runBench } from '../../../lib/bench/index.j
 import { BenchMetrics } from '../../../lib/bench/metrics.js';
 import { keyPrefix } from '../../../lib/core/naming.js';
 import {
+  checkDashboards,
   DASHBOARDS,
   dashboardQueries,
+  formatDashboardProblem,
   interpolate,
-  type TemplateContext,
   templateContext,
-  variableQueries,
 } from '../../../lib/dashboards/index.js';
 import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import { FillMetrics, runFill, startWriter, WriteMetrics } from '../../../lib/integrity/index.js';
@@ -301,90 +301,15 @@ afterAll(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => {});
 });
 
-/**
- * Resolve a dashboard's variables like Grafana: each label_values() query (with the
- * variables before it substituted) must return values. A pinned variable takes that value;
- * the others take `All` (their allValue) or, with pick 'each', every value they offer
- * selected one by one (Grafana's multi-value regex `(a|b|c)`, values regex-escaped).
- */
-async function resolveVariables(file: string, pins: Record<string, string>, pick: 'all' | 'each'): Promise<TemplateContext> {
-  const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
-  const ctx = templateContext({ fromMs: startMs - 60_000, toMs: Date.now(), scrapeIntervalMs: 5000 });
-  for (const v of variableQueries(dashboard)) {
-    const params: Record<string, string | string[]> = {
-      start: String(Math.floor(startMs / 1000) - 60),
-      end: String(Math.ceil(Date.now() / 1000)),
-    };
-    if (v.selector) params['match[]'] = interpolate(v.selector, ctx);
-    const r = await promGet(`/api/v1/label/${v.label}/values`, params);
-    const values = (r.data as string[]) ?? [];
-    expect(values.length, `${file}: variable $${v.name} (${v.selector ?? ''} → ${v.label}) has no values`).toBeGreaterThan(0);
-    const pin = pins[v.name];
-    if (pin) {
-      expect(values, `${file}: variable $${v.name} does not offer ${pin}`).toContain(pin);
-      ctx.vars[v.name] = [pin];
-    } else ctx.vars[v.name] = pick === 'all' ? { all: v.allValue ?? '.*' } : values;
-  }
-  return ctx;
-}
-
-function hasData(r: PromResult[]): boolean {
-  return r.some((s) => {
-    if (s.histogram || s.histograms?.length) return true;
-    const vals = s.values ?? (s.value ? [s.value] : []);
-    return vals.some(([, v]) => v !== 'NaN');
-  });
-}
-
-interface Problem {
-  /** dashboard / panel [refId] */
-  where: string;
-  kind: 'error' | 'empty';
-  detail: string;
-}
-
-/** Run every query of a dashboard with the variables resolved. */
-async function runDashboard(file: string, ctx: TemplateContext): Promise<Problem[]> {
-  const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
-  const problems: Problem[] = [];
-  const end = Date.now() / 1000;
-  const start = startMs / 1000 - 60;
-  const queries = dashboardQueries(dashboard);
-  expect(queries.length).toBeGreaterThan(3);
-  for (const q of queries) {
-    const expr = interpolate(q.expr, ctx);
-    const r = q.instant
-      ? await promGet('/api/v1/query', { query: expr, time: String(end) })
-      : await promGet('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(ctx.intervalMs / 1000) });
-    const where = `${q.dashboard} / ${q.panel} [${q.refId}]`;
-    if (r.status !== 'success') problems.push({ where, kind: 'error', detail: `${r.error}: ${expr}` });
-    else if (!hasData((r.data as { result: PromResult[] }).result)) problems.push({ where, kind: 'empty', detail: `no data: ${expr}` });
-  }
-  return problems;
-}
-
 /** Which runs' test ids each dashboard is checked with. */
-function pins(file: string): Array<Record<string, string>> {
-  switch (file) {
-    case 'k6.json':
-      return [{ testid: T.k6native }, { testid: T.k6trend }];
-    case 'demo-service.json':
-      return [{ testid: T.demo }];
-    case 'stormdrill.json':
-      return [{ testid: T.bench }, { testid: T.fill }, { testid: T.write }];
-    case 'drills.json':
-      return drillTestid ? [{ testid: drillTestid }] : [];
-    default:
-      return [{}];
-  }
+function pins(): Record<string, Array<Record<string, string>>> {
+  return {
+    'k6.json': [{ testid: T.k6native }, { testid: T.k6trend }],
+    'demo-service.json': [{ testid: T.demo }],
+    'stormdrill.json': [{ testid: T.bench }, { testid: T.fill }, { testid: T.write }],
+    'drills.json': drillTestid ? [{ testid: drillTestid }] : [],
+  };
 }
-
-/**
- * stormdrill.json is fed by three runs (bench, fill, write), each feeding only its own
- * panels: there a panel fails when no run fed it. Everywhere else every run must feed
- * every panel (k6.json: both the native-histogram and the trend-stat run).
- */
-const UNION = new Set(['stormdrill.json']);
 
 describe('every panel of every dashboard returns data from a real Prometheus', () => {
   it('was fed by real components', () => {
@@ -396,24 +321,73 @@ describe('every panel of every dashboard returns data from a real Prometheus', (
 
   for (const file of Object.keys(DASHBOARDS)) {
     it(`${file}: every query, with its variables resolved (All, and every value selected)`, async () => {
-      const runs = pins(file);
-      expect(runs.length, `${file}: no run fed it`).toBeGreaterThan(0);
-      const failures: string[] = [];
-      const emptyIn = new Map<string, string[]>();
-      for (const pin of runs) {
-        for (const pick of ['all', 'each'] as const) {
-          const ctx = await resolveVariables(file, pin, pick);
-          for (const p of await runDashboard(file, ctx)) {
-            const msg = `${p.where}: ${p.detail}  (variables ${JSON.stringify(ctx.vars)})`;
-            if (p.kind === 'error' || !UNION.has(file)) failures.push(msg);
-            else emptyIn.set(`${p.where} (${pick})`, [...(emptyIn.get(`${p.where} (${pick})`) ?? []), msg]);
-          }
-        }
-      }
-      for (const msgs of emptyIn.values()) if (msgs.length === runs.length) failures.push(msgs[0] as string);
-      expect(failures, failures.join('\n')).toEqual([]);
+      const runs = pins()[file];
+      if (runs) expect(runs.length, `${file}: no run fed it`).toBeGreaterThan(0);
+      const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
+      const r = await checkDashboards({
+        prometheusUrl: prom.url,
+        dashboards: { [file]: dashboard },
+        fromMs: startMs - 60_000,
+        toMs: Date.now(),
+        pins: pins(),
+        // stormdrill.json is fed by three runs (bench, fill, write), each feeding its own
+        // panels; every other dashboard must be fully fed by every run it is checked with
+        // (k6.json: both the native-histogram run and the trend-stat run)
+        union: ['stormdrill.json'],
+      });
+      expect(r.queries).toBeGreaterThan(dashboardQueries(dashboard).length);
+      expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
     });
   }
+});
+
+describe('the check fails when a dashboard is broken', () => {
+  it('names the dashboard and panel of a query that errors, returns nothing, or a variable without values', async () => {
+    const broken = {
+      title: 'broken',
+      templating: {
+        list: [
+          {
+            type: 'query',
+            name: 'testid',
+            query: { query: 'label_values(no_such_metric_total, testid)' },
+            includeAll: true,
+            allValue: '.*',
+          },
+        ],
+      },
+      panels: [
+        {
+          type: 'timeseries',
+          title: 'typo',
+          targets: [{ refId: 'A', expr: 'sum(rate(redis_commands_processed_total[$__rate_interval])' }],
+        },
+        { type: 'timeseries', title: 'missing metric', targets: [{ refId: 'A', expr: 'sum(rate(k6_http_reqs_totl[$__rate_interval]))' }] },
+        { type: 'stat', title: 'fine', targets: [{ refId: 'A', expr: 'sum(redis_up)', instant: true }] },
+      ],
+    };
+    const r = await checkDashboards({
+      prometheusUrl: prom.url,
+      dashboards: { 'broken.json': broken },
+      fromMs: startMs,
+      toMs: Date.now(),
+      picks: ['all'],
+    });
+    expect(r.problems.map((p) => [p.where, p.kind])).toEqual([['broken / $testid', 'variable']]);
+    const noVars = { ...broken, templating: { list: [] } };
+    const r2 = await checkDashboards({
+      prometheusUrl: prom.url,
+      dashboards: { 'broken.json': noVars },
+      fromMs: startMs,
+      toMs: Date.now(),
+      picks: ['all'],
+    });
+    expect(r2.queries).toBe(3);
+    expect(r2.problems.map((p) => [p.where, p.kind])).toEqual([
+      ['broken / typo [A]', 'error'],
+      ['broken / missing metric [A]', 'empty'],
+    ]);
+  });
 });
 
 describe('drill events as annotations', () => {
