@@ -73,6 +73,7 @@ const exporters: ExporterNode[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
 let startMs = 0;
 let drillTestid: string | null = null;
+let promotedPort = 0;
 const fed: string[] = [];
 const k6Real = Boolean(k6Bin);
 
@@ -225,7 +226,14 @@ async function feedWriteThroughFailover(): Promise<void> {
     // a real failover: the primary freezes (SIGSTOP) until Sentinel promotes a replica
     group.primary.process.freeze();
     try {
-      await waitUntil('Sentinel to promote a replica', async () => (await group.currentMaster()).port !== before.port, 20_000);
+      await waitUntil(
+        'Sentinel to promote a replica',
+        async () => {
+          promotedPort = (await group.currentMaster()).port;
+          return promotedPort !== before.port;
+        },
+        20_000,
+      );
     } finally {
       group.primary.process.thaw();
     }
@@ -339,6 +347,18 @@ describe('every panel of every dashboard returns data from a real Prometheus', (
       expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
     });
   }
+});
+
+describe('the alert rules see what the failover caused', () => {
+  it('RedisMasterChanged fired for the promoted node, StormdrillWritesUnavailable for the writer', async () => {
+    const fired = async (alert: string) => {
+      const r = await promGet('/api/v1/query', { query: `max_over_time(ALERTS{alertname="${alert}", alertstate="firing"}[5m])` });
+      return (r.data as { result: PromResult[] }).result.map((x) => x.metric);
+    };
+    expect(promotedPort).toBeGreaterThan(0);
+    expect((await fired('RedisMasterChanged')).map((m) => m.redis_node)).toEqual([`127.0.0.1:${promotedPort}`]);
+    expect((await fired('StormdrillWritesUnavailable')).filter((m) => m.testid === T.write && m.op === 'write')).toHaveLength(1);
+  });
 });
 
 describe('the check fails when a dashboard is broken', () => {
