@@ -12,7 +12,7 @@ import type { BenchOptions } from './options.js';
 import { fromWire, mergeResults, type ReportContext, testReport, type WireResult } from './result.js';
 import { type RunResult, runBenchmark } from './runner.js';
 import { baseSeed, buildClients, kindTitles, newHistogram, planRuns, type RunSpec, reportDataSize, split } from './setup.js';
-import { discoverCluster, slotChooser, type Topology } from './topology.js';
+import { discoverCluster, slotMapRefresher, type Topology } from './topology.js';
 import type { WorkerInput } from './worker.js';
 
 export interface BenchIO {
@@ -74,8 +74,11 @@ export async function runBench(
 
   // Connect once first: unreachable host, wrong password and non-cluster nodes fail here, in one line.
   let topology: Topology | null = null;
-  if (o.cluster) topology = await discoverCluster(baseEndpoint(o), o);
-  else (await connect(baseEndpoint(o), o)).sock.destroy();
+  if (o.cluster) {
+    topology = await discoverCluster(baseEndpoint(o), o);
+    const n = topology.masters.length;
+    if (o.clients < n) io.err(`WARNING: -c ${o.clients} is less than the ${n} masters: only ${o.clients} of them get requests.\n`);
+  } else (await connect(baseEndpoint(o), o)).sock.destroy();
 
   if (o.idle) {
     await idle(o, io, topology, signal);
@@ -176,21 +179,6 @@ async function executeRun(
     result = await runInWorkers(o, run, topology, kinds, live, onNewError, signal);
   } else {
     const specs = buildClients(o, run, topology, { first: 0, count: clients, thread: 0, threads: 1 });
-    let refreshing: Promise<void> | null = null;
-    const refresh = async () => {
-      if (!topology || refreshing) return refreshing ?? undefined;
-      refreshing = (async () => {
-        const fresh = await discoverCluster(baseEndpoint(o), o).catch(() => null);
-        if (!fresh) return;
-        for (const spec of specs) {
-          const m = fresh.masters.find((x) => x.host === spec.endpoint.host && x.port === spec.endpoint.port);
-          if (m) spec.nextSlot = slotChooser(m, () => Math.floor(Math.random() * 4294967296));
-        }
-      })().finally(() => {
-        refreshing = null;
-      });
-      return refreshing;
-    };
     let lastTick = performance.now();
     let firstHistogram = true;
     const params = {
@@ -216,7 +204,7 @@ async function executeRun(
       },
       tickMs: 250,
       onNewError,
-      onRedirect: topology ? refresh : undefined,
+      onRedirect: topology ? slotMapRefresher(o, specs) : undefined,
       signal,
     };
     result = await runBenchmark(params);

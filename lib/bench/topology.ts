@@ -5,6 +5,7 @@
 import { UserError } from '../core/errors.js';
 import { ReplyError, type RespValue } from '../core/resp/index.js';
 import { type ConnectOptions, connect, describeEndpoint, type Endpoint, request } from './connection.js';
+import { prng32 } from './random.js';
 
 export interface Master {
   host: string;
@@ -80,5 +81,31 @@ export function slotChooser(m: Master, rand: () => number): () => number {
     let i = before.length - 1;
     while (i > 0 && (before[i] as number) > x) i--;
     return (starts[i] as number) + x - (before[i] as number);
+  };
+}
+
+/**
+ * After MOVED/ASK: re-read CLUSTER SLOTS (one refresh at a time) and give every client the
+ * new slot ranges of its master, so later batches only use slots it owns.
+ */
+export function slotMapRefresher(
+  o: ConnectOptions & { host: string; port: number },
+  clients: Array<{ endpoint: Endpoint; nextSlot: () => number }>,
+): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  const rand = prng32((Date.now() ^ 0x2545f491) >>> 0);
+  return () => {
+    if (running) return running;
+    running = (async () => {
+      const fresh = await discoverCluster({ host: o.host, port: o.port }, o).catch(() => null);
+      if (!fresh) return;
+      for (const c of clients) {
+        const m = fresh.masters.find((x) => x.host === c.endpoint.host && x.port === c.endpoint.port);
+        c.nextSlot = m ? slotChooser(m, rand) : () => -1;
+      }
+    })().finally(() => {
+      running = null;
+    });
+    return running;
   };
 }

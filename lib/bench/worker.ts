@@ -4,7 +4,7 @@ import type { BenchOptions } from './options.js';
 import { toWire } from './result.js';
 import { runBenchmark } from './runner.js';
 import { buildClients, type ClientPlan, newHistogram, type RunSpec } from './setup.js';
-import type { Topology } from './topology.js';
+import { slotMapRefresher, type Topology } from './topology.js';
 
 export interface WorkerInput {
   options: BenchOptions;
@@ -25,8 +25,9 @@ async function main(): Promise<void> {
   });
   const o = input.options;
   try {
+    const clients = buildClients(o, input.run, input.topology, input.plan);
     const result = await runBenchmark({
-      clients: buildClients(o, input.run, input.topology, input.plan),
+      clients,
       connect: o,
       pipeline: o.pipeline,
       requests: input.requests,
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
       onTick: (p) =>
         port.postMessage({ type: 'progress', finished: p.finished, intervalFinished: p.intervalFinished, intervalAvgUs: p.intervalAvgUs }),
       onNewError: (kind, message) => port.postMessage({ type: 'error', kind, message }),
+      onRedirect: input.topology ? slotMapRefresher(o, clients) : undefined,
       signal: abort.signal,
     });
     port.postMessage({ type: 'done', result: toWire(result) });

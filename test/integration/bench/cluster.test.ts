@@ -9,6 +9,7 @@ import { bench } from './helpers.js';
 const env = useTestEnv({});
 let cluster: ClusterHandle;
 let clients: Redis[];
+let moved: { slots: number[]; fromId: string; toId: string } | undefined;
 
 beforeAll(async () => {
   cluster = await startCluster({ ports: env.ports, dir: env.tmpDir('cluster'), masters: 3, replicasPerMaster: 0 });
@@ -19,6 +20,16 @@ afterAll(async () => {
   for (const c of clients ?? []) c.disconnect();
   await cluster?.stop();
 });
+
+/** CLUSTER SETSLOT <slot> NODE <id> on each node in order (new owner first), pipelined. */
+async function moveSlots(slots: number[], owner: string, order: Redis[]): Promise<void> {
+  for (const c of order) {
+    const p = c.pipeline();
+    for (const s of slots) p.cluster('SETSLOT', s, 'NODE', owner);
+    const res = await p.exec();
+    for (const [err] of res ?? []) expect(err).toBeNull();
+  }
+}
 
 const seed = () => ['-p', String(cluster.nodes[0]?.port)];
 
@@ -80,19 +91,35 @@ describe('stormdrill bench --cluster', () => {
     const toId = ids.find((id) => id !== fromId) as string;
     const slots = Array.from({ length: 2000 }, (_, i) => (from?.[0] as number) + i);
     await Promise.all(clients.map((c) => c.flushall()));
-    const run = bench([...seed(), '--cluster', '-t', 'get', '--duration', '2', '-r', '1000', '-c', '6', '-q']);
+    const run = bench([...seed(), '--cluster', '-t', 'get', '--duration', '3', '-r', '1000', '-c', '6', '-q']);
     await new Promise((r) => setTimeout(r, 700));
     const toClient = clients[ids.indexOf(toId)] as Redis;
     const fromClient = clients[ids.indexOf(fromId)] as Redis;
-    for (const s of slots) await toClient.cluster('SETSLOT', s, 'NODE', toId);
-    for (const s of slots) await fromClient.cluster('SETSLOT', s, 'NODE', toId);
-    for (const c of clients) if (c !== toClient && c !== fromClient) for (const s of slots) await c.cluster('SETSLOT', s, 'NODE', toId);
+    await moveSlots(slots, toId, [toClient, fromClient, ...clients.filter((c) => c !== toClient && c !== fromClient)]);
     const { outcome } = await run;
+    moved = { slots, fromId, toId };
     const r = outcome.runs[0]?.result;
     expect(r?.moved).toBeGreaterThan(0);
     expect(r?.moved).toBeLessThan((r?.finished ?? 0) / 10);
     const series = r?.series.toArray() ?? [];
     expect(series.at(-1)?.ops).toBeGreaterThan(0);
     expect(series.at(-1)?.errors).toBe(0);
+  });
+
+  it('also with --threads: every worker thread refreshes its own slot map', async () => {
+    expect(moved).toBeDefined();
+    const { slots, fromId, toId } = moved as { slots: number[]; fromId: string; toId: string };
+    const ids = await Promise.all(clients.map(async (c) => String(await c.cluster('MYID'))));
+    const run = bench([...seed(), '--cluster', '-t', 'get', '--duration', '3', '-r', '1000', '-c', '6', '--threads', '2', '-q']);
+    await new Promise((r) => setTimeout(r, 900));
+    // move the slots back to their first owner
+    const back = clients[ids.indexOf(fromId)] as Redis;
+    const away = clients[ids.indexOf(toId)] as Redis;
+    await moveSlots(slots, fromId, [back, away, ...clients.filter((c) => c !== back && c !== away)]);
+    const { outcome } = await run;
+    const r = outcome.runs[0]?.result;
+    expect(r?.moved).toBeGreaterThan(0);
+    expect(r?.moved).toBeLessThan((r?.finished ?? 0) / 10);
+    expect(r?.series.toArray().at(-1)?.errors).toBe(0);
   });
 });
