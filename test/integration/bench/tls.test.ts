@@ -72,6 +72,8 @@ beforeAll(async () => {
       'tls-key-file': join(dir, 'server.key'),
       'tls-ca-cert-file': join(dir, 'ca.crt'),
       'tls-auth-clients': 'no',
+      unixsocket: join(dir, 'redis.sock'),
+      unixsocketperm: '700',
     },
   });
 });
@@ -79,7 +81,7 @@ afterAll(async () => {
   await node?.stop();
 });
 
-describe('stormdrill bench --tls', () => {
+describe('stormdrill bench --tls and -s', () => {
   it('benchmarks over TLS, verifying the server with --cacert', async () => {
     const { outcome } = await bench([
       '--tls',
@@ -107,5 +109,10 @@ describe('stormdrill bench --tls', () => {
     );
     const { outcome } = await bench(['--tls', '--insecure', '-p', String(tlsPort), '-t', 'get', '-n', '100', '-q']);
     expect(outcome.runs[0]?.result.finished).toBe(100);
+  });
+
+  it('connects over a unix socket with -s', async () => {
+    const { outcome } = await bench(['-s', join(dir, 'redis.sock'), '-t', 'incr', '-n', '1000', '-q']);
+    expect(outcome.runs[0]?.result.finished).toBe(1000);
   });
 });
