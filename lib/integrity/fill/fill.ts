@@ -10,7 +10,6 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
-import { ReplyReader } from '../../core/resp/index.js';
 import { defined, type Endpoint, formatEndpoint, targetOrThrow } from '../connection.js';
 import type { FillMetrics } from '../metrics.js';
 import { handshakeRaw, type RespConn, rawConnect } from '../resp-conn.js';
@@ -18,6 +17,7 @@ import { slotOfBytes } from '../slots.js';
 import { discover, openOrExplain } from '../topology.js';
 import { FillGenerator } from './generator.js';
 import { FILL_DEFAULTS, type FillOptions, parseMemoryTarget, validateFillOptions } from './options.js';
+import { LineReplyCounter } from './reply-counter.js';
 
 export interface FillProgress {
   keys: number;
@@ -59,13 +59,20 @@ export interface FillEvents {
 interface Lane {
   ep: Endpoint;
   sock: Socket;
-  reader: ReplyReader;
+  reader: LineReplyCounter;
   sent: number;
   replies: number;
-  buf: Buffer;
+  buf: PooledBuffer;
   len: number;
   /** Bytes of buf before this were handed to the socket. */
   start: number;
+}
+
+/** A send buffer, back in the pool once retired and every write from it has been flushed. */
+interface PooledBuffer {
+  bytes: Buffer;
+  pending: number;
+  retired: boolean;
 }
 
 interface MemInfo {
@@ -142,21 +149,21 @@ export async function runFill(
         sock,
         sent: 0,
         replies: 0,
-        buf: Buffer.alloc(0),
+        buf: { bytes: Buffer.alloc(0), pending: 0, retired: false },
         len: 0,
         start: 0,
-        reader: new ReplyReader({
-          onReply: (err) => {
-            lane.replies++;
-            if (err !== null) {
-              errors++;
-              if (errorSamples.length < 5 && !errorSamples.includes(err)) errorSamples.push(err);
-            }
-          },
+        reader: new LineReplyCounter((err) => {
+          errors++;
+          if (errorSamples.length < 5 && !errorSamples.includes(err)) errorSamples.push(err);
         }),
       };
       sock.on('data', (d: Buffer) => {
-        lane.reader.feed(d);
+        try {
+          lane.reader.feed(d);
+        } catch (e) {
+          failure ??= new UserError(`${formatEndpoint(m)}: ${(e as Error).message}`);
+        }
+        lane.replies = lane.reader.replies;
         wake();
       });
       sock.on('drain', () => wake());
@@ -206,14 +213,26 @@ export async function runFill(
 
     // Commands go into a large buffer; a flush hands the socket a view of the new bytes
     // and writing continues after them, so a fresh buffer is needed only every few MiB.
+    // Buffers are recycled once the socket flushed every write from them: no GC churn.
     const bufSize = Math.max(4 * 1024 * 1024, (CHUNK + perKey) * 4);
-    for (const l of lanes) l.buf = Buffer.allocUnsafe(bufSize);
+    const pool: PooledBuffer[] = [];
+    const takeBuffer = (): PooledBuffer => {
+      const b = pool.pop() ?? { bytes: Buffer.allocUnsafe(bufSize), pending: 0, retired: false };
+      b.retired = false;
+      return b;
+    };
+    for (const l of lanes) l.buf = takeBuffer();
     const flush = (l: Lane) => {
       if (l.len === l.start) return;
       bytes += l.len - l.start;
-      l.sock.write(l.buf.subarray(l.start, l.len));
-      if (l.buf.length - l.len < CHUNK + perKey) {
-        l.buf = Buffer.allocUnsafe(bufSize);
+      const pb = l.buf;
+      pb.pending++;
+      l.sock.write(pb.bytes.subarray(l.start, l.len), () => {
+        if (--pb.pending === 0 && pb.retired) pool.push(pb);
+      });
+      if (pb.bytes.length - l.len < CHUNK + perKey) {
+        pb.retired = true;
+        l.buf = takeBuffer();
         l.len = 0;
       }
       l.start = l.len;
@@ -289,7 +308,7 @@ export async function runFill(
           const end = Math.min(limitKeys, next + 512);
           for (; next < end; next++) {
             const l = laneOf(next);
-            l.len = gen.write(l.buf, l.len, next);
+            l.len = gen.write(l.buf.bytes, l.len, next);
             l.sent += gen.lastCommands;
             if (l.len - l.start >= CHUNK) flush(l);
           }

@@ -49,10 +49,13 @@ describe('integrity on a Redis Cluster', () => {
 
   it('fills every master by slot, writes and audits across masters, and finds exactly the K keys destroyed', async () => {
     const f = await runFill({ runId: namespace.runId, keys: 30_000, type: 'mixed', connection: seed() });
-    expect(f.errors).toBe(0);
+    expect(f).toMatchObject({ errors: 0, keys: 30_000 });
     const sizes = await dbsizes();
-    expect(sizes.reduce((a, b) => a + b, 0)).toBe(30_000);
-    for (const s of sizes) expect(s).toBeGreaterThan(8000);
+    expect(
+      sizes.reduce((a, b) => a + b, 0),
+      `dbsizes ${sizes}`,
+    ).toBe(30_000);
+    for (const s of sizes) expect(s, `dbsizes ${sizes}`).toBeGreaterThan(8000);
 
     const ledgerPath = `${tmpDir('ledger')}/ledger`;
     const w = await runWrite({ runId: namespace.runId, ledgerPath, maxWrites: 15_000, connection: seed() });
