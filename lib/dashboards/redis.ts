@@ -125,7 +125,7 @@ export const redisDashboard: DashboardSpec = {
         },
         {
           kind: 'timeseries',
-          title: 'Rejected commands (OOM, ...) per second',
+          title: 'Rejected commands per second',
           unit: 'ops',
           queries: [{ expr: `sum by (redis_node) (rate(redis_commands_rejected_calls_total${N}${RI}))`, legend: '{{redis_node}}' }],
         },
@@ -137,8 +137,18 @@ export const redisDashboard: DashboardSpec = {
         },
         {
           kind: 'timeseries',
+          title: 'OOM rejections per second (maxmemory reached)',
+          unit: 'ops',
+          width: 12,
+          queries: [
+            { expr: `sum by (redis_node) (rate(redis_errors_total{redis_node=~"$redis_node", err="OOM"}${RI}))`, legend: '{{redis_node}}' },
+          ],
+        },
+        {
+          kind: 'timeseries',
           title: 'Rejected connections per second',
           unit: 'ops',
+          width: 12,
           queries: [{ expr: `sum by (redis_node) (rate(redis_rejected_connections_total${N}${RI}))`, legend: '{{redis_node}}' }],
         },
       ],

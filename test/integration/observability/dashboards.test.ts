@@ -34,6 +34,7 @@ import {
   type ExporterNode,
   makeWorkDir,
   type PrometheusNode,
+  redisOnce,
   type SentinelGroup,
   spawnManaged,
   startPrometheus,
@@ -203,6 +204,34 @@ async function feedBenchAndFill(): Promise<void> {
   fed.push('bench (runBench), fill (runFill)');
 }
 
+/**
+ * Memory pressure on the primary: maxmemory lowered to what is used, so SETs are refused
+ * with OOM (noeviction), then evict keys (allkeys-lru); then the settings are restored.
+ */
+async function feedMemoryPressure(): Promise<void> {
+  const port = group.primary.port;
+  const info = String(await redisOnce(port, ['INFO', 'memory']));
+  const used = Number(/used_memory:(\d+)/.exec(info)?.[1]);
+  const value = 'x'.repeat(64 * 1024);
+  try {
+    await redisOnce(port, ['CONFIG', 'SET', 'maxmemory', String(used + 32 * 1024)]);
+    let oom = 0;
+    // an error reply resolves as an Error value
+    for (let i = 0; i < 20; i++) {
+      const r = await redisOnce(port, ['SET', `${keyPrefix(T.fill)}oom:${i}`, value]);
+      if (r instanceof Error && /^OOM/.test(r.message)) oom++;
+    }
+    expect(oom).toBeGreaterThan(0);
+    await redisOnce(port, ['CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru']);
+    for (let i = 0; i < 20; i++) await redisOnce(port, ['SET', `${keyPrefix(T.fill)}lru:${i}`, value]);
+    expect(String(await redisOnce(port, ['INFO', 'stats']))).toMatch(/evicted_keys:[1-9]/);
+  } finally {
+    await redisOnce(port, ['CONFIG', 'SET', 'maxmemory-policy', 'noeviction']);
+    await redisOnce(port, ['CONFIG', 'SET', 'maxmemory', '128mb']);
+  }
+  fed.push('OOM rejections and evictions (maxmemory lowered on the primary)');
+}
+
 /** The continuous writer through a real Sentinel failover (the demo service rides it too). */
 async function feedWriteThroughFailover(): Promise<void> {
   const metrics = new WriteMetrics(T.write);
@@ -300,7 +329,7 @@ beforeAll(async () => {
     drillTestid = r.testid;
     fed.push(r.description);
   });
-  await Promise.all([feedK6(), feedBenchAndFill().then(feedWriteThroughFailover), drill]);
+  await Promise.all([feedK6(), feedBenchAndFill().then(feedMemoryPressure).then(feedWriteThroughFailover), drill]);
   // let the scrapes and the last pushes land
   await new Promise((r) => setTimeout(r, 3000));
 }, 150_000);
