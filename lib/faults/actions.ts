@@ -696,9 +696,13 @@ export const ACTIONS: Record<string, ActionDef> = {
   },
   'debug-sleep': {
     name: 'debug-sleep',
-    description: 'DEBUG SLEEP seconds on a node (params: node, seconds)',
+    description: 'DEBUG SLEEP seconds (fractions allowed) on a node (params: node, seconds)',
     destructive: true,
-    validate: (raw) => [...nodeProblems(asRecord(raw)), ...intProblems(asRecord(raw), 'seconds', 1, 600, true)],
+    validate: (raw) => {
+      const p = asRecord(raw);
+      const ok = typeof p.seconds === 'number' && p.seconds > 0 && p.seconds <= 600;
+      return [...nodeProblems(p), ...(ok ? [] : [`'seconds' must be a number of seconds in (0, 600] (got ${JSON.stringify(p.seconds)})`])];
+    },
     run: (ctx, raw) => debugSleep(ctx, raw as DebugSleepParams),
   },
   'client-pause': {

@@ -19,6 +19,7 @@ import { redisOnce, redisPingOk } from '../stack/probe.js';
 import { spawnManaged, waitReady } from '../stack/process.js';
 import { type RedisServerOptions, startRedisServer } from '../stack/redis.js';
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
+import { type ClusterWatch, watchCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 import { redisDirectives, resolveSpec } from './options.js';
 import { messageAddress, type SentinelWatch, watchSentinels } from './sentinel-watch.js';
@@ -61,6 +62,7 @@ class RunningTopology implements Topology {
   readonly events: TopoEventBus = new EventEmitter();
   private haHandle: HaproxyHandle | null = null;
   private watch: SentinelWatch | null = null;
+  private clusterWatch: ClusterWatch | null = null;
   private stopped = false;
   private unregister: () => void = () => {};
   private replicaSeq = 0;
@@ -314,6 +316,15 @@ class RunningTopology implements Topology {
       n.role = rep.role === 'slave' ? 'replica' : 'master';
       if (n.role === 'replica') await this.waitLinkUp(n);
     }
+    this.clusterWatch = watchCluster(
+      () => this.nodes.filter((n) => n.process?.status === 'running'),
+      (c, atMs) => {
+        const i = c.addr ? c.addr.lastIndexOf(':') : -1;
+        const node = c.addr && i > 0 ? this.nodeByAddress(c.addr.slice(0, i), Number(c.addr.slice(i + 1))) : undefined;
+        this.emit({ atMs, kind: c.kind, node: node?.name, detail: c.detail ?? c.addr });
+      },
+      { password: this.password },
+    );
   }
 
   /**
@@ -408,6 +419,7 @@ class RunningTopology implements Topology {
     this.stopped = true;
     this.unregister();
     this.watch?.stop();
+    this.clusterWatch?.stop();
     for (const n of this.nodes) n.proxy?.heal();
     const errors: string[] = [];
     const attempt = async (what: string, fn: () => Promise<void> | undefined) => {

@@ -30,7 +30,9 @@ describe('HAProxy in front of a Sentinel group (real haproxy, sentinels, redis)'
       await c.set(`${namespace.keyPrefix}before`, '1');
 
       await crash({ topology: t }, { node: 'primary' });
-      await waitFor({ topology: t }, { condition: { kind: 'event', event: '+switch-master' }, timeoutMs: 20_000 });
+      await waitFor({ topology: t }, { condition: { kind: 'event', event: '+switch-master' }, timeoutMs: 30_000 }).catch((e: Error) => {
+        throw new Error(`${e.message}; events: ${events.map((x) => `${x.kind} ${x.node ?? ''} ${x.detail ?? ''}`).join(' | ')}`);
+      });
       await waitFor({ topology: t }, { condition: { kind: 'new-primary', from: 'primary' }, timeoutMs: 20_000 });
       expect((await t.currentPrimary()).name).toBe('replica-1');
 
@@ -67,6 +69,8 @@ describe('HAProxy in front of a Sentinel group (real haproxy, sentinels, redis)'
       { kind: 'sentinel', replicas: 1, downAfterMs: 1000, failoverTimeoutMs: 3000 },
       { ports, dir: tmpDir('sentinel') },
     );
+    const pids = [...t.nodes, ...t.sentinels].map((x) => x.process?.pid as number);
+    expect(pids).toHaveLength(5);
     try {
       expect(t.endpoint.kind).toBe('sentinel');
       const res = await sentinelFailover({ topology: t }, { timeoutMs: 20_000 });
@@ -79,5 +83,6 @@ describe('HAProxy in front of a Sentinel group (real haproxy, sentinels, redis)'
     } finally {
       await t.stop();
     }
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
   });
 });

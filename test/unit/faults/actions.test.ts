@@ -9,7 +9,10 @@ describe('action parameter validation (pure)', () => {
     expect(ACTIONS.crash?.validate({})).toEqual(["'node' is required: a node name such as primary or replica-1, or @primary / @replica"]);
     expect(ACTIONS.freeze?.validate({ node: 'primary', durationMs: 2000 })).toEqual([]);
     expect(ACTIONS.freeze?.validate({ node: 'primary', durationMs: -5 })[0]).toMatch(/durationMs/);
-    expect(ACTIONS['debug-sleep']?.validate({ node: 'primary' })).toEqual(["'seconds' is required (an integer 1..600)"]);
+    expect(ACTIONS['debug-sleep']?.validate({ node: 'primary' })).toEqual([
+      "'seconds' must be a number of seconds in (0, 600] (got undefined)",
+    ]);
+    expect(ACTIONS['debug-sleep']?.validate({ node: 'primary', seconds: 0.5 })).toEqual([]);
     expect(ACTIONS['client-pause']?.validate({ node: 'p', ms: 100, mode: 'sometimes' })).toHaveLength(1);
     expect(ACTIONS.latency?.validate({ node: 'primary', ms: 100, scope: 'clients' })).toEqual([]);
     expect(ACTIONS.bandwidth?.validate({ node: 'primary' })[0]).toMatch(/bytesPerSec/);

@@ -1,0 +1,106 @@
+/**
+ * Cluster events for drills: poll CLUSTER NODES / CLUSTER INFO on a live node and turn
+ * changes into timestamped events — `+pfail`/`+fail`/`-fail` (a node's failure flags),
+ * `+promoted` (a replica became master), `cluster-state` (ok ↔ fail).
+ */
+import { parseInfo } from '../stack/info.js';
+import { redisOnce } from '../stack/probe.js';
+
+export interface ClusterNodeView {
+  /** host:port as announced. */
+  addr: string;
+  role: 'master' | 'replica';
+  /** 'fail', 'pfail' or ''. */
+  failure: '' | 'pfail' | 'fail';
+}
+
+export interface ClusterView {
+  state: string;
+  nodes: Map<string, ClusterNodeView>;
+}
+
+/** Parse CLUSTER NODES text (keyed by node id). Pure. */
+export function parseClusterNodes(text: string): Map<string, ClusterNodeView> {
+  const out = new Map<string, ClusterNodeView>();
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(' ');
+    if (f.length < 8) continue;
+    const flags = (f[2] ?? '').split(',');
+    const addr = (f[1] ?? '').split('@')[0] ?? '';
+    out.set(f[0] as string, {
+      addr,
+      role: flags.includes('master') ? 'master' : 'replica',
+      failure: flags.includes('fail') ? 'fail' : flags.includes('fail?') ? 'pfail' : '',
+    });
+  }
+  return out;
+}
+
+export interface ClusterChange {
+  kind: string;
+  addr?: string;
+  detail?: string;
+}
+
+/** Events between two views. Pure. */
+export function diffClusterViews(prev: ClusterView | null, next: ClusterView): ClusterChange[] {
+  if (!prev) return [];
+  const out: ClusterChange[] = [];
+  if (prev.state !== next.state) out.push({ kind: 'cluster-state', detail: `${prev.state} → ${next.state}` });
+  for (const [id, n] of next.nodes) {
+    const p = prev.nodes.get(id);
+    if (!p) continue;
+    if (p.failure !== n.failure) {
+      if (n.failure === 'pfail') out.push({ kind: '+pfail', addr: n.addr });
+      else if (n.failure === 'fail') out.push({ kind: '+fail', addr: n.addr });
+      else out.push({ kind: '-fail', addr: n.addr });
+    }
+    if (p.role === 'replica' && n.role === 'master') out.push({ kind: '+promoted', addr: n.addr });
+    if (p.role === 'master' && n.role === 'replica') out.push({ kind: '+demoted', addr: n.addr });
+  }
+  return out;
+}
+
+export interface ClusterWatch {
+  stop(): void;
+}
+
+/**
+ * Poll every `intervalMs` through the first live node `liveNodes()` returns; call
+ * `onChange` for each event. Stops on stop().
+ */
+export function watchCluster(
+  liveNodes: () => Array<{ host: string; port: number }>,
+  onChange: (c: ClusterChange, atMs: number) => void,
+  o: { password?: string; intervalMs?: number } = {},
+): ClusterWatch {
+  let stopped = false;
+  let prev: ClusterView | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const tick = async () => {
+    for (const n of liveNodes()) {
+      try {
+        const [nodes, info] = await Promise.all([
+          redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host, password: o.password, timeoutMs: 500 }),
+          redisOnce(n.port, ['CLUSTER', 'INFO'], { host: n.host, password: o.password, timeoutMs: 500 }),
+        ]);
+        if (nodes instanceof Error || info instanceof Error) continue;
+        const view: ClusterView = { state: parseInfo(String(info)).cluster_state ?? 'unknown', nodes: parseClusterNodes(String(nodes)) };
+        const at = Date.now();
+        if (!stopped) for (const c of diffClusterViews(prev, view)) onChange(c, at);
+        prev = view;
+        break;
+      } catch {
+        /* try the next live node */
+      }
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), o.intervalMs ?? 200);
+  };
+  void tick();
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+    },
+  };
+}
