@@ -184,6 +184,15 @@ export function buildDashboard(spec: DashboardSpec): dashboard.Dashboard {
     .time({ from: spec.from ?? 'now-30m', to: 'now' })
     .refresh(spec.refresh ?? '10s')
     .timezone('browser');
+  // every stormdrill dashboard links to the others, keeping the time range and test id
+  b.link(
+    new dashboard.DashboardLinkBuilder('stormdrill')
+      .type(dashboard.DashboardLinkType.Dashboards)
+      .tags(['stormdrill'])
+      .asDropdown(true)
+      .keepTime(true)
+      .includeVars(true),
+  );
   for (const v of spec.variables) b.withVariable(variable(v));
   for (const a of spec.annotations ?? []) b.annotation(annotation(a));
   let id = 1;
