@@ -203,8 +203,9 @@ export async function restart(ctx: ActionContext, p: NodeParams): Promise<Action
   const rec = new Recorder(t);
   if (proc.running) await proc.stop(10_000);
   let replicaOf = opts.replicaOf;
-  if (t.kind === 'sentinel' || t.kind === 'haproxy') {
-    // Come back as a replica of the master now (what Sentinel would tell it anyway).
+  if (t.kind === 'sentinel' || t.kind === 'haproxy' || t.kind === 'replicas') {
+    // Come back as a replica of the master now (what Sentinel would tell it anyway, and
+    // what a switchover's CONFIG REWRITE would have persisted); as master when there is none.
     const primary = await t.currentPrimary().catch(() => null);
     replicaOf = primary && primary !== n ? peerAddress(t.spec, primary) : undefined;
   }

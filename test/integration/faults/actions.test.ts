@@ -143,6 +143,16 @@ describe('fault actions on a real primary + replica', () => {
     await waitFor({ topology: t }, { condition: { kind: 'role', node: 'primary', role: 'replica' }, timeoutMs: 10_000 });
   });
 
+  it('restart after a switchover: the old primary comes back as a replica of the master now', async () => {
+    await crash({ topology: t }, { node: 'primary' });
+    await restart({ topology: t }, { node: 'primary' });
+    await waitFor({ topology: t }, { condition: { kind: 'link-up', node: 'primary' }, timeoutMs: 15_000 });
+    const info = await redisInfo(t.node('primary').port, 'replication');
+    expect(info.role).toBe('slave');
+    expect(Number(info.master_port)).toBe(t.node('replica-1').proxyPort);
+    expect((await t.currentPrimary()).name).toBe('replica-1');
+  });
+
   it('scale out full-syncs a new replica; scale in removes it', async () => {
     const res = await scaleOut({ topology: t });
     expect(Number(res.detail.syncFullDelta)).toBeGreaterThanOrEqual(1);
