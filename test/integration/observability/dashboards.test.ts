@@ -75,6 +75,7 @@ const cleanups: Array<() => Promise<unknown>> = [];
 let startMs = 0;
 let drillTestid: string | null = null;
 let promotedPort = 0;
+let drillEndMs = 0;
 const fed: string[] = [];
 const k6Real = Boolean(k6Bin);
 
@@ -327,6 +328,7 @@ beforeAll(async () => {
 
   const drill = feedDrill(prom.remoteWriteUrl, ports, tmpDir('drill')).then((r) => {
     drillTestid = r.testid;
+    drillEndMs = Date.now();
     fed.push(r.description);
   });
   await Promise.all([feedK6(), feedBenchAndFill().then(feedMemoryPressure).then(feedWriteThroughFailover), drill]);
@@ -444,6 +446,10 @@ describe('drill events as annotations', () => {
     expect(drillTestid).not.toBeNull();
     const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, 'drills.json'), 'utf8'));
     const anno = dashboardQueries(dashboard).find((q) => q.panel.startsWith('annotation:'));
+    // the last events (the verdict) are marked once the interval they fall in is over, as in Grafana
+    const step = templateContext({ fromMs: startMs - 60_000, toMs: Date.now(), scrapeIntervalMs: 5000 }).intervalMs;
+    const wait = drillEndMs + step + 1500 - Date.now();
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     const ctx = templateContext({
       fromMs: startMs - 60_000,
       toMs: Date.now(),
