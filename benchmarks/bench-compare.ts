@@ -37,6 +37,8 @@ interface Sample {
   rps: number;
   p50: number;
   rssKb?: number;
+  /** user + system CPU seconds of the whole process */
+  cpuS?: number;
 }
 
 let seq = 0;
@@ -45,7 +47,7 @@ async function runTool(tool: 'redis-benchmark' | 'stormdrill', args: string[]): 
     tool === 'redis-benchmark'
       ? [redisBenchmark as string, ...args]
       : [process.execPath, join(ROOT, 'bin/stormdrill.js'), 'bench', ...args];
-  const [command, ...rest] = timeBin ? [timeBin, '-f', 'maxrss_kb=%M', ...base] : base;
+  const [command, ...rest] = timeBin ? [timeBin, '-f', 'maxrss_kb=%M cpu_s=%U+%S', ...base] : base;
   const logFile = join(work.path, `${tool}-${seq++}.log`);
   const p = spawnManaged({ name: tool, command: command as string, args: rest, cwd: ROOT, logFile });
   await p.exited;
@@ -53,7 +55,13 @@ async function runTool(tool: 'redis-benchmark' | 'stormdrill', args: string[]): 
   const r = parseQuiet(text)[0];
   if (!r || p.exit?.code !== 0) throw new Error(`${tool} ${args.join(' ')} failed (exit ${p.exit?.code}): ${text.slice(-400)}`);
   const rss = /maxrss_kb=(\d+)/.exec(text);
-  return { rps: r.rps, p50: r.p50 ?? Number.NaN, rssKb: rss ? Number(rss[1]) : undefined };
+  const cpu = /cpu_s=([\d.]+)\+([\d.]+)/.exec(text);
+  return {
+    rps: r.rps,
+    p50: r.p50 ?? Number.NaN,
+    rssKb: rss ? Number(rss[1]) : undefined,
+    cpuS: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
+  };
 }
 
 const median = (xs: number[]) => {
@@ -68,6 +76,12 @@ try {
   const cal1 = await runTool('redis-benchmark', [...common, '-t', 'set', '-n', '100000']);
   const cal16 = await runTool('redis-benchmark', [...common, '-t', 'set', '-n', '400000', '-P', '16']);
   const n = (rps: number) => Math.max(100_000, Math.round((rps * SECONDS) / 800) * 800);
+  // stormdrill's fixed start-up CPU (Node + tsx + imports), subtracted from its CPU per request
+  const startup = median(
+    await Promise.all(
+      [0, 1, 2].map(() => runTool('stormdrill', [...common, '-t', 'ping_mbulk', '-n', '50', '-c', '1']).then((x) => x.cpuS ?? 0)),
+    ),
+  );
   const cases = [
     { name: 'SET -P 1', args: ['-t', 'set', '-P', '1', '-n', String(n(cal1.rps))] },
     { name: 'GET -P 1', args: ['-t', 'get', '-P', '1', '-n', String(n(cal1.rps))] },
@@ -91,11 +105,19 @@ try {
     // so background load (other processes on the 2 cores) hits both alike.
     const rpsRatio = median(sd.map((s, i) => s.rps / (rb[i] as Sample).rps));
     const p50Ratio = median(sd.map((s, i) => s.p50 / (rb[i] as Sample).p50));
+    const requests = Number(c.args.at(-1));
+    const cpuPerReq = (xs: Sample[], base: number) => median(xs.map((x) => (((x.cpuS ?? Number.NaN) - base) * 1e6) / requests));
+    const rbCpu = cpuPerReq(rb, 0);
+    const sdCpu = cpuPerReq(sd, startup);
     const met = rpsRatio >= RPS_TARGET && Math.abs(p50Ratio - 1) <= P50_TOLERANCE;
     allMet &&= met;
     console.log(
       `${c.name.padEnd(10)} ${c.args.at(-1)} req: redis-benchmark ${rbRps.toFixed(0)} rps p50 ${rbP50.toFixed(3)} ms | stormdrill ${sdRps.toFixed(0)} rps p50 ${sdP50.toFixed(3)} ms | median paired rps ratio ${rpsRatio.toFixed(3)} (target >= ${RPS_TARGET}) p50 ratio ${p50Ratio.toFixed(3)} (target 1 +/- ${P50_TOLERANCE}) ${met ? 'met' : 'NOT met'}`,
     );
+    if (timeBin)
+      console.log(
+        `           CPU per request (user+sys; stormdrill's ${startup.toFixed(2)} s start-up subtracted): redis-benchmark ${rbCpu.toFixed(2)} us | stormdrill ${sdCpu.toFixed(2)} us (ratio ${(sdCpu / rbCpu).toFixed(2)})`,
+      );
     console.log(
       `           per round rps: redis-benchmark ${rb.map((s) => s.rps.toFixed(0)).join(' ')} | stormdrill ${sd.map((s) => s.rps.toFixed(0)).join(' ')}`,
     );
