@@ -12,35 +12,67 @@ interface Pending {
   dueAt: number;
 }
 
-/** One direction of one connection. */
+/** Bytes a lane may queue (latency/bandwidth) before it stops reading its source. */
+const QUEUE_HIGH_WATER = 1 << 20;
+
+/** One direction of one connection, with backpressure: the source is paused while the
+ * destination's buffer is full, the delay queue is over its high-water mark, or a
+ * blackhole holds bytes. */
 class Lane {
   queue: Pending[] = [];
-  /** Bytes held by a blackhole (delivered on heal); the source is paused meanwhile. */
+  queuedBytes = 0;
+  /** Bytes held by a blackhole (delivered on heal). */
   held: Buffer[] = [];
   lastDue = 0;
   timer: NodeJS.Timeout | null = null;
   endPending = false;
+  private waitingDrain = false;
   constructor(
     readonly name: 'up' | 'down',
     readonly source: Socket,
     readonly dest: Socket,
   ) {}
 
+  /** Write to the destination, pausing the source until it drains if needed. */
+  write(buf: Buffer): void {
+    if (this.dest.destroyed) return;
+    if (!this.dest.write(buf) && !this.waitingDrain) {
+      this.waitingDrain = true;
+      this.source.pause();
+      this.dest.once('drain', () => {
+        this.waitingDrain = false;
+        this.maybeResume();
+      });
+    }
+  }
+
+  hold(buf: Buffer): void {
+    this.held.push(buf);
+    this.source.pause();
+  }
+
+  maybeResume(): void {
+    if (this.held.length === 0 && this.queuedBytes < QUEUE_HIGH_WATER && !this.waitingDrain && this.source.isPaused()) this.source.resume();
+  }
+
   flush(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    for (const p of this.queue) if (!this.dest.destroyed) this.dest.write(p.buf);
+    for (const p of this.queue) this.write(p.buf);
     this.queue = [];
-    for (const b of this.held) if (!this.dest.destroyed) this.dest.write(b);
+    this.queuedBytes = 0;
+    for (const b of this.held) this.write(b);
     this.held = [];
-    if (this.source.isPaused()) this.source.resume();
     this.lastDue = 0;
+    this.maybeResume();
     if (this.endPending && !this.dest.destroyed) this.dest.end();
   }
 
   enqueue(p: Pending): void {
     this.queue.push(p);
+    this.queuedBytes += p.buf.length;
     this.lastDue = p.dueAt;
+    if (this.queuedBytes >= QUEUE_HIGH_WATER) this.source.pause();
     if (!this.timer) this.arm();
   }
 
@@ -56,8 +88,10 @@ class Lane {
         const now = Date.now();
         while (this.queue.length > 0 && (this.queue[0] as Pending).dueAt <= now + 1) {
           const p = this.queue.shift() as Pending;
-          if (!this.dest.destroyed) this.dest.write(p.buf);
+          this.queuedBytes -= p.buf.length;
+          this.write(p.buf);
         }
+        this.maybeResume();
         this.arm();
       },
       Math.max(0, head.dueAt - Date.now()),
@@ -68,6 +102,7 @@ class Lane {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
     this.queue = [];
+    this.queuedBytes = 0;
     this.held = [];
   }
 }
@@ -120,16 +155,15 @@ class Conn {
       return;
     }
     if (fate.act === 'hold') {
-      lane.held.push(d);
       if (lane.name === 'up') st.heldUp += d.length;
       else st.heldDown += d.length;
-      lane.source.pause();
+      lane.hold(d);
       return;
     }
     if (lane.name === 'up') st.bytesUp += d.length;
     else st.bytesDown += d.length;
     if (fate.act === 'pass' && lane.queue.length === 0) {
-      lane.dest.write(d);
+      lane.write(d);
       return;
     }
     for (const piece of schedule(d.length, fate, Date.now(), lane.lastDue)) {

@@ -114,6 +114,22 @@ describe('TCP fault proxy in front of a real redis-server', () => {
     c.disconnect();
   });
 
+  it('bandwidth with backpressure: a 3 MB value at 3 MB/s arrives intact in about a second', async () => {
+    const c = new Redis({ port: proxy.listenPort, lazyConnect: true, maxRetriesPerRequest: 0 });
+    await c.connect();
+    const key = `${namespace.keyPrefix}huge`;
+    const value = 'abcdefghij'.repeat(300_000);
+    await c.set(key, value);
+    proxy.setFault({ kind: 'bandwidth', bytesPerSec: 3_000_000 });
+    const r = await timed(() => c.get(key));
+    proxy.heal();
+    expect(r.value).toBe(value);
+    expect(r.ms).toBeGreaterThanOrEqual(900);
+    expect(r.ms).toBeLessThan(3000);
+    await c.del(key);
+    c.disconnect();
+  });
+
   it('reset: open connections are reset and new ones refused until heal()', async () => {
     const c = client();
     await c.connect();
