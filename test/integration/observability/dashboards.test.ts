@@ -29,7 +29,7 @@ import {
 import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import { FillMetrics, runFill, startWriter, WriteMetrics } from '../../../lib/integrity/index.js';
 import { runK6 } from '../../../lib/k6run/index.js';
-import { type RemoteWritePusher, startRemoteWritePush } from '../../../lib/observability/index.js';
+import { K6ShapedMetrics, pushSeries, type RemoteWritePusher, startRemoteWritePush } from '../../../lib/observability/index.js';
 import {
   type ExporterNode,
   makeWorkDir,
@@ -469,6 +469,38 @@ describe('drill events as annotations', () => {
     });
     const marked = [...new Set((r.data as { result: PromResult[] }).result.map((x) => `${x.metric.source}/${x.metric.kind}`))].sort();
     expect(marked).toEqual(kinds);
+  });
+});
+
+describe('the k6 dashboard merges the instances of a distributed run', () => {
+  it('p50 of two instances (70 % at 10 ms, 30 % at 100 ms) is the merged one, in a single series', async () => {
+    const testid = id('k6dist');
+    const t0 = Date.now() - 20_000;
+    const instances = [0, 1].map(
+      (i) => new K6ShapedMetrics({ testid, nativeHistograms: true, tags: { instance_id: String(i) }, scenarioTags: { profile: 'stress' } }),
+    );
+    const req = { scenario: 'stress', name: 'GET /items', method: 'GET', status: 200, expected: true, sentBytes: 100, receivedBytes: 500 };
+    const series = [];
+    for (let step = 0; step < 4; step++) {
+      for (let n = 0; n < 70; n++) instances[0]?.httpRequest({ ...req, durationSeconds: 0.01 });
+      for (let n = 0; n < 30; n++) instances[1]?.httpRequest({ ...req, durationSeconds: 0.1 });
+      for (const m of instances) series.push(...m.series(t0 + step * 5000));
+    }
+    await pushSeries(prom.remoteWriteUrl, series);
+    const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, 'k6.json'), 'utf8'));
+    const p50 = dashboardQueries(dashboard).find((q) => q.panel === 'Request duration percentiles (all instances)' && q.refId === 'A');
+    const ctx = templateContext({
+      fromMs: t0,
+      toMs: t0 + 15_000,
+      scrapeIntervalMs: 5000,
+      vars: { testid: [testid], scenario: { all: '.*' }, name: { all: '.*' } },
+    });
+    const r = await promGet('/api/v1/query', { query: interpolate(p50?.expr as string, ctx), time: String((t0 + 15_000) / 1000) });
+    const result = (r.data as { result: PromResult[] }).result;
+    expect(result).toHaveLength(1);
+    const v = Number(result[0]?.value?.[1]);
+    // merged: the median is a 10 ms request; the worst instance alone would say 100 ms
+    expect(Math.abs(v - 0.01) / 0.01).toBeLessThan(0.091);
   });
 });
 
