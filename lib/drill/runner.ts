@@ -50,6 +50,11 @@ export interface RunDrillOptions {
   target?: AttachTarget;
   /** Called with the topology once it is up (tests use it to look at processes). */
   onTopology?: (t: Topology) => void;
+  /**
+   * Awaited once the topology is up, before the preconditions: `stormdrill demo` uses it to
+   * attach exporters, the demo service, a bench and a k6 run to the drill's topology.
+   */
+  beforeSteps?: (t: Topology) => Promise<void>;
 }
 
 export interface DrillOutcome {
@@ -121,9 +126,9 @@ async function nodeCounters(t: Topology): Promise<Map<string, NodeCounters>> {
       const r = await redisOnce(n.port, ['INFO', 'stats', 'errorstats'], { host: n.host, password: t.password, timeoutMs: 2000 }).catch(
         () => null,
       );
-      if (typeof r !== 'string') return;
+      if (r === null || r instanceof Error || Array.isArray(r)) return;
       const f: Record<string, string> = {};
-      for (const line of r.split(/\r?\n/)) {
+      for (const line of String(r).split(/\r?\n/)) {
         const i = line.indexOf(':');
         if (i > 0) f[line.slice(0, i)] = line.slice(i + 1);
       }
@@ -171,9 +176,14 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
   let reason: string | null = null;
   let interrupted = false;
 
+  // Set once the topology is up: keeps the drill's SIGINT cleanup the most recent one.
+  let rearmInterrupt: (() => void) | null = null;
   const addEvent = (source: EventSource, kind: string, node?: string, detail?: string, atMs = Date.now()) => {
     events.push({ atMs, at: new Date(atMs).toISOString(), t: (atMs - startMs) / 1000, source, kind, node, detail });
     metrics.event(source, kind);
+    // A fault just registered its own undo: re-register ours after it, so on SIGINT the drill
+    // restores (and records) everything before the bare undos and the process stops run.
+    if (kind === 'freeze' || kind === 'fault' || kind === 'client-pause') rearmInterrupt?.();
   };
   const abortDrill = (why: string) => {
     if (abort.signal.aborted) return;
@@ -252,16 +262,24 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     finished = new Promise<void>((r) => {
       resolveFinished = r;
     });
-    // SIGINT/SIGTERM: abort the drill, then let this function restore, stop and report.
-    // Registered after the topology so it runs before the processes' own cleanups (LIFO).
-    unregisterInterrupt = registerCleanup(`drill ${plan.runbook}`, async () => {
-      interrupted = true;
-      abortDrill('interrupted (SIGINT/SIGTERM)');
-      await finished;
-    });
+    // SIGINT/SIGTERM: abort the drill, then let this function restore (thaw, heal), stop and
+    // report. Cleanups run last-registered first, so this is re-registered before every step:
+    // it must run before the processes' own stops and the faults' bare undos.
+    const armInterrupt = () => {
+      unregisterInterrupt?.();
+      unregisterInterrupt = registerCleanup(`drill ${plan.runbook}`, async () => {
+        interrupted = true;
+        abortDrill('interrupted (SIGINT/SIGTERM)');
+        await finished;
+      });
+    };
+    armInterrupt();
+    rearmInterrupt = armInterrupt;
     const connection = connectionOf(t);
+
     const initialNodes = t.nodes.map((n) => n.name);
 
+    if (o.beforeSteps) await o.beforeSteps(t);
     // 2. preconditions
     const pre = plan.preconditions;
     if (pre.fillPercent !== undefined || pre.fillKeys !== undefined) {
@@ -349,24 +367,38 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
       const max = plan.abort.maxDuration;
       timers.push(setTimeout(() => abortDrill(`the drill ran longer than ${max} ms (abort.maxDuration)`), max));
     }
-    // Watch the primary: a change is an event (failover time for topologies without Sentinel events).
+    // Watch roles: a replica turning master is a 'promoted' event (failover time without
+    // Sentinel events, e.g. Cluster or FAILOVER); the Sentinels' choice changing is 'primary-changed'.
     let lastPrimary = primaryAtStart;
+    const roles = new Map<string, string>();
     let polling = false;
     timers.push(
       setInterval(() => {
         if (polling) return;
         polling = true;
-        t.currentPrimary()
-          .then((p) => {
-            if (p.name !== lastPrimary) {
-              addEvent('topology', 'primary-changed', p.name, `${lastPrimary} → ${p.name}`);
-              lastPrimary = p.name;
-            }
-          })
-          .catch(() => undefined)
-          .finally(() => {
-            polling = false;
-          });
+        const polls: Array<Promise<unknown>> = t.nodes.map(async (n) => {
+          if (n.process && n.process.status !== 'running') {
+            roles.set(n.name, 'down');
+            return;
+          }
+          const r = await redisOnce(n.port, ['ROLE'], { host: n.host, password: t.password, timeoutMs: 500 }).catch(() => null);
+          const role = Array.isArray(r) ? String(r[0]) : 'unknown';
+          const prev = roles.get(n.name);
+          if (prev === 'slave' && role === 'master') addEvent('topology', 'promoted', n.name, 'replica → master');
+          if (role !== 'unknown') roles.set(n.name, role);
+        });
+        if (t.kind !== 'cluster')
+          polls.push(
+            t.currentPrimary().then((p) => {
+              if (p.name !== lastPrimary) {
+                addEvent('topology', 'primary-changed', p.name, `${lastPrimary} → ${p.name}`);
+                lastPrimary = p.name;
+              }
+            }),
+          );
+        void Promise.allSettled(polls).finally(() => {
+          polling = false;
+        });
       }, 100),
     );
     if (pre.warmup) await sleep(pre.warmup);
@@ -412,6 +444,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
       }
       const def = stepDefinition(s.action);
       if (!def) throw new UserError(`unknown step ${s.action}`);
+      armInterrupt();
       const started = Date.now();
       const rs: ReportStep = {
         index: s.index,
@@ -574,7 +607,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
       failoverSeconds: fo,
       primaryChanged: primaryAtEnd !== null && primaryAtEnd !== primaryAtStart,
       clusterStateOk: clusterOk,
-      oomErrors: oom.total,
+      oomErrors: Math.max(oom.total, writeResult?.errors.OOM ?? 0),
       evictions: evicted.total,
     };
     const checks = interrupted ? [] : evaluateChecks(plan.checks, m);
@@ -654,7 +687,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     }
     if (pusher) await pusher.stop().catch(() => undefined);
     if (!o.keepWorkDir) work.remove();
-    unregisterInterrupt?.();
+    (unregisterInterrupt as (() => void) | null)?.();
     resolveFinished();
   }
 

@@ -62,7 +62,7 @@ describe('check verdicts', () => {
       { atMs: 500, kind: '+switch-master' },
       { atMs: 1500, kind: '+sdown' },
       { atMs: 3250, kind: '+switch-master' },
-      { atMs: 3300, kind: 'primary-changed' },
+      { atMs: 3300, kind: 'promoted' },
     ];
     expect(failoverSeconds(1000, ev, NEW_PRIMARY_EVENTS)).toBe(2.25);
     expect(failoverSeconds(null, ev, NEW_PRIMARY_EVENTS)).toBeNull();

@@ -1,0 +1,19 @@
+/** Outage drills: executable runbooks, the runner, checks and reports. */
+export { makeDrillActions, resolveSelector } from './actions.js';
+export { type AttachTarget, attachTopology, parseTargetUri } from './attach.js';
+export {
+  type CheckResult,
+  type DrillMeasurements,
+  evaluateChecks,
+  failoverSeconds,
+  NEW_PRIMARY_EVENTS,
+  type VerifyOutcome,
+} from './checks.js';
+export { drillListCommand, drillRunCommand, drillValidateCommand, parseRunFlags, summaryLines } from './cli.js';
+export { formatDuration, parseDuration } from './duration.js';
+export { type LoadedRunbook, listRunbookFiles, loadRunbook, planFromText, RUNBOOK_DIR, resolveRunbook } from './load.js';
+export { type DrillPlan, PlanError, type PlannedStep, planRunbook, type VariantChoice, variants } from './plan.js';
+export { type DrillReport, htmlReport, markdownReport, timelineSvg, writeDrillReport } from './report/index.js';
+export { connectionOf, DRILL_EXIT, type DrillOutcome, type RunDrillOptions, runDrill } from './runner.js';
+export { isLoopback, safetyProblems } from './safety.js';
+export { type DrillStep, RETIRED_STEPS, STEP_NAMES, STEPS } from './steps/index.js';

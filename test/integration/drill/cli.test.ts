@@ -1,0 +1,219 @@
+/**
+ * The `stormdrill drill` CLI as a child process: bad input gives one clear line and a
+ * non-zero exit with everything stopped; SIGINT in the middle of a step restores what the
+ * drill changed, stops everything and still writes a partial report; --target is gated.
+ */
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { useTestEnv } from '../../support/env.js';
+import { alive } from '../../support/global-setup.js';
+import { tmpDir } from '../../support/namespace.js';
+
+const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
+const env = useTestEnv({ redis: true });
+
+/** Run the CLI with its own pid registry, so the test can see every process it started. */
+function cli(args: string[], dir: string) {
+  const registry = join(dir, 'pids');
+  mkdirSync(registry, { recursive: true });
+  const child = execa('node', [BIN, ...args], {
+    reject: false,
+    cwd: dir,
+    env: { STORMDRILL_PID_REGISTRY: registry, STORMDRILL_DEBUG: '', REDISCLI_AUTH: '' },
+    timeout: 55_000,
+  });
+  return { child, registry };
+}
+
+/** Every pid the child ever registered, collected while it runs. */
+function trackPids(registry: string): { seen: Set<number>; stop: () => void } {
+  const seen = new Set<number>();
+  const timer = setInterval(() => {
+    try {
+      for (const f of readdirSync(registry)) seen.add(Number(f));
+    } catch {
+      /* the test's temp dir is gone */
+    }
+  }, 20);
+  return { seen, stop: () => clearInterval(timer) };
+}
+
+function runbook(dir: string, name: string, body: string): string {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, `name: ${name}\ndescription: test drill\n${body}`);
+  return file;
+}
+
+function expectAllGone(registry: string, seen: Set<number>): void {
+  for (const f of readdirSync(registry)) seen.add(Number(f));
+  const left = [...seen].filter((pid) => alive(pid));
+  expect(left, 'processes left running').toEqual([]);
+}
+
+describe('stormdrill drill: bad input', () => {
+  it('an unknown step and a bad duration: file:line lines naming the fix, exit 2, nothing started', async () => {
+    const dir = tmpDir('bad-step');
+    const file = runbook(
+      dir,
+      'bad',
+      'topology:\n  kind: standalone\nsteps:\n  - action: nuke\n  - action: sleep\n    duration: 3 fortnights\n',
+    );
+    const { child, registry } = cli(['drill', 'run', file], dir);
+    const r = await child;
+    expect(r.exitCode).toBe(2);
+    const lines = r.stderr.trim().split('\n');
+    expect(lines[0]).toMatch(/^stormdrill: bad\.yaml:6: steps\[0\]\.action: unknown step 'nuke': known steps are sleep, crash, freeze/);
+    expect(lines[1]).toBe("bad.yaml:8: steps[1].duration: bad duration '3 fortnights': use e.g. 250ms, 2s, 1m30s");
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(readdirSync(registry)).toEqual([]);
+    expect(existsSync(join(dir, 'reports'))).toBe(false);
+  });
+
+  it('a wait-for that can never be met times out with a clear line, exit 4, partial report, everything stopped', async () => {
+    const dir = tmpDir('never');
+    const file = runbook(
+      dir,
+      'never',
+      'topology:\n  kind: standalone\nworkload: { kind: write, rate: 200 }\nsteps:\n  - action: wait-for\n    role: { node: primary, is: replica }\n    timeout: 1s\n  - action: sleep\n    duration: 1s\nchecks:\n  ackedLost: 0\n',
+    );
+    const { child, registry } = cli(['drill', 'run', file, '--report-dir', 'out'], dir);
+    const pids = trackPids(registry);
+    const r = await child;
+    pids.stop();
+    expect(r.exitCode, r.stderr).toBe(4);
+    expect(r.stdout).toMatch(
+      /ABORTED — step 1 \(wait for primary to be replica \(timeout 1s\)\) failed: wait-for failed: timed out after 1000 ms/,
+    );
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    expect(report.status).toBe('aborted');
+    expect(report.partial).toBe(true);
+    expect(report.steps).toHaveLength(1);
+    expect(report.steps[0].ok).toBe(false);
+    expect(pids.seen.size).toBeGreaterThan(0);
+    expectAllGone(registry, pids.seen);
+  });
+
+  it('a topology that cannot start: one line, exit 3, everything stopped', async () => {
+    const dir = tmpDir('nostart');
+    const file = runbook(
+      dir,
+      'nostart',
+      'topology:\n  kind: replicas\n  replicas: 1\n  replBacklogSize: "0"\nsteps:\n  - action: sleep\n    duration: 1s\n',
+    );
+    const { child, registry } = cli(['drill', 'run', file], dir);
+    const pids = trackPids(registry);
+    const r = await child;
+    pids.stop();
+    expect(r.exitCode).toBe(3);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^stormdrill: drill nostart: the replicas topology could not start: .*repl-backlog-size/);
+    expectAllGone(registry, pids.seen);
+  });
+});
+
+describe('stormdrill drill: interrupted', () => {
+  it('SIGINT in the middle of a freeze thaws, heals, stops everything and writes a partial report', async () => {
+    const dir = tmpDir('sigint');
+    const file = runbook(
+      dir,
+      'interrupt-me',
+      [
+        'topology:',
+        '  kind: replicas',
+        '  replicas: 1',
+        'workload: { kind: write, rate: 200 }',
+        'steps:',
+        '  - action: network',
+        '    node: primary',
+        '    fault: blackhole',
+        '    scope: replication',
+        '  - action: freeze',
+        '    node: replica-1',
+        '    duration: 60s',
+        'checks:',
+        '  ackedLost: 0',
+        '',
+      ].join('\n'),
+    );
+    const { child, registry } = cli(['drill', 'run', file, '--report-dir', 'out'], dir);
+    const pids = trackPids(registry);
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+    });
+    for (let i = 0; i < 600 && !/freeze replica-1 for 1m/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(out).toMatch(/freeze replica-1 for 1m/);
+    await new Promise((r) => setTimeout(r, 500));
+    child.kill('SIGINT');
+    const r = await child;
+    pids.stop();
+    expect(r.exitCode, r.stderr).toBe(130);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    expect(report.status).toBe('interrupted');
+    expect(report.partial).toBe(true);
+    expect(report.reason).toMatch(/interrupted/);
+    // the frozen replica was thawed (by the interrupted step or by the restore) and the fault healed
+    const events = report.events as Array<{ kind: string; node?: string; detail?: string; atMs: number }>;
+    const interruptedAt = events.find((e) => e.kind === 'abort')?.atMs ?? 0;
+    const restore = events.find((e) => e.kind === 'restore')?.detail ?? '';
+    expect(
+      events.some((e) => e.kind === 'thaw' && e.node === 'replica-1' && e.atMs >= interruptedAt) || /freeze on replica-1/.test(restore),
+    ).toBe(true);
+    expect(restore).toMatch(/network on primary/);
+    expect(report.steps.at(-1).action).toBe('freeze');
+    expect(report.steps.at(-1).ok).toBe(false);
+    expect(existsSync(join(dir, 'out/report.html'))).toBe(true);
+    expectAllGone(registry, pids.seen);
+  });
+});
+
+describe('stormdrill drill: --target', () => {
+  it('refuses destructive steps without --allow-destructive, and steps needing its own processes always', async () => {
+    const dir = tmpDir('target-refuse');
+    const pause = runbook(dir, 'pause', 'topology:\n  kind: standalone\nsteps:\n  - action: client-pause\n    duration: 200ms\n');
+    const target = `redis://127.0.0.1:${env.redis.port}`;
+    const a = await cli(['drill', 'run', pause, '--target', target], dir).child;
+    expect(a.exitCode).toBe(2);
+    expect(a.stderr).toMatch(/destructive step\(s\) client-pause: against --target add --allow-destructive/);
+    const b = await cli(['drill', 'run', 'known-loss', '--target', target, '--allow-destructive'], dir).child;
+    expect(b.exitCode).toBe(2);
+    expect(b.stderr).toMatch(/step\(s\) network, crash, heal need a topology stormdrill started/);
+    const c = await cli(['drill', 'run', pause, '--target', 'redis://10.255.0.1:6379', '--allow-destructive'], dir).child;
+    expect(c.exitCode).toBe(2);
+    expect(c.stderr).toMatch(/not loopback: add --confirm-non-loopback/);
+  });
+
+  it('runs against an existing server it did not start, and leaves it running', async () => {
+    const dir = tmpDir('target-run');
+    const file = runbook(
+      dir,
+      'attached',
+      'topology:\n  kind: standalone\nsteps:\n  - action: write\n    count: 300\n  - action: client-pause\n    duration: 300ms\n    mode: write\nchecks:\n  ackedLost: 0\n',
+    );
+    const r = await cli(['drill', 'run', file, '--target', `redis://127.0.0.1:${env.redis.port}`, '--allow-destructive', '--json'], dir)
+      .child;
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.target).toBe(`127.0.0.1:${env.redis.port}`);
+    expect(report.ackedLost).toBe(0);
+    expect(report.audit.acked).toBe(300);
+    expect(report.events.some((e: { kind: string }) => e.kind === 'client-pause')).toBe(true);
+    expect(env.redis.process.running).toBe(true);
+    // the keys it wrote are in its own namespace only
+    const { redisOnce } = await import('../../../lib/stack/probe.js');
+    const keys = ((await redisOnce(env.redis.port, ['KEYS', '*'])) as unknown[]).map(String);
+    expect(keys.length).toBe(300);
+    expect(keys.every((k) => k.startsWith(`sd:${report.runId}:`))).toBe(true);
+  });
+
+  it('lists the shipped runbooks', async () => {
+    const r = await cli(['drill', 'list', '--json'], tmpDir('list')).child;
+    expect(r.exitCode).toBe(0);
+    const rows = JSON.parse(r.stdout) as Array<{ name: string; variants: number; human: boolean }>;
+    expect(rows.find((x) => x.name === 'primary-fails')).toMatchObject({ variants: 16, human: true });
+    expect(rows.every((x) => x.human && x.variants > 0)).toBe(true);
+  });
+});

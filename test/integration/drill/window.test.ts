@@ -1,0 +1,72 @@
+/**
+ * Unavailability windows measured against a fault of known length, maxmemory behaviour
+ * counted from the servers, and drill figures pushed to a real Prometheus by remote write.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { request } from 'undici';
+import { describe, expect, it } from 'vitest';
+import { loadRunbook } from '../../../lib/drill/load.js';
+import { runDrill } from '../../../lib/drill/runner.js';
+import { useTestEnv } from '../../support/env.js';
+import { namespace, ports, tmpDir } from '../../support/namespace.js';
+
+const env = useTestEnv({ prometheus: true });
+
+async function promQuery(port: number, q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
+  const res = await request(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`);
+  const body = (await res.body.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
+  return body.data.result;
+}
+
+describe('drill measurements', () => {
+  it('a 2 s freeze gives a 2 s write window (±100 ms), pushed to Prometheus with the testid', async () => {
+    const rb = loadRunbook('freeze-window');
+    const dir = tmpDir('freeze');
+    const runId = `${namespace.runId}-fw`.slice(0, 48);
+    const r = await runDrill({
+      plan: rb.plans[0]!,
+      ports,
+      runId,
+      reportDir: dir,
+      remoteWrite: { url: `http://127.0.0.1:${env.prometheus.port}/api/v1/write` },
+    });
+    // the window the freeze caused (a loaded machine may add a short unrelated one elsewhere)
+    const freeze = r.report.steps.find((s) => s.action === 'freeze')!;
+    const during = r.report.writeWindows.filter((w) => w.endMs > freeze.startMs && w.startMs < (freeze.endMs ?? 0));
+    expect(during).toHaveLength(1);
+    const w = during[0]!;
+    expect(Math.abs(w.durationMs - 2000)).toBeLessThanOrEqual(100);
+    expect(Math.abs(w.startMs - freeze.startMs)).toBeLessThanOrEqual(100);
+    expect(r.report.writeUnavailableMs ?? 0).toBeGreaterThanOrEqual(1900);
+    expect(r.report.ackedLost).toBe(0);
+    expect(r.exitCode).toBe(0);
+    // the HTML shades that window and marks the freeze step
+    const html = readFileSync(join(dir, 'report.html'), 'utf8');
+    expect(html.match(/<rect class="window write"/g)).toHaveLength(r.report.writeWindows.length);
+    expect(html).toContain('<g class="marker step" data-action="freeze"');
+    // the figures reached Prometheus under the run's testid
+    let rows: Awaited<ReturnType<typeof promQuery>> = [];
+    for (let i = 0; i < 40 && rows.length < 2; i++) {
+      rows = await promQuery(env.prometheus.port, `stormdrill_drill_check_ok{testid="${runId}"}`);
+      if (rows.length < 2) await new Promise((res) => setTimeout(res, 250));
+    }
+    expect(rows.map((x) => x.metric.check).sort()).toEqual(['ackedLost', 'maxWriteUnavailable']);
+    expect(rows.every((x) => x.value[1] === '1')).toBe(true);
+    const unavailable = await promQuery(env.prometheus.port, `stormdrill_drill_unavailable_ms{testid="${runId}",op="write"}`);
+    expect(Number(unavailable[0]?.value[1])).toBe(r.report.writeUnavailableMs);
+  });
+
+  it('maxmemory: noeviction counts OOM rejections, allkeys-lru counts evictions', async () => {
+    const [noev] = loadRunbook('maxmemory-policy', { set: { policy: 'noeviction' } }).plans;
+    const a = await runDrill({ plan: noev!, ports, reportDir: tmpDir('noeviction') });
+    expect(a.report.oomErrors ?? 0).toBeGreaterThan(0);
+    expect(a.report.workload?.errors.OOM ?? 0).toBeGreaterThan(0);
+    expect(a.report.checks.find((c) => c.name === 'minOomErrors')?.ok).toBe(true);
+    const [lru] = loadRunbook('maxmemory-policy', { set: { policy: 'allkeys-lru' } }).plans;
+    const b = await runDrill({ plan: lru!, ports, reportDir: tmpDir('lru') });
+    expect(b.report.evictions ?? 0).toBeGreaterThan(0);
+    expect(b.report.workload?.errors.OOM ?? 0).toBe(0);
+    expect(b.report.checks.find((c) => c.name === 'minEvictions')?.ok).toBe(true);
+  });
+});
