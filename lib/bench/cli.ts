@@ -131,28 +131,35 @@ export async function benchCli(argv: string[]): Promise<number> {
         })
       : undefined;
 
-  const run = runBench(
-    o,
-    { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTTY: Boolean(process.stdout.isTTY), readStdin },
-    { signal: abort.signal, observer: metrics },
-  );
-  finishedRun = run.catch(() => undefined);
-  let outcome: BenchOutcome;
-  try {
-    outcome = await run;
-  } finally {
-    await pusher?.stop();
-    await server?.stop();
-    unregister();
-  }
-  if (o.json) {
-    const path = resolve(o.json);
-    const doc = jsonReport(o, outcome, { testid, startedAt, finishedAt: new Date().toISOString() });
+  // Everything up to the last written file, so Ctrl-C (which aborts the run and waits for
+  // this) still ends with the final metrics push and the --json report of what ran.
+  const whole = (async () => {
+    let outcome: BenchOutcome;
     try {
-      writeReportFiles(dirname(path), { [basename(path)]: `${JSON.stringify(doc, null, 2)}\n` });
-    } catch (err) {
-      throw new UserError(`--json: cannot write ${path}: ${(err as Error).message}`);
+      outcome = await runBench(
+        o,
+        { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTTY: Boolean(process.stdout.isTTY), readStdin },
+        { signal: abort.signal, observer: metrics },
+      );
+    } finally {
+      await pusher?.stop();
+      await server?.stop();
     }
+    if (o.json) {
+      const path = resolve(o.json);
+      const doc = jsonReport(o, outcome, { testid, startedAt, finishedAt: new Date().toISOString() });
+      try {
+        writeReportFiles(dirname(path), { [basename(path)]: `${JSON.stringify(doc, null, 2)}\n` });
+      } catch (err) {
+        throw new UserError(`--json: cannot write ${path}: ${(err as Error).message}`);
+      }
+    }
+  })();
+  finishedRun = whole.catch(() => undefined);
+  try {
+    await whole;
+  } finally {
+    unregister();
   }
   return 0;
 }
