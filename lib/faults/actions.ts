@@ -257,10 +257,16 @@ export async function networkFault(ctx: ActionContext, p: NetworkFaultParams): P
   assertDestructiveAllowed(ctx, n, 'inject a network fault on');
   const proxy = n.proxy;
   if (!proxy) throw new UserError(`${n.name} has no fault proxy: start the topology with fault proxies (the default)`);
+  let fault = p.fault;
+  if (p.peer) {
+    const peer = await resolveNode(t, p.peer);
+    if (peer === n) throw new UserError(`peer ${peer.name} is the faulted node itself: name one of its replicas`);
+    fault = { ...fault, peerPort: peerAddress(t.spec, peer).port };
+  }
   const rec = new Recorder(t);
   registerUndo(t, n, 'network', () => proxy.heal());
-  proxy.setFault(p.fault);
-  rec.emit('fault', n.name, describeFault(p.fault));
+  proxy.setFault(fault);
+  rec.emit('fault', n.name, `${describeFault(fault)}${p.peer ? ` (link of ${p.peer})` : ''}`);
   if (p.durationMs) {
     try {
       await sleep(p.durationMs, ctx.signal);
@@ -621,17 +627,20 @@ function netAction(kind: (typeof NET_KINDS)[number]): ActionDef {
     name: kind,
     description: `network fault '${kind}' on a node's proxy (params: node, ${
       kind === 'latency' ? 'ms, jitterMs?, ' : kind === 'bandwidth' ? 'bytesPerSec, ' : ''
-    }${kind === 'reset' ? '' : 'direction?, '}scope?, durationMs?)`,
+    }${kind === 'reset' ? '' : 'direction?, '}scope?, peer?, durationMs?)`,
     destructive: true,
     validate: (raw) => {
       const p = asRecord(raw);
-      const { node: _n, durationMs: _d, ...fault } = p;
-      return [...nodeProblems(p), ...intProblems(p, 'durationMs', 1, 3_600_000, false), ...validateFault({ ...fault, kind })];
+      const { node: _n, durationMs: _d, peer, ...fault } = p;
+      const out = [...nodeProblems(p), ...intProblems(p, 'durationMs', 1, 3_600_000, false), ...validateFault({ ...fault, kind })];
+      if (peer !== undefined && (typeof peer !== 'string' || !peer)) out.push("'peer' must be a replica's name");
+      return out;
     },
     run: (ctx, raw) => {
-      const { node, durationMs, ...fault } = asRecord(raw);
+      const { node, durationMs, peer, ...fault } = asRecord(raw);
       return networkFault(ctx, {
         node: String(node),
+        peer: peer as string | undefined,
         durationMs: durationMs as number | undefined,
         fault: { ...fault, kind } as NetworkFaultParams['fault'],
       });

@@ -63,16 +63,27 @@ export function parseCommands(buf: Buffer, max = 8): { commands: string[][]; par
  * undecided (only preamble commands so far).
  */
 export function classifyPrefix(buf: Buffer): ConnClass | null {
+  return classifyConnection(buf)?.cls ?? null;
+}
+
+/** classifyPrefix plus, for a replica's link, the listening port it announces. */
+export function classifyConnection(buf: Buffer): { cls: ConnClass; replicaPort?: number } | null {
   const { commands, partial } = parseCommands(buf);
   for (const c of commands) {
     const name = c[0] ?? '';
     if (PREAMBLE.has(name)) continue;
-    if (name === 'REPLCONF' || name === 'SYNC' || name === 'PSYNC') return 'replication';
-    if (name === 'CLIENT' && (c[1] ?? '').toUpperCase() === 'SETNAME' && (c[2] ?? '').startsWith('sentinel-')) return 'sentinel';
-    return 'client';
+    if (name === 'REPLCONF' || name === 'SYNC' || name === 'PSYNC') {
+      let replicaPort: number | undefined;
+      for (const r of commands) {
+        if (r[0] === 'REPLCONF' && (r[1] ?? '').toLowerCase() === 'listening-port') replicaPort = Number(r[2]);
+      }
+      return replicaPort !== undefined && Number.isInteger(replicaPort) ? { cls: 'replication', replicaPort } : { cls: 'replication' };
+    }
+    if (name === 'CLIENT' && (c[1] ?? '').toUpperCase() === 'SETNAME' && (c[2] ?? '').startsWith('sentinel-')) return { cls: 'sentinel' };
+    return { cls: 'client' };
   }
-  if (buf.length >= SNIFF_LIMIT) return 'client';
-  if (!partial && commands.length === 0 && buf.length > 0) return 'client';
+  if (buf.length >= SNIFF_LIMIT) return { cls: 'client' };
+  if (!partial && commands.length === 0 && buf.length > 0) return { cls: 'client' };
   return null;
 }
 
@@ -90,6 +101,12 @@ export function scopeMatches(scope: PeerScope | undefined, c: ConnClass): boolea
   }
 }
 
+/** Whether a fault hits a connection (scope, and the replica filter when set). */
+export function faultApplies(fault: NetworkFault, c: ConnClass, replicaPort?: number): boolean {
+  if (fault.peerPort !== undefined) return c === 'replication' && replicaPort === fault.peerPort;
+  return scopeMatches(fault.scope, c);
+}
+
 export function directionMatches(d: Direction | undefined, lane: 'up' | 'down'): boolean {
   const dir = d ?? 'both';
   return dir === 'both' || dir === lane;
@@ -103,8 +120,14 @@ export type ChunkFate =
   | { act: 'delay'; ms: number }
   | { act: 'throttle'; bytesPerSec: number };
 
-export function chunkFate(fault: NetworkFault | null, c: ConnClass, lane: 'up' | 'down', random: () => number = Math.random): ChunkFate {
-  if (!fault || !scopeMatches(fault.scope, c)) return { act: 'pass' };
+export function chunkFate(
+  fault: NetworkFault | null,
+  c: ConnClass,
+  lane: 'up' | 'down',
+  random: () => number = Math.random,
+  replicaPort?: number,
+): ChunkFate {
+  if (!fault || !faultApplies(fault, c, replicaPort)) return { act: 'pass' };
   switch (fault.kind) {
     case 'reset':
       return { act: 'drop' };
@@ -150,14 +173,14 @@ export function schedule(
 /** One-line description, e.g. 'latency(200ms, both, clients)'. */
 export function describeFault(f: NetworkFault | null): string {
   if (!f) return 'none';
-  const scope = f.scope && f.scope !== 'all' ? `, ${f.scope}` : '';
+  const scope = f.peerPort !== undefined ? `, replica ${f.peerPort}` : f.scope && f.scope !== 'all' ? `, ${f.scope}` : '';
   switch (f.kind) {
     case 'blackhole':
       return `blackhole(${f.direction ?? 'both'}${scope}${f.drop ? ', drop' : ''})`;
     case 'latency':
       return `latency(${f.ms}ms${f.jitterMs ? `±${f.jitterMs}` : ''}, ${f.direction ?? 'both'}${scope})`;
     case 'reset':
-      return `reset(${f.scope ?? 'all'})`;
+      return `reset(${f.peerPort !== undefined ? `replica ${f.peerPort}` : (f.scope ?? 'all')})`;
     case 'bandwidth':
       return `bandwidth(${f.bytesPerSec}B/s, ${f.direction ?? 'both'}${scope})`;
   }
@@ -182,6 +205,8 @@ export function validateFault(f: unknown): string[] {
   if (o.kind === 'bandwidth' && (typeof o.bytesPerSec !== 'number' || !(o.bytesPerSec >= 1 && o.bytesPerSec <= 10_000_000_000)))
     p.push('bandwidth needs bytesPerSec of at least 1');
   if (o.kind === 'reset' && o.direction !== undefined) p.push('a reset has no direction: remove it');
+  if (o.peerPort !== undefined && !(typeof o.peerPort === 'number' && Number.isInteger(o.peerPort) && o.peerPort > 0 && o.peerPort < 65536))
+    p.push("peerPort must be a TCP port (the replica's announced listening port)");
   if (o.drop !== undefined && (o.kind !== 'blackhole' || typeof o.drop !== 'boolean'))
     p.push("'drop' is a true/false option of blackhole only");
   return p;

@@ -21,7 +21,17 @@ export {
   validateWaitFor,
   waitFor,
 } from './actions.js';
-export { chunkFate, classifyPrefix, describeFault, parseCommands, schedule, scopeMatches, validateFault } from './classify.js';
+export {
+  chunkFate,
+  classifyConnection,
+  classifyPrefix,
+  describeFault,
+  faultApplies,
+  parseCommands,
+  schedule,
+  scopeMatches,
+  validateFault,
+} from './classify.js';
 export { startFaultProxy, TcpFaultProxy } from './proxy.js';
 export { activeFaults, clearUndo, registerUndo, restoreTopology } from './restore.js';
 export * from './types.js';

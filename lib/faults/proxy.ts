@@ -4,7 +4,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { StartError } from '../core/errors.js';
-import { chunkFate, classifyPrefix, SNIFF_LIMIT, schedule } from './classify.js';
+import { chunkFate, classifyConnection, SNIFF_LIMIT, schedule } from './classify.js';
 import type { ConnClass, FaultProxy, NetworkFault, ProxyStats } from './types.js';
 
 interface Pending {
@@ -109,6 +109,8 @@ class Lane {
 
 class Conn {
   cls: ConnClass = 'unknown';
+  /** For a replica's link: the listening port it announced. */
+  replicaPort: number | undefined;
   private sniff: Buffer = Buffer.alloc(0);
   readonly up: Lane;
   readonly down: Lane;
@@ -134,12 +136,13 @@ class Conn {
   private onData(d: Buffer, lane: Lane): void {
     if (lane.name === 'up' && this.cls === 'unknown') {
       this.sniff = Buffer.concat([this.sniff, d]);
-      const c = classifyPrefix(this.sniff);
+      const c = classifyConnection(this.sniff);
       if (c) {
-        this.cls = c;
+        this.cls = c.cls;
+        this.replicaPort = c.replicaPort;
         this.sniff = Buffer.alloc(0);
         const f = this.proxy.fault;
-        if (f?.kind === 'reset' && chunkFate(f, this.cls, 'up').act === 'drop') {
+        if (f?.kind === 'reset' && chunkFate(f, this.cls, 'up', Math.random, this.replicaPort).act === 'drop') {
           this.close(true);
           return;
         }
@@ -148,7 +151,7 @@ class Conn {
       }
     }
     const st = this.proxy.counters;
-    const fate = chunkFate(this.proxy.fault, this.cls, lane.name);
+    const fate = chunkFate(this.proxy.fault, this.cls, lane.name, Math.random, this.replicaPort);
     if (fate.act === 'drop') {
       if (lane.name === 'up') st.droppedUp += d.length;
       else st.droppedDown += d.length;
@@ -250,7 +253,7 @@ export class TcpFaultProxy implements FaultProxy {
 
   private accept(client: Socket): void {
     const f = this.current;
-    if (f?.kind === 'reset' && (f.scope ?? 'all') === 'all') {
+    if (f?.kind === 'reset' && (f.scope ?? 'all') === 'all' && f.peerPort === undefined) {
       this.counters.refused++;
       client.on('error', () => {});
       client.resetAndDestroy();
@@ -275,7 +278,7 @@ export class TcpFaultProxy implements FaultProxy {
     this.current = f;
     if (f?.kind === 'reset') {
       for (const c of [...this.conns]) {
-        if (chunkFate(f, c.cls, 'up').act === 'drop') c.close(true);
+        if (chunkFate(f, c.cls, 'up', Math.random, c.replicaPort).act === 'drop') c.close(true);
       }
     }
   }

@@ -16,7 +16,16 @@ export type PeerScope = 'all' | 'clients' | 'replication' | 'sentinels';
 
 export type ConnClass = 'unknown' | 'client' | 'replication' | 'sentinel';
 
-export type NetworkFault =
+/**
+ * Narrow a fault to one replica's replication link: the listening port the replica
+ * announces (REPLCONF listening-port; with fault proxies, its proxy port). Implies scope
+ * 'replication'. Actions take the replica's name as `peer` instead.
+ */
+export interface PeerFilter {
+  peerPort?: number;
+}
+
+export type NetworkFault = PeerFilter &
   /**
    * Keep connections open but stop delivering bytes (TCP stays up, the peer sees silence).
    * By default bytes are held, as TCP would retransmit them, and delivered on heal (the
@@ -24,13 +33,15 @@ export type NetworkFault =
    * instead, which desynchronises request/reply streams: use it only on connections that
    * will be closed.
    */
-  | { kind: 'blackhole'; direction?: Direction; scope?: PeerScope; drop?: boolean }
-  /** Delay every chunk by `ms` (± jitterMs). */
-  | { kind: 'latency'; ms: number; jitterMs?: number; direction?: Direction; scope?: PeerScope }
-  /** Destroy matching connections (RST) and refuse new ones. */
-  | { kind: 'reset'; scope?: PeerScope }
-  /** Limit throughput to bytesPerSec per connection and direction. */
-  | { kind: 'bandwidth'; bytesPerSec: number; direction?: Direction; scope?: PeerScope };
+  (
+    | { kind: 'blackhole'; direction?: Direction; scope?: PeerScope; drop?: boolean }
+    /** Delay every chunk by `ms` (± jitterMs). */
+    | { kind: 'latency'; ms: number; jitterMs?: number; direction?: Direction; scope?: PeerScope }
+    /** Destroy matching connections (RST) and refuse new ones. */
+    | { kind: 'reset'; scope?: PeerScope }
+    /** Limit throughput to bytesPerSec per connection and direction. */
+    | { kind: 'bandwidth'; bytesPerSec: number; direction?: Direction; scope?: PeerScope }
+  );
 
 export interface ProxyStats {
   /** Connections open now. */
@@ -102,6 +113,8 @@ export interface ClientPauseParams extends NodeParams {
 }
 export interface NetworkFaultParams extends NodeParams {
   fault: NetworkFault;
+  /** Only the replication link of this replica (a node name) to `node`. */
+  peer?: string;
   /** Heal automatically after this long (the action returns after healing). */
   durationMs?: number;
 }

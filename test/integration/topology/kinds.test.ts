@@ -1,5 +1,7 @@
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { heal, networkFault, waitFor } from '../../../lib/faults/index.js';
+import { redisInfo } from '../../../lib/stack/info.js';
 import { startTopology } from '../../../lib/topology/index.js';
 import type { Topology } from '../../../lib/topology/types.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
@@ -69,6 +71,20 @@ describe('topology kinds start and stop with no orphan (real processes)', () => 
       // the replication links go through the primary's proxy
       const classes = t.node('primary').proxy?.connectionClasses() ?? [];
       expect(classes.filter((c) => c === 'replication').length).toBe(2);
+
+      // cut only replica-2's link: replica-1 keeps up, replica-2 falls behind until healed
+      await networkFault({ topology: t }, { node: 'primary', peer: 'replica-2', fault: { kind: 'blackhole' } });
+      const c = new Redis({ port: t.node('primary').proxyPort, lazyConnect: true });
+      await c.connect();
+      for (let i = 0; i < 20; i++) await c.set(`${namespace.keyPrefix}peer${i}`, 'x');
+      await waitFor({ topology: t }, { condition: { kind: 'caught-up', node: 'replica-1' }, timeoutMs: 5000 });
+      const p0 = Number((await redisInfo(t.node('primary').port, 'replication')).master_repl_offset);
+      const r2 = Number((await redisInfo(t.node('replica-2').port, 'replication')).slave_repl_offset);
+      expect(r2).toBeLessThan(p0);
+      await heal({ topology: t }, { node: 'primary' });
+      await waitFor({ topology: t }, { condition: { kind: 'caught-up', node: 'replica-2' }, timeoutMs: 10_000 });
+      for (let i = 0; i < 20; i++) await c.del(`${namespace.keyPrefix}peer${i}`);
+      c.disconnect();
     } finally {
       await t.stop();
     }

@@ -2,8 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../../lib/core/resp/encode.js';
 import {
   chunkFate,
+  classifyConnection,
   classifyPrefix,
   describeFault,
+  faultApplies,
   parseCommands,
   schedule,
   scopeMatches,
@@ -29,6 +31,19 @@ describe('connection classification from the first bytes', () => {
     expect(classifyPrefix(cmds(['INFO', 'replication']))).toBe('client');
     expect(classifyPrefix(cmds(['SET', 'k', 'v']).subarray(0, 5))).toBeNull();
     expect(classifyPrefix(Buffer.alloc(5000, 0x41))).toBe('client');
+  });
+
+  it('a replica link carries the listening port it announces; a peer filter hits only that link', () => {
+    const link = cmds(['PING'], ['REPLCONF', 'listening-port', '8002'], ['REPLCONF', 'capa', 'eof']);
+    expect(classifyConnection(link)).toEqual({ cls: 'replication', replicaPort: 8002 });
+    expect(classifyConnection(cmds(['PSYNC', '?', '-1']))).toEqual({ cls: 'replication' });
+    const f = { kind: 'blackhole' as const, peerPort: 8002 };
+    expect(faultApplies(f, 'replication', 8002)).toBe(true);
+    expect(faultApplies(f, 'replication', 8003)).toBe(false);
+    expect(faultApplies(f, 'client')).toBe(false);
+    expect(chunkFate(f, 'replication', 'down', Math.random, 8002)).toEqual({ act: 'hold' });
+    expect(describeFault(f)).toBe('blackhole(both, replica 8002)');
+    expect(validateFault({ kind: 'reset', peerPort: 0 })[0]).toMatch(/peerPort/);
   });
 
   it('scopes: undecided connections are only hit by scope all', () => {
