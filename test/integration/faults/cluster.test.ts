@@ -37,9 +37,11 @@ describe('cluster faults (real 3+3 cluster behind fault proxies)', () => {
       expect(st.nodes.filter((n) => n.up && n.role === 'master')).toHaveLength(3);
       // the cluster watcher saw the crashed master fail and its replica take over
       const failed = events.find((e) => e.kind === '+fail' && e.node === replica.name);
-      const promoted = events.filter((e) => e.kind === '+promoted');
       expect(failed).toBeDefined();
-      const takeover = promoted.find((e) => e.atMs >= (failed?.atMs ?? 0));
+      const takeoverSeen = () => events.find((e) => e.kind === '+promoted' && e.atMs >= (failed?.atMs ?? 0));
+      // the watcher polls every 200 ms: the promotion may be reported just after cluster-ok
+      if (!takeoverSeen()) await waitFor({ topology: t }, { condition: { kind: 'event', event: '+promoted' }, timeoutMs: 5000 });
+      const takeover = takeoverSeen();
       expect(takeover?.node).not.toBe(replica.name);
       expect(takeover?.node).toBeDefined();
       for (let i = 0; i < 30; i++) await c.del(`${namespace.keyPrefix}{k${i}}`);
