@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort } from '../../../lib/stack/index.js';
+import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { freePort, spawnManaged } from '../../../lib/stack/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { useTestEnv } from '../../support/env.js';
-import { cli } from './helpers.js';
+import { BIN, cli } from './helpers.js';
 
 const PASSWORD = 'sd-bench-secret-9f2';
 const env = useTestEnv({ redis: { password: PASSWORD } });
@@ -100,5 +101,29 @@ describe('server errors (OOM) are counted, printed once per kind, and the run go
     expect(get.requests).toBe(20000);
     expect(get.errors).toEqual({});
     expect(r.text).toMatch(/^GET: [\d.]+ requests per second/m);
+  });
+});
+
+describe('Ctrl-C', () => {
+  it('stops the run, prints what was measured and still writes --json', async () => {
+    const dir = env.tmpDir('sigint');
+    const file = join(dir, 'partial.json');
+    const proc = spawnManaged({
+      name: 'test:stormdrill-bench-sigint',
+      command: process.execPath,
+      args: [BIN, 'bench', '-p', String(env.redis.port), '-t', 'set,get', '-n', '100000000', '-q', '--json', file],
+      cwd: PROJECT_ROOT,
+      logFile: join(dir, 'out.log'),
+      env: { REDISCLI_AUTH: PASSWORD },
+    });
+    await new Promise((r) => setTimeout(r, 2500));
+    proc.signal('SIGINT');
+    await proc.exited;
+    expect(proc.exit?.code).toBe(130);
+    const doc = JSON.parse(readFileSync(file, 'utf8'));
+    expect(doc.interrupted).toBe(true);
+    expect(doc.tests.map((t: { title: string }) => t.title)).toEqual(['SET']);
+    expect(doc.tests[0].requests).toBeGreaterThan(0);
+    expect(readFileSync(join(dir, 'out.log'), 'utf8')).toMatch(/^SET: [\d.]+ requests per second/m);
   });
 });
