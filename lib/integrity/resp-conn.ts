@@ -162,6 +162,38 @@ export class RespConn {
     }
   }
 
+  /** Queue one command already encoded as RESP (see encodeArgs). */
+  sendEncoded(cmd: Buffer, cb: ReplyCallback): void {
+    if (this.closedWith) {
+      const err = this.closedWith;
+      queueMicrotask(() => cb(err, null));
+      return;
+    }
+    if (this.outLen + cmd.length > this.out.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.outLen + cmd.length));
+      this.out.copy(grown, 0, 0, this.outLen);
+      this.out = grown;
+    }
+    this.out.set(cmd, this.outLen);
+    this.outLen += cmd.length;
+    this.queue.push(cb);
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      process.nextTick(() => this.flush());
+    }
+  }
+
+  /** sendEncoded and await; rejects on a reply error or connection error. */
+  callEncoded(cmd: Buffer): Promise<RespValue> {
+    return new Promise((resolve, reject) => {
+      this.sendEncoded(cmd, (err, v) => {
+        if (err) reject(err);
+        else if (v instanceof ReplyError) reject(v);
+        else resolve(v);
+      });
+    });
+  }
+
   /** Send and await; rejects on a reply error or connection error. */
   call(args: ReadonlyArray<string | Buffer>): Promise<RespValue> {
     return new Promise((resolve, reject) => {
@@ -316,5 +348,44 @@ export function handshakeRaw(sock: Socket, endpoint: Endpoint, target: Target, t
 function encodeCommandArgs(args: string[]): Buffer {
   const b = Buffer.allocUnsafe(encodedLength(args));
   writeCommand(b, 0, args);
+  return b;
+}
+
+function putUint(buf: Buffer, off: number, n: number): number {
+  if (n < 10) {
+    buf[off] = 48 + n;
+    return off + 1;
+  }
+  const s = String(n);
+  for (let i = 0; i < s.length; i++) buf[off + i] = s.charCodeAt(i);
+  return off + s.length;
+}
+
+/**
+ * Encode a command whose fixed head (e.g. EVAL script 0 mode) is followed by many keys,
+ * in one allocation and without per-argument strings (verify's batches of 1000 keys).
+ */
+export function encodeArgs(head: ReadonlyArray<Buffer>, keys: ReadonlyArray<Buffer>): Buffer {
+  const count = head.length + keys.length;
+  let size = 1 + String(count).length + 2;
+  for (const a of head) size += 1 + String(a.length).length + 2 + a.length + 2;
+  for (const k of keys) size += 1 + String(k.length).length + 2 + k.length + 2;
+  const b = Buffer.allocUnsafe(size);
+  b[0] = 42;
+  let o = putUint(b, 1, count);
+  b[o++] = 13;
+  b[o++] = 10;
+  for (const list of [head, keys]) {
+    for (const a of list) {
+      b[o++] = 36;
+      o = putUint(b, o, a.length);
+      b[o++] = 13;
+      b[o++] = 10;
+      b.set(a, o);
+      o += a.length;
+      b[o++] = 13;
+      b[o++] = 10;
+    }
+  }
   return b;
 }

@@ -10,72 +10,81 @@ export const INSPECT_SCRIPT = `#!lua flags=no-writes,allow-cross-slot-keys
 local mode = ARGV[1]
 local bigBytes = tonumber(ARGV[2])
 local bigElems = tonumber(ARGV[3])
-local out = {}
+local ttlBucket = tonumber(ARGV[4])
+local compare = ARGV[5]
 local function enc(s) return #s .. ':' .. s end
-for i = 4, #ARGV do
-  local k = ARGV[i]
-  if mode == 'exists' then
-    out[#out + 1] = redis.call('EXISTS', k)
-  elseif mode == 'pttl' then
-    out[#out + 1] = redis.call('PTTL', k)
-  else
-    local typ
-    local n = redis.pcall('STRLEN', k)
-    if type(n) == 'number' and n > 0 then typ = 'string' else typ = redis.call('TYPE', k)['ok'] end
-    local ttl = -2
-    local kind = 0
-    local payload = ''
-    if typ ~= 'none' then
-      ttl = redis.call('PTTL', k)
-      if mode == 'keys' then
-        payload = ''
-      elseif typ == 'string' then
-        if type(n) ~= 'number' then n = 0 end
-        if mode == 'length' or n > bigBytes then kind = 1; payload = n else payload = redis.call('GET', k) end
-      else
-        local len = 0
-        if typ == 'hash' then len = redis.call('HLEN', k)
-        elseif typ == 'list' then len = redis.call('LLEN', k)
-        elseif typ == 'set' then len = redis.call('SCARD', k)
-        elseif typ == 'zset' then len = redis.call('ZCARD', k)
-        elseif typ == 'stream' then len = redis.call('XLEN', k) end
-        if mode == 'length' or len > bigElems then
-          kind = 1; payload = len
-        else
-          local parts = {}
-          if typ == 'hash' then
-            local a = redis.call('HGETALL', k)
-            for j = 1, #a, 2 do parts[#parts + 1] = enc(a[j]) .. enc(a[j + 1]) end
-            table.sort(parts)
-          elseif typ == 'set' then
-            local a = redis.call('SMEMBERS', k)
-            for j = 1, #a do parts[j] = enc(a[j]) end
-            table.sort(parts)
-          elseif typ == 'list' then
-            local a = redis.call('LRANGE', k, 0, -1)
-            for j = 1, #a do parts[j] = enc(a[j]) end
-          elseif typ == 'zset' then
-            local a = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
-            for j = 1, #a do parts[j] = enc(a[j]) end
-          elseif typ == 'stream' then
-            local a = redis.call('XRANGE', k, '-', '+')
-            for j = 1, #a do
-              local e = a[j]
-              parts[#parts + 1] = enc(e[1])
-              for m = 1, #e[2] do parts[#parts + 1] = enc(e[2][m]) end
-              parts[#parts + 1] = '|'
-            end
-          end
-          kind = 2
-          payload = redis.sha1hex(table.concat(parts, ','))
-        end
-      end
-    end
-    out[#out + 1] = typ
-    out[#out + 1] = ttl
-    out[#out + 1] = kind
-    out[#out + 1] = payload
+-- type, pttl, kind (0 value, 1 length, 2 sha1), payload
+local function inspect(k, cmp)
+  local typ
+  local n = redis.pcall('STRLEN', k)
+  if type(n) == 'number' and n > 0 then typ = 'string' else typ = redis.call('TYPE', k)['ok'] end
+  if typ == 'none' then return typ, -2, 0, '' end
+  local ttl = redis.call('PTTL', k)
+  if cmp == 'keys' then return typ, ttl, 0, '' end
+  if typ == 'string' then
+    if type(n) ~= 'number' then n = 0 end
+    if cmp == 'length' or n > bigBytes then return typ, ttl, 1, n end
+    return typ, ttl, 0, redis.call('GET', k)
   end
+  local len = 0
+  if typ == 'hash' then len = redis.call('HLEN', k)
+  elseif typ == 'list' then len = redis.call('LLEN', k)
+  elseif typ == 'set' then len = redis.call('SCARD', k)
+  elseif typ == 'zset' then len = redis.call('ZCARD', k)
+  elseif typ == 'stream' then len = redis.call('XLEN', k) end
+  if cmp == 'length' or len > bigElems then return typ, ttl, 1, len end
+  local parts = {}
+  if typ == 'hash' then
+    local a = redis.call('HGETALL', k)
+    for j = 1, #a, 2 do parts[#parts + 1] = enc(a[j]) .. enc(a[j + 1]) end
+    table.sort(parts)
+  elseif typ == 'set' then
+    local a = redis.call('SMEMBERS', k)
+    for j = 1, #a do parts[j] = enc(a[j]) end
+    table.sort(parts)
+  elseif typ == 'list' then
+    local a = redis.call('LRANGE', k, 0, -1)
+    for j = 1, #a do parts[j] = enc(a[j]) end
+  elseif typ == 'zset' then
+    local a = redis.call('ZRANGE', k, 0, -1, 'WITHSCORES')
+    for j = 1, #a do parts[j] = enc(a[j]) end
+  elseif typ == 'stream' then
+    local a = redis.call('XRANGE', k, '-', '+')
+    for j = 1, #a do
+      local e = a[j]
+      parts[#parts + 1] = enc(e[1])
+      for m = 1, #e[2] do parts[#parts + 1] = enc(e[2][m]) end
+      parts[#parts + 1] = '|'
+    end
+  end
+  return typ, ttl, 2, redis.sha1hex(table.concat(parts, ','))
+end
+local out = {}
+if mode == 'exists' then
+  for i = 6, #ARGV do out[#out + 1] = redis.call('EXISTS', ARGV[i]) end
+  return out
+end
+if mode == 'pttls' then
+  for i = 6, #ARGV do out[#out + 1] = tostring(redis.call('PTTL', ARGV[i])) end
+  return table.concat(out, ',')
+end
+if mode == 'digest' then
+  -- one SHA1 over the batch: type, TTL bucket and content of every key; '!' when a big key needs a chunked compare
+  for i = 6, #ARGV do
+    local typ, ttl, kind, payload = inspect(ARGV[i], compare)
+    if kind == 1 and compare == 'value' then return '!' end
+    local t = 'p'
+    if ttl >= 0 then t = tostring(math.floor(ttl / ttlBucket)) end
+    out[#out + 1] = typ .. ':' .. t .. ':' .. kind .. ':' .. enc(tostring(payload))
+  end
+  return redis.sha1hex(table.concat(out, ','))
+end
+for i = 6, #ARGV do
+  local typ, ttl, kind, payload = inspect(ARGV[i], mode)
+  out[#out + 1] = typ
+  out[#out + 1] = ttl
+  out[#out + 1] = kind
+  out[#out + 1] = payload
 end
 return out
 `;

@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
 import { defined, describeTarget, targetOrThrow } from '../connection.js';
-import type { RespConn } from '../resp-conn.js';
+import { encodeArgs, type RespConn } from '../resp-conn.js';
 import { Router } from '../topology.js';
 import { CONFLICT_KINDS, type CompareSettings, type ConflictKind, compareStates } from './compare.js';
 import { type CompareMode, VERIFY_DEFAULTS, type VerifyOptions, validateVerifyOptions } from './options.js';
@@ -71,14 +71,38 @@ function parseStates(reply: RespValue, n: number): KeyState[] {
 }
 
 const SCRIPT_BYTES = Buffer.from(INSPECT_SCRIPT);
+const EVAL = Buffer.from('EVAL');
+const ZERO = Buffer.from('0');
+const MGET = [Buffer.from('MGET')];
+const EXISTS = [Buffer.from('EXISTS')];
+
+/** Parse `n` comma-separated integers (PTTLs) without allocating per number. */
+export function parseIntList(b: Buffer, n: number): Float64Array {
+  const out = new Float64Array(n);
+  let i = 0;
+  let v = 0;
+  let neg = false;
+  for (let p = 0; p < b.length; p++) {
+    const c = b[p] as number;
+    if (c === 44) {
+      out[i++] = neg ? -v : v;
+      v = 0;
+      neg = false;
+    } else if (c === 45) neg = true;
+    else v = v * 10 + (c - 48);
+  }
+  if (b.length > 0 || n > 0) out[i++] = neg ? -v : v;
+  if (i !== n) throw new Error(`verify: expected ${n} TTLs, got ${i}`);
+  return out;
+}
 
 /** Inspect keys on one side, routed per node; states in key order. */
 async function inspect(
   router: Router,
   keys: Buffer[],
-  mode: CompareMode | 'exists' | 'pttl',
+  mode: CompareMode | 'exists' | 'pttls' | 'digest',
   o: VerifyOptions,
-): Promise<KeyState[] | number[]> {
+): Promise<KeyState[] | number[] | string[]> {
   const groups = new Map<number, number[]>();
   for (let i = 0; i < keys.length; i++) {
     const n = router.nodeOf(keys[i] as Buffer);
@@ -86,19 +110,35 @@ async function inspect(
     if (g) g.push(i);
     else groups.set(n, [i]);
   }
-  const out: Array<KeyState | number> = new Array(keys.length);
+  const out: Array<KeyState | number | string> = new Array(keys.length);
   await Promise.all(
     [...groups].map(async ([node, idx]) => {
       const conn = router.conns[node] as RespConn;
-      const args: Array<string | Buffer> = ['EVAL', SCRIPT_BYTES, '0', mode, String(o.bigBytes), String(o.bigElements)];
-      for (const i of idx) args.push(keys[i] as Buffer);
+      const head = [
+        EVAL,
+        SCRIPT_BYTES,
+        ZERO,
+        Buffer.from(mode),
+        Buffer.from(String(o.bigBytes)),
+        Buffer.from(String(o.bigElements)),
+        Buffer.from(String(Math.max(1, o.ttlToleranceMs))),
+        Buffer.from(o.compare),
+      ];
+      const cmd = encodeArgs(head, idx.length === keys.length ? keys : idx.map((i) => keys[i] as Buffer));
       let reply: RespValue;
       try {
-        reply = await conn.call(args);
+        reply = await conn.callEncoded(cmd);
       } catch (e) {
         throw new UserError(`verify could not read ${conn.endpoint.host}:${conn.endpoint.port}: ${(e as Error).message}`);
       }
-      if (mode === 'exists' || mode === 'pttl') {
+      if (mode === 'digest') {
+        out[0] = reply === null ? '' : String(reply);
+      } else if (mode === 'pttls') {
+        const ttls = parseIntList(reply as Buffer, idx.length);
+        idx.forEach((i, j) => {
+          out[i] = ttls[j] as number;
+        });
+      } else if (mode === 'exists') {
         const r = reply as RespValue[];
         idx.forEach((i, j) => {
           out[i] = Number(r[j]);
@@ -111,7 +151,7 @@ async function inspect(
       }
     }),
   );
-  return out as KeyState[] | number[];
+  return out as KeyState[] | number[] | string[];
 }
 
 /** Send one command per key to the key's node (pipelined); replies in key order. */
@@ -136,14 +176,14 @@ function perKey(router: Router, keys: Buffer[], cmd: string): Promise<RespValue[
 
 /** String values of keys (null: missing or not a string): one MGET on a single node, pipelined GETs in a cluster. */
 async function values(router: Router, keys: Buffer[]): Promise<RespValue[]> {
-  if (router.conns.length === 1) return (await (router.conns[0] as RespConn).call(['MGET', ...keys])) as RespValue[];
+  if (router.conns.length === 1) return (await (router.conns[0] as RespConn).callEncoded(encodeArgs(MGET, keys))) as RespValue[];
   return (await perKey(router, keys, 'GET')).map((v) => (v instanceof ReplyError ? null : v));
 }
 
 /** 1 when the key exists: one EXISTS for the batch when all do, per key otherwise. */
 async function existence(router: Router, keys: Buffer[], o: VerifyOptions): Promise<number[]> {
   if (router.conns.length === 1) {
-    const n = Number(await (router.conns[0] as RespConn).call(['EXISTS', ...keys]));
+    const n = Number(await (router.conns[0] as RespConn).callEncoded(encodeArgs(EXISTS, keys)));
     if (n === keys.length) return keys.map(() => 1);
   }
   return (await inspect(router, keys, 'exists', o)) as number[];
@@ -297,8 +337,8 @@ export async function runVerify(
     const [va, vb, ta, tb] = (await Promise.all([
       values(src, keys),
       values(tgt, keys),
-      inspect(src, keys, 'pttl', o),
-      inspect(tgt, keys, 'pttl', o),
+      inspect(src, keys, 'pttls', o),
+      inspect(tgt, keys, 'pttls', o),
     ])) as [RespValue[], RespValue[], number[], number[]];
     const a: KeyState[] = new Array(keys.length);
     const b: KeyState[] = new Array(keys.length);
@@ -321,7 +361,18 @@ export async function runVerify(
     return [a, b];
   };
 
+  /**
+   * Single nodes on both sides: one SHA1 per batch and side (type, TTL bucket and content
+   * of every key). Equal digests prove the batch equal without bringing a value to Node.
+   */
+  const digestable = src.conns.length === 1 && tgt.conns.length === 1;
+  const batchEqual = async (keys: Buffer[]): Promise<boolean> => {
+    const [da, db] = (await Promise.all([inspect(src, keys, 'digest', o), inspect(tgt, keys, 'digest', o)])) as [string[], string[]];
+    return da[0] !== '!' && da[0] === db[0];
+  };
+
   const check = async (keys: Buffer[], phase: 'forward' | 'recheck'): Promise<void> => {
+    if (phase === 'forward' && digestable && (await batchEqual(keys))) return;
     const [a, b] = o.compare === 'value' ? await fastStates(keys) : await inspectBoth(keys);
     for (let i = 0; i < keys.length; i++) {
       const key = keys[i] as Buffer;

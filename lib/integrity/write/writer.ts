@@ -383,7 +383,8 @@ export class Writer extends EventEmitter<WriterEvents> {
       if (err) {
         this.counts.unknown++;
         this.ledger.record(seq, 3);
-        this.writes.failure(sentMs, err.kind);
+        // a write cut by our own stop is unknown, but not an outage
+        if (!(this.stopping && err.kind === 'CLOSED')) this.writes.failure(sentMs, err.kind);
       } else if (v instanceof ReplyError) {
         this.counts.failed++;
         this.ledger.record(seq, 2);
@@ -426,6 +427,8 @@ export class Writer extends EventEmitter<WriterEvents> {
         if (ch.conn === conn) ch.sent.shift();
         this.readPending--;
         const sentMs = performance.timeOrigin + sent;
+        // reads cut by our own stop are not an outage
+        if (this.stopping && err?.kind === 'CLOSED') return;
         if (err || v instanceof ReplyError) {
           this.readCounts.failed++;
           const kind = err ? err.kind : errorKind(v);
@@ -478,7 +481,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     this.endPerf = performance.now();
     this.stopPromise = (async () => {
       const deadline = performance.now() + this.o.timeoutMs + 100;
-      while (this.inflight > 0 && performance.now() < deadline) {
+      while ((this.inflight > 0 || this.readPending > 0) && performance.now() < deadline) {
         await new Promise((r) => setTimeout(r, 2));
         this.onTimer();
       }

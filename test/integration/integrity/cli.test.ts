@@ -111,7 +111,7 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
 
   it('answers bad input with one clear line and a non-zero exit, and writes nothing', async () => {
     const dir = tmpDir('bad');
-    const closed = await ports.take();
+    const closed = 1; // nothing listens on port 1 of the loopback: connection refused
     oneLine(await run(['fill', '-p', String(closed), '--keys', '10']), /cannot connect to 127\.0\.0\.1:\d+: .*ECONNREFUSED.*check -h\/-p/);
     oneLine(await run(['write', '-p', String(closed), '--duration', '1', '--ledger', join(dir, 'l1')]), /cannot connect to .*ECONNREFUSED/);
     expect(existsSync(join(dir, 'l1'))).toBe(false);

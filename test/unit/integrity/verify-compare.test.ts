@@ -51,3 +51,11 @@ describe('write and verify options', () => {
     expect(v.join('\n')).toMatch(/--qps 10 is below --batch 1000/);
   });
 });
+
+describe('verify TTL list', () => {
+  it('parses the comma-separated PTTLs the script returns', async () => {
+    const { parseIntList } = await import('../../../lib/integrity/verify/verify.js');
+    expect(Array.from(parseIntList(Buffer.from('-1,-2,3600000,0,17'), 5))).toEqual([-1, -2, 3600000, 0, 17]);
+    expect(() => parseIntList(Buffer.from('-1,-1'), 3)).toThrow(/expected 3 TTLs, got 2/);
+  });
+});
