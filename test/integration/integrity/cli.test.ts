@@ -134,7 +134,10 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     writeFileSync(foreign, 'this is not a ledger\n');
     oneLine(await run(['audit', ...p(), '--ledger', foreign]), /is not a stormdrill ledger/);
     expect(existsSync(join(dir, 'out.json'))).toBe(false);
+  });
 
+  it('answers a wrong or missing password and an evicting server with one clear line', async () => {
+    const dir = tmpDir('bad-auth');
     // a password-protected server: wrong password, and no password
     const secured = await startRedisServer({ port: await ports.take(), dir: join(tmpDir('auth'), 'node'), password: 's3cret-pw' });
     try {
@@ -159,7 +162,10 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     } finally {
       await secured.stop();
     }
+  });
 
+  it('answers a truncated, foreign or existing ledger with one clear line', async () => {
+    const dir = tmpDir('bad-ledger');
     // a ledger cut short (e.g. copied while written) and one from another run
     const ledger = join(dir, 'good');
     const w = await run(['write', ...p(), '--run-id', `${namespace.runId}-trunc`, '--max-writes', '2000', '--ledger', ledger, '-q']);
