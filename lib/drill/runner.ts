@@ -683,7 +683,8 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     if (writer) await writer.stop().catch(() => undefined);
     if (topology) {
       await restoreTopology(topology).catch(() => undefined);
-      await topology.stop().catch(() => undefined);
+      await topology.stop().catch((err: Error) => log(`stopping the topology: ${err.message}`));
+      await stopLeftovers(topology, log);
     }
     if (pusher) await pusher.stop().catch(() => undefined);
     if (!o.keepWorkDir) work.remove();
@@ -746,6 +747,17 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
               : DRILL_EXIT.error;
     return { report, files, exitCode };
   }
+}
+
+/** Belt and braces: whatever the topology's stop() left running is stopped here. */
+async function stopLeftovers(t: Topology, log: (line: string) => void): Promise<void> {
+  const procs = [...t.nodes.map((n) => n.process), ...t.sentinels.map((s) => s.process), t.haproxy?.process ?? null];
+  const left = procs.filter((p) => p?.running);
+  if (left.length > 0) {
+    log(`stopping ${left.length} process(es) the topology left running: ${left.map((p) => p?.name).join(', ')}`);
+    await Promise.all(left.map((p) => p?.stop(3000)));
+  }
+  for (const n of t.nodes) await n.proxy?.stop().catch(() => undefined);
 }
 
 function roundWindows(ws: ReportWindow[]): ReportWindow[] {

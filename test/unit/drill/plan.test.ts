@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook variables are written ${name}
 import { describe, expect, it } from 'vitest';
 import { PlanError, planRunbook, substitute, variants } from '../../../lib/drill/plan.js';
 import { STEP_NAMES } from '../../../lib/drill/steps/index.js';

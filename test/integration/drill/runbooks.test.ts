@@ -1,0 +1,57 @@
+/**
+ * Shipped runbooks end to end with their default variables (the accuracy, window and CLI
+ * tests run known-loss, planned-switchover, freeze-window and maxmemory-policy).
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadRunbook } from '../../../lib/drill/load.js';
+import { runDrill } from '../../../lib/drill/runner.js';
+import type { Topology } from '../../../lib/topology/types.js';
+import { ports, tmpDir } from '../../support/namespace.js';
+
+describe('shipped runbooks', () => {
+  it('primary-fails: Sentinel fails over on its own, the old primary rejoins, replicas verify equal', async () => {
+    const [plan] = loadRunbook('primary-fails').plans;
+    const dir = tmpDir('primary-fails');
+    let topo: Topology | null = null;
+    const r = await runDrill({ plan: plan!, ports, reportDir: dir, onTopology: (t) => (topo = t) });
+    const rep = r.report;
+    expect(rep.reason).toBeNull();
+    expect(rep.events.some((e) => e.kind === 'fill')).toBe(true);
+    expect(rep.events.some((e) => e.kind === '+switch-master')).toBe(true);
+    expect(rep.events.some((e) => e.kind === 'restart' && e.node === 'primary')).toBe(true);
+    expect(rep.failoverSeconds).toBeGreaterThan(0.5);
+    expect(rep.failoverSeconds).toBeLessThan(15);
+    // writes stopped when the primary died and resumed on the new one
+    expect(rep.writeUnavailableMs).toBeGreaterThan(0);
+    expect(rep.writeWindows.length).toBeGreaterThan(0);
+    expect(rep.ackedLost).not.toBeNull();
+    expect(rep.checks.find((c) => c.name === 'verify')?.ok).toBe(true);
+    expect(rep.topology.primaryAtEnd).not.toBe('primary');
+    expect(rep.checks.map((c) => c.name).sort()).toEqual([
+      'ackedLost',
+      'failoverWithin',
+      'maxReadUnavailable',
+      'maxWriteUnavailable',
+      'verify',
+    ]);
+    expect(r.exitCode).toBe(rep.checks.every((c) => c.ok) ? 0 : 1);
+    for (const n of (topo as unknown as Topology).nodes) expect(n.process?.running).toBe(false);
+    const md = readFileSync(join(dir, 'report.md'), 'utf8');
+    expect(md).toContain('| time to failover |');
+  });
+
+  it('cluster-master-fails: a replica takes over the slots and the cluster returns to ok', async () => {
+    const [plan] = loadRunbook('cluster-master-fails').plans;
+    const r = await runDrill({ plan: plan!, ports, reportDir: tmpDir('cluster') });
+    const rep = r.report;
+    expect(rep.reason).toBeNull();
+    expect(rep.events.some((e) => e.kind === 'crash' && e.node === 'master-1')).toBe(true);
+    expect(rep.events.some((e) => e.kind === 'promoted')).toBe(true);
+    expect(rep.checks.find((c) => c.name === 'clusterStateOk')).toMatchObject({ ok: true, measured: true });
+    expect(rep.failoverSeconds).toBeGreaterThan(1);
+    expect(rep.writeUnavailableMs).toBeGreaterThan(0);
+    expect(rep.series.some((p) => p.ops > 0)).toBe(true);
+  });
+});
