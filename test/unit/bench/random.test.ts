@@ -10,6 +10,10 @@ describe('keys and values', () => {
     expect(b.toString()).toBe('key:000000000042');
     writeDigits12(b, 4, 999999999999);
     expect(b.toString()).toBe('key:999999999999');
+    for (const n of [0, 7, 99, 100, 999999, 1000000, 123456789012, 2 ** 31, 2 ** 32 + 5, 987654321]) {
+      writeDigits12(b, 4, n);
+      expect(b.toString()).toBe(`key:${String(n).padStart(12, '0')}`);
+    }
   });
 
   it('is deterministic from the seed and stays in the keyspace', () => {
