@@ -68,14 +68,36 @@ if mode == 'pttls' then
   for i = 6, #ARGV do out[#out + 1] = tostring(redis.call('PTTL', ARGV[i])) end
   return table.concat(out, ',')
 end
-if mode == 'digest' then
-  -- one SHA1 over the batch: type, TTL bucket and content of every key; '!' when a big key needs a chunked compare
-  for i = 6, #ARGV do
-    local typ, ttl, kind, payload = inspect(ARGV[i], compare)
-    if kind == 1 and compare == 'value' then return '!' end
-    local t = 'p'
-    if ttl >= 0 then t = tostring(math.floor(ttl / ttlBucket)) end
-    out[#out + 1] = typ .. ':' .. t .. ':' .. kind .. ':' .. enc(tostring(payload))
+if mode == 'digest' or mode == 'digest-ttl' then
+  -- one SHA1 over the batch; '!' when a big key needs a chunked compare. Strings come from
+  -- MGET (no per-key call); other types and missing keys from inspect(); TTL buckets only
+  -- with digest-ttl (when any key of either side has a TTL).
+  local keys = {}
+  for i = 6, #ARGV do keys[#keys + 1] = ARGV[i] end
+  local withTtl = mode == 'digest-ttl'
+  local vals = {}
+  if compare == 'value' then
+    for s = 1, #keys, 500 do
+      local part = redis.call('MGET', unpack(keys, s, math.min(s + 499, #keys)))
+      for j = 1, #part do vals[s + j - 1] = part[j] end
+    end
+  end
+  for j = 1, #keys do
+    local v = vals[j]
+    if v and #v <= bigBytes then
+      out[#out + 1] = #v
+      out[#out + 1] = v
+    else
+      local typ, ttl, kind, payload = inspect(keys[j], compare)
+      if kind == 1 and compare == 'value' then return '!' end
+      out[#out + 1] = typ
+      out[#out + 1] = kind
+      out[#out + 1] = enc(tostring(payload))
+    end
+    if withTtl then
+      local ttl = redis.call('PTTL', keys[j])
+      if ttl >= 0 then out[#out + 1] = math.floor(ttl / ttlBucket) else out[#out + 1] = 'p' end
+    end
   end
   return redis.sha1hex(table.concat(out, ','))
 end

@@ -26,6 +26,11 @@ export interface VerifyResult {
   keysCompared: number;
   /** Target keys scanned for the reverse direction. */
   targetKeysScanned: number;
+  /**
+   * True when the reverse direction was proven by counting (whole databases, sizes steady,
+   * the target holding exactly the source keys found on it) instead of a scan.
+   */
+  reverseCounted: boolean;
   conflicts: ConflictCounts;
   /** Up to `samples` keys per kind. */
   samples: Record<ConflictKind, string[]>;
@@ -100,7 +105,7 @@ export function parseIntList(b: Buffer, n: number): Float64Array {
 async function inspect(
   router: Router,
   keys: Buffer[],
-  mode: CompareMode | 'exists' | 'pttls' | 'digest',
+  mode: CompareMode | 'exists' | 'pttls' | 'digest' | 'digest-ttl',
   o: VerifyOptions,
 ): Promise<KeyState[] | number[] | string[]> {
   const groups = new Map<number, number[]>();
@@ -131,7 +136,7 @@ async function inspect(
       } catch (e) {
         throw new UserError(`verify could not read ${conn.endpoint.host}:${conn.endpoint.port}: ${(e as Error).message}`);
       }
-      if (mode === 'digest') {
+      if (mode === 'digest' || mode === 'digest-ttl') {
         out[0] = reply === null ? '' : String(reply);
       } else if (mode === 'pttls') {
         const ttls = parseIntList(reply as Buffer, idx.length);
@@ -152,6 +157,21 @@ async function inspect(
     }),
   );
   return out as KeyState[] | number[] | string[];
+}
+
+/** Keys of a side (every master). */
+async function dbsize(router: Router): Promise<number> {
+  return (await Promise.all(router.conns.map((c) => c.call(['DBSIZE'])))).reduce<number>((a, b) => a + Number(b), 0);
+}
+
+/** True when some node of a side holds a key with a TTL in `db` (INFO keyspace `expires`). */
+async function hasExpires(router: Router, db: number): Promise<boolean> {
+  for (const c of router.conns) {
+    const info = String(await c.call(['INFO', 'keyspace']));
+    const m = new RegExp(`^db${db}:keys=\\d+,expires=(\\d+)`, 'm').exec(info);
+    if (m && Number(m[1]) > 0) return true;
+  }
+  return false;
 }
 
 /** Send one command per key to the key's node (pipelined); replies in key order. */
@@ -323,6 +343,7 @@ export async function runVerify(
   let open = new Map<string, { key: Buffer; kind: ConflictKind }>();
   let keysCompared = 0;
   let targetKeysScanned = 0;
+  let reverseCounted = false;
   const perRound: VerifyResult['perRound'] = [];
 
   /** Full inspection (type, TTL, value digest or length) of keys on both sides, by script. */
@@ -366,8 +387,11 @@ export async function runVerify(
    * of every key). Equal digests prove the batch equal without bringing a value to Node.
    */
   const digestable = src.conns.length === 1 && tgt.conns.length === 1;
+  // TTLs enter the digests only when some key of either side has one (INFO keyspace expires)
+  const ttlsExist = async () => (await Promise.all([hasExpires(src, srcTarget.db), hasExpires(tgt, tgtTarget.db)])).some(Boolean);
+  const digestMode = (await ttlsExist()) ? 'digest-ttl' : 'digest';
   const batchEqual = async (keys: Buffer[]): Promise<boolean> => {
-    const [da, db] = (await Promise.all([inspect(src, keys, 'digest', o), inspect(tgt, keys, 'digest', o)])) as [string[], string[]];
+    const [da, db] = (await Promise.all([inspect(src, keys, digestMode, o), inspect(tgt, keys, digestMode, o)])) as [string[], string[]];
     return da[0] !== '!' && da[0] === db[0];
   };
 
@@ -390,22 +414,33 @@ export async function runVerify(
   };
 
   try {
-    // round 1: every source key against the target and, at the same time, every target key the source lacks
-    const forward = scanAll(src, o, limit, async (keys) => {
-      await check(keys, 'forward');
-      keysCompared += keys.length;
-      events.progress?.({ round: 1, phase: 'forward', keys: keysCompared, conflicts: open.size });
-    });
-    const reverse = o.bothDirections
-      ? scanAll(tgt, o, limit, async (keys) => {
-          targetKeysScanned += keys.length;
-          const exists = await existence(src, keys, o);
-          const missing = keys.filter((_, i) => exists[i] === 0);
-          if (missing.length > 0) await check(missing, 'forward');
-          events.progress?.({ round: 1, phase: 'reverse', keys: targetKeysScanned, conflicts: open.size });
-        })
-      : Promise.resolve();
-    await Promise.all([forward, reverse]);
+    // round 1: every source key against the target; then every target key the source lacks
+    const forward = () =>
+      scanAll(src, o, limit, async (keys) => {
+        await check(keys, 'forward');
+        keysCompared += keys.length;
+        events.progress?.({ round: 1, phase: 'forward', keys: keysCompared, conflicts: open.size });
+      });
+    const reverse = () =>
+      scanAll(tgt, o, limit, async (keys) => {
+        targetKeysScanned += keys.length;
+        const exists = await existence(src, keys, o);
+        const missing = keys.filter((_, i) => exists[i] === 0);
+        if (missing.length > 0) await check(missing, 'forward');
+        events.progress?.({ round: 1, phase: 'reverse', keys: targetKeysScanned, conflicts: open.size });
+      });
+    if (!o.bothDirections) await forward();
+    else if (o.match) await Promise.all([forward(), reverse()]);
+    else {
+      // Whole databases: when both sizes hold still and the target holds exactly the source
+      // keys found on it, the target has no key the source lacks: the reverse scan is a count.
+      const [s0, t0] = await Promise.all([dbsize(src), dbsize(tgt)]);
+      await forward();
+      const [s1, t1] = await Promise.all([dbsize(src), dbsize(tgt)]);
+      const missingOnTarget = [...open.values()].filter((c) => c.kind === 'missingOnTarget').length;
+      reverseCounted = s0 === s1 && s1 === keysCompared && t0 === t1 && t1 === keysCompared - missingOnTarget;
+      if (!reverseCounted) await reverse();
+    }
     perRound.push({ round: 1, checked: keysCompared + targetKeysScanned, conflicts: open.size });
     for (let round = 2; round <= o.rounds && open.size > 0; round++) {
       await new Promise((r) => setTimeout(r, o.interval * 1000));
@@ -441,6 +476,7 @@ export async function runVerify(
     rounds: perRound.length,
     keysCompared,
     targetKeysScanned,
+    reverseCounted,
     conflicts,
     samples,
     perRound,

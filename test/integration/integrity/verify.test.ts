@@ -98,6 +98,8 @@ describe('verify (primary vs replica)', () => {
     const clean = await runVerify({ source: src(), target: tgt(), rounds: 1 });
     expect(clean.keysCompared).toBe(total);
     expect(clean.conflicts.total).toBe(0);
+    // equal sizes that hold still: the reverse direction is proven by counting
+    expect(clean.reverseCounted).toBe(true);
 
     const keys = (await primary.keys(`${prefix}fill:*`)).sort();
     const types = await Promise.all(keys.map((k) => primary.type(k)));
@@ -158,6 +160,8 @@ describe('verify (primary vs replica)', () => {
       expect.arrayContaining([`${big}hash`, `${big}list`, `${big}zset`, `${big}set`, `${big}string`, ...strings]),
     );
     expect(forward.passed).toBe(false);
+    expect(forward.reverseCounted).toBe(false);
+    expect(forward.targetKeysScanned).toBe(total - K + E);
 
     const backward = await runVerify({ source: tgt(), target: src(), rounds: 2, interval: 0.1 });
     expect(backward.conflicts).toEqual({ missingOnTarget: E, value: M, type: T, ttl: U, missingOnSource: K, total: K + M + T + U + E });
