@@ -53,6 +53,7 @@ export function runCleanups(timeoutMs = 10_000): Promise<void> {
     while (cleanups.length > 0) {
       const c = cleanups.pop();
       if (!c) break;
+      if (process.env.STORMDRILL_DEBUG === '1') process.stderr.write(`cleanup: ${c.name}\n`);
       try {
         await Promise.race([Promise.resolve(c.fn()), new Promise((r) => setTimeout(r, timeoutMs).unref())]);
       } catch (err) {

@@ -193,7 +193,9 @@ class Conn {
     this.down.clear();
     for (const s of [this.client, this.server]) {
       if (s.destroyed) continue;
-      if (reset) s.resetAndDestroy();
+      // RST only a connected socket: resetAndDestroy() on one still connecting (or already
+      // half-closed) leaves a handle whose close never completes, and Node then spins at exit.
+      if (reset && !s.connecting && s.readyState === 'open') s.resetAndDestroy();
       else s.destroy();
     }
     this.proxy.forget(this);
