@@ -77,6 +77,18 @@ describe('verify (primary vs replica)', () => {
     await synced();
   });
 
+  it('keeps to --qps', async () => {
+    await runFill({ runId: namespace.runId, keyPrefix: `${prefix}qps:`, keys: 4000, connection: src() });
+    await synced();
+    const r = await runVerify({ source: src(), target: tgt(), rounds: 1, qps: 2000, batchSize: 500, bothDirections: false });
+    expect(r.keysCompared).toBe(4000);
+    expect(r.conflicts.total).toBe(0);
+    // 4000 keys at 2000 keys/s per side: about two seconds, never much less
+    expect(r.durationSeconds).toBeGreaterThan(1.7);
+    await primary.flushall();
+    await synced();
+  });
+
   it('reports exactly K missing, M value, T type and U ttl conflicts and E extra keys, in both directions', async () => {
     const n = 3000;
     await runFill({ runId: namespace.runId, keys: n, type: 'mixed', ttlShare: 0.2, elements: 5, connection: src(), seed: 9 });

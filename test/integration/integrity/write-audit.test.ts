@@ -74,6 +74,26 @@ describe('write + audit against ground truth', () => {
     }
   });
 
+  it.each(['incr', 'rpush', 'xadd'] as const)('audits --mode %s writes exactly too', async (mode) => {
+    const redis = client(env.redis.port);
+    const ledgerPath = join(tmpDir('ledger'), 'ledger');
+    const n = 3000;
+    const w = await runWrite({ runId: `${namespace.runId}-${mode}`, mode, ledgerPath, maxWrites: n, connection: { port: env.redis.port } });
+    expect(w.acked).toBe(n);
+    const lost = pick(n, 1 + Math.floor(Math.random() * 100));
+    await redis.del(...lost.map((s) => writeKey(w.keyPrefix, s)));
+    const corrupt = pick(n, 3, new Set(lost));
+    for (const s of corrupt) {
+      const key = writeKey(w.keyPrefix, s);
+      if (mode === 'incr') await redis.incr(key);
+      else if (mode === 'rpush') await redis.rpush(key, 'extra');
+      else await redis.xadd(key, '*', 'v', 'extra');
+    }
+    const a = await runAudit({ ledgerPath, connection: { port: env.redis.port } });
+    expect(a).toMatchObject({ mode, acked: n, ackedLost: lost.length, ackedCorrupt: 3, ackedOk: n - lost.length - 3 });
+    await redis.del(...Array.from({ length: n }, (_, s) => writeKey(w.keyPrefix, s)));
+  });
+
   it('records refused writes as failed and measures the window they cause (NOREPLICAS)', async () => {
     const redis = client(env.redis.port);
     const ledgerPath = join(tmpDir('ledger'), 'ledger');
