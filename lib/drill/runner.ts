@@ -332,6 +332,10 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
           readRate: plan.workload.reads ? Math.min(1000, Math.max(20, Math.round((plan.workload.rate ?? 1000) / 2))) : 0,
           timeoutMs: plan.workload.opTimeout ?? 500,
           concurrency: 16,
+          // Reconnect quickly: the window closes at the first success after the fault, so a
+          // long backoff would be measured as unavailability.
+          backoffMinMs: 5,
+          backoffMaxMs: 50,
         },
         writeMetricsFor(),
       );
