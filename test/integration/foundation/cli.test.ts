@@ -26,7 +26,8 @@ describe('stormdrill CLI', () => {
   it.each([
     [['nosuchcmd'], /unknown command 'nosuchcmd'/],
     [['demo', '--no-such-flag'], /unknown option '--no-such-flag'/],
-    [['demo', '--ops', '0'], /--ops must be a positive integer/],
+    [['demo', '--bench-requests', '0'], /--bench-requests must be a positive integer/],
+    [['demo', '--k6-duration', 'soon'], /--k6-duration must look like 10s/],
   ])('rejects %j with one clear line and a non-zero exit', async (args, message) => {
     const r = await run(args);
     expect(r.exitCode).not.toBe(0);
@@ -34,35 +35,40 @@ describe('stormdrill CLI', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('runs the main job end to end on the embedded default and writes a report', async () => {
+  it('runs the main job end to end on the embedded default (short settings) and writes its reports', async () => {
     const cwd = tmpDir('demo');
-    const r = await execa('node', [BIN, 'demo', '--ops', '2000'], { cwd, reject: false });
-    expect(r.exitCode, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/local stack stopped/);
+    const r = await execa('node', [BIN, 'demo', '--bench-requests', '20000', '--no-k6'], { cwd, reject: false, timeout: 180_000 });
+    expect(r.exitCode, r.stdout + r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/everything the demo started is stopped/);
+    expect(r.stdout).toMatch(/k6 stress: skipped: disabled with --no-k6/);
     const runs = readdirSync(join(cwd, 'reports'));
     expect(runs).toHaveLength(1);
-    const report = JSON.parse(readFileSync(join(cwd, 'reports', runs[0] as string, 'report.json'), 'utf8'));
-    expect(report.ops).toBe(4000);
-    expect(report.errors).toBe(0);
-    expect(report.keysLeft).toBe(0);
-    expect(existsSync(join(cwd, 'reports', runs[0] as string, 'report.md'))).toBe(true);
+    const dir = join(cwd, 'reports', runs[0] as string);
+    const demo = JSON.parse(readFileSync(join(dir, 'demo.json'), 'utf8'));
+    expect(demo.bench.errors).toBe(0);
+    expect(demo.bench.tests.map((t: { title: string }) => t.title)).toEqual(['SET', 'GET']);
+    expect(demo.drill.status).toBe('passed');
+    expect(demo.drill.ackedLost).toBe(0);
+    expect(demo.drill.writeUnavailableMs).toBeGreaterThan(0);
+    expect(demo.dashboards.queries).toBeGreaterThan(20);
+    for (const f of ['demo.md', 'drill/report.json', 'drill/report.html']) expect(existsSync(join(dir, f)), f).toBe(true);
   });
 
   it('stops everything it started when interrupted with SIGINT', async () => {
     const cwd = tmpDir('sigint');
-    const child = execa('node', [BIN, 'demo', '--ops', '50000000'], { cwd, reject: false });
+    const child = execa('node', [BIN, 'demo', '--bench-requests', '100000000', '--no-k6'], { cwd, reject: false });
     let out = '';
     child.stdout?.on('data', (d) => {
       out += String(d);
     });
-    for (let i = 0; i < 200 && !/redis redis:\/\//.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(out).toMatch(/redis redis:\/\//);
+    for (let i = 0; i < 600 && !/bench: SET and GET/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
+    expect(out).toMatch(/bench: SET and GET/);
+    const port = Number(/Prometheus http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
     child.kill('SIGINT');
     const r = await child;
     expect(r.exitCode).toBe(130);
     expect(r.stderr).toMatch(/SIGINT received/);
-    // the leftover check of the suite (global-setup) proves no child survived; check the ports too
-    const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+    // the suite's leftover check proves no child survived; Prometheus' port is free again
     const { isPortFree } = await import('../../../lib/stack/ports.js');
     expect(await isPortFree(port)).toBe(true);
   });
