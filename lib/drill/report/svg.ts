@@ -180,14 +180,27 @@ export function timelineSvg(r: DrillReport): string {
     );
   });
   const marked = markedEvents(r);
-  marked.forEach((e, i) => {
+  // Labels go to the first of 6 rows where they do not overlap the previous one; when every
+  // row is taken the marker keeps its line, dot and tooltip without a label.
+  const rowEnd: number[] = [0, 0, 0, 0, 0, 0];
+  for (const e of marked) {
     const ex = xm(e.atMs);
     const color = EVENT_COLORS[e.source] ?? '#555';
-    const ly = bottomY + 30 + (i % 6) * 13;
+    const text = `${e.kind}${e.node ? ` ${e.node}` : ''}`;
+    const width = text.length * 6.2;
+    const anchorEnd = ex > W - 160;
+    const x0 = anchorEnd ? ex - 2 - width : ex + 2;
+    const row = rowEnd.findIndex((end) => x0 > end + 4);
+    const ly = bottomY + 30 + (row < 0 ? 0 : row) * 13;
+    const label =
+      row < 0
+        ? ''
+        : `<text x="${(anchorEnd ? ex - 2 : ex + 2).toFixed(1)}" y="${ly}" fill="${color}"${anchorEnd ? ' text-anchor="end"' : ''}>${esc(text)}</text>`;
+    if (row >= 0) rowEnd[row] = x0 + width;
     out.push(
-      `<g class="marker event ${esc(e.source)}" data-kind="${esc(e.kind)}"><line x1="${ex.toFixed(1)}" x2="${ex.toFixed(1)}" y1="${TOP}" y2="${ly - 9}" stroke="${color}" stroke-opacity="0.55"/><circle cx="${ex.toFixed(1)}" cy="${bottomY}" r="3" fill="${color}"/><text x="${(ex > W - 160 ? ex - 2 : ex + 2).toFixed(1)}" y="${ly}" fill="${color}"${ex > W - 160 ? ' text-anchor="end"' : ''}>${esc(`${e.kind}${e.node ? ` ${e.node}` : ''}`)}</text><title>${esc(`${e.t.toFixed(3)} s ${e.source} ${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? `: ${e.detail}` : ''}`)}</title></g>`,
+      `<g class="marker event ${esc(e.source)}" data-kind="${esc(e.kind)}"><line x1="${ex.toFixed(1)}" x2="${ex.toFixed(1)}" y1="${TOP}" y2="${row < 0 ? bottomY : ly - 9}" stroke="${color}" stroke-opacity="0.55"/><circle cx="${ex.toFixed(1)}" cy="${bottomY}" r="3" fill="${color}"/>${label}<title>${esc(`${e.t.toFixed(3)} s ${e.source} ${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? `: ${e.detail}` : ''}`)}</title></g>`,
     );
-  });
+  }
   // legend
   const legend: Array<[string, string, string]> = [
     ['write unavailable', '#e53935', 'rect'],
