@@ -191,7 +191,7 @@ export function timelineSvg(r: DrillReport): string {
     const anchorEnd = ex > W - 160;
     const x0 = anchorEnd ? ex - 2 - width : ex + 2;
     const row = rowEnd.findIndex((end) => x0 > end + 4);
-    const ly = bottomY + 30 + (row < 0 ? 0 : row) * 13;
+    const ly = bottomY + 30 + Math.max(row, 0) * 13;
     const label =
       row < 0
         ? ''
