@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../../lib/drill/load.js';
+import { planRunbook } from '../../../lib/drill/plan.js';
 import { runDrill } from '../../../lib/drill/runner.js';
 import { useTestEnv } from '../../support/env.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
@@ -68,5 +69,33 @@ describe('drill measurements', () => {
     expect(b.report.evictions ?? 0).toBeGreaterThan(0);
     expect(b.report.workload?.errors.OOM ?? 0).toBe(0);
     expect(b.report.checks.find((c) => c.name === 'minEvictions')?.ok).toBe(true);
+  });
+
+  it('an abort criterion stops the drill and runs the rollback; the report is partial', async () => {
+    const [plan] = planRunbook({
+      name: 'abort-me',
+      description: 'freeze without end, abort after 1.5 s of write unavailability',
+      topology: { kind: 'standalone' },
+      workload: { kind: 'write', rate: 300, opTimeout: '200ms' },
+      steps: [
+        { action: 'freeze', node: 'primary' },
+        { action: 'sleep', duration: '30s' },
+      ],
+      checks: { ackedLost: 0 },
+      abort: { maxWriteUnavailable: '1500ms', maxDuration: '20s' },
+      rollback: [{ action: 'thaw', node: 'all' }],
+    });
+    const started = Date.now();
+    const r = await runDrill({ plan: plan!, ports, reportDir: tmpDir('abort') });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.exitCode).toBe(4);
+    expect(r.report.status).toBe('aborted');
+    expect(r.report.partial).toBe(true);
+    expect(r.report.reason).toMatch(/writes unavailable for more than 1500 ms \(abort\.maxWriteUnavailable\)/);
+    const rollback = r.report.steps.find((s) => s.label.startsWith('rollback: thaw'));
+    expect(rollback?.ok).toBe(true);
+    // after the rollback the writes went through again and nothing acknowledged was lost
+    expect(r.report.ackedLost).toBe(0);
+    expect(r.report.writeWindows.every((w) => !w.open)).toBe(true);
   });
 });
