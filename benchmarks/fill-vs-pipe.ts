@@ -4,7 +4,7 @@
  * each, runs `stormdrill fill --keys 2000000 --value-size 100` (the library call) and
  * prints the keys/s ratio (three alternating rounds, median: the machine is shared). Anchor measured on this machine: redis-cli --pipe 760k keys/s.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -12,11 +12,18 @@ import { execa } from 'execa';
 import { FillGenerator } from '../lib/integrity/fill/generator.js';
 import { runFill } from '../lib/integrity/index.js';
 import { freePort } from '../lib/stack/ports.js';
+import { redisOnce } from '../lib/stack/probe.js';
 import { startRedisServer } from '../lib/stack/redis.js';
 
 const KEYS = Number(process.env.KEYS ?? 2_000_000);
 const ANCHOR = 760_000;
 const dir = mkdtempSync(join(tmpdir(), 'stormdrill-fill-bench-'));
+
+/** CPU seconds the server used so far (INFO cpu): the load-independent cost of a load. */
+async function serverCpu(port: number): Promise<number> {
+  const info = String(await redisOnce(port, ['INFO', 'cpu'], { timeoutMs: 5000 }));
+  return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]);
+}
 
 async function fresh(label: string) {
   return startRedisServer({ port: await freePort(), dir: join(dir, label) });
@@ -35,19 +42,19 @@ try {
     seed: 1,
   });
   const file = join(dir, 'commands.resp');
-  const parts: Buffer[] = [];
-  let buf = Buffer.allocUnsafe(8 * 1024 * 1024);
+  // streamed to the file in 8 MiB pieces: nothing of it stays in this process' memory
+  const fd = openSync(file, 'w');
+  const buf = Buffer.allocUnsafe(8 * 1024 * 1024);
   let off = 0;
   for (let n = 0; n < KEYS; n++) {
     if (off + gen.maxBytesPerKey > buf.length) {
-      parts.push(buf.subarray(0, off));
-      buf = Buffer.allocUnsafe(buf.length);
+      writeSync(fd, buf, 0, off);
       off = 0;
     }
     off = gen.write(buf, off, n);
   }
-  parts.push(buf.subarray(0, off));
-  writeFileSync(file, Buffer.concat(parts));
+  writeSync(fd, buf, 0, off);
+  closeSync(fd);
 
   // alternate the two, a fresh server for every run; the machine is shared, so three rounds and the median
   const rounds = Number(process.env.ROUNDS ?? 3);
@@ -55,28 +62,34 @@ try {
   for (let round = 1; round <= rounds; round++) {
     const a = await fresh(`pipe-${round}`);
     let pipeRate = 0;
+    let pipeCpu = 0;
     try {
+      const c0 = await serverCpu(a.port);
       const t0 = performance.now();
       const r = await execa('redis-cli', ['-p', String(a.port), '--pipe'], { inputFile: file, reject: false });
       const secs = (performance.now() - t0) / 1000;
       if (r.exitCode !== 0 || !/errors: 0, replies: \d+/.test(r.stdout))
         throw new Error(`redis-cli --pipe failed: ${r.stdout} ${r.stderr}`);
       pipeRate = KEYS / secs;
+      pipeCpu = (await serverCpu(a.port)) - c0;
     } finally {
       await a.stop();
     }
     const b = await fresh(`fill-${round}`);
     let fillRate = 0;
+    let fillCpu = 0;
     try {
+      const c0 = await serverCpu(b.port);
       const r = await runFill({ runId: 'bench', keyPrefix: 'sd:bench:', keys: KEYS, valueSize: 100, connection: { port: b.port } });
       if (r.errors > 0) throw new Error(`fill had ${r.errors} errors`);
       fillRate = r.keysPerSecond;
+      fillCpu = (await serverCpu(b.port)) - c0;
     } finally {
       await b.stop();
     }
     ratios.push(fillRate / pipeRate);
     console.log(
-      `round ${round}: redis-cli --pipe ${Math.round(pipeRate)} keys/s, stormdrill fill ${Math.round(fillRate)} keys/s (${(fillRate / ANCHOR).toFixed(2)}x the ${ANCHOR} anchor), ratio ${(fillRate / pipeRate).toFixed(2)}x`,
+      `round ${round}: redis-cli --pipe ${Math.round(pipeRate)} keys/s, stormdrill fill ${Math.round(fillRate)} keys/s (${(fillRate / ANCHOR).toFixed(2)}x the ${ANCHOR} anchor), ratio ${(fillRate / pipeRate).toFixed(2)}x; server CPU per key: pipe ${((pipeCpu / KEYS) * 1e6).toFixed(2)} µs, fill ${((fillCpu / KEYS) * 1e6).toFixed(2)} µs`,
     );
   }
   ratios.sort((x, y) => x - y);
