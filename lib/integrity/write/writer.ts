@@ -244,6 +244,11 @@ export class Writer extends EventEmitter<WriterEvents> {
         }
       }
     } catch (e) {
+      // a node that is no longer a master of the cluster is not an outage: stop retrying it
+      if (!this.isCurrentMaster(lane)) {
+        ch.connecting = false;
+        return;
+      }
       tracker.failure(this.nowMs(), e instanceof UserError ? 'AUTH' : errorKind(e));
       if (this.map) this.refreshMap();
     }
@@ -258,6 +263,11 @@ export class Writer extends EventEmitter<WriterEvents> {
       ch.connecting = false;
       void this.connect(lane, ch, op);
     }, wait);
+  }
+
+  private isCurrentMaster(lane: Lane): boolean {
+    if (!this.map) return true;
+    return this.map.masters.some((m) => m.host === lane.ep.host && m.port === lane.ep.port);
   }
 
   /** Sentinel named another master: point the lane there and drop the old connections. */
