@@ -75,10 +75,7 @@ export class FillGenerator {
   private readonly odo = new Uint8Array(24);
   private odoLen = 1;
   private odoN = 0;
-  /** Fast path for fixed-size strings: the constant bytes, pre-encoded. */
-  private readonly setHead: Buffer;
-  private readonly setHeadTtl: Buffer;
-  private readonly valueHead: Buffer;
+  /** Fast path for fixed-size strings: the TTL tail, pre-encoded, and the value. */
   private readonly ttlTail: Buffer;
   private readonly fixedValue: Buffer | null;
 
@@ -96,9 +93,6 @@ export class FillGenerator {
     const perElement = plan.valueMax + 20 + 40;
     this.maxBytesPerKey = 64 + keyMax * 2 + (plan.type === 'string' ? perElement : perElement * plan.elements * 2) + 64;
     this.odo[0] = 48;
-    this.setHead = Buffer.from('*3\r\n$3\r\nSET\r\n$', 'latin1');
-    this.setHeadTtl = Buffer.from('*5\r\n$3\r\nSET\r\n$', 'latin1');
-    this.valueHead = Buffer.from(`$${plan.valueMin}\r\n`, 'latin1');
     this.ttlTail = Buffer.from(`$2\r\nPX\r\n$${this.ttlMs.length}\r\n${this.ttlMs}\r\n`, 'latin1');
     this.fixedValue = plan.type === 'string' && plan.valueMin === plan.valueMax ? this.template.subarray(0, plan.valueMin) : null;
   }

@@ -192,7 +192,7 @@ export class Writer extends EventEmitter<WriterEvents> {
   private laneOfKey(key: string): Lane {
     if (!this.map) return this.laneList[0] as Lane;
     const i = this.map.owner[slotOfBytes(Buffer.from(key))] as number;
-    return this.laneFor(this.map.masters[i < 0 ? 0 : i] as Endpoint);
+    return this.laneFor(this.map.masters[Math.max(i, 0)] as Endpoint);
   }
 
   /** Called by startWriter once the first connection is up. */

@@ -62,7 +62,9 @@ describe('fill generator', () => {
       viaSequence.set(n, one.join(' '));
     }
     const fresh = decode(new FillGenerator(plan({ ttlShare: 0.3 })), ns);
-    ns.forEach((n, i) => expect((fresh[i] as string[]).join(' ')).toBe(viaSequence.get(n)));
+    ns.forEach((n, i) => {
+      expect((fresh[i] as string[]).join(' ')).toBe(viaSequence.get(n));
+    });
     expect(fresh.map((c) => c[1])).toEqual(ns.map((n) => `sd:t:fill:${n}`));
   });
 
