@@ -439,6 +439,10 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
         return res;
       },
     });
+    const aborted = new Promise<never>((_, reject) => {
+      abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
+    });
+    aborted.catch(() => undefined);
     const stepsStart = Date.now();
     let prevStart = stepsStart;
     const runStep = async (s: PlannedStep, list: ReportStep[], phase: 'step' | 'rollback') => {
@@ -471,7 +475,9 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
       };
       prevStart = started;
       try {
-        await def.run(ctx, s.params as never);
+        // A step that does not watch the abort signal (e.g. a scale-out waiting for a sync)
+        // must not hold up the abort: race it, and let the topology's stop end it.
+        await Promise.race([def.run(ctx, s.params as never), aborted]);
         rs.ok = true;
       } catch (err) {
         rs.ok = false;

@@ -170,6 +170,35 @@ describe('stormdrill drill: interrupted', () => {
   });
 });
 
+describe('stormdrill drill: interrupted in a step that does not watch for aborts', () => {
+  it('SIGINT during a 20 s DEBUG SLEEP still ends within seconds with a partial report and nothing left', async () => {
+    const dir = tmpDir('sigint-sleep');
+    const file = runbook(
+      dir,
+      'sleepy',
+      'topology:\n  kind: standalone\nworkload: { kind: write, rate: 200 }\nsteps:\n  - action: debug-sleep\n    node: primary\n    duration: 20s\n',
+    );
+    const { child, registry } = cli(['drill', 'run', file, '--report-dir', 'out'], dir);
+    const pids = trackPids(registry);
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+    });
+    for (let i = 0; i < 600 && !/DEBUG SLEEP 20s on primary/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
+    await new Promise((r) => setTimeout(r, 500));
+    const sent = Date.now();
+    child.kill('SIGINT');
+    const r = await child;
+    pids.stop();
+    expect(r.exitCode, r.stderr).toBe(130);
+    expect(Date.now() - sent).toBeLessThan(12_000);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    expect(report.status).toBe('interrupted');
+    expect(report.steps[0]).toMatchObject({ action: 'debug-sleep', ok: false });
+    expectAllGone(registry, pids.seen);
+  });
+});
+
 describe('stormdrill drill: --target', () => {
   it('refuses destructive steps without --allow-destructive, and steps needing its own processes always', async () => {
     const dir = tmpDir('target-refuse');
