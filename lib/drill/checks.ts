@@ -191,4 +191,4 @@ export function failoverSeconds(
 }
 
 /** Event kinds that mean "a new primary is in place". */
-export const NEW_PRIMARY_EVENTS = ['+switch-master', 'promoted'] as const;
+export const NEW_PRIMARY_EVENTS = ['+switch-master', 'promoted', '+promoted'] as const;

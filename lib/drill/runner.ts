@@ -105,9 +105,9 @@ export function connectionOf(t: Topology): ConnectionOptions {
   return { host: seed.host, port: seed.port, cluster: true, ...auth };
 }
 
-function sourceOf(e: TopoEvent): EventSource {
-  if (/^[+-]/.test(e.kind) || e.kind === 'failover-end') return 'sentinel';
+function sourceOf(e: TopoEvent, kind: string): EventSource {
   if (e.kind.startsWith('cluster')) return 'cluster';
+  if (/^[+-]/.test(e.kind) || e.kind === 'failover-end') return kind === 'cluster' ? 'cluster' : 'sentinel';
   return 'topology';
 }
 
@@ -242,12 +242,12 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     try {
       if (o.target) {
         topology = await attachTopology(o.target);
-        topology.events.on('event', (e) => addEvent(sourceOf(e), e.kind, e.node, e.detail, e.atMs));
+        topology.events.on('event', (e) => addEvent(sourceOf(e, 'attached'), e.kind, e.node, e.detail, e.atMs));
       } else {
         topology = await startTopology(specOf(plan, password), {
           ports,
           dir: join(work.path, 'topology'),
-          onEvent: (e) => addEvent(sourceOf(e), e.kind, e.node, e.detail, e.atMs),
+          onEvent: (e) => addEvent(sourceOf(e, plan.topology.kind), e.kind, e.node, e.detail, e.atMs),
         });
       }
     } catch (err) {

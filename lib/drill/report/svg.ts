@@ -61,6 +61,13 @@ const MARKED_KINDS = new Set([
   '+failover-end-for-timeout',
   '+tilt',
   '+reboot',
+  // Cluster (lib/topology's cluster watch)
+  'cluster-state',
+  '+pfail',
+  '+fail',
+  '-fail',
+  '+promoted',
+  '+demoted',
 ]);
 const HIDDEN_KINDS = new Set(['topology-up', 'write-window', 'read-window', 'wait-done']);
 

@@ -49,6 +49,8 @@ describe('shipped runbooks', () => {
     expect(rep.reason).toBeNull();
     expect(rep.events.some((e) => e.kind === 'crash' && e.node === 'master-1')).toBe(true);
     expect(rep.events.some((e) => e.kind === 'promoted')).toBe(true);
+    // the cluster's own view (cluster-watch: +pfail/+fail/cluster-state) is on the timeline
+    expect(rep.events.some((e) => e.source === 'cluster')).toBe(true);
     expect(rep.checks.find((c) => c.name === 'clusterStateOk')).toMatchObject({ ok: true, measured: true });
     expect(rep.failoverSeconds).toBeGreaterThan(1);
     expect(rep.writeUnavailableMs).toBeGreaterThan(0);

@@ -61,6 +61,7 @@ function report(over: Partial<DrillReport> = {}): DrillReport {
       ev(10, 'topology', 'crash', 'primary'),
       ev(11, 'sentinel', '+sdown', 'primary'),
       ev(11.1, 'sentinel', '+sdown', 'primary'),
+      ev(11.5, 'cluster', '+fail', 'master-1'),
       ev(12.1, 'sentinel', '+switch-master', 'replica-1'),
       ev(12.2, 'sentinel', '+slave', 'replica-2'),
     ],
@@ -92,7 +93,8 @@ describe('report.html', () => {
     expect(html).toContain('data-kind="+switch-master"');
     expect(html.match(/data-kind="\+sdown"/g)).toHaveLength(1);
     expect(html).not.toContain('data-kind="+sentinel"');
-    expect(markedEvents(report()).map((e) => e.kind)).toEqual(['workload-start', 'crash', '+sdown', '+switch-master']);
+    expect(html).toContain('<g class="marker event cluster" data-kind="+fail"');
+    expect(markedEvents(report()).map((e) => e.kind)).toEqual(['workload-start', 'crash', '+sdown', '+fail', '+switch-master']);
   });
   it('draws the three series and starts the chart at the workload', () => {
     for (const c of ['ops', 'errors', 'p99']) expect(html).toContain(`<path class="series ${c}"`);
