@@ -21,6 +21,7 @@ export default defineCommand({
       .option('--ttl <seconds>', 'TTL of those keys', num('--ttl'))
       .option('--seed <n>', 'seed: the same seed writes the same data', num('--seed'))
       .option('--window <n>', 'commands in flight per connection', num('--window'))
+      .option('--mset <n>', 'keys per MSET for fixed-size strings without TTL (1: one SET per key, like redis-cli --pipe)', num('--mset'))
       .option('--allow-eviction', 'fill even when maxmemory-policy would evict keys')
       .option('--max-seconds <s>', 'hard stop after this many seconds', num('--max-seconds'))
       .option('--json <file>', 'write the result as JSON (atomically)')
@@ -60,6 +61,7 @@ export default defineCommand({
               ttlSeconds: f.ttl,
               seed: f.seed,
               window: f.window,
+              mset: f.mset,
               allowEviction: f.allowEviction ?? false,
               maxSeconds: f.maxSeconds,
             },

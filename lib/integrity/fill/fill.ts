@@ -189,6 +189,10 @@ export async function runFill(
       seed: o.seed,
     });
     const perKey = gen.maxBytesPerKey;
+    // Fixed-size strings without TTLs on one master go as MSET of `mset` keys: the same keys
+    // and values, fewer commands for the server to dispatch and answer.
+    const msetKeys = o.mset > 1 && gen.msetable && lanes.length === 1 ? o.mset : 1;
+    const window = Math.max(1, Math.floor(o.window / msetKeys));
     const scratch = Buffer.allocUnsafe(gen.keyLength(Number.MAX_SAFE_INTEGER) + 8);
     const laneOf = (n: number): Lane => {
       if (!map) return lanes[0] as Lane;
@@ -214,7 +218,7 @@ export async function runFill(
     // Commands go into a large buffer; a flush hands the socket a view of the new bytes
     // and writing continues after them, so a fresh buffer is needed only every few MiB.
     // Buffers are recycled once the socket flushed every write from them: no GC churn.
-    const bufSize = Math.max(4 * 1024 * 1024, (CHUNK + perKey) * 4);
+    const bufSize = Math.max(4 * 1024 * 1024, (CHUNK + perKey * Math.max(64, msetKeys * 2)) * 4);
     const pool: PooledBuffer[] = [];
     const takeBuffer = (): PooledBuffer => {
       const b = pool.pop() ?? { bytes: Buffer.allocUnsafe(bufSize), pending: 0, retired: false };
@@ -230,7 +234,7 @@ export async function runFill(
       l.sock.write(pb.bytes.subarray(l.start, l.len), () => {
         if (--pb.pending === 0 && pb.retired) pool.push(pb);
       });
-      if (pb.bytes.length - l.len < CHUNK + perKey) {
+      if (pb.bytes.length - l.len < CHUNK + perKey * Math.max(64, msetKeys * 2)) {
         pb.retired = true;
         l.buf = takeBuffer();
         l.len = 0;
@@ -303,14 +307,25 @@ export async function runFill(
           }
           // back-pressure: every lane under its window and socket buffer
           let blocked = false;
-          for (const l of lanes) if (l.sent - l.replies >= o.window || l.sock.writableLength >= maxPendingBytes) blocked = true;
+          for (const l of lanes) if (l.sent - l.replies >= window || l.sock.writableLength >= maxPendingBytes) blocked = true;
           if (blocked) return;
           const end = Math.min(limitKeys, next + 512);
-          for (; next < end; next++) {
-            const l = laneOf(next);
-            l.len = gen.write(l.buf.bytes, l.len, next);
-            l.sent += gen.lastCommands;
-            if (l.len - l.start >= CHUNK) flush(l);
+          if (msetKeys > 1) {
+            const l = lanes[0] as Lane;
+            while (next < end) {
+              const c = Math.min(msetKeys, end - next);
+              l.len = gen.writeMset(l.buf.bytes, l.len, next, c);
+              l.sent += 1;
+              next += c;
+              if (l.len - l.start >= CHUNK) flush(l);
+            }
+          } else {
+            for (; next < end; next++) {
+              const l = laneOf(next);
+              l.len = gen.write(l.buf.bytes, l.len, next);
+              l.sent += gen.lastCommands;
+              if (l.len - l.start >= CHUNK) flush(l);
+            }
           }
           for (const l of lanes) flush(l);
         }

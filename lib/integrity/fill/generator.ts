@@ -255,6 +255,44 @@ export class FillGenerator {
     return off + rec.length;
   }
 
+  /** True when keys can be batched into MSET: fixed-size strings without TTLs. */
+  get msetable(): boolean {
+    return this.fixedValue !== null && this.ttlThreshold === 0;
+  }
+
+  /**
+   * One MSET of keys [n, n + count): the same keys and values as `count` SETs, in one
+   * command (one dispatch and one reply on the server). Requires msetable.
+   */
+  writeMset(buf: Buffer, off: number, n: number, count: number): number {
+    buf[off] = 42; // '*'
+    let o = writeUint(buf, off + 1, 1 + 2 * count);
+    o += buf.write('\r\n$4\r\nMSET\r\n', o, 'latin1');
+    for (let i = 0; i < count; i++) o = this.writeFixedPair(buf, o, n + i);
+    this.lastCommands = 1;
+    return o;
+  }
+
+  /** The key and value arguments of key n's SET record (everything after `*3 $3 SET`). */
+  private writeFixedPair(buf: Buffer, off: number, n: number): number {
+    const SET_HEAD = 13; // '*3\r\n$3\r\nSET\r\n'
+    this.seek(n);
+    if (this.recDigits !== this.odoLen || this.rec === null) this.buildRecords();
+    const rec = this.rec as Buffer;
+    buf.set(rec.subarray(SET_HEAD), off);
+    const k = off + this.recKeyOff - SET_HEAD;
+    for (let i = 0; i < this.odoLen; i++) buf[k + i] = this.odo[i] as number;
+    if ((this.fixedValue as Buffer).length >= 8) {
+      const o = off + this.recHashOff - SET_HEAD;
+      let h = hashOf(this.plan.seed, n, 0);
+      for (let i = 7; i >= 0; i--) {
+        buf[o + i] = HEX[h & 15] as number;
+        h >>>= 4;
+      }
+    }
+    return off + rec.length - SET_HEAD;
+  }
+
   /** Write the command(s) for key n at off (buf must have maxBytesPerKey room); returns the new offset. */
   write(buf: Buffer, off: number, n: number): number {
     const ttl = this.hasTtl(n);

@@ -26,6 +26,8 @@ export interface FillOptions {
   seed: number;
   /** Commands in flight per connection. */
   window: number;
+  /** Keys per MSET for fixed-size strings without TTL on one master; 1 = one SET per key (like redis-cli --pipe). */
+  mset: number;
   /** Fill even when maxmemory-policy would evict keys. */
   allowEviction: boolean;
   /** Hard stop after this many seconds. */
@@ -43,6 +45,7 @@ export const FILL_DEFAULTS = {
   ttlSeconds: 3600,
   seed: 1,
   window: 8192,
+  mset: 32,
   allowEviction: false,
   maxSeconds: 3600,
   memoryPollMs: 20,
@@ -85,6 +88,7 @@ export function validateFillOptions(o: Partial<FillOptions>): string[] {
   int(o.valueSize, '--value-size', 1, 64 * 1024 * 1024);
   int(o.elements, '--elements', 1, 100_000);
   int(o.window, '--window', 1, 10_000_000);
+  int(o.mset, '--mset', 1, 1000);
   int(o.seed, '--seed', 0, 2 ** 32 - 1);
   int(o.ttlSeconds, '--ttl', 1);
   if (o.type !== undefined && !FILL_TYPES.includes(o.type)) p.push(`--type must be one of ${FILL_TYPES.join('|')}, got '${o.type}'`);

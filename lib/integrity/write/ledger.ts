@@ -12,7 +12,7 @@
  * few milliseconds: once an outcome is in a block it survives a crash (kill -9) of the
  * writer. Outcomes cost ~2 bits per seq (100M writes ≈ 25-40 MiB).
  */
-import { closeSync, fstatSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { UserError } from '../../core/errors.js';
 
@@ -334,9 +334,4 @@ function truncated(path: string, at: number, what: string): UserError {
   return new UserError(
     `ledger ${path} is truncated: its ${what} at byte ${at} is cut short (the file was cut or copied while being written)`,
   );
-}
-
-/** Size of a ledger file on disk. */
-export function ledgerSize(fd: number): number {
-  return fstatSync(fd).size;
 }

@@ -52,6 +52,29 @@ describe('fill generator', () => {
     expect(new FillGenerator(plan({ seed: 43 })).value(77).equals(gen.value(77))).toBe(false);
   });
 
+  it('batches keys into MSET with exactly the keys and values of the SETs, across digit-count changes', () => {
+    const gen = new FillGenerator(plan());
+    expect(gen.msetable).toBe(true);
+    expect(new FillGenerator(plan({ ttlShare: 0.1 })).msetable).toBe(false);
+    expect(new FillGenerator(plan({ valueMax: 120 })).msetable).toBe(false);
+    const buf = Buffer.alloc(gen.maxBytesPerKey * 200);
+    let off = 0;
+    off = gen.writeMset(buf, off, 90, 20);
+    off = gen.writeMset(buf, off, 110, 1);
+    const cmds: string[][] = [];
+    const r = new ReplyReader({
+      keepValues: true,
+      onReply: () => {},
+      onValue: (v: RespValue) => cmds.push((v as Buffer[]).map((b) => b.toString('latin1'))),
+    });
+    r.feed(buf.subarray(0, off));
+    expect(cmds).toHaveLength(2);
+    expect(cmds[0]?.[0]).toBe('MSET');
+    expect(cmds[0]).toHaveLength(41);
+    const sets = decode(new FillGenerator(plan()), range(90, 111));
+    expect([...(cmds[0] as string[]).slice(1), ...(cmds[1] as string[]).slice(1)]).toEqual(sets.flatMap((c) => c.slice(1)));
+  });
+
   it('gives the same bytes in sequence and in random access (the odometer is exact)', () => {
     const ns = [...range(95, 105), 99_998, 99_999, 100_000, 100_001, 7, 1_000_000_000_123, 5, 6];
     const seq = new FillGenerator(plan({ ttlShare: 0.3 }));
