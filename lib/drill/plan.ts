@@ -91,6 +91,10 @@ function zodProblems(err: z.ZodError, base: FieldPath, input?: unknown): PlanPro
         message: `unknown field${i.keys.length > 1 ? `s ${i.keys.join(', ')}` : ''}: check the spelling (see docs/drills.md)`,
       };
     else if (i.code === 'invalid_value' && 'values' in i) message = `must be one of ${(i.values as unknown[]).map(String).join(', ')}`;
+    else if (i.code === 'invalid_type' && input !== undefined)
+      message = `expected ${i.expected}, got ${JSON.stringify(valueAt(input, i.path as Array<string | number>))}`;
+    else if (i.code === 'invalid_union' && input !== undefined)
+      message = `invalid value ${JSON.stringify(valueAt(input, i.path as Array<string | number>))}: see docs/drills.md for the accepted forms`;
     else if (i.code === 'invalid_type' && /received undefined/.test(i.message)) message = `missing (${i.expected} required)`;
     return { path, message };
   });
