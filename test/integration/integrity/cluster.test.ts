@@ -26,11 +26,12 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
+/** Keys of this file's fill on each master. */
 async function dbsizes(): Promise<number[]> {
   return Promise.all(
     cluster.nodes.map(async (n) => {
       const c = new Redis({ port: n.port });
-      const s = await c.dbsize();
+      const s = (await c.keys(`${namespace.keyPrefix}fill:*`)).length;
       c.disconnect();
       return s;
     }),
