@@ -16,6 +16,7 @@ export {
 } from './connection.js';
 export { type FillEvents, type FillProgress, type FillResult, runFill } from './fill/fill.js';
 export { FILL_DEFAULTS, type FillOptions, type FillType, parseMemoryTarget } from './fill/options.js';
+export { formatAudit, formatFill, formatVerify, formatWindow, formatWrite } from './format.js';
 export { FillMetrics, WriteMetrics } from './metrics.js';
 export { keySlot } from './slots.js';
 export { VERIFY_DEFAULTS, type VerifyOptions } from './verify/options.js';
