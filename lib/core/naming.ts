@@ -83,7 +83,11 @@ export const MAX_WORKER_BLOCKS = 30;
 
 export function workerNamespace(worker: number, suite: string, slot?: string): WorkerNamespace {
   if (!Number.isInteger(worker) || worker < 0) throw new Error(`worker id must be a non-negative integer, got ${worker}`);
-  const block = worker % MAX_WORKER_BLOCKS;
+  // Offset by the suite, so two suites running at once (two developers' runs on one
+  // machine) start their workers in different blocks.
+  let offset = 0;
+  for (let i = 0; i < suite.length; i++) offset = (offset * 31 + suite.charCodeAt(i)) % MAX_WORKER_BLOCKS;
+  const block = (worker + offset) % MAX_WORKER_BLOCKS;
   const portBase = TEST_PORT_FLOOR + block * PORTS_PER_WORKER;
   const runId = slot ? `t-${suite}-w${worker}-${slot}` : `t-${suite}-w${worker}`;
   return { worker, runId, keyPrefix: keyPrefix(runId), portBase, portLimit: portBase + PORTS_PER_WORKER - 1 };

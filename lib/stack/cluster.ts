@@ -53,9 +53,13 @@ export async function startCluster(o: ClusterOptions): Promise<ClusterHandle> {
     const total = masters * (1 + replicas);
     for (let i = 0; i < total; i++) {
       const port = await o.ports.take();
+      // The bus port comes from the allocator too: the default (port + 10000) may be
+      // another namespace's port, and a reused bus port can merge two clusters.
+      const busPort = await o.ports.take();
       nodes.push(
         await startRedisServer({
           ...o.redis,
+          config: { ...o.redis?.config, 'cluster-port': busPort },
           port,
           dir: join(o.dir, `node-${port}`),
           password: o.password,

@@ -17,11 +17,18 @@ describe('naming', () => {
   });
 
   it('gives parallel workers disjoint port blocks and key prefixes', () => {
-    const a = workerNamespace(1, 'abc', 'x');
-    const b = workerNamespace(2, 'abc', 'x');
-    expect(a.portLimit).toBeLessThan(b.portBase);
-    expect(a.keyPrefix).not.toBe(b.keyPrefix);
-    expect(workerNamespace(29, 's').portLimit).toBeLessThan(32768);
+    for (const suite of ['abc', 'zz9', 'q']) {
+      const blocks = [1, 2, 3, 4].map((w) => workerNamespace(w, suite, 'x'));
+      const bases = new Set(blocks.map((b) => b.portBase));
+      expect(bases.size).toBe(4);
+      for (const b of blocks) {
+        expect(b.portBase).toBeGreaterThanOrEqual(20000);
+        expect(b.portLimit).toBeLessThan(32768);
+      }
+      expect(new Set(blocks.map((b) => b.keyPrefix)).size).toBe(4);
+    }
+    // two suites at once start their first worker in different blocks
+    expect(workerNamespace(1, 'abc').portBase).not.toBe(workerNamespace(1, 'abd').portBase);
     expect(() => workerNamespace(-1, 's')).toThrow(/non-negative/);
   });
 });
