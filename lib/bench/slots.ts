@@ -1,37 +1,12 @@
 /**
- * Redis Cluster key slots: CRC16 (XMODEM: polynomial 0x1021, initial value 0) modulo
- * 16384, honouring `{hash tags}`. Exported for every capability that routes keys.
+ * Slot hash tags for redis-benchmark's `--cluster` mode; the slot function itself is
+ * lib/core/cluster-slots.ts.
  */
 
-export const CLUSTER_SLOTS = 16384;
+import { crc16, keySlot, SLOT_COUNT } from '../core/cluster-slots.js';
 
-const TABLE = (() => {
-  const t = new Uint16Array(256);
-  for (let i = 0; i < 256; i++) {
-    let crc = i << 8;
-    for (let b = 0; b < 8; b++) crc = crc & 0x8000 ? ((crc << 1) ^ 0x1021) & 0xffff : (crc << 1) & 0xffff;
-    t[i] = crc;
-  }
-  return t;
-})();
-
-/** CRC16/XMODEM of bytes [start, end). */
-export function crc16(data: Uint8Array, start = 0, end = data.length): number {
-  let crc = 0;
-  for (let i = start; i < end; i++) crc = ((crc << 8) & 0xffff) ^ (TABLE[((crc >> 8) ^ (data[i] as number)) & 0xff] as number);
-  return crc;
-}
-
-/** The cluster slot of a key: only the part inside the first non-empty `{...}` counts. */
-export function keySlot(key: string | Uint8Array): number {
-  const b = typeof key === 'string' ? Buffer.from(key) : key;
-  const open = b.indexOf(123); // '{'
-  if (open !== -1) {
-    const close = b.indexOf(125, open + 1); // '}'
-    if (close > open + 1) return crc16(b, open + 1, close) % CLUSTER_SLOTS;
-  }
-  return crc16(b) % CLUSTER_SLOTS;
-}
+export { crc16, keySlot };
+export const CLUSTER_SLOTS = SLOT_COUNT;
 
 const TAG_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
 

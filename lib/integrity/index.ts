@@ -3,6 +3,8 @@
  * unavailability windows), audit (what was lost) and verify (source vs target).
  * Drills call these functions directly; the CLI commands are thin wrappers.
  */
+
+export { keySlot } from '../core/cluster-slots.js';
 export { AUDIT_DEFAULTS, type AuditOptions, type AuditResult, runAudit } from './audit/audit.js';
 export {
   type ConnectionOptions,
@@ -18,7 +20,6 @@ export { type FillEvents, type FillProgress, type FillResult, runFill } from './
 export { FILL_DEFAULTS, type FillOptions, type FillType, parseMemoryTarget } from './fill/options.js';
 export { formatAudit, formatFill, formatVerify, formatWindow, formatWrite } from './format.js';
 export { FillMetrics, WriteMetrics } from './metrics.js';
-export { keySlot } from './slots.js';
 export { VERIFY_DEFAULTS, type VerifyOptions } from './verify/options.js';
 export { type ConflictCounts, runVerify, type VerifyResult } from './verify/verify.js';
 export { type Ledger, readLedger } from './write/ledger.js';

@@ -3,11 +3,12 @@
  * names, or the masters of a Cluster with their slot ranges. The Router keeps one
  * RespConn per master and routes keys by slot.
  */
+
+import { SLOT_COUNT, slotOfBytes } from '../core/cluster-slots.js';
 import { UserError } from '../core/errors.js';
 import type { RespValue } from '../core/resp/index.js';
 import { type Endpoint, formatEndpoint, type Target } from './connection.js';
 import { connectFailureMessage, RespConn } from './resp-conn.js';
-import { SLOT_COUNT, slotOfBytes } from './slots.js';
 
 export interface ClusterMap {
   masters: Endpoint[];

@@ -8,12 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { slotOfBytes } from '../../core/cluster-slots.js';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
 import { defined, type Endpoint, formatEndpoint, targetOrThrow } from '../connection.js';
 import type { FillMetrics } from '../metrics.js';
 import { handshakeRaw, type RespConn, rawConnect } from '../resp-conn.js';
-import { slotOfBytes } from '../slots.js';
 import { discover, openOrExplain } from '../topology.js';
 import { FillGenerator } from './generator.js';
 import { FILL_DEFAULTS, type FillOptions, parseMemoryTarget, validateFillOptions } from './options.js';

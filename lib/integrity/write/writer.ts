@@ -10,6 +10,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Redis } from 'ioredis';
+import { slotOfBytes } from '../../core/cluster-slots.js';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
 import { ReplyError } from '../../core/resp/index.js';
@@ -17,7 +18,6 @@ import { LatencyHistogram, type LatencySummaryMs } from '../../core/stats/index.
 import { defined, type Endpoint, formatEndpoint, type Target, targetOrThrow } from '../connection.js';
 import type { WriteMetrics } from '../metrics.js';
 import { ConnectionError, errorKind, RespConn } from '../resp-conn.js';
-import { slotOfBytes } from '../slots.js';
 import { type ClusterMap, clusterMap, discover, openOrExplain, sentinelMaster } from '../topology.js';
 import { LedgerWriter } from './ledger.js';
 import { validateWriteOptions, WRITE_DEFAULTS, type WriteOptions } from './options.js';

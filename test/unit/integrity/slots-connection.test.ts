@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { crc16, keySlot, SLOT_COUNT } from '../../../lib/core/cluster-slots.js';
 import { parseHostPort, resolveTarget } from '../../../lib/integrity/connection.js';
-import { crc16, keySlot, SLOT_COUNT } from '../../../lib/integrity/slots.js';
 import { parseClusterSlots } from '../../../lib/integrity/topology.js';
 
 describe('cluster slots', () => {

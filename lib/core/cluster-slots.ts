@@ -1,6 +1,7 @@
 /**
  * Redis Cluster key slots: CRC16 (XMODEM polynomial 0x1021) of the key, or of its
- * `{hash tag}` when it has a non-empty one, modulo 16384. Pure.
+ * `{hash tag}` when it has a non-empty one, modulo 16384. Shared by every capability that
+ * routes keys to cluster masters (bench, fill, write, verify).
  */
 
 export const SLOT_COUNT = 16384;
