@@ -152,7 +152,10 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       });
       started.push(demo);
       const targets: ScrapeTargets = {
-        redis: t.nodes.map((n, i) => ({ targets: [(exporters[i] as ExporterNode).target], labels: { redis_node: `${n.host}:${n.port}`, node: n.name, testid } })),
+        redis: t.nodes.map((n, i) => ({
+          targets: [(exporters[i] as ExporterNode).target],
+          labels: { redis_node: `${n.host}:${n.port}`, node: n.name, testid },
+        })),
         demo: [{ targets: [demo.url.replace(/^http:\/\//, '')], labels: { testid } }],
       };
       prom.setTargets(targets);
