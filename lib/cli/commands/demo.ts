@@ -50,8 +50,11 @@ export default defineCommand({
             for (const c of d.checks)
               console.log(`    ${c.ok ? 'pass' : 'FAIL'} ${c.name} (limit ${c.limit}, measured ${String(c.measured)})`);
           }
-          if (r.dashboards)
-            console.log(`  dashboards: ${r.dashboards.queries} panel queries, ${r.dashboards.empty} empty, ${r.dashboards.errors} errors`);
+          if (r.dashboards) {
+            console.log(
+              `  dashboards (${r.dashboards.checked.join(', ')}): ${r.dashboards.queries} panel queries against this run's data, ${r.dashboards.empty} empty (events this run did not cause), ${r.dashboards.errors} errors`,
+            );
+          }
           console.log(`reports: ${r.reportDir}`);
           process.exitCode = r.exitCode;
         },
