@@ -1,20 +1,8 @@
 import type { Command } from 'commander';
+import type { DrillRunFlags } from '../../drill/cli.js';
 import { defineCommand } from '../command.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-interface RunFlags {
-  set?: string[];
-  allVariants?: boolean;
-  runId?: string;
-  reportDir?: string;
-  promRw?: string;
-  target?: string;
-  allowDestructive?: boolean;
-  confirmNonLoopback?: boolean;
-  json?: boolean;
-  keepWorkDir?: boolean;
-}
 
 export default defineCommand({
   name: 'drill',
@@ -43,7 +31,7 @@ export default defineCommand({
       .option('--confirm-non-loopback', 'also allow them when --target is not on loopback')
       .option('--keep-work-dir', 'keep the topology work dir (logs, data) after the drill')
       .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
-      .action(async (ref: string, f: RunFlags) => {
+      .action(async (ref: string, f: DrillRunFlags) => {
         const { drillRunCommand } = await import('../../drill/cli.js');
         process.exitCode = await drillRunCommand(ref, f);
       });
