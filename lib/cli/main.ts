@@ -54,6 +54,13 @@ export function reportFailure(err: unknown): number {
 
 export async function main(argv: string[]): Promise<void> {
   installSignalHandlers();
+  // `stormdrill ... | head`: a closed pipe ends the output quietly, not with a stack trace.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw err;
+    });
+  }
   let code = 0;
   try {
     const program = await buildProgram();
