@@ -11,20 +11,7 @@ import type { TestProject } from 'vitest/node';
 import { freePort } from '../../lib/stack/ports.js';
 import { startRedisServer } from '../../lib/stack/redis.js';
 import { makeWorkDir } from '../../lib/stack/workdir.js';
-
-/** True when pid runs (a zombie waiting for a reaper counts as gone). */
-export function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
+import { alive } from './processes.js';
 
 /** Registered processes that are still running: `name (pid N)`. */
 export function survivors(registry: string): Array<{ pid: number; label: string }> {

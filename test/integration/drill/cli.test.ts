@@ -9,8 +9,8 @@ import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { useTestEnv } from '../../support/env.js';
-import { alive } from '../../support/global-setup.js';
 import { tmpDir } from '../../support/namespace.js';
+import { alive } from '../../support/processes.js';
 
 const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
 const env = useTestEnv({ redis: true });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
-import { alive } from '../../support/global-setup.js';
+import { alive } from '../../support/processes.js';
 
 async function nestedRun(kind: 'key' | 'process') {
   const env: Record<string, string | undefined> = { ...process.env, LEAK_KIND: kind };

@@ -7,15 +7,7 @@ import { startLocalStack } from '../../../lib/stack/local-stack.js';
 import { assertPortFree } from '../../../lib/stack/ports.js';
 import { startRedisServer } from '../../../lib/stack/redis.js';
 import { ports, tmpDir } from '../../support/namespace.js';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
+import { alive } from '../../support/processes.js';
 
 describe('local stack (real processes)', () => {
   it('starts redis-server, the exporter and Prometheus, which scrapes real data; stop leaves nothing', async () => {

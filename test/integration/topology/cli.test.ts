@@ -6,17 +6,9 @@ import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { waitUntil } from '../../../lib/stack/info.js';
 import type { TopologyState } from '../../../lib/topology/state.js';
 import { tmpDir } from '../../support/namespace.js';
+import { alive } from '../../support/processes.js';
 
 const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 describe('stormdrill topology up | status | down (real CLI processes)', () => {
   it('up in one process, status and down from another; the password stays out of argv and the state file', async () => {

@@ -5,20 +5,12 @@ import { redisInfo } from '../../../lib/stack/info.js';
 import { startTopology } from '../../../lib/topology/index.js';
 import type { Topology } from '../../../lib/topology/types.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { alive } from '../../support/processes.js';
 
 function pids(t: Topology): number[] {
   return [...t.nodes.map((n) => n.process?.pid), ...t.sentinels.map((s) => s.process?.pid), t.haproxy?.process?.pid].filter(
     (p): p is number => typeof p === 'number',
   );
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 describe('topology kinds start and stop with no orphan (real processes)', () => {
