@@ -272,18 +272,21 @@ export async function runFill(
       }
     }
 
+    /** Read used_memory on every master; at or above `goal`, stop generating. True when reached. */
+    async function measureMemory(goal: number): Promise<boolean> {
+      const ms = await Promise.all(control.map(memInfo));
+      usedMemory = Math.max(...ms.map((m) => m.used));
+      measured(usedMemory);
+      if (usedMemory < goal) return false;
+      stoppedBy = 'memory';
+      stopGenerating = true;
+      return true;
+    }
+
     /** Near the goal: let the commands in flight land, measure, and top up if still below. */
     function measureAndResume(goal: number): void {
       toppingUp = true;
-      Promise.all(control.map(memInfo))
-        .then((ms) => {
-          usedMemory = Math.max(...ms.map((m) => m.used));
-          measured(usedMemory);
-          if (usedMemory >= goal) {
-            stoppedBy = 'memory';
-            stopGenerating = true;
-          }
-        })
+      measureMemory(goal)
         .catch((e) => {
           failure ??= e;
         })
@@ -381,15 +384,9 @@ export async function runFill(
           // poll every tick near the goal, every 5th tick before
           if ((usedMemory ?? 0) < goal * 0.7 && ++pollTick % 5 !== 0) return;
           polling = true;
-          Promise.all(control.map(memInfo))
-            .then((ms) => {
-              usedMemory = Math.max(...ms.map((m) => m.used));
-              measured(usedMemory);
-              if (usedMemory >= goal) {
-                stoppedBy = 'memory';
-                stopGenerating = true;
-                wake();
-              }
+          measureMemory(goal)
+            .then((reached) => {
+              if (reached) wake();
             })
             .catch(() => {})
             .finally(() => {
