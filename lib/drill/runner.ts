@@ -22,7 +22,7 @@ import { redisOnce } from '../stack/probe.js';
 import { makeWorkDir } from '../stack/workdir.js';
 import { startTopology, waitClusterOk } from '../topology/start.js';
 import type { TopoEvent, Topology, TopologySpecInput } from '../topology/types.js';
-import { makeDrillActions } from './actions.js';
+import { type ActionsDeps, makeDrillActions } from './actions.js';
 import { type AttachTarget, attachTopology } from './attach.js';
 import { type DrillMeasurements, evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS, type VerifyOutcome } from './checks.js';
 import { DrillMetrics, DrillWriteMetrics } from './metrics.js';
@@ -408,36 +408,40 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     if (pre.warmup) await sleep(pre.warmup);
 
     // 4. steps
-    const actions = makeDrillActions({
-      topology: t,
-      signal: abort.signal,
-      initialNodes,
-      initialPrimary: primaryAtStart,
-      allowDestructive: o.allowDestructive ?? false,
-      confirmNonLoopback: o.confirmNonLoopback ?? false,
-      seenEvents: () => events,
-      write: async (count, valueSize) => {
-        const ledger = join(work.path, `step-${ledgers.length}.ledger`);
-        const prefix = `${keyPrefix(runId)}s${ledgers.length}:`;
-        ledgers.push({ path: ledger, prefix });
-        const w = await startWriter({
-          connection,
-          runId,
-          keyPrefix: prefix,
-          ledgerPath: ledger,
-          maxWrites: count,
-          valueSize,
-          concurrency: 8,
-          timeoutMs: 2000,
-        });
-        const onAbort = () => void w.stop();
-        abort.signal.addEventListener('abort', onAbort, { once: true });
-        const r = await w.done;
-        abort.signal.removeEventListener('abort', onAbort);
-        const res = { acked: r.acked, failed: r.failed, unknown: r.unknown };
-        burstResults.push(res);
-        return res;
-      },
+    /** The step actions over this drill's topology (the steps' and the rollback's). */
+    const initialPrimary = primaryAtStart;
+    const actionsFor = (signal: AbortSignal, write: ActionsDeps['write']) =>
+      makeDrillActions({
+        topology: t,
+        signal,
+        initialNodes,
+        initialPrimary,
+        allowDestructive: o.allowDestructive ?? false,
+        confirmNonLoopback: o.confirmNonLoopback ?? false,
+        seenEvents: () => events,
+        write,
+      });
+    const actions = actionsFor(abort.signal, async (count, valueSize) => {
+      const ledger = join(work.path, `step-${ledgers.length}.ledger`);
+      const prefix = `${keyPrefix(runId)}s${ledgers.length}:`;
+      ledgers.push({ path: ledger, prefix });
+      const w = await startWriter({
+        connection,
+        runId,
+        keyPrefix: prefix,
+        ledgerPath: ledger,
+        maxWrites: count,
+        valueSize,
+        concurrency: 8,
+        timeoutMs: 2000,
+      });
+      const onAbort = () => void w.stop();
+      abort.signal.addEventListener('abort', onAbort, { once: true });
+      const r = await w.done;
+      abort.signal.removeEventListener('abort', onAbort);
+      const res = { acked: r.acked, failed: r.failed, unknown: r.unknown };
+      burstResults.push(res);
+      return res;
     });
     const aborted = new Promise<never>((_, reject) => {
       abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true });
@@ -498,16 +502,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     // 5. rollback (only when aborted) and restore (always)
     if (status !== 'passed' && plan.rollback.length > 0 && !interrupted) {
       const rb = new AbortController();
-      const rbActions = makeDrillActions({
-        topology: t,
-        signal: rb.signal,
-        initialNodes,
-        initialPrimary: primaryAtStart,
-        allowDestructive: o.allowDestructive ?? false,
-        confirmNonLoopback: o.confirmNonLoopback ?? false,
-        seenEvents: () => events,
-        write: async () => ({ acked: 0, failed: 0, unknown: 0 }),
-      });
+      const rbActions = actionsFor(rb.signal, async () => ({ acked: 0, failed: 0, unknown: 0 }));
       const timer = setTimeout(() => rb.abort(new AbortedError('rollback took longer than 60 s')), 60_000);
       for (const s of plan.rollback) {
         const def = stepDefinition(s.action);
