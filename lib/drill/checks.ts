@@ -50,32 +50,24 @@ function notMeasured(name: string, limit: string, why: string): CheckResult {
 
 export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): CheckResult[] {
   const out: CheckResult[] = [];
+  /** A max-unavailability check: total ms of failed `what` (writes/reads) against `maxMs`. */
+  const unavailability = (name: string, maxMs: number, measuredMs: number | null, missing: string, what: string): CheckResult => {
+    const limit = `<= ${maxMs} ms`;
+    if (measuredMs === null) return notMeasured(name, limit, missing);
+    return {
+      name,
+      ok: measuredMs <= maxMs,
+      limit,
+      measured: measuredMs,
+      detail: `${what} failed for ${formatDuration(measuredMs)} in total`,
+    };
+  };
   if (checks.maxWriteUnavailable !== undefined) {
-    const limit = `<= ${checks.maxWriteUnavailable} ms`;
-    out.push(
-      m.writeUnavailableMs === null
-        ? notMeasured('maxWriteUnavailable', limit, 'no write workload')
-        : {
-            name: 'maxWriteUnavailable',
-            ok: m.writeUnavailableMs <= checks.maxWriteUnavailable,
-            limit,
-            measured: m.writeUnavailableMs,
-            detail: `writes failed for ${formatDuration(m.writeUnavailableMs)} in total`,
-          },
-    );
+    out.push(unavailability('maxWriteUnavailable', checks.maxWriteUnavailable, m.writeUnavailableMs, 'no write workload', 'writes'));
   }
   if (checks.maxReadUnavailable !== undefined) {
-    const limit = `<= ${checks.maxReadUnavailable} ms`;
     out.push(
-      m.readUnavailableMs === null
-        ? notMeasured('maxReadUnavailable', limit, 'no read probe (workload.reads: true)')
-        : {
-            name: 'maxReadUnavailable',
-            ok: m.readUnavailableMs <= checks.maxReadUnavailable,
-            limit,
-            measured: m.readUnavailableMs,
-            detail: `reads failed for ${formatDuration(m.readUnavailableMs)} in total`,
-          },
+      unavailability('maxReadUnavailable', checks.maxReadUnavailable, m.readUnavailableMs, 'no read probe (workload.reads: true)', 'reads'),
     );
   }
   if (checks.ackedLost !== undefined) {
