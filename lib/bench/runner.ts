@@ -39,8 +39,8 @@ export interface RunParams {
   tickMs?: number;
   /** First error reply of each kind. */
   onNewError?: (kind: string, message: string) => void;
-  /** MOVED/ASK seen: refresh the topology; may return new endpoints/slot choosers per client. */
-  onRedirect?: () => Promise<void>;
+  /** MOVED/ASK seen (its message names the node to ask): refresh the topology. */
+  onRedirect?: (redirect: string) => Promise<void>;
   /** Stop early (Ctrl-C): resolves the run with what was measured so far. */
   signal?: AbortSignal;
 }
@@ -252,7 +252,7 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
             else ask++;
             if (!redirectPending && p.onRedirect) {
               redirectPending = true;
-              p.onRedirect().then(
+              p.onRedirect(err).then(
                 () => {
                   redirectPending = false;
                 },

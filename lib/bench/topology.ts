@@ -84,20 +84,33 @@ export function slotChooser(m: Master, rand: () => number): () => number {
   };
 }
 
+/** The node a `MOVED <slot> <host>:<port>` or `ASK ...` reply points at (pure); null if none. */
+export function redirectTarget(message: string, fallbackHost: string): Endpoint | null {
+  const m = /^(?:MOVED|ASK) \d+ (.*):(\d+)$/.exec(message.trim());
+  if (!m) return null;
+  const host = m[1] === '' ? fallbackHost : (m[1] as string).replace(/^\[(.*)\]$/, '$1');
+  return { host, port: Number(m[2]) };
+}
+
 /**
  * After MOVED/ASK: re-read CLUSTER SLOTS (one refresh at a time) and give every client the
- * new slot ranges of its master, so later batches only use slots it owns.
+ * new slot ranges of its master, so later batches only use slots it owns. The map is read
+ * from the node the redirect names — the one that knows of the change first — and from the
+ * seed only when that node cannot answer: the seed may not have heard of the move yet.
  */
 export function slotMapRefresher(
   o: ConnectOptions & { host: string; port: number },
   clients: Array<{ endpoint: Endpoint; nextSlot: () => number }>,
-): () => Promise<void> {
+): (redirect: string) => Promise<void> {
   let running: Promise<void> | null = null;
   const rand = prng32((Date.now() ^ 0x2545f491) >>> 0);
-  return () => {
+  const seed: Endpoint = { host: o.host, port: o.port };
+  return (redirect) => {
     if (running) return running;
     running = (async () => {
-      const fresh = await discoverCluster({ host: o.host, port: o.port }, o).catch(() => null);
+      const target = redirectTarget(redirect, o.host);
+      const fresh =
+        (target ? await discoverCluster(target, o).catch(() => null) : null) ?? (await discoverCluster(seed, o).catch(() => null));
       if (!fresh) return;
       for (const c of clients) {
         const m = fresh.masters.find((x) => x.host === c.endpoint.host && x.port === c.endpoint.port);

@@ -4,7 +4,7 @@ import { parseBenchArgv } from '../../../lib/bench/options.js';
 import { fromWire, mergeResults, toWire } from '../../../lib/bench/result.js';
 import type { RunResult } from '../../../lib/bench/runner.js';
 import { newHistogram } from '../../../lib/bench/setup.js';
-import { parseClusterSlots, slotChooser } from '../../../lib/bench/topology.js';
+import { parseClusterSlots, redirectTarget, slotChooser } from '../../../lib/bench/topology.js';
 import { PerSecondSeries } from '../../../lib/core/stats/index.js';
 
 function result(values: number[], startMs: number, errors: Record<string, number> = {}): RunResult {
@@ -85,5 +85,12 @@ describe('results', () => {
     let i = 0;
     const draw = slotChooser(m, () => i++);
     expect(Array.from({ length: 8 }, draw)).toEqual([10, 11, 12, 100, 10, 11, 12, 100]);
+  });
+
+  it('reads the node a MOVED or ASK reply points at', () => {
+    expect(redirectTarget('MOVED 3999 127.0.0.1:7001', 'x')).toEqual({ host: '127.0.0.1', port: 7001 });
+    expect(redirectTarget('ASK 12 :7002', '10.0.0.1')).toEqual({ host: '10.0.0.1', port: 7002 });
+    expect(redirectTarget('MOVED 1 [::1]:7003', 'x')).toEqual({ host: '::1', port: 7003 });
+    expect(redirectTarget('ERR unknown command', 'x')).toBeNull();
   });
 });
