@@ -31,7 +31,7 @@ afterAll(async () => {
 async function moveSlots(slots: number[], ids: { fromId: string; toId: string }, to: Redis, from: Redis): Promise<void> {
   const setAll = async (c: Redis, ...args: string[]) => {
     const p = c.pipeline();
-    for (const s of slots) p.cluster('SETSLOT', s, ...(args as [string, string]));
+    for (const s of slots) p.call('CLUSTER', 'SETSLOT', String(s), ...args);
     const res = await p.exec();
     for (const [err] of res ?? []) expect(err).toBeNull();
   };
