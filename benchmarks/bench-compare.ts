@@ -121,6 +121,9 @@ try {
     console.log(
       `           per round rps: redis-benchmark ${rb.map((s) => s.rps.toFixed(0)).join(' ')} | stormdrill ${sd.map((s) => s.rps.toFixed(0)).join(' ')}`,
     );
+    console.log(
+      `           per round p50 ms: redis-benchmark ${rb.map((s) => s.p50.toFixed(3)).join(' ')} | stormdrill ${sd.map((s) => s.p50.toFixed(3)).join(' ')}`,
+    );
   }
   if (timeBin) {
     const small = await runTool('stormdrill', [...common, '-t', 'set', '-P', '16', '-n', '500000']);
