@@ -5,6 +5,7 @@
  * In the JSON, `ok: true` means the threshold PASSED (as in handleSummary data; k6's
  * `--summary-export` file inverts it).
  */
+import { junitXml } from '../core/junit.js';
 
 /** The parts of k6's handleSummary(data) argument this module reads. */
 export interface K6Metric {
@@ -236,39 +237,23 @@ export function toMarkdown(s: StableSummary): string {
   return out.join('\n');
 }
 
-export function xmlEscape(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
-}
-
 /** JUnit XML: one test case per threshold, a failure for each crossed one. */
 export function toJUnit(s: StableSummary): string {
-  const failures = s.thresholds.filter((t) => !t.ok).length;
-  const secs = (s.durationMs / 1000).toFixed(3);
-  const suite = `k6 ${s.scenario} (${s.profile})`;
-  const lines = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="stormdrill k6" tests="${s.thresholds.length}" failures="${failures}" time="${secs}">`,
-    `  <testsuite name="${xmlEscape(suite)}" tests="${s.thresholds.length}" failures="${failures}" errors="0" time="${secs}">`,
-    '    <properties>',
-    `      <property name="testid" value="${xmlEscape(s.testid)}"/>`,
-    `      <property name="scenario" value="${xmlEscape(s.scenario)}"/>`,
-    `      <property name="profile" value="${xmlEscape(s.profile)}"/>`,
-    `      <property name="baseUrl" value="${xmlEscape(s.baseUrl)}"/>`,
-    '    </properties>',
-  ];
-  for (const t of s.thresholds) {
-    const name = xmlEscape(`${t.metric} ${t.threshold}`);
-    const cls = xmlEscape(`k6.${s.scenario}.${t.metric}`);
-    if (t.ok) lines.push(`    <testcase name="${name}" classname="${cls}"/>`);
-    else {
-      const actual = t.actual !== undefined ? `: ${thresholdAggregate(t.threshold)} was ${t.actual}` : '';
-      lines.push(`    <testcase name="${name}" classname="${cls}">`);
-      lines.push(`      <failure message="${xmlEscape(`threshold ${t.threshold} on ${t.metric} crossed${actual}`)}"/>`);
-      lines.push('    </testcase>');
-    }
-  }
-  lines.push('  </testsuite>', '</testsuites>', '');
-  return lines.join('\n');
+  return junitXml({
+    title: 'stormdrill k6',
+    name: `k6 ${s.scenario} (${s.profile})`,
+    seconds: s.durationMs / 1000,
+    properties: { testid: s.testid, scenario: s.scenario, profile: s.profile, baseUrl: s.baseUrl },
+    cases: s.thresholds.map((t) => ({
+      name: `${t.metric} ${t.threshold}`,
+      classname: `k6.${s.scenario}.${t.metric}`,
+      ...(t.ok
+        ? {}
+        : {
+            failure: `threshold ${t.threshold} on ${t.metric} crossed${t.actual !== undefined ? `: ${thresholdAggregate(t.threshold)} was ${t.actual}` : ''}`,
+          }),
+    })),
+  });
 }
 
 /** The files handleSummary returns: always stdout text; the report files when `dir` is set. */

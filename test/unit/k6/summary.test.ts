@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { xmlEscape } from '../../../lib/core/junit.ts';
 import {
   type K6SummaryData,
   SUMMARY_SCHEMA,
@@ -9,7 +10,6 @@ import {
   toMarkdown,
   toStableSummary,
   toText,
-  xmlEscape,
 } from '../../../lib/k6/summary.ts';
 
 /** The shape k6 v2.2 hands to handleSummary (trimmed from a real run). */

@@ -1,0 +1,90 @@
+/**
+ * `stormdrill gate`: the thin I/O edge over the pure gate — read the result (and baseline)
+ * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
+ */
+import { readFileSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+import { UserError } from '../core/errors.js';
+import { writeReportFiles } from '../core/report/write-report.js';
+import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from './evaluate.js';
+import { formatGate, gateJUnit } from './format.js';
+import { type GateInput, readResult } from './metrics.js';
+
+export interface GateFlags {
+  rule?: string[];
+  baseline?: string;
+  maxRegression?: string;
+  compare?: string;
+  ignoreThresholds?: boolean;
+  junit?: string;
+  json?: string;
+}
+
+function loadResult(path: string, what: string): GateInput {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new UserError(
+      `${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message} (give the file \`stormdrill bench --json\` or \`stormdrill k6\` wrote)`,
+    );
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    throw new UserError(`${what} ${path} is not JSON (give the file \`stormdrill bench --json\` or \`stormdrill k6\` wrote)`);
+  }
+  const r = readResult(doc);
+  if (typeof r === 'string') throw new UserError(`${what} ${path} is ${r}`);
+  return r;
+}
+
+/** `10`, `10%` or `0.1`? Percent, always: `--max-regression 10` = 10 %. */
+export function parsePercent(text: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*%?\s*$/.exec(text);
+  if (!m || Number(m[1]) > 1000) throw new UserError(`--max-regression must be a percentage like 10 or 10%, got '${text}'`);
+  return Number(m[1]) / 100;
+}
+
+function writeAtomic(path: string, content: string): string {
+  const abs = resolve(path);
+  return writeReportFiles(dirname(abs), { [basename(abs)]: content })[0] as string;
+}
+
+/** Run the gate; returns the exit code (0 passed, 1 failed). Bad input throws UserError (exit 2). */
+export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => void = (s) => process.stdout.write(s)): number {
+  const rules: Rule[] = [];
+  for (const text of f.rule ?? []) {
+    const r = parseRule(text);
+    if (typeof r === 'string') throw new UserError(r);
+    rules.push(r);
+  }
+  const maxRegression = parsePercent(f.maxRegression ?? '10');
+  const run = loadResult(resultPath, 'result');
+  const baseline = f.baseline ? loadResult(f.baseline, 'baseline') : undefined;
+  if (baseline && baseline.kind !== run.kind)
+    throw new UserError(`baseline ${f.baseline} is a ${baseline.kind} but the result is a ${run.kind}; compare like with like`);
+  for (const r of rules)
+    if (!run.metrics.has(r.metric))
+      throw new UserError(`--rule '${r.text}': ${resultPath} has no '${r.metric}' (it has e.g. ${similarNames(run, r.metric).join(', ')})`);
+  if (rules.length === 0 && !baseline && run.thresholds.length === 0)
+    throw new UserError('nothing to check: give --rule METRIC<LIMIT and/or --baseline FILE');
+
+  const result: GateResult = evaluateGate(run, {
+    rules,
+    baseline,
+    maxRegression,
+    compare: globMatcher(f.compare ?? DEFAULT_COMPARE),
+    ignoreThresholds: f.ignoreThresholds,
+  });
+  const header = `gate: ${resultPath} (${run.kind}${run.testid ? `, testid ${run.testid}` : ''})${
+    baseline ? ` against ${f.baseline} (regression allowed: ${(maxRegression * 100).toFixed(0)} %)` : ''
+  }`;
+  out(formatGate(result, header));
+  const props = { result: resultPath, ...(f.baseline ? { baseline: f.baseline } : {}), ...(run.testid ? { testid: run.testid } : {}) };
+  if (f.junit) out(`junit: ${writeAtomic(f.junit, gateJUnit(result, props))}\n`);
+  if (f.json) out(`json: ${writeAtomic(f.json, `${JSON.stringify({ ...props, ...result }, null, 2)}\n`)}\n`);
+  return result.passed ? 0 : 1;
+}

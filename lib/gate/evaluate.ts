@@ -1,0 +1,125 @@
+/**
+ * The gate's verdict (pure): explicit rules (`SET.p99<=2`), the run's own k6 thresholds, and
+ * a baseline comparison direction-aware per metric (latency and errors may not grow, rps
+ * and checks may not shrink, by more than the allowed regression).
+ */
+import { type GateInput, type Metric, splitName } from './metrics.js';
+
+export type Op = '<' | '<=' | '>' | '>=' | '==';
+
+export interface Rule {
+  text: string;
+  metric: string;
+  op: Op;
+  limit: number;
+}
+
+/** Parse `METRIC OP NUMBER`; a string says what is wrong. */
+export function parseRule(text: string): Rule | string {
+  const m = /^\s*(.+?)\s*(<=|>=|==|<|>)\s*(-?[\d.]+(?:e-?\d+)?)\s*(ms)?\s*$/.exec(text);
+  if (!m || !Number.isFinite(Number(m[3])))
+    return `--rule '${text}' is not METRIC OP NUMBER (e.g. 'SET.p99<=2' or 'http_req_duration.p(95)<300')`;
+  if (!splitName(m[1] as string)) return `--rule '${text}': name a statistic, as in 'SET.p99' or 'http_req_failed.rate'`;
+  return { text: text.trim(), metric: m[1] as string, op: m[2] as Op, limit: Number(m[3]) };
+}
+
+/** `*` matches any run of characters; several patterns separated by commas. */
+export function globMatcher(patterns: string): (name: string) => boolean {
+  const res = patterns
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map((p) => new RegExp(`^${p.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`));
+  return (name) => res.some((r) => r.test(name));
+}
+
+/** The statistics compared against a baseline unless `--compare` names others. */
+export const DEFAULT_COMPARE = '*.rps,*.p50,*.p99,*.errors,*.p(95),*.p(99),*_failed.rate,checks.rate';
+
+export interface GateOptions {
+  rules: Rule[];
+  baseline?: GateInput;
+  /** Allowed regression against the baseline, a fraction (0.1 = 10 %). */
+  maxRegression: number;
+  compare: (name: string) => boolean;
+  /** Ignore the run's own k6 thresholds. */
+  ignoreThresholds?: boolean;
+}
+
+export interface Check {
+  kind: 'rule' | 'baseline' | 'threshold' | 'complete';
+  name: string;
+  ok: boolean;
+  /** One line: the figures behind the verdict. */
+  detail: string;
+}
+
+export interface GateResult {
+  passed: boolean;
+  checks: Check[];
+}
+
+const fmt = (m: Metric | number) => {
+  const v = typeof m === 'number' ? m : m.value;
+  const s = Math.abs(v) >= 1000 ? v.toFixed(0) : Number(v.toPrecision(4)).toString();
+  return typeof m === 'number' || !m.unit ? s : m.unit === 'rps' ? `${s} rps` : `${s} ${m.unit}`;
+};
+
+function holds(v: number, op: Op, limit: number): boolean {
+  switch (op) {
+    case '<':
+      return v < limit;
+    case '<=':
+      return v <= limit;
+    case '>':
+      return v > limit;
+    case '>=':
+      return v >= limit;
+    default:
+      return v === limit;
+  }
+}
+
+function baselineCheck(name: string, cur: Metric, base: Metric, tol: number): Check {
+  const change = base.value === 0 ? (cur.value === 0 ? 0 : Number.POSITIVE_INFINITY) : (cur.value - base.value) / Math.abs(base.value);
+  const worse = cur.better === 'lower' ? change : -change;
+  const ok = base.value === 0 && cur.better === 'higher' ? true : worse <= tol;
+  const pct = Number.isFinite(change) ? `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %` : `was 0`;
+  const bound = cur.better === 'lower' ? `at most +${(tol * 100).toFixed(0)} %` : `at most -${(tol * 100).toFixed(0)} %`;
+  return { kind: 'baseline', name, ok, detail: `${fmt(cur)} vs baseline ${fmt(base)} (${pct}; ${bound})` };
+}
+
+export function evaluateGate(run: GateInput, o: GateOptions): GateResult {
+  const checks: Check[] = [];
+  if (run.incomplete) checks.push({ kind: 'complete', name: 'run complete', ok: false, detail: run.incomplete });
+  for (const r of o.rules) {
+    const m = run.metrics.get(r.metric) as Metric;
+    checks.push({ kind: 'rule', name: r.text, ok: holds(m.value, r.op, r.limit), detail: `${r.metric} = ${fmt(m)}` });
+  }
+  if (!o.ignoreThresholds)
+    for (const t of run.thresholds)
+      checks.push({
+        kind: 'threshold',
+        name: `${t.metric} ${t.threshold}`,
+        ok: t.ok,
+        detail: `k6 threshold ${t.ok ? 'passed' : 'crossed'}${t.actual !== undefined ? ` (${t.actual})` : ''}`,
+      });
+  if (o.baseline)
+    for (const [name, cur] of run.metrics) {
+      const base = o.baseline.metrics.get(name);
+      if (!base || !cur.better || !o.compare(name)) continue;
+      checks.push(baselineCheck(name, cur, base, o.maxRegression));
+    }
+  return { passed: checks.every((c) => c.ok), checks };
+}
+
+/** Names in `run` that a missing name was probably meant to be (same subject or same stat). */
+export function similarNames(run: GateInput, missing: string, max = 5): string[] {
+  const want = splitName(missing);
+  const names = [...run.metrics.keys()];
+  const near = names.filter((n) => {
+    const s = splitName(n);
+    return s && want && (s.subject === want.subject || s.stat === want.stat);
+  });
+  return (near.length ? near : names).slice(0, max);
+}

@@ -1,0 +1,4 @@
+export * from './cli.js';
+export * from './evaluate.js';
+export * from './format.js';
+export * from './metrics.js';

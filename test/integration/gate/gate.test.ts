@@ -1,0 +1,76 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { useTestEnv } from '../../support/env.js';
+import { BIN, runProcess } from '../bench/helpers.js';
+
+const env = useTestEnv({ redis: true });
+const gate = (args: string[]) => runProcess(process.execPath, [BIN, 'gate', ...args]);
+const bench = async (file: string, clients: string) => {
+  const r = await runProcess(process.execPath, [
+    BIN,
+    'bench',
+    '-p',
+    String(env.redis.port),
+    '-t',
+    'set,get',
+    '-n',
+    '20000',
+    '-c',
+    clients,
+    '-r',
+    '1000',
+    '-q',
+    '--json',
+    file,
+  ]);
+  expect(r.code, r.text).toBe(0);
+  return file;
+};
+
+describe('stormdrill gate on real benchmark results', () => {
+  it('passes a run against its own kind of baseline and fails a real regression, with JUnit for CI', async () => {
+    const dir = env.tmpDir('gate');
+    const base = await bench(join(dir, 'base.json'), '50');
+    const again = await bench(join(dir, 'again.json'), '50');
+    // one client instead of 50: a real throughput regression on the same server
+    const slow = await bench(join(dir, 'slow.json'), '1');
+
+    const ok = await gate([again, '--baseline', base, '--max-regression', '90', '--compare', '*.rps,*.errors', '--rule', 'SET.errors==0']);
+    expect(ok.code, ok.text).toBe(0);
+    expect(ok.text).toMatch(/PASS {2}SET\.rps/);
+    expect(ok.text).toMatch(/gate: passed \(5 checks\)/);
+
+    const junit = join(dir, 'gate.xml');
+    const bad = await gate([slow, '--baseline', base, '--max-regression', '20', '--compare', '*.rps', '--junit', junit]);
+    expect(bad.code, bad.text).toBe(1);
+    expect(bad.text).toMatch(/FAIL {2}SET\.rps +\d+ rps vs baseline \d+ rps \(-\d+\.\d %; at most -20 %\)/);
+    expect(bad.text).toMatch(/gate: FAILED \(2 of 2 checks\)/);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml.match(/<testcase /g)).toHaveLength(2);
+    expect(xml.match(/<failure /g)).toHaveLength(2);
+  });
+
+  it('bad input is one line naming the fix, exit code 2', async () => {
+    const dir = env.tmpDir('gate-bad');
+    const base = await bench(join(dir, 'base.json'), '10');
+    const notJson = join(dir, 'x.json');
+    writeFileSync(notJson, 'hello');
+    const cases: Array<[string[], RegExp]> = [
+      [[join(dir, 'missing.json'), '--rule', 'SET.p99<1'], /result .*missing\.json: no such file/],
+      [[notJson, '--rule', 'SET.p99<1'], /is not JSON/],
+      [[base, '--rule', 'SET.p99 is small'], /is not METRIC OP NUMBER/],
+      [[base, '--rule', 'SETT.p99<1'], /has no 'SETT\.p99' \(it has e\.g\. .*SET\.p99/],
+      [[base, '--max-regression', 'ten'], /--max-regression must be a percentage/],
+      [[base], /nothing to check/],
+    ];
+    for (const [args, message] of cases) {
+      const r = await gate(args);
+      expect(r.code, r.text).toBe(2);
+      const lines = r.text.trim().split('\n');
+      expect(lines, r.text).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(r.text).not.toMatch(/\n\s+at /);
+    }
+  });
+});
