@@ -1,0 +1,43 @@
+import { defineCommand } from '../command.js';
+
+const collect = (v: string, prev: string[] = []) => [...prev, v];
+
+export default defineCommand({
+  name: 'mirror',
+  order: 41,
+  register(program) {
+    program
+      .command('mirror')
+      .description('a proxy that answers from the primary and mirrors every request to a second deployment, comparing the answers')
+      .requiredOption('--primary <url>', 'the service clients use (its answers go back to them), e.g. http://127.0.0.1:8080')
+      .requiredOption('--mirror <url>', 'the deployment under test; its answers are only compared, never returned')
+      .option('--listen <host:port>', 'where clients connect', '127.0.0.1:8090')
+      .option('--duration <d>', 'stop after this long (e.g. 30s, 10m)', '10m')
+      .option('--requests <n>', 'stop after this many requests')
+      .option('--ignore-field <names>', 'JSON fields that may differ, at any depth (comma-separated, repeatable), e.g. createdAt', collect)
+      .option(
+        '--map-field <names>',
+        'JSON fields holding ids each side makes up; learned and rewritten in later mirrored requests',
+        collect,
+        [],
+      )
+      .option('--mirror-timeout <d>', 'how long a mirrored request may take', '2s')
+      .option('--mirror-concurrency <n>', 'mirrored requests in flight at most; more are dropped (counted)', '64')
+      .option('--max-body <bytes>', 'larger request bodies go to the primary only (counted as dropped)', '1048576')
+      .option('--show-values', 'show differing values in the report (off: only where they differ)')
+      .option('--fail-on-mismatch', 'exit 1 when any answer differed (for CI)')
+      .option('--allow-remote', 'allow targets and a listen address other than loopback')
+      .option('--json <file>', 'write the comparison as JSON (atomically)')
+      .addHelpText(
+        'after',
+        `
+Example (the demo service twice, ids mapped, timestamps ignored):
+  stormdrill mirror --primary http://127.0.0.1:8080 --mirror http://127.0.0.1:8081 \\
+    --map-field id --ignore-field createdAt,confirmedAt --duration 5m --json mirror.json`,
+      )
+      .action(async (f) => {
+        const { mirrorCli } = await import('../../mirror/cli.js');
+        process.exitCode = await mirrorCli(f);
+      });
+  },
+});

@@ -1,0 +1,150 @@
+/**
+ * `stormdrill mirror`: validate the flags (one line per problem), run the proxy until
+ * --duration, --requests or Ctrl-C, then print the comparison and write --json.
+ */
+import { isIP } from 'node:net';
+import { OptionsError, UserError } from '../core/errors.js';
+import { registerCleanup } from '../core/lifecycle.js';
+import { parseDuration } from '../drill/duration.js';
+import { writeJsonFile } from '../integrity/cli-support.js';
+import { startMirrorProxy } from './proxy.js';
+import { formatMirror, mirrorJson } from './stats.js';
+
+export interface MirrorFlags {
+  primary: string;
+  mirror: string;
+  listen: string;
+  duration: string;
+  requests?: string;
+  ignoreField?: string[];
+  mapField: string[];
+  mirrorTimeout: string;
+  mirrorConcurrency: string;
+  maxBody: string;
+  json?: string;
+  showValues?: boolean;
+  failOnMismatch?: boolean;
+  allowRemote?: boolean;
+}
+
+const LOOPBACK = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
+
+/** Print a URL without any user:password part. */
+export const safeUrl = (u: URL) => `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
+
+function targetUrl(flag: string, text: string, allowRemote: boolean, problems: string[]): URL | undefined {
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    problems.push(`${flag} must be a URL like http://127.0.0.1:8080, got '${text.replace(/\/\/[^@/]*@/, '//***@')}'`);
+    return undefined;
+  }
+  if (u.protocol !== 'http:')
+    problems.push(`${flag} must be an http:// URL (got ${u.protocol}//); put TLS termination in front of the mirror proxy`);
+  else if (!allowRemote && !LOOPBACK(u.hostname))
+    problems.push(`${flag} ${u.hostname} is not a loopback address; stormdrill targets 127.0.0.1/::1 unless you pass --allow-remote`);
+  return u;
+}
+
+const list = (xs: string[] | undefined) =>
+  new Set(
+    (xs ?? [])
+      .flatMap((x) => x.split(','))
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+function count(flag: string, text: string, min: number, problems: string[]): number {
+  const n = Number(text);
+  if (!/^\d+$/.test(text.trim()) || n < min) problems.push(`${flag} must be a whole number >= ${min}, got '${text}'`);
+  return n;
+}
+
+export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) => process.stdout.write(s)): Promise<number> {
+  const problems: string[] = [];
+  const primary = targetUrl('--primary', f.primary, Boolean(f.allowRemote), problems);
+  const mirror = targetUrl('--mirror', f.mirror, Boolean(f.allowRemote), problems);
+  if (primary && mirror && primary.host === mirror.host)
+    problems.push(`--primary and --mirror are the same server (${primary.host}); the mirror must be a separate deployment`);
+  const lm = /^(?:\[([0-9a-fA-F:]+)\]|([^:]+)):(\d{1,5})$/.exec(f.listen);
+  const listenHost = lm ? ((lm[1] ?? lm[2]) as string) : '';
+  const listenPort = lm ? Number(lm[3]) : -1;
+  if (!lm || listenPort > 65535) problems.push(`--listen must be HOST:PORT like 127.0.0.1:8090, got '${f.listen}'`);
+  else if (!LOOPBACK(listenHost) && !(f.allowRemote && isIP(listenHost)))
+    problems.push(`--listen ${listenHost} is not a loopback address; use 127.0.0.1 (or --allow-remote)`);
+  const durationMs = parseDuration(f.duration);
+  if (durationMs === null || durationMs <= 0) problems.push(`--duration must be a duration like 30s or 10m, got '${f.duration}'`);
+  const maxRequests = f.requests !== undefined ? count('--requests', f.requests, 1, problems) : undefined;
+  const timeoutMs = parseDuration(f.mirrorTimeout);
+  if (timeoutMs === null || timeoutMs <= 0) problems.push(`--mirror-timeout must be a duration like 2s or 500ms, got '${f.mirrorTimeout}'`);
+  const concurrency = count('--mirror-concurrency', f.mirrorConcurrency, 1, problems);
+  const maxBody = count('--max-body', f.maxBody, 0, problems);
+  if (problems.length) throw new OptionsError(problems);
+
+  const startedAt = new Date();
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((r) => {
+    finish = r;
+  });
+  let served = 0;
+  const proxy = await startMirrorProxy({
+    listenHost,
+    listenPort,
+    primary: primary as URL,
+    mirror: mirror as URL,
+    ignoreFields: list(f.ignoreField),
+    mapFields: list(f.mapField),
+    mirrorTimeoutMs: timeoutMs as number,
+    mirrorConcurrency: concurrency,
+    maxMirrorBodyBytes: maxBody,
+    onRequest: () => {
+      served++;
+      if (maxRequests !== undefined && served >= maxRequests) finish();
+    },
+  }).catch((err: NodeJS.ErrnoException) => {
+    const why = err.code === 'EADDRINUSE' ? 'address in use' : err.code === 'EADDRNOTAVAIL' ? 'no such local address' : err.message;
+    throw new UserError(`cannot listen on ${f.listen}: ${why} (choose another --listen)`);
+  });
+  const timer = setTimeout(finish, durationMs as number);
+  let report: Promise<number> | undefined;
+  const end = () => {
+    report ??= (async () => {
+      clearTimeout(timer);
+      await proxy.stop();
+      const seconds = (Date.now() - startedAt.getTime()) / 1000;
+      out(formatMirror(proxy.stats, { showValues: Boolean(f.showValues), seconds }));
+      if (f.json) {
+        const doc = mirrorJson(
+          proxy.stats,
+          {
+            tool: 'stormdrill mirror',
+            primary: safeUrl(primary as URL),
+            mirror: safeUrl(mirror as URL),
+            startedAt: startedAt.toISOString(),
+            finishedAt: new Date().toISOString(),
+            durationSeconds: seconds,
+          },
+          Boolean(f.showValues),
+        );
+        out(`json: ${writeJsonFile(f.json, doc)}\n`);
+      }
+      const t = proxy.stats.totals();
+      const differed = t.mismatches.status + t.mismatches.body + t.mismatches.error + t.mismatches.timeout;
+      return f.failOnMismatch && differed > 0 ? 1 : 0;
+    })();
+    return report;
+  };
+  // Ctrl-C / SIGTERM: the CLI's handler runs this before it exits, so the report is printed
+  const unregister = registerCleanup('mirror proxy', async () => {
+    await end();
+  });
+  out(
+    `mirror: listening on ${proxy.url} → primary ${safeUrl(primary as URL)}, mirror ${safeUrl(mirror as URL)} ` +
+      `(for ${f.duration}${maxRequests ? ` or ${maxRequests} requests` : ''}; Ctrl-C ends it and prints the comparison)\n`,
+  );
+  await finished;
+  const code = await end();
+  unregister();
+  return code;
+}

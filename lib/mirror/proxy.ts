@@ -1,0 +1,233 @@
+/**
+ * The mirror proxy (the I/O edge): clients talk to it as to the primary and get the
+ * primary's answer, untouched and never delayed by the mirror. Each request is also sent
+ * to the mirror (bounded concurrency, its own connection pool and timeout); the two answers
+ * are compared when both are in. A mirror that is slow, down or wrong never reaches the
+ * client: it only shows up in the counts.
+ */
+import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { type Captured, compareResponses, type MirrorOutcome, parseJson } from './compare.js';
+import { IdMap } from './ids.js';
+import { MirrorStats, routeOf } from './stats.js';
+
+export interface MirrorProxyOptions {
+  listenHost: string;
+  listenPort: number;
+  primary: URL;
+  mirror: URL;
+  ignoreFields: ReadonlySet<string>;
+  mapFields: ReadonlySet<string>;
+  mirrorTimeoutMs: number;
+  mirrorConcurrency: number;
+  /** Larger request bodies go to the primary only (counted as dropped). */
+  maxMirrorBodyBytes: number;
+  maxSamples?: number;
+  /** Called after each request's primary answer went to the client. */
+  onRequest?: () => void;
+}
+
+export interface MirrorProxy {
+  url: string;
+  port: number;
+  stats: MirrorStats;
+  /** Stop accepting, wait (bounded) for mirrored requests in flight, close the pools. */
+  stop(): Promise<void>;
+}
+
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+
+function forwardHeaders(h: IncomingHttpHeaders, bodyLength: number): http.OutgoingHttpHeaders {
+  const out: http.OutgoingHttpHeaders = {};
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  if (bodyLength > 0) out['content-length'] = bodyLength;
+  return out;
+}
+
+interface Answer extends Captured {
+  headers: IncomingHttpHeaders;
+  us: number;
+}
+
+/** One request to a target; rejects on a connection error or the timeout. */
+function send(
+  agent: http.Agent,
+  target: URL,
+  method: string,
+  url: string,
+  headers: http.OutgoingHttpHeaders,
+  body: Buffer,
+  timeoutMs: number,
+): Promise<Answer> {
+  const t0 = performance.now();
+  return new Promise((resolve, reject) => {
+    const req = http.request(
+      { agent, hostname: target.hostname, port: target.port || 80, method, path: url, headers: { ...headers, host: target.host } },
+      (res: IncomingMessage) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+            contentType: res.headers['content-type'],
+            us: (performance.now() - t0) * 1000,
+          }),
+        );
+        res.on('error', reject);
+      },
+    );
+    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Every value of the named fields anywhere in a JSON document. */
+function fieldValues(doc: unknown, fields: ReadonlySet<string>, out: string[] = []): string[] {
+  if (Array.isArray(doc)) for (const x of doc) fieldValues(x, fields, out);
+  else if (doc && typeof doc === 'object')
+    for (const [k, v] of Object.entries(doc)) {
+      if (fields.has(k) && (typeof v === 'string' || typeof v === 'number')) out.push(String(v));
+      else fieldValues(v, fields, out);
+    }
+  return out;
+}
+
+export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorProxy> {
+  const stats = new MirrorStats(o.maxSamples ?? 10);
+  const ids = new IdMap(o.mapFields);
+  const primaryAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: o.mirrorConcurrency });
+  const compareOpts = { ignoreFields: new Set([...o.ignoreFields, ...o.mapFields]), sameId: (a: unknown, b: unknown) => ids.same(a, b) };
+  let mirrorInFlight = 0;
+  const inFlight = new Set<Promise<void>>();
+  /** Primary ids whose mirror counterpart is still being learned → when it will be known. */
+  const learning = new Map<string, Promise<void>>();
+
+  /** A mirrored request naming an id still being learned waits for it (bounded by the timeout). */
+  async function awaitIds(url: string, body: Buffer): Promise<void> {
+    if (learning.size === 0) return;
+    const text = body.length ? body.toString('utf8') : '';
+    const waits: Promise<void>[] = [];
+    for (const [id, p] of learning) if (url.includes(id) || text.includes(id)) waits.push(p);
+    if (waits.length) await Promise.all(waits);
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const method = req.method ?? 'GET';
+    const url = req.url ?? '/';
+    const route = routeOf(method, url);
+    const headers = forwardHeaders(req.headers, body.length);
+
+    const mirrorWanted = body.length <= o.maxMirrorBodyBytes && mirrorInFlight < o.mirrorConcurrency;
+    let releaseLearning: () => void = () => {};
+    const learned = new Promise<void>((r) => {
+      releaseLearning = r;
+    });
+    let mirrorDone: Promise<Answer | Error> | undefined;
+    if (mirrorWanted) {
+      mirrorInFlight++;
+      mirrorDone = (async () => {
+        await awaitIds(url, body);
+        return send(
+          mirrorAgent,
+          o.mirror,
+          method,
+          ids.rewritePath(url),
+          forwardHeaders(req.headers, 0),
+          ids.rewriteBody(body, req.headers['content-type']),
+          o.mirrorTimeoutMs,
+        ).catch((err: Error) => err);
+      })();
+    } else stats.dropped(route);
+
+    let primary: Answer | undefined;
+    try {
+      primary = await send(primaryAgent, o.primary, method, url, headers, body, 60_000);
+      const out: http.OutgoingHttpHeaders = {};
+      for (const [k, v] of Object.entries(primary.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+      out['content-length'] = primary.body.length;
+      res.writeHead(primary.status, out);
+      res.end(primary.body);
+      stats.primary(route, primary.status, primary.us);
+    } catch (err) {
+      const why = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+      if (!res.headersSent) {
+        const text = JSON.stringify({ error: 'bad_gateway', message: `stormdrill mirror: the primary did not answer (${why})` });
+        res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+        res.end(text);
+      }
+      stats.primary(route, 0, 0);
+    }
+    o.onRequest?.();
+    if (!mirrorDone) return;
+
+    // ids in the primary's answer are known to the mirror once its answer is in
+    const primaryDoc = primary ? parseJson(primary) : undefined;
+    const pending = primaryDoc !== undefined ? fieldValues(primaryDoc, o.mapFields) : [];
+    for (const id of pending) learning.set(id, learned);
+    try {
+      const m = await mirrorDone;
+      let outcome: MirrorOutcome;
+      if (m instanceof Error) {
+        const code = (m as NodeJS.ErrnoException).code;
+        outcome = code === 'ETIMEDOUT' ? { kind: 'mirror-timeout' } : { kind: 'mirror-error', error: code ?? m.message };
+        stats.mirror(route, 0, undefined, outcome);
+      } else {
+        if (primary && primary.status === m.status && primaryDoc !== undefined) ids.learn(primaryDoc, parseJson(m));
+        outcome = primary ? compareResponses(primary, m, compareOpts) : { kind: 'status', primary: 0, mirror: m.status };
+        stats.mirror(route, m.status, m.us, outcome);
+      }
+    } finally {
+      mirrorInFlight--;
+      for (const id of pending) if (learning.get(id) === learned) learning.delete(id);
+      releaseLearning();
+    }
+  }
+
+  const server = http.createServer((req, res) => {
+    const p = handle(req, res).catch(() => {
+      if (!res.headersSent) res.writeHead(500).end();
+    });
+    inFlight.add(p);
+    void p.finally(() => inFlight.delete(p));
+  });
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.listenPort, o.listenHost, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = o.listenHost.includes(':') ? `[${o.listenHost}]` : o.listenHost;
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    stats,
+    async stop() {
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await Promise.race([Promise.all(inFlight), new Promise((r) => setTimeout(r, o.mirrorTimeoutMs + 100).unref())]);
+      server.closeAllConnections();
+      await closed;
+      primaryAgent.destroy();
+      mirrorAgent.destroy();
+    },
+  };
+}

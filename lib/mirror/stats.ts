@@ -1,0 +1,204 @@
+/**
+ * What a mirror run saw, per route (pure): requests, errors per side (5xx or no answer),
+ * mirrored/dropped, matches and mismatches by kind, latency per side, a few sample diffs.
+ * Routes are URL paths with id-like segments folded to `:id`, so the table stays small.
+ */
+import { LatencyHistogram } from '../core/stats/index.js';
+import type { MirrorOutcome } from './compare.js';
+
+/** `GET /reservations/9f8e7d6c5b4a3921/confirm?x=1` → `GET /reservations/:id/confirm`. */
+export function routeOf(method: string, url: string): string {
+  const path = url.split('?')[0] ?? '/';
+  const folded = path
+    .split('/')
+    .map((seg) => (/^\d+$/.test(seg) || /^[0-9a-f-]{8,}$/i.test(seg) || /^[A-Za-z0-9_-]{20,}$/.test(seg) ? ':id' : seg))
+    .join('/');
+  return `${method} ${folded || '/'}`;
+}
+
+export interface RouteStats {
+  requests: number;
+  primaryErrors: number;
+  mirrored: number;
+  dropped: number;
+  mirrorErrors: number;
+  matches: number;
+  mismatches: { status: number; body: number; error: number; timeout: number };
+  primaryLatency: LatencyHistogram;
+  mirrorLatency: LatencyHistogram;
+}
+
+export interface SampleDiff {
+  route: string;
+  outcome: Exclude<MirrorOutcome, { kind: 'match' }>;
+}
+
+export class MirrorStats {
+  readonly routes = new Map<string, RouteStats>();
+  readonly samples: SampleDiff[] = [];
+
+  constructor(private readonly maxSamples = 10) {}
+
+  private route(r: string): RouteStats {
+    let s = this.routes.get(r);
+    if (!s) {
+      s = {
+        requests: 0,
+        primaryErrors: 0,
+        mirrored: 0,
+        dropped: 0,
+        mirrorErrors: 0,
+        matches: 0,
+        mismatches: { status: 0, body: 0, error: 0, timeout: 0 },
+        primaryLatency: new LatencyHistogram(),
+        mirrorLatency: new LatencyHistogram(),
+      };
+      this.routes.set(r, s);
+    }
+    return s;
+  }
+
+  /** The primary answered (status 0 = no answer) after `us` microseconds. */
+  primary(route: string, status: number, us: number): void {
+    const s = this.route(route);
+    s.requests++;
+    if (status === 0 || status >= 500) s.primaryErrors++;
+    s.primaryLatency.record(us);
+  }
+
+  dropped(route: string): void {
+    this.route(route).dropped++;
+  }
+
+  /** The mirror's answer compared with the primary's; `us` = the mirror's latency. */
+  mirror(route: string, mirrorStatus: number, us: number | undefined, outcome: MirrorOutcome): void {
+    const s = this.route(route);
+    s.mirrored++;
+    if (mirrorStatus === 0 || mirrorStatus >= 500) s.mirrorErrors++;
+    if (us !== undefined) s.mirrorLatency.record(us);
+    if (outcome.kind === 'match') s.matches++;
+    else {
+      if (outcome.kind === 'status') s.mismatches.status++;
+      else if (outcome.kind === 'body') s.mismatches.body++;
+      else if (outcome.kind === 'mirror-error') s.mismatches.error++;
+      else s.mismatches.timeout++;
+      if (this.samples.length < this.maxSamples) this.samples.push({ route, outcome });
+    }
+  }
+
+  totals(): Omit<RouteStats, 'primaryLatency' | 'mirrorLatency'> {
+    const t = {
+      requests: 0,
+      primaryErrors: 0,
+      mirrored: 0,
+      dropped: 0,
+      mirrorErrors: 0,
+      matches: 0,
+      mismatches: { status: 0, body: 0, error: 0, timeout: 0 },
+    };
+    for (const s of this.routes.values()) {
+      t.requests += s.requests;
+      t.primaryErrors += s.primaryErrors;
+      t.mirrored += s.mirrored;
+      t.dropped += s.dropped;
+      t.mirrorErrors += s.mirrorErrors;
+      t.matches += s.matches;
+      for (const k of ['status', 'body', 'error', 'timeout'] as const) t.mismatches[k] += s.mismatches[k];
+    }
+    return t;
+  }
+}
+
+const mismatchCount = (m: RouteStats['mismatches']) => m.status + m.body + m.error + m.timeout;
+const ms = (h: LatencyHistogram) => {
+  const s = h.summaryMs();
+  return s.count === 0 ? '-' : `${s.p50.toFixed(2)}/${s.p99.toFixed(2)}`;
+};
+
+function describe(o: SampleDiff['outcome'], showValues: boolean): string {
+  switch (o.kind) {
+    case 'status':
+      return `status ${o.primary} vs ${o.mirror}`;
+    case 'body':
+      return `body differs at ${o.path}${showValues && o.primary !== undefined ? `: ${o.primary} vs ${o.mirror}` : ''}`;
+    case 'mirror-error':
+      return `mirror failed: ${o.error}`;
+    default:
+      return 'mirror timed out';
+  }
+}
+
+/** The end-of-run table, a totals line and the sample diffs. */
+export function formatMirror(stats: MirrorStats, o: { showValues: boolean; seconds: number }): string {
+  const rows = [...stats.routes.entries()].sort((a, b) => b[1].requests - a[1].requests);
+  const head = [
+    'route',
+    'requests',
+    'err primary',
+    'err mirror',
+    'mirrored',
+    'dropped',
+    'match',
+    'mismatch',
+    'p50/p99 ms primary',
+    'mirror',
+  ];
+  const table = [
+    head,
+    ...rows.map(([r, s]) => [
+      r,
+      String(s.requests),
+      String(s.primaryErrors),
+      String(s.mirrorErrors),
+      String(s.mirrored),
+      String(s.dropped),
+      String(s.matches),
+      String(mismatchCount(s.mismatches)),
+      ms(s.primaryLatency),
+      ms(s.mirrorLatency),
+    ]),
+  ];
+  const widths = head.map((_, i) => Math.max(...table.map((row) => (row[i] as string).length)));
+  const lines = table.map((row) =>
+    row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  '),
+  );
+  const t = stats.totals();
+  const m = t.mismatches;
+  lines.push(
+    '',
+    `mirror: ${t.requests} requests in ${o.seconds.toFixed(1)} s; errors primary ${t.primaryErrors}, mirror ${t.mirrorErrors}; ` +
+      `mirrored ${t.mirrored}, dropped ${t.dropped}; ${t.matches} matched, ${mismatchCount(m)} differed ` +
+      `(status ${m.status}, body ${m.body}, mirror failed ${m.error}, mirror timed out ${m.timeout})`,
+  );
+  if (stats.samples.length) {
+    lines.push('first differences:');
+    for (const s of stats.samples) lines.push(`  ${s.route}: ${describe(s.outcome, o.showValues)}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** The --json document. */
+export function mirrorJson(stats: MirrorStats, meta: Record<string, unknown>, showValues: boolean): unknown {
+  const strip = (o: SampleDiff['outcome']) => (o.kind === 'body' && !showValues ? { kind: o.kind, path: o.path } : o);
+  return {
+    ...meta,
+    totals: stats.totals(),
+    routes: Object.fromEntries(
+      [...stats.routes.entries()].map(([r, s]) => [
+        r,
+        {
+          requests: s.requests,
+          primaryErrors: s.primaryErrors,
+          mirrorErrors: s.mirrorErrors,
+          mirrored: s.mirrored,
+          dropped: s.dropped,
+          matches: s.matches,
+          mismatches: s.mismatches,
+          primaryLatencyMs: s.primaryLatency.summaryMs(),
+          mirrorLatencyMs: s.mirrorLatency.summaryMs(),
+        },
+      ]),
+    ),
+    samples: stats.samples.map((s) => ({ route: s.route, ...strip(s.outcome) })),
+  };
+}

@@ -1,0 +1,188 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
+import { type MirrorProxy, startMirrorProxy } from '../../../lib/mirror/index.js';
+import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import { useTestEnv } from '../../support/env.js';
+import { BIN, runProcess } from '../bench/helpers.js';
+
+const env = useTestEnv({ redis: true });
+let mirrorRedis: RedisNode;
+let primarySvc: DemoService;
+let mirrorSvc: DemoService;
+const proxies: MirrorProxy[] = [];
+
+beforeAll(async () => {
+  mirrorRedis = await startRedisServer({ port: await env.ports.take(), dir: env.tmpDir('mirror-redis') });
+  primarySvc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
+  mirrorSvc = await startDemoService({ port: 0, redis: mirrorRedis.url, runId: env.namespace.runId });
+  // both answer only once their Redis connection is up
+  for (const svc of [primarySvc, mirrorSvc])
+    await until(() =>
+      fetch(`${svc.url}/healthz`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    );
+});
+
+async function until(ok: () => Promise<boolean>): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    if (await ok()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('timed out waiting');
+}
+
+const listening = (port: number) =>
+  new Promise<boolean>((resolve) => {
+    const s = connect({ host: '127.0.0.1', port }, () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+afterAll(async () => {
+  for (const p of proxies) await p.stop();
+  await primarySvc?.stop();
+  await mirrorSvc?.stop();
+  await mirrorRedis?.stop();
+});
+
+async function proxy(mirrorTimeoutMs: number): Promise<MirrorProxy> {
+  const p = await startMirrorProxy({
+    listenHost: '127.0.0.1',
+    listenPort: 0,
+    primary: new URL(primarySvc.url),
+    mirror: new URL(mirrorSvc.url),
+    ignoreFields: new Set(['createdAt', 'confirmedAt']),
+    mapFields: new Set(['id']),
+    mirrorTimeoutMs,
+    mirrorConcurrency: 32,
+    maxMirrorBodyBytes: 65536,
+  });
+  proxies.push(p);
+  return p;
+}
+
+/** One user's flow through the proxy: list, reserve, read back, confirm. Statuses and latencies. */
+async function flow(base: string, n: number): Promise<Array<{ status: number; ms: number }>> {
+  const seen: Array<{ status: number; ms: number }> = [];
+  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
+    const t0 = performance.now();
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers: body ? { 'content-type': 'application/json', ...headers } : headers,
+      body: body ? JSON.stringify(body) : undefined,
+    });
+    const doc = (await res.json()) as Record<string, unknown>;
+    seen.push({ status: res.status, ms: performance.now() - t0 });
+    return doc;
+  };
+  const { items } = (await call('GET', '/items')) as { items: Array<{ id: string }> };
+  const item = items[n % items.length]?.id as string;
+  const r = await call('POST', '/reservations', { itemId: item, qty: 1 }, { 'Idempotency-Key': `${env.namespace.runId}-${n}` });
+  await call('GET', `/reservations/${r.id}`);
+  await call('POST', `/reservations/${r.id}/confirm`);
+  await call('GET', '/items');
+  return seen;
+}
+
+async function settled(p: MirrorProxy, requests: number): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const t = p.stats.totals();
+    if (t.mirrored + t.dropped >= requests) return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+describe('stormdrill mirror against two real deployments of the demo service', () => {
+  it('answers from the primary, mirrors every request, and finds no difference when both behave alike', async () => {
+    const p = await proxy(2000);
+    const results = (await Promise.all(Array.from({ length: 6 }, (_, i) => flow(p.url, i)))).flat();
+    expect(results.map((r) => r.status).every((s) => s === 200 || s === 201)).toBe(true);
+    await settled(p, results.length);
+    const t = p.stats.totals();
+    expect(t.requests).toBe(results.length);
+    expect(t.mirrored).toBe(results.length);
+    expect(t.mismatches, JSON.stringify(p.stats.samples)).toEqual({ status: 0, body: 0, error: 0, timeout: 0 });
+    expect(t.matches).toBe(results.length);
+    // the mirror really holds its own copy: six confirmed reservations under its own ids
+    const r = new Redis({ port: mirrorRedis.port, lazyConnect: true });
+    await r.connect();
+    const keys = await r.keys(`${mirrorSvc.keyPrefix}*`);
+    r.disconnect();
+    expect(keys.length).toBeGreaterThan(6);
+  });
+
+  it('a mirror whose Redis is frozen (SIGSTOP) is counted, and never slows or breaks the clients', async () => {
+    const p = await proxy(600);
+    process.kill(mirrorRedis.process.pid, 'SIGSTOP');
+    let results: Array<{ status: number; ms: number }>;
+    try {
+      results = (await Promise.all(Array.from({ length: 3 }, (_, i) => flow(p.url, 100 + i)))).flat();
+      await settled(p, results.length);
+    } finally {
+      process.kill(mirrorRedis.process.pid, 'SIGCONT');
+    }
+    expect(results.map((r) => r.status).every((s) => s === 200 || s === 201)).toBe(true);
+    // the mirror needs >= 600 ms to fail each request; the clients never waited for it
+    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(500);
+    const t = p.stats.totals();
+    expect(t.mismatches.timeout + t.mismatches.status).toBeGreaterThan(0);
+    expect(t.primaryErrors).toBe(0);
+  });
+
+  it('the CLI: bad input is one line; a bounded run prints the comparison and writes JSON', async () => {
+    const bad: Array<[string[], RegExp]> = [
+      [['--primary', 'nope', '--mirror', mirrorSvc.url], /--primary must be a URL like http:\/\/127\.0\.0\.1:8080, got 'nope'/],
+      [['--primary', primarySvc.url, '--mirror', 'http://10.1.2.3:8080'], /--mirror 10\.1\.2\.3 is not a loopback address/],
+      [['--primary', primarySvc.url, '--mirror', primarySvc.url], /are the same server/],
+      [['--primary', primarySvc.url, '--mirror', mirrorSvc.url, '--duration', 'soon'], /--duration must be a duration/],
+    ];
+    for (const [args, message] of bad) {
+      const r = await runProcess(process.execPath, [BIN, 'mirror', ...args]);
+      expect(r.code).toBe(2);
+      expect(r.text.trim().split('\n'), r.text).toHaveLength(1);
+      expect(r.text).toMatch(message);
+    }
+
+    const port = await env.ports.take();
+    const json = join(env.tmpDir('mirror-cli'), 'mirror.json');
+    const run = runProcess(process.execPath, [
+      BIN,
+      'mirror',
+      '--primary',
+      primarySvc.url,
+      '--mirror',
+      mirrorSvc.url,
+      '--listen',
+      `127.0.0.1:${port}`,
+      '--requests',
+      '5',
+      '--duration',
+      '30s',
+      '--map-field',
+      'id',
+      '--ignore-field',
+      'createdAt,confirmedAt',
+      '--json',
+      json,
+      '--fail-on-mismatch',
+    ]);
+    await until(() => listening(port));
+    // exactly the five requests it waits for (a probe over TCP, not HTTP, is not counted)
+    const statuses = await flow(`http://127.0.0.1:${port}`, 200);
+    expect(statuses.map((x) => x.status)).toEqual([200, 201, 200, 200, 200]);
+    const r = await run;
+    expect(r.code, r.text).toBe(0);
+    expect(r.text).toMatch(/mirror: 5 requests in [\d.]+ s; errors primary 0, mirror 0; mirrored 5, dropped 0; 5 matched, 0 differed/);
+    expect(existsSync(json)).toBe(true);
+    const doc = JSON.parse(readFileSync(json, 'utf8'));
+    expect(doc.totals.matches).toBe(5);
+    expect(Object.keys(doc.routes)).toContain('GET /reservations/:id');
+  });
+});
