@@ -116,7 +116,7 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
       if (sel === undefined) await faults.heal(ctx, {});
       else await each(sel, (node) => faults.heal(ctx, { node }));
     },
-    switchover: async (method: SwitchoverMethod, to?: string) => {
+    switchover: async (method: SwitchoverMethod, to?: string, pauseWrites = true) => {
       const target = to ? await one(to) : undefined;
       const m =
         method !== 'auto'
@@ -128,7 +128,7 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
               : 'failover';
       if (m === 'sentinel') {
         if (target) throw new UserError("switchover method sentinel picks its own replica: remove 'to' or use method: failover");
-        await faults.sentinelFailover(ctx, {});
+        await faults.sentinelFailover(ctx, { pauseWrites });
       } else if (m === 'failover') await faults.failover(ctx, { to: target });
       else await faults.clusterFailover(ctx, { to: target });
     },

@@ -296,6 +296,18 @@ export async function heal(ctx: ActionContext, p: HealParams = {}): Promise<Acti
 
 // ---------------------------------------------------------------- planned switchover
 
+/** Has every live replica of `primary` (or each of `nodes`) applied all it has written? */
+async function replicasCaughtUp(t: Topology, primary: TopoNode, nodes?: TopoNode[]): Promise<boolean> {
+  const target = Number((await redisInfo(primary.port, 'replication', auth(t, primary))).master_repl_offset);
+  for (const n of nodes ?? t.nodes.filter((x) => x !== primary && x.process?.status !== 'exited')) {
+    const rep = await redisInfo(n.port, 'replication', auth(t, n));
+    if (rep.role !== 'slave') continue;
+    if (t.kind === 'cluster' && t.nodeByAddress(rep.master_host ?? '', Number(rep.master_port)) !== primary) continue;
+    if (rep.master_link_status !== 'up' || Number(rep.slave_repl_offset) < target) return false;
+  }
+  return true;
+}
+
 function sentinelMasterName(t: Topology): string {
   if (t.spec.kind !== 'sentinel' && t.spec.kind !== 'haproxy')
     throw new UserError(`SENTINEL FAILOVER needs a sentinel or haproxy topology, not ${t.kind}`);
@@ -316,30 +328,59 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
   const timeoutMs = p.timeoutMs ?? 30_000;
   const started = Date.now();
   rec.emit('switchover-start', old.name, 'SENTINEL FAILOVER');
-  let asked = false;
-  for (const s of t.sentinels) {
-    if (s.process && s.process.status !== 'running') continue;
-    const r = await redisOnce(s.port, ['SENTINEL', 'FAILOVER', name], { timeoutMs: 2000 }).catch((e: Error) => e);
-    if (r === 'OK') {
-      asked = true;
-      break;
+  // SENTINEL FAILOVER does not wait for the replicas: the old primary acknowledges writes
+  // until Sentinel demotes it, and those are lost when it resyncs from the new one. So first
+  // pause writes on it (they block, not fail) until every replica has applied everything;
+  // once it is a replica the blocked writes fail (READONLY or a killed connection), never
+  // acknowledged. pauseWrites: false keeps Sentinel's bare behaviour, to show the loss.
+  const pause = p.pauseWrites !== false && old.process?.status !== 'exited';
+  if (pause) {
+    const r = await redisOnce(old.port, ['CLIENT', 'PAUSE', String(timeoutMs), 'WRITE'], { ...auth(t, old), timeoutMs: 2000 });
+    if (r instanceof Error) throw new UserError(`CLIENT PAUSE WRITE on ${old.name} before SENTINEL FAILOVER failed: ${r.message}`);
+    registerUndo(t, old, 'client-pause', () => unpause(t, old));
+    rec.emit('client-pause', old.name, 'CLIENT PAUSE WRITE until the replicas caught up and Sentinel demoted it');
+  }
+  try {
+    if (pause)
+      await waitFn(`the replicas of ${old.name} to catch up`, () => replicasCaughtUp(t, old), Math.min(timeoutMs, 10_000), ctx.signal);
+    let asked = false;
+    for (const s of t.sentinels) {
+      if (s.process && s.process.status !== 'running') continue;
+      const r = await redisOnce(s.port, ['SENTINEL', 'FAILOVER', name], { timeoutMs: 2000 }).catch((e: Error) => e);
+      if (r === 'OK') {
+        asked = true;
+        break;
+      }
+    }
+    if (!asked) throw new UserError(`no Sentinel accepted SENTINEL FAILOVER ${name}`);
+    const next = await waitNewPrimary(t, old, timeoutMs, ctx.signal);
+    rec.detail.promotedMs = Date.now() - started;
+    if (pause) {
+      // Sentinel would demote the old primary itself, but only after it has seen it claim the
+      // master role for a while (seconds of blocked writers); demote it now, as Sentinel will.
+      const addr = peerAddress(t.spec, next);
+      const r = await redisOnce(old.port, ['REPLICAOF', addr.host, String(addr.port)], { ...auth(t, old), timeoutMs: 2000 });
+      if (r instanceof Error) throw new UserError(`REPLICAOF on ${old.name} after SENTINEL FAILOVER failed: ${r.message}`);
+      await unpause(t, old).catch(() => undefined);
+    }
+    if (t.haproxy) await waitHaproxyFollows(t, Math.max(1000, timeoutMs - (Date.now() - started)));
+    // Done when every Sentinel has finished the failover (the leader ends it after reconfiguring the replicas).
+    try {
+      await waitSentinelsAgree(t, next, Math.max(1000, timeoutMs - (Date.now() - started)));
+    } catch (err) {
+      throw new UserError(`SENTINEL FAILOVER promoted ${next.name} but the Sentinels did not finish: ${(err as Error).message}`);
+    }
+    rec.detail.from = old.name;
+    rec.detail.to = next.name;
+    rec.detail.tookMs = Date.now() - started;
+    rec.emit('switchover-done', next.name, `${old.name} → ${next.name} in ${Date.now() - started} ms`);
+    return rec.result();
+  } finally {
+    if (pause) {
+      await unpause(t, old).catch(() => undefined);
+      clearUndo(t, old, 'client-pause');
     }
   }
-  if (!asked) throw new UserError(`no Sentinel accepted SENTINEL FAILOVER ${name}`);
-  const next = await waitNewPrimary(t, old, timeoutMs, ctx.signal);
-  rec.detail.promotedMs = Date.now() - started;
-  if (t.haproxy) await waitHaproxyFollows(t, Math.max(1000, timeoutMs - (Date.now() - started)));
-  // Done when every Sentinel has finished the failover (the leader ends it after reconfiguring the replicas).
-  try {
-    await waitSentinelsAgree(t, next, Math.max(1000, timeoutMs - (Date.now() - started)));
-  } catch (err) {
-    throw new UserError(`SENTINEL FAILOVER promoted ${next.name} but the Sentinels did not finish: ${(err as Error).message}`);
-  }
-  rec.detail.from = old.name;
-  rec.detail.to = next.name;
-  rec.detail.tookMs = Date.now() - started;
-  rec.emit('switchover-done', next.name, `${old.name} → ${next.name} in ${Date.now() - started} ms`);
-  return rec.result();
 }
 
 async function waitNewPrimary(t: Topology, old: TopoNode, timeoutMs: number, signal?: AbortSignal): Promise<TopoNode> {
@@ -570,18 +611,7 @@ export async function waitFor(ctx: ActionContext, p: WaitForParams): Promise<Act
     case 'caught-up': {
       await waitFn(
         what,
-        async () => {
-          const primary = await t.currentPrimary();
-          const target = Number((await redisInfo(primary.port, 'replication', auth(t, primary))).master_repl_offset);
-          const nodes = c.node ? [await resolveNode(t, c.node)] : t.nodes.filter((n) => n !== primary && n.process?.status !== 'exited');
-          for (const n of nodes) {
-            const rep = await redisInfo(n.port, 'replication', auth(t, n));
-            if (rep.role !== 'slave') continue;
-            if (t.kind === 'cluster' && t.nodeByAddress(rep.master_host ?? '', Number(rep.master_port)) !== primary) continue;
-            if (rep.master_link_status !== 'up' || Number(rep.slave_repl_offset) < target) return false;
-          }
-          return true;
-        },
+        async () => replicasCaughtUp(t, await t.currentPrimary(), c.node ? [await resolveNode(t, c.node)] : undefined),
         p.timeoutMs,
         ctx.signal,
       );
@@ -740,9 +770,16 @@ export const ACTIONS: Record<string, ActionDef> = {
   },
   'sentinel-failover': {
     name: 'sentinel-failover',
-    description: 'SENTINEL FAILOVER; waits for the new master (params: timeoutMs?)',
+    description:
+      'SENTINEL FAILOVER with writes paused on the old master until the replicas caught up; waits for the new master (params: timeoutMs?, pauseWrites?)',
     destructive: true,
-    validate: (raw) => intProblems(asRecord(raw), 'timeoutMs', 1, 3_600_000, false),
+    validate: (raw) => {
+      const p = asRecord(raw);
+      const out = intProblems(p, 'timeoutMs', 1, 3_600_000, false);
+      if (p.pauseWrites !== undefined && typeof p.pauseWrites !== 'boolean')
+        out.push("sentinel-failover 'pauseWrites' must be true or false");
+      return out;
+    },
     run: (ctx, raw) => sentinelFailover(ctx, asRecord(raw) as SwitchoverParams),
   },
   failover: {

@@ -128,6 +128,8 @@ export interface SwitchoverParams {
   timeoutMs?: number;
   /** FAILOVER FORCE / CLUSTER FAILOVER FORCE. */
   force?: boolean;
+  /** SENTINEL FAILOVER: pause writes on the old primary until the replicas caught up (default true). */
+  pauseWrites?: boolean;
 }
 export interface ScaleInParams {
   /** A replica's name; default: the newest replica. */

@@ -13,7 +13,12 @@ export const switchoverStep = defineStep({
     method: z.enum(['auto', 'sentinel', 'failover', 'cluster']).default('auto'),
     /** The replica to promote (default: the topology's choice). */
     to: NodeSelector.optional(),
+    /**
+     * Sentinel only: pause writes on the old primary until the replicas caught up, then
+     * demote it (default). false = bare SENTINEL FAILOVER, which can lose acknowledged writes.
+     */
+    pauseWrites: z.boolean().default(true),
   }),
-  describe: (p) => `switchover (${p.method})${p.to ? ` to ${p.to}` : ''}`,
-  run: (ctx, p) => ctx.actions.switchover(p.method, p.to),
+  describe: (p) => `switchover (${p.method})${p.to ? ` to ${p.to}` : ''}${p.pauseWrites ? '' : ' without pausing writes'}`,
+  run: (ctx, p) => ctx.actions.switchover(p.method, p.to, p.pauseWrites),
 });

@@ -46,7 +46,8 @@ export interface DrillActions {
   network(node: string, fault: NetworkFaultParams): Promise<void>;
   /** Remove network faults (all nodes when `node` is undefined). */
   heal(node?: string): Promise<void>;
-  switchover(method: SwitchoverMethod, to?: string): Promise<void>;
+  /** pauseWrites (sentinel only, default true): no write acknowledged by the old primary is lost. */
+  switchover(method: SwitchoverMethod, to?: string, pauseWrites?: boolean): Promise<void>;
   scaleOut(count: number): Promise<void>;
   scaleIn(node: string): Promise<void>;
   /** Resolves when the condition holds; rejects with a UserError naming it after `timeoutMs`. */

@@ -1,9 +1,13 @@
 /**
  * Accuracy on real processes: a drill that destroys a known number of acknowledged writes
- * reports exactly that number; a planned switchover (CLUSTER FAILOVER) reports zero; and
+ * reports exactly that number; a planned switchover (CLUSTER FAILOVER, or SENTINEL FAILOVER
+ * with writes paused) reports zero while a bare SENTINEL FAILOVER loses writes; and
  * after each drill no process is left running and no fault is left applied.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { loadRunbook } from '../../../lib/drill/load.js';
 import { runDrill } from '../../../lib/drill/runner.js';
 import { activeFaults } from '../../../lib/faults/index.js';
@@ -49,6 +53,37 @@ describe('drill accuracy', () => {
     expect(r.report.events.some((e) => e.kind === 'promoted')).toBe(true);
     expect(r.report.failoverSeconds).not.toBeNull();
     expect(r.report.status, JSON.stringify(r.report.checks)).toBe('passed');
+    assertNothingLeft(topo);
+  });
+
+  it('a planned SENTINEL FAILOVER loses no acknowledged write with writes paused, and loses some without', async () => {
+    const safe = await runDrill({
+      plan: loadRunbook('planned-switchover', { set: { kind: 'sentinel' } }).plans[0]!,
+      ports,
+      reportDir: tmpDir('switchover-sentinel'),
+    });
+    expect(safe.report.workload?.acked ?? 0).toBeGreaterThan(500);
+    expect(safe.report.ackedLost).toBe(0);
+    expect(safe.report.events.some((e) => e.kind === 'client-pause')).toBe(true);
+    expect(safe.report.status, JSON.stringify(safe.report.checks)).toBe('passed');
+
+    // the same runbook with bare SENTINEL FAILOVER: the old primary acknowledges writes
+    // until Sentinel demotes it, and they are gone after it resyncs
+    const yaml = readFileSync(join(PROJECT_ROOT, 'runbooks/planned-switchover.yaml'), 'utf8').replace(
+      '    method: auto\n',
+      '    method: auto\n    pauseWrites: false\n',
+    );
+    const file = join(tmpDir('switchover-bare'), 'bare.yaml');
+    writeFileSync(file, yaml);
+    let topo: Topology | null = null;
+    const bare = await runDrill({
+      plan: loadRunbook(file, { set: { kind: 'sentinel' } }).plans[0]!,
+      ports,
+      reportDir: tmpDir('switchover-bare-report'),
+      onTopology: (t) => (topo = t),
+    });
+    expect(bare.report.ackedLost).toBeGreaterThan(0);
+    expect(bare.report.checks.find((c) => c.name === 'ackedLost')?.ok).toBe(false);
     assertNothingLeft(topo);
   });
 });

@@ -79,7 +79,9 @@ describe('HAProxy in front of a Sentinel group (real haproxy, sentinels, redis)'
       const st = await t.status();
       expect(st.primary).toBe('replica-1');
       expect(st.sentinels.map((s) => s.master)).toEqual(['replica-1', 'replica-1', 'replica-1']);
-      expect(res.events.map((e) => e.kind)).toEqual(['switchover-start', 'switchover-done']);
+      expect(res.events.map((e) => e.kind)).toEqual(['switchover-start', 'client-pause', 'switchover-done']);
+      // the old master was demoted at once and is writable again only through the new one
+      expect(st.nodes.find((n) => n.name === 'primary')?.role).toBe('replica');
     } finally {
       await t.stop();
     }

@@ -116,8 +116,9 @@ describe('steps map their params onto the actions', () => {
     expect(await run({ action: 'write', count: 10, expectAllAcked: false })).toEqual(['write(10)']);
   });
   it('switchover, scale and process steps', async () => {
-    expect(await run({ action: 'switchover' })).toEqual(['switchover("auto",undefined)']);
-    expect(await run({ action: 'switchover', method: 'failover', to: 'replica-2' })).toEqual(['switchover("failover","replica-2")']);
+    expect(await run({ action: 'switchover' })).toEqual(['switchover("auto",undefined,true)']);
+    expect(await run({ action: 'switchover', method: 'failover', to: 'replica-2' })).toEqual(['switchover("failover","replica-2",true)']);
+    expect(await run({ action: 'switchover', method: 'sentinel', pauseWrites: false })).toEqual(['switchover("sentinel",undefined,false)']);
     expect(await run({ action: 'scale-out', count: 2 })).toEqual(['scaleOut(2)']);
     expect(await run({ action: 'scale-in', node: 'old' })).toEqual(['scaleIn("old")']);
     expect(await run({ action: 'crash', node: 'all' })).toEqual(['crash("all")']);
