@@ -18,7 +18,8 @@ const proxies: MirrorProxy[] = [];
 beforeAll(async () => {
   mirrorRedis = await startRedisServer({ port: await env.ports.take(), dir: env.tmpDir('mirror-redis') });
   primarySvc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
-  mirrorSvc = await startDemoService({ port: 0, redis: mirrorRedis.url, runId: env.namespace.runId });
+  // the mirror's Redis commands may hang for 5 s (the freeze test below), far beyond any client's wait
+  mirrorSvc = await startDemoService({ port: 0, redis: mirrorRedis.url, runId: env.namespace.runId, commandTimeoutMs: 5000 });
   // both answer only once their Redis connection is up
   for (const svc of [primarySvc, mirrorSvc])
     await until(() =>
@@ -92,7 +93,7 @@ async function flow(base: string, n: number): Promise<Array<{ status: number; ms
 }
 
 async function settled(p: MirrorProxy, requests: number): Promise<void> {
-  for (let i = 0; i < 100; i++) {
+  for (let i = 0; i < 200; i++) {
     const t = p.stats.totals();
     if (t.mirrored + t.dropped >= requests) return;
     await new Promise((r) => setTimeout(r, 50));
@@ -119,7 +120,7 @@ describe('stormdrill mirror against two real deployments of the demo service', (
   });
 
   it('a mirror whose Redis is frozen (SIGSTOP) is counted, and never slows or breaks the clients', async () => {
-    const p = await proxy(600);
+    const p = await proxy(3000);
     process.kill(mirrorRedis.process.pid, 'SIGSTOP');
     let results: Array<{ status: number; ms: number }>;
     try {
@@ -129,10 +130,10 @@ describe('stormdrill mirror against two real deployments of the demo service', (
       process.kill(mirrorRedis.process.pid, 'SIGCONT');
     }
     expect(results.map((r) => r.status).every((s) => s === 200 || s === 201)).toBe(true);
-    // the mirror needs >= 600 ms to fail each request; the clients never waited for it
-    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(500);
+    // every mirrored request hangs until the 3 s mirror timeout; the clients never waited for it
+    expect(Math.max(...results.map((r) => r.ms))).toBeLessThan(1500);
     const t = p.stats.totals();
-    expect(t.mismatches.timeout + t.mismatches.status).toBeGreaterThan(0);
+    expect(t.mismatches.timeout).toBeGreaterThan(0);
     expect(t.primaryErrors).toBe(0);
   });
 
