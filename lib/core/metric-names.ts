@@ -29,6 +29,12 @@ export const METRICS = {
     failoverSeconds: 'stormdrill_drill_failover_seconds',
     running: 'stormdrill_drill_running',
   },
+  mirror: {
+    requests: 'stormdrill_mirror_requests_total',
+    duration: 'stormdrill_mirror_request_duration_seconds',
+    compared: 'stormdrill_mirror_compared_total',
+    dropped: 'stormdrill_mirror_dropped_total',
+  },
   demo: {
     requestDuration: 'demo_http_request_duration_seconds',
     errors: 'demo_errors_total',

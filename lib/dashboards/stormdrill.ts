@@ -1,10 +1,11 @@
-/** stormdrill's own load: the bench driver, fill and the continuous writer (METRICS.bench/fill/write). */
+/** stormdrill's own load: the bench driver, fill, the continuous writer and the mirror proxy (METRICS.bench/fill/write/mirror). */
 import { METRICS } from '../core/metric-names.js';
 import type { DashboardSpec } from './common.js';
 
 const B = METRICS.bench;
 const W = METRICS.write;
 const F = METRICS.fill;
+const M = METRICS.mirror;
 const T = '{testid=~"$testid"}';
 const RI = '[$__rate_interval]';
 
@@ -17,9 +18,11 @@ export const stormdrillDashboard: DashboardSpec = {
   uid: 'stormdrill-load',
   title: 'stormdrill / bench and write',
   description:
-    'Load produced by stormdrill itself: `stormdrill bench` (the redis-benchmark equivalent), `stormdrill fill` and the continuous writer, with its unavailability windows.',
+    'Load produced by stormdrill itself: `stormdrill bench` (the redis-benchmark equivalent), `stormdrill fill` and the continuous writer, with its unavailability windows; and `stormdrill mirror`, the primary and the mirror side by side.',
   tags: ['stormdrill', 'bench', 'write'],
-  variables: [{ name: 'testid', label: 'test id', query: `label_values({__name__=~"${B.requests}|${W.ops}|${F.keys}"}, testid)` }],
+  variables: [
+    { name: 'testid', label: 'test id', query: `label_values({__name__=~"${B.requests}|${W.ops}|${F.keys}|${M.requests}"}, testid)` },
+  ],
   rows: [
     {
       title: 'Bench',
@@ -116,6 +119,55 @@ export const stormdrillDashboard: DashboardSpec = {
           title: 'Fill bytes per second',
           unit: 'Bps',
           queries: [{ expr: `sum(rate(${F.bytes}${T}${RI}))`, legend: 'bytes' }],
+        },
+      ],
+    },
+    {
+      title: 'Mirror (primary vs mirror)',
+      panels: [
+        {
+          kind: 'timeseries',
+          title: 'Mirror: answers per second by side',
+          unit: 'reqps',
+          queries: [{ expr: `sum by (side) (rate(${M.requests}${T}${RI}))`, legend: '{{side}}' }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Mirror: errors per second by side (5xx or no answer)',
+          unit: 'reqps',
+          queries: [
+            {
+              expr: `sum by (side) (rate(${M.requests}{testid=~"$testid", status=~"5xx|none"}${RI})) or (sum by (side) (rate(${M.requests}${T}${RI})) * 0)`,
+              legend: '{{side}}',
+            },
+          ],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Mirror: comparisons per second by outcome',
+          unit: 'reqps',
+          stacked: true,
+          queries: [{ expr: `sum by (outcome) (rate(${M.compared}${T}${RI}))`, legend: '{{outcome}}' }],
+        },
+        {
+          kind: 'timeseries',
+          title: 'Mirror: latency p50 / p99 by side',
+          unit: 's',
+          queries: [
+            { expr: `histogram_quantile(0.5, sum by (le, side) (rate(${M.duration}_bucket${T}${RI})))`, legend: '{{side}} p50' },
+            { expr: `histogram_quantile(0.99, sum by (le, side) (rate(${M.duration}_bucket${T}${RI})))`, legend: '{{side}} p99' },
+          ],
+        },
+        {
+          kind: 'stat',
+          title: 'Mirror: answers that differed in range',
+          redFrom: 1,
+          queries: [
+            {
+              expr: `sum(increase(${M.compared}{testid=~"$testid", outcome!="match"}[$__range])) or (sum(increase(${M.compared}${T}[$__range])) * 0)`,
+              instant: true,
+            },
+          ],
         },
       ],
     },

@@ -5,8 +5,11 @@
 import { isIP } from 'node:net';
 import { OptionsError, UserError } from '../core/errors.js';
 import { registerCleanup } from '../core/lifecycle.js';
+import { isValidRunId, newRunId, testId } from '../core/naming.js';
 import { parseDuration } from '../drill/duration.js';
-import { writeJsonFile } from '../integrity/cli-support.js';
+import { startPromRw, writeJsonFile } from '../integrity/cli-support.js';
+import { serveMetrics } from '../observability/metrics-server.js';
+import { MirrorMetrics } from './metrics.js';
 import { startMirrorProxy } from './proxy.js';
 import { formatMirror, mirrorJson } from './stats.js';
 
@@ -25,6 +28,9 @@ export interface MirrorFlags {
   showValues?: boolean;
   failOnMismatch?: boolean;
   allowRemote?: boolean;
+  runId?: string;
+  promRw?: string;
+  metricsPort?: string;
 }
 
 const LOOPBACK = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
@@ -80,7 +86,13 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
   if (timeoutMs === null || timeoutMs <= 0) problems.push(`--mirror-timeout must be a duration like 2s or 500ms, got '${f.mirrorTimeout}'`);
   const concurrency = count('--mirror-concurrency', f.mirrorConcurrency, 1, problems);
   const maxBody = count('--max-body', f.maxBody, 0, problems);
+  if (f.runId !== undefined && !isValidRunId(f.runId)) problems.push('--run-id must be lower-case letters, digits and dashes (at most 48)');
+  const metricsPort = f.metricsPort !== undefined ? count('--metrics-port', f.metricsPort, 1, problems) : undefined;
+  if (f.promRw !== undefined && !/^https?:\/\/[^\s]+$/.test(f.promRw))
+    problems.push('--prom-rw must be a URL like http://127.0.0.1:9090/api/v1/write');
   if (problems.length) throw new OptionsError(problems);
+  const testid = testId(f.runId ?? newRunId());
+  const metrics = new MirrorMetrics(testid);
 
   const startedAt = new Date();
   let finish: () => void = () => {};
@@ -98,6 +110,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
     mirrorTimeoutMs: timeoutMs as number,
     mirrorConcurrency: concurrency,
     maxMirrorBodyBytes: maxBody,
+    observer: metrics,
     onRequest: () => {
       served++;
       if (maxRequests !== undefined && served >= maxRequests) finish();
@@ -107,11 +120,15 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
     throw new UserError(`cannot listen on ${f.listen}: ${why} (choose another --listen)`);
   });
   const timer = setTimeout(finish, durationMs as number);
+  const stopRw = await startPromRw(f.promRw, metrics.registry, testid);
+  const metricsServer = metricsPort !== undefined ? await serveMetrics(metrics.registry, { port: metricsPort }) : undefined;
   let report: Promise<number> | undefined;
   const end = () => {
     report ??= (async () => {
       clearTimeout(timer);
       await proxy.stop();
+      await stopRw();
+      await metricsServer?.stop();
       const seconds = (Date.now() - startedAt.getTime()) / 1000;
       out(formatMirror(proxy.stats, { showValues: Boolean(f.showValues), seconds }));
       if (f.json) {
@@ -119,6 +136,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
           proxy.stats,
           {
             tool: 'stormdrill mirror',
+            testid,
             primary: safeUrl(primary as URL),
             mirror: safeUrl(mirror as URL),
             startedAt: startedAt.toISOString(),
@@ -140,7 +158,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
     await end();
   });
   out(
-    `mirror: listening on ${proxy.url} → primary ${safeUrl(primary as URL)}, mirror ${safeUrl(mirror as URL)} ` +
+    `mirror: run ${testid}, listening on ${proxy.url} → primary ${safeUrl(primary as URL)}, mirror ${safeUrl(mirror as URL)} ` +
       `(for ${f.duration}${maxRequests ? ` or ${maxRequests} requests` : ''}; Ctrl-C ends it and prints the comparison)\n`,
   );
   await finished;

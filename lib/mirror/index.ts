@@ -1,5 +1,6 @@
 export * from './cli.js';
 export * from './compare.js';
 export * from './ids.js';
+export * from './metrics.js';
 export * from './proxy.js';
 export * from './stats.js';

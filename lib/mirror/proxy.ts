@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { type Captured, compareResponses, type MirrorOutcome, parseJson } from './compare.js';
 import { IdMap } from './ids.js';
+import type { MirrorObserver } from './metrics.js';
 import { MirrorStats, routeOf } from './stats.js';
 
 export interface MirrorProxyOptions {
@@ -26,6 +27,8 @@ export interface MirrorProxyOptions {
   maxSamples?: number;
   /** Called after each request's primary answer went to the client. */
   onRequest?: () => void;
+  /** Metrics (or anything else) told what the stats are told. */
+  observer?: MirrorObserver;
 }
 
 export interface MirrorProxy {
@@ -108,7 +111,24 @@ function fieldValues(doc: unknown, fields: ReadonlySet<string>, out: string[] = 
 }
 
 export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorProxy> {
-  const stats = new MirrorStats(o.maxSamples ?? 10);
+  const counts = new MirrorStats(o.maxSamples ?? 10);
+  const obs = o.observer;
+  const stats: MirrorObserver = obs
+    ? {
+        primary(r, st, us) {
+          counts.primary(r, st, us);
+          obs.primary(r, st, us);
+        },
+        mirror(r, st, us, out) {
+          counts.mirror(r, st, us, out);
+          obs.mirror(r, st, us, out);
+        },
+        dropped(r) {
+          counts.dropped(r);
+          obs.dropped(r);
+        },
+      }
+    : counts;
   const ids = new IdMap(o.mapFields);
   const primaryAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: o.mirrorConcurrency });
@@ -219,7 +239,7 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
   return {
     url: `http://${host}:${port}`,
     port,
-    stats,
+    stats: counts,
     async stop() {
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();

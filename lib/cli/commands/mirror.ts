@@ -28,6 +28,9 @@ export default defineCommand({
       .option('--fail-on-mismatch', 'exit 1 when any answer differed (for CI)')
       .option('--allow-remote', 'allow targets and a listen address other than loopback')
       .option('--json <file>', 'write the comparison as JSON (atomically)')
+      .option('--run-id <id>', 'the run id (testid label of the metrics; default: a new one)')
+      .option('--prom-rw <url>', 'push live metrics to a Prometheus remote-write URL')
+      .option('--metrics-port <port>', 'serve live metrics on http://127.0.0.1:PORT/metrics')
       .addHelpText(
         'after',
         `

@@ -152,6 +152,7 @@ describe('stormdrill mirror against two real deployments of the demo service', (
     }
 
     const port = await env.ports.take();
+    const metricsPort = await env.ports.take();
     const json = join(env.tmpDir('mirror-cli'), 'mirror.json');
     const run = runProcess(process.execPath, [
       BIN,
@@ -163,7 +164,11 @@ describe('stormdrill mirror against two real deployments of the demo service', (
       '--listen',
       `127.0.0.1:${port}`,
       '--requests',
-      '5',
+      '6',
+      '--metrics-port',
+      String(metricsPort),
+      '--run-id',
+      `${env.namespace.runId}-m`.slice(0, 48),
       '--duration',
       '30s',
       '--map-field',
@@ -175,15 +180,23 @@ describe('stormdrill mirror against two real deployments of the demo service', (
       '--fail-on-mismatch',
     ]);
     await until(() => listening(port));
-    // exactly the five requests it waits for (a probe over TCP, not HTTP, is not counted)
+    // five requests of a user's flow (a probe over TCP, not HTTP, is not counted) ...
     const statuses = await flow(`http://127.0.0.1:${port}`, 200);
     expect(statuses.map((x) => x.status)).toEqual([200, 201, 200, 200, 200]);
+    // ... which the live metrics show once compared, labelled with the run's testid
+    let text = '';
+    await until(async () => {
+      text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((x) => x.text());
+      return /stormdrill_mirror_compared_total\{[^}]*outcome="match"\} 1\b/.test(text) && text.includes('route="GET /reservations/:id"');
+    });
+    expect(text).toMatch(/stormdrill_mirror_requests_total\{testid="[^"]+",side="primary",route="POST \/reservations",status="2xx"\} 1/);
+    await fetch(`http://127.0.0.1:${port}/healthz`).then((x) => x.text()); // the sixth ends the run
     const r = await run;
     expect(r.code, r.text).toBe(0);
-    expect(r.text).toMatch(/mirror: 5 requests in [\d.]+ s; errors primary 0, mirror 0; mirrored 5, dropped 0; 5 matched, 0 differed/);
+    expect(r.text).toMatch(/mirror: 6 requests in [\d.]+ s; errors primary 0, mirror 0; mirrored 6, dropped 0; 6 matched, 0 differed/);
     expect(existsSync(json)).toBe(true);
     const doc = JSON.parse(readFileSync(json, 'utf8'));
-    expect(doc.totals.matches).toBe(5);
+    expect(doc.totals.matches).toBe(6);
     expect(Object.keys(doc.routes)).toContain('GET /reservations/:id');
   });
 });

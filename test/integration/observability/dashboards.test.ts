@@ -29,6 +29,7 @@ import {
 import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import { FillMetrics, runFill, startWriter, WriteMetrics } from '../../../lib/integrity/index.js';
 import { runK6 } from '../../../lib/k6run/index.js';
+import { MirrorMetrics, startMirrorProxy } from '../../../lib/mirror/index.js';
 import { K6ShapedMetrics, pushSeries, type RemoteWritePusher, startRemoteWritePush } from '../../../lib/observability/index.js';
 import {
   type ExporterNode,
@@ -57,6 +58,8 @@ const T = {
   fill: id('fill'),
   write: id('write'),
   demo: id('demo'),
+  mirror: id('mirror'),
+  mirrorSvc: id('mirror-svc'),
 };
 
 interface PromResult {
@@ -175,6 +178,52 @@ async function feedK6(): Promise<void> {
     ]);
     fed.push('k6: emulated (no k6 binary)');
   }
+}
+
+/**
+ * `stormdrill mirror` between the demo service and a second deployment of it (its own key
+ * namespace): health checks match; reservations get their own ids on each side and no id
+ * mapping is set, so reading one back differs (200 vs 404) — both outcomes reach the dashboard.
+ */
+async function feedMirror(): Promise<void> {
+  const second = await startDemoService({
+    port: await ports.take(),
+    redis: { kind: 'sentinel', sentinels: group.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: group.masterName },
+    runId: T.mirrorSvc,
+  });
+  cleanups.push(() => second.stop());
+  await waitUntil('the mirror deployment to reach Redis', async () => second.redisReady, 15_000);
+  const metrics = new MirrorMetrics(T.mirror);
+  const p = pusher(metrics.registry, T.mirror);
+  const proxy = await startMirrorProxy({
+    listenHost: '127.0.0.1',
+    listenPort: await ports.take(),
+    primary: new URL(demo.url),
+    mirror: new URL(second.url),
+    ignoreFields: new Set(['createdAt']),
+    mapFields: new Set(),
+    mirrorTimeoutMs: 2000,
+    mirrorConcurrency: 16,
+    maxMirrorBodyBytes: 65536,
+    observer: metrics,
+  });
+  cleanups.push(() => proxy.stop());
+  for (let round = 0; round < 8; round++) {
+    await request(`${proxy.url}/healthz`).then((r) => r.body.text());
+    await request(`${proxy.url}/items`).then((r) => r.body.text());
+    const res = await request(`${proxy.url}/reservations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ itemId: 'item-001', qty: 1 }),
+    });
+    const r = (await res.body.json()) as { id?: string };
+    if (r.id) await request(`${proxy.url}/reservations/${r.id}`).then((x) => x.body.text());
+    await new Promise((resolve) => setTimeout(resolve, 400));
+  }
+  await proxy.stop();
+  await p.flush();
+  const t = proxy.stats.totals();
+  fed.push(`mirror: ${t.requests} requests, ${t.matches} matched, ${t.mismatches.status + t.mismatches.body} differed`);
 }
 
 async function feedBenchAndFill(): Promise<void> {
@@ -331,7 +380,7 @@ beforeAll(async () => {
     drillEndMs = Date.now();
     fed.push(r.description);
   });
-  await Promise.all([feedK6(), feedBenchAndFill().then(feedMemoryPressure).then(feedWriteThroughFailover), drill]);
+  await Promise.all([feedK6(), feedBenchAndFill().then(feedMemoryPressure).then(feedWriteThroughFailover), drill, feedMirror()]);
   // let the scrapes and the last pushes land
   await new Promise((r) => setTimeout(r, 3000));
 }, 150_000);
@@ -345,7 +394,7 @@ function pins(): Record<string, Array<Record<string, string>>> {
   return {
     'k6.json': [{ testid: T.k6native }, { testid: T.k6trend }],
     'demo-service.json': [{ testid: T.demo }],
-    'stormdrill.json': [{ testid: T.bench }, { testid: T.fill }, { testid: T.write }],
+    'stormdrill.json': [{ testid: T.bench }, { testid: T.fill }, { testid: T.write }, { testid: T.mirror }],
     'drills.json': drillTestid ? [{ testid: drillTestid }] : [],
   };
 }

@@ -1,0 +1,70 @@
+/**
+ * Prometheus metrics of a mirror run (names from lib/core/metric-names.ts, every series
+ * labelled `testid`): answers per side by route and status class (`none` = no answer), their
+ * duration per side, comparisons by outcome (`match`, `status`, `body`, `mirror-error`,
+ * `mirror-timeout`) and dropped copies. Fed by the proxy next to MirrorStats.
+ */
+import { Counter, Histogram, Registry } from 'prom-client';
+import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+import type { MirrorOutcome } from './compare.js';
+
+const statusClass = (status: number) => (status === 0 ? 'none' : `${Math.floor(status / 100)}xx`);
+
+export interface MirrorObserver {
+  primary(route: string, status: number, us: number): void;
+  mirror(route: string, status: number, us: number | undefined, outcome: MirrorOutcome): void;
+  dropped(route: string): void;
+}
+
+export class MirrorMetrics implements MirrorObserver {
+  readonly registry = new Registry();
+  private readonly requests: Counter<string>;
+  private readonly duration: Histogram<string>;
+  private readonly compared: Counter<string>;
+  private readonly droppedTotal: Counter<string>;
+
+  constructor(readonly testid: string) {
+    const M = METRICS.mirror;
+    const r = [this.registry];
+    this.requests = new Counter({
+      name: M.requests,
+      help: 'Answers by side (primary, mirror), route and status class (none = no answer)',
+      labelNames: [TESTID_LABEL, 'side', 'route', 'status'],
+      registers: r,
+    });
+    this.duration = new Histogram({
+      name: M.duration,
+      help: 'Time to the whole answer, by side',
+      labelNames: [TESTID_LABEL, 'side'],
+      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers: r,
+    });
+    this.compared = new Counter({
+      name: M.compared,
+      help: 'Mirrored requests by route and comparison outcome (match, status, body, mirror-error, mirror-timeout)',
+      labelNames: [TESTID_LABEL, 'route', 'outcome'],
+      registers: r,
+    });
+    this.droppedTotal = new Counter({
+      name: M.dropped,
+      help: 'Requests not copied to the mirror (it was behind, or the body was too large)',
+      labelNames: [TESTID_LABEL, 'route'],
+      registers: r,
+    });
+  }
+
+  primary(route: string, status: number, us: number): void {
+    this.requests.inc({ [TESTID_LABEL]: this.testid, side: 'primary', route, status: statusClass(status) });
+    if (status !== 0) this.duration.observe({ [TESTID_LABEL]: this.testid, side: 'primary' }, us / 1e6);
+  }
+
+  mirror(route: string, status: number, us: number | undefined, outcome: MirrorOutcome): void {
+    this.requests.inc({ [TESTID_LABEL]: this.testid, side: 'mirror', route, status: statusClass(status) });
+    if (us !== undefined) this.duration.observe({ [TESTID_LABEL]: this.testid, side: 'mirror' }, us / 1e6);
+    this.compared.inc({ [TESTID_LABEL]: this.testid, route, outcome: outcome.kind });
+  }
+
+  dropped(route: string): void {
+    this.droppedTotal.inc({ [TESTID_LABEL]: this.testid, route });
+  }
+}
