@@ -12,3 +12,4 @@ export {
   validate,
 } from './options.js';
 export { type DemoService, startDemoService } from './server.js';
+export { type FlowStep, runUserFlow } from './user-flow.js';

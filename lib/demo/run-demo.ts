@@ -27,6 +27,7 @@ import { type PrometheusNode, type ScrapeTargets, startPrometheus } from '../sta
 import { makeWorkDir } from '../stack/workdir.js';
 import type { Topology } from '../topology/types.js';
 import { type DemoBenchResult, runDemoBench } from './demo-bench.js';
+import { type DemoMirrorResult, runDemoMirror } from './demo-mirror.js';
 
 export interface DemoOptions {
   runId?: string;
@@ -51,6 +52,8 @@ export interface DemoResult {
   reportDir: string;
   prometheus: string;
   bench: DemoBenchResult | null;
+  /** The mirror step: users' flows through `stormdrill mirror` to a second deployment. */
+  mirror: DemoMirrorResult | null;
   k6: { ran: boolean; reason: string | null; exitCode: number | null; meaning: string | null };
   drill: {
     runbook: string;
@@ -110,6 +113,7 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
     reportDir: dir,
     prometheus: '',
     bench: null,
+    mirror: null,
     k6: { ran: false, reason: null, exitCode: null, meaning: null },
     drill: null,
     dashboards: null,
@@ -179,6 +183,18 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       });
       for (const line of result.bench.lines) log(`  ${line}`);
 
+      log('mirror: a second deployment of the demo service on its own Redis; users go through `stormdrill mirror`');
+      result.mirror = await runDemoMirror({
+        primaryUrl: (demo as DemoService).url,
+        runId,
+        testid,
+        promRw: prom.remoteWriteUrl,
+        ports,
+        workDir: work.path,
+        started,
+      });
+      log(`  ${result.mirror.line}`);
+
       if (k6Missing) {
         result.k6.reason = k6Missing;
         log(`k6 stress: skipped (${k6Missing})`);
@@ -247,7 +263,11 @@ export async function runDemo(o: DemoOptions = {}): Promise<DemoResult> {
       emptyPanels: check.problems.map((p) => `${p.where} (${p.kind})`).slice(0, 50),
     };
 
-    const partsOk = (result.bench?.errors ?? 1) === 0 && (!result.k6.ran || result.k6.exitCode === 0);
+    const partsOk =
+      (result.bench?.errors ?? 1) === 0 &&
+      (result.mirror?.differed ?? 1) === 0 &&
+      (result.mirror?.clientErrors ?? 1) === 0 &&
+      (!result.k6.ran || result.k6.exitCode === 0);
     result.exitCode = outcome.exitCode !== 0 ? outcome.exitCode : partsOk ? 0 : 1;
     result.files.push(...writeReportFiles(dir, { 'demo.json': `${JSON.stringify(result, null, 2)}\n`, 'demo.md': demoMarkdown(result) }));
 
@@ -271,6 +291,7 @@ export function demoMarkdown(r: DemoResult): string {
   if (r.bench) {
     lines.push('## Bench (through HAProxy)', '', ...r.bench.lines.map((l) => `- ${l}`), '');
   }
+  if (r.mirror) lines.push('## Mirror (a second deployment, answers compared)', '', `- ${r.mirror.line}`, '');
   lines.push(
     '## k6 stress against the demo service',
     '',

@@ -41,6 +41,7 @@ export default defineCommand({
           console.log(`summary of run ${r.runId} (testid ${r.testid})`);
           for (const t of r.bench?.tests ?? [])
             console.log(`  bench ${t.title}: ${Math.round(t.rps)} rps, p50 ${t.p50Ms.toFixed(3)} ms, p99 ${t.p99Ms.toFixed(3)} ms`);
+          if (r.mirror) console.log(`  ${r.mirror.line}`);
           console.log(`  k6 stress: ${r.k6.ran ? `exit ${r.k6.exitCode} (${r.k6.meaning})` : `skipped: ${r.k6.reason}`}`);
           if (r.drill) {
             const d = r.drill;

@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
+import { type DemoService, runUserFlow, startDemoService } from '../../../lib/demo-service/index.js';
 import { type MirrorProxy, startMirrorProxy } from '../../../lib/mirror/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { useTestEnv } from '../../support/env.js';
@@ -69,28 +69,8 @@ async function proxy(mirrorTimeoutMs: number): Promise<MirrorProxy> {
   return p;
 }
 
-/** One user's flow through the proxy: list, reserve, read back, confirm. Statuses and latencies. */
-async function flow(base: string, n: number): Promise<Array<{ status: number; ms: number }>> {
-  const seen: Array<{ status: number; ms: number }> = [];
-  const call = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) => {
-    const t0 = performance.now();
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body ? { 'content-type': 'application/json', ...headers } : headers,
-      body: body ? JSON.stringify(body) : undefined,
-    });
-    const doc = (await res.json()) as Record<string, unknown>;
-    seen.push({ status: res.status, ms: performance.now() - t0 });
-    return doc;
-  };
-  const { items } = (await call('GET', '/items')) as { items: Array<{ id: string }> };
-  const item = items[n % items.length]?.id as string;
-  const r = await call('POST', '/reservations', { itemId: item, qty: 1 }, { 'Idempotency-Key': `${env.namespace.runId}-${n}` });
-  await call('GET', `/reservations/${r.id}`);
-  await call('POST', `/reservations/${r.id}/confirm`);
-  await call('GET', '/items');
-  return seen;
-}
+/** One user's flow through the proxy: list, reserve, read back, confirm, list. Statuses and latencies. */
+const flow = (base: string, n: number) => runUserFlow(base, n, env.namespace.runId);
 
 async function settled(p: MirrorProxy, requests: number): Promise<void> {
   for (let i = 0; i < 200; i++) {
