@@ -199,7 +199,7 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
     // the whole burst: p50 1.30-1.34x redis-benchmark's. With this scheme, paired runs at
     // -c 50 -P 1: p50 1.08-1.27x, rps unchanged (~1.03x). The rest of the gap is turnaround:
     // both tools keep 50 requests in flight against a saturated server, and redis-benchmark
-    // holds each reply ~90 us before the next write (4 epoll_ctl per request make its passes
+    // holds each reply ~90 us before the next write (several epoll_ctl calls per request make its passes
     // long) where this loop holds it ~42 us, so more of the 50 wait inside the server.
     let queued: Array<() => void> = [];
     let ready: Array<() => void> = [];
