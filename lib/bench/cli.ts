@@ -1,10 +1,10 @@
 /** The `stormdrill bench` entry: argv → options → run → output, metrics and --json. */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { OptionsError, redactSecrets, UserError } from '../core/errors.js';
 import { registerCleanup } from '../core/lifecycle.js';
 import { newRunId, testId } from '../core/naming.js';
-import { writeReportFiles } from '../core/report/write-report.js';
+import { writeFileAtomic } from '../core/report/write-report.js';
 import { type BenchOutcome, runBench } from './bench.js';
 import { BenchMetrics } from './metrics.js';
 import { type BenchOptions, helpText, parseBenchArgv } from './options.js';
@@ -149,7 +149,7 @@ export async function benchCli(argv: string[]): Promise<number> {
       const path = resolve(o.json);
       const doc = jsonReport(o, outcome, { testid, startedAt, finishedAt: new Date().toISOString() });
       try {
-        writeReportFiles(dirname(path), { [basename(path)]: `${JSON.stringify(doc, null, 2)}\n` });
+        writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`);
       } catch (err) {
         throw new UserError(`--json: cannot write ${path}: ${(err as Error).message}`);
       }

@@ -3,9 +3,8 @@
  * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
  */
 import { readFileSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
 import { UserError } from '../core/errors.js';
-import { writeReportFiles } from '../core/report/write-report.js';
+import { writeFileAtomic } from '../core/report/write-report.js';
 import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from './evaluate.js';
 import { formatGate, gateJUnit } from './format.js';
 import { type GateInput, readResult } from './metrics.js';
@@ -48,11 +47,6 @@ export function parsePercent(text: string): number {
   return Number(m[1]) / 100;
 }
 
-function writeAtomic(path: string, content: string): string {
-  const abs = resolve(path);
-  return writeReportFiles(dirname(abs), { [basename(abs)]: content })[0] as string;
-}
-
 /** Run the gate; returns the exit code (0 passed, 1 failed). Bad input throws UserError (exit 2). */
 export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => void = (s) => process.stdout.write(s)): number {
   const rules: Rule[] = [];
@@ -84,7 +78,7 @@ export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => vo
   }`;
   out(formatGate(result, header));
   const props = { result: resultPath, ...(f.baseline ? { baseline: f.baseline } : {}), ...(run.testid ? { testid: run.testid } : {}) };
-  if (f.junit) out(`junit: ${writeAtomic(f.junit, gateJUnit(result, props))}\n`);
-  if (f.json) out(`json: ${writeAtomic(f.json, `${JSON.stringify({ ...props, ...result }, null, 2)}\n`)}\n`);
+  if (f.junit) out(`junit: ${writeFileAtomic(f.junit, gateJUnit(result, props))}\n`);
+  if (f.json) out(`json: ${writeFileAtomic(f.json, `${JSON.stringify({ ...props, ...result }, null, 2)}\n`)}\n`);
   return result.passed ? 0 : 1;
 }

@@ -4,11 +4,10 @@
  * written atomically, live progress (a bar on a TTY, plain lines otherwise) and
  * `--prom-rw URL` metrics push.
  */
-import { basename, dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { Registry } from 'prom-client';
 import { UserError } from '../core/errors.js';
-import { writeReportFiles } from '../core/report/write-report.js';
+import { writeFileAtomic } from '../core/report/write-report.js';
 import type { ConnectionOptions } from './connection.js';
 
 export interface ConnectionFlags {
@@ -93,8 +92,7 @@ export function num(flag: string) {
 
 /** Write a result as JSON, atomically (tmp + rename). */
 export function writeJsonFile(path: string, data: unknown): string {
-  const abs = resolve(path);
-  return writeReportFiles(dirname(abs), { [basename(abs)]: `${JSON.stringify(data, null, 2)}\n` })[0] as string;
+  return writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
 }
 
 /** Progress output: a cli-progress bar on a TTY, one plain line per `everyMs` otherwise. */

@@ -1,5 +1,5 @@
 import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Write report files atomically (tmp + rename), so an interrupted run never leaves a
@@ -16,4 +16,10 @@ export function writeReportFiles(dir: string, files: Record<string, string>): st
     out.push(path);
   }
   return out;
+}
+
+/** Write one file atomically (tmp + rename), creating its folder; returns its absolute path. */
+export function writeFileAtomic(path: string, content: string): string {
+  const abs = resolve(path);
+  return writeReportFiles(dirname(abs), { [basename(abs)]: content })[0] as string;
 }
