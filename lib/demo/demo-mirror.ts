@@ -7,8 +7,9 @@
 import { join } from 'node:path';
 import { startDemoService } from '../demo-service/index.js';
 import { runUserFlow } from '../demo-service/user-flow.js';
-import { MirrorMetrics, startMirrorProxy } from '../mirror/index.js';
+import { differedCount, MirrorMetrics, startMirrorProxy } from '../mirror/index.js';
 import { startRemoteWritePush } from '../observability/remote-write.js';
+import { waitUntil } from '../stack/info.js';
 import type { PortAllocator } from '../stack/ports.js';
 import { startRedisServer } from '../stack/redis.js';
 
@@ -39,7 +40,7 @@ export async function runDemoMirror(o: DemoMirrorOptions): Promise<DemoMirrorRes
   o.started.push(redis);
   const second = await startDemoService({ port: await o.ports.take(), redis: redis.url, runId: o.runId });
   o.started.push(second);
-  for (let i = 0; i < 100 && !second.redisReady; i++) await new Promise((r) => setTimeout(r, 50));
+  await waitUntil('the mirror deployment to reach its Redis', async () => second.redisReady, 15_000);
   const metrics = new MirrorMetrics(o.testid);
   const pusher = startRemoteWritePush({ url: o.promRw, registry: metrics.registry, intervalMs: 1000 });
   const proxy = await startMirrorProxy({
@@ -75,7 +76,7 @@ export async function runDemoMirror(o: DemoMirrorOptions): Promise<DemoMirrorRes
     await redis.stop();
   }
   const t = proxy.stats.totals();
-  const differed = t.mismatches.status + t.mismatches.body + t.mismatches.error + t.mismatches.timeout;
+  const differed = differedCount(t);
   return {
     requests: t.requests,
     matched: t.matches,

@@ -4,6 +4,7 @@
  * host that is not loopback). Steps that need a process stormdrill started (signals,
  * fault proxies, new processes) never run against --target.
  */
+import { isLoopback } from '../core/loopback.js';
 import type { DrillPlan } from './plan.js';
 
 export interface SafetyFlags {
@@ -13,11 +14,7 @@ export interface SafetyFlags {
   confirmNonLoopback?: boolean;
 }
 
-const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|::1|\[::1\])$/;
-
-export function isLoopback(host: string): boolean {
-  return LOOPBACK.test(host);
-}
+export { isLoopback };
 
 export function safetyProblems(plan: DrillPlan, f: SafetyFlags): string[] {
   if (f.targetHost === undefined) return [];

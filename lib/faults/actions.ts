@@ -340,6 +340,14 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
     registerUndo(t, old, 'client-pause', () => unpause(t, old));
     rec.emit('client-pause', old.name, 'CLIENT PAUSE WRITE until the replicas caught up and Sentinel demoted it');
   }
+  let paused = pause;
+  /** End the pause once: right after the demotion, or on the way out after a failure. */
+  const release = async () => {
+    if (!paused) return;
+    paused = false;
+    await unpause(t, old).catch(() => undefined);
+    clearUndo(t, old, 'client-pause');
+  };
   try {
     if (pause)
       await waitFn(`the replicas of ${old.name} to catch up`, () => replicasCaughtUp(t, old), Math.min(timeoutMs, 10_000), ctx.signal);
@@ -361,7 +369,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
       const addr = peerAddress(t.spec, next);
       const r = await redisOnce(old.port, ['REPLICAOF', addr.host, String(addr.port)], { ...auth(t, old), timeoutMs: 2000 });
       if (r instanceof Error) throw new UserError(`REPLICAOF on ${old.name} after SENTINEL FAILOVER failed: ${r.message}`);
-      await unpause(t, old).catch(() => undefined);
+      await release();
     }
     if (t.haproxy) await waitHaproxyFollows(t, Math.max(1000, timeoutMs - (Date.now() - started)));
     // Done when every Sentinel has finished the failover (the leader ends it after reconfiguring the replicas).
@@ -376,10 +384,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
     rec.emit('switchover-done', next.name, `${old.name} → ${next.name} in ${Date.now() - started} ms`);
     return rec.result();
   } finally {
-    if (pause) {
-      await unpause(t, old).catch(() => undefined);
-      clearUndo(t, old, 'client-pause');
-    }
+    await release();
   }
 }
 

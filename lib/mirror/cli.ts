@@ -5,13 +5,14 @@
 import { isIP } from 'node:net';
 import { OptionsError, UserError } from '../core/errors.js';
 import { registerCleanup } from '../core/lifecycle.js';
+import { isLoopback } from '../core/loopback.js';
 import { isValidRunId, newRunId, testId } from '../core/naming.js';
 import { parseDuration } from '../drill/duration.js';
 import { startPromRw, writeJsonFile } from '../integrity/cli-support.js';
 import { serveMetrics } from '../observability/metrics-server.js';
 import { MirrorMetrics } from './metrics.js';
 import { startMirrorProxy } from './proxy.js';
-import { formatMirror, mirrorJson } from './stats.js';
+import { differedCount, formatMirror, mirrorJson } from './stats.js';
 
 export interface MirrorFlags {
   primary: string;
@@ -33,8 +34,6 @@ export interface MirrorFlags {
   metricsPort?: string;
 }
 
-const LOOPBACK = (host: string) => host === 'localhost' || host === '::1' || host === '[::1]' || /^127\./.test(host);
-
 /** Print a URL without any user:password part. */
 export const safeUrl = (u: URL) => `${u.protocol}//${u.host}${u.pathname === '/' ? '' : u.pathname}`;
 
@@ -48,7 +47,7 @@ function targetUrl(flag: string, text: string, allowRemote: boolean, problems: s
   }
   if (u.protocol !== 'http:')
     problems.push(`${flag} must be an http:// URL (got ${u.protocol}//); put TLS termination in front of the mirror proxy`);
-  else if (!allowRemote && !LOOPBACK(u.hostname))
+  else if (!allowRemote && !isLoopback(u.hostname))
     problems.push(`${flag} ${u.hostname} is not a loopback address; stormdrill targets 127.0.0.1/::1 unless you pass --allow-remote`);
   return u;
 }
@@ -77,7 +76,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
   const listenHost = lm ? ((lm[1] ?? lm[2]) as string) : '';
   const listenPort = lm ? Number(lm[3]) : -1;
   if (!lm || listenPort > 65535) problems.push(`--listen must be HOST:PORT like 127.0.0.1:8090, got '${f.listen}'`);
-  else if (!LOOPBACK(listenHost) && !(f.allowRemote && isIP(listenHost)))
+  else if (!isLoopback(listenHost) && !(f.allowRemote && isIP(listenHost)))
     problems.push(`--listen ${listenHost} is not a loopback address; use 127.0.0.1 (or --allow-remote)`);
   const durationMs = parseDuration(f.duration);
   if (durationMs === null || durationMs <= 0) problems.push(`--duration must be a duration like 30s or 10m, got '${f.duration}'`);
@@ -147,9 +146,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
         );
         out(`json: ${writeJsonFile(f.json, doc)}\n`);
       }
-      const t = proxy.stats.totals();
-      const differed = t.mismatches.status + t.mismatches.body + t.mismatches.error + t.mismatches.timeout;
-      return f.failOnMismatch && differed > 0 ? 1 : 0;
+      return f.failOnMismatch && differedCount(proxy.stats.totals()) > 0 ? 1 : 0;
     })();
     return report;
   };

@@ -52,12 +52,16 @@ const HOP_BY_HOP = new Set([
   'content-length',
 ]);
 
-function forwardHeaders(h: IncomingHttpHeaders, bodyLength: number): http.OutgoingHttpHeaders {
+/** Headers to pass on (requests both ways, the primary's answer back), with this content-length if given. */
+function forwardHeaders(h: IncomingHttpHeaders, contentLength?: number): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
   for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-  if (bodyLength > 0) out['content-length'] = bodyLength;
+  if (contentLength !== undefined) out['content-length'] = contentLength;
   return out;
 }
+
+/** A request body's content-length header: none for an empty body. */
+const bodyLength = (b: Buffer) => (b.length > 0 ? b.length : undefined);
 
 interface Answer extends Captured {
   headers: IncomingHttpHeaders;
@@ -154,7 +158,6 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const route = routeOf(method, url);
-    const headers = forwardHeaders(req.headers, body.length);
 
     const mirrorWanted = body.length <= o.maxMirrorBodyBytes && mirrorInFlight < o.mirrorConcurrency;
     let releaseLearning: () => void = () => {};
@@ -166,25 +169,16 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
       mirrorInFlight++;
       mirrorDone = (async () => {
         await awaitIds(url, body);
-        return send(
-          mirrorAgent,
-          o.mirror,
-          method,
-          ids.rewritePath(url),
-          forwardHeaders(req.headers, 0),
-          ids.rewriteBody(body, req.headers['content-type']),
-          o.mirrorTimeoutMs,
-        ).catch((err: Error) => err);
+        const mirrorBody = ids.rewriteBody(body, req.headers['content-type']);
+        const headers = forwardHeaders(req.headers, bodyLength(mirrorBody));
+        return send(mirrorAgent, o.mirror, method, ids.rewritePath(url), headers, mirrorBody, o.mirrorTimeoutMs).catch((err: Error) => err);
       })();
     } else stats.dropped(route);
 
     let primary: Answer | undefined;
     try {
-      primary = await send(primaryAgent, o.primary, method, url, headers, body, 60_000);
-      const out: http.OutgoingHttpHeaders = {};
-      for (const [k, v] of Object.entries(primary.headers)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
-      out['content-length'] = primary.body.length;
-      res.writeHead(primary.status, out);
+      primary = await send(primaryAgent, o.primary, method, url, forwardHeaders(req.headers, bodyLength(body)), body, 60_000);
+      res.writeHead(primary.status, forwardHeaders(primary.headers, primary.body.length));
       res.end(primary.body);
       stats.primary(route, primary.status, primary.us);
     } catch (err) {

@@ -16,6 +16,21 @@ export function routeOf(method: string, url: string): string {
   return `${method} ${folded || '/'}`;
 }
 
+export type Counts = Omit<RouteStats, 'primaryLatency' | 'mirrorLatency'>;
+
+const zeroCounts = (): Counts => ({
+  requests: 0,
+  primaryErrors: 0,
+  mirrored: 0,
+  dropped: 0,
+  mirrorErrors: 0,
+  matches: 0,
+  mismatches: { status: 0, body: 0, error: 0, timeout: 0 },
+});
+
+/** Answers that differed, of every kind. */
+export const differedCount = (c: Counts): number => c.mismatches.status + c.mismatches.body + c.mismatches.error + c.mismatches.timeout;
+
 export interface RouteStats {
   requests: number;
   primaryErrors: number;
@@ -42,17 +57,7 @@ export class MirrorStats {
   private route(r: string): RouteStats {
     let s = this.routes.get(r);
     if (!s) {
-      s = {
-        requests: 0,
-        primaryErrors: 0,
-        mirrored: 0,
-        dropped: 0,
-        mirrorErrors: 0,
-        matches: 0,
-        mismatches: { status: 0, body: 0, error: 0, timeout: 0 },
-        primaryLatency: new LatencyHistogram(),
-        mirrorLatency: new LatencyHistogram(),
-      };
+      s = { ...zeroCounts(), primaryLatency: new LatencyHistogram(), mirrorLatency: new LatencyHistogram() };
       this.routes.set(r, s);
     }
     return s;
@@ -86,16 +91,8 @@ export class MirrorStats {
     }
   }
 
-  totals(): Omit<RouteStats, 'primaryLatency' | 'mirrorLatency'> {
-    const t = {
-      requests: 0,
-      primaryErrors: 0,
-      mirrored: 0,
-      dropped: 0,
-      mirrorErrors: 0,
-      matches: 0,
-      mismatches: { status: 0, body: 0, error: 0, timeout: 0 },
-    };
+  totals(): Counts {
+    const t = zeroCounts();
     for (const s of this.routes.values()) {
       t.requests += s.requests;
       t.primaryErrors += s.primaryErrors;
@@ -109,7 +106,6 @@ export class MirrorStats {
   }
 }
 
-const mismatchCount = (m: RouteStats['mismatches']) => m.status + m.body + m.error + m.timeout;
 const ms = (h: LatencyHistogram) => {
   const s = h.summaryMs();
   return s.count === 0 ? '-' : `${s.p50.toFixed(2)}/${s.p99.toFixed(2)}`;
@@ -153,7 +149,7 @@ export function formatMirror(stats: MirrorStats, o: { showValues: boolean; secon
       String(s.mirrored),
       String(s.dropped),
       String(s.matches),
-      String(mismatchCount(s.mismatches)),
+      String(differedCount(s)),
       ms(s.primaryLatency),
       ms(s.mirrorLatency),
     ]),
@@ -167,7 +163,7 @@ export function formatMirror(stats: MirrorStats, o: { showValues: boolean; secon
   lines.push(
     '',
     `mirror: ${t.requests} requests in ${o.seconds.toFixed(1)} s; errors primary ${t.primaryErrors}, mirror ${t.mirrorErrors}; ` +
-      `mirrored ${t.mirrored}, dropped ${t.dropped}; ${t.matches} matched, ${mismatchCount(m)} differed ` +
+      `mirrored ${t.mirrored}, dropped ${t.dropped}; ${t.matches} matched, ${differedCount(t)} differed ` +
       `(status ${m.status}, body ${m.body}, mirror failed ${m.error}, mirror timed out ${m.timeout})`,
   );
   if (stats.samples.length) {

@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoService, runUserFlow, startDemoService } from '../../../lib/demo-service/index.js';
 import { type MirrorProxy, startMirrorProxy } from '../../../lib/mirror/index.js';
+import { httpOk, tcpOpen, waitUntil } from '../../../lib/stack/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { useTestEnv } from '../../support/env.js';
 import { BIN, runProcess } from '../bench/helpers.js';
@@ -21,31 +21,8 @@ beforeAll(async () => {
   // the mirror's Redis commands may hang for 5 s (the freeze test below), far beyond any client's wait
   mirrorSvc = await startDemoService({ port: 0, redis: mirrorRedis.url, runId: env.namespace.runId, commandTimeoutMs: 5000 });
   // both answer only once their Redis connection is up
-  for (const svc of [primarySvc, mirrorSvc])
-    await until(() =>
-      fetch(`${svc.url}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    );
+  for (const svc of [primarySvc, mirrorSvc]) await waitUntil(`${svc.url} to reach its Redis`, () => httpOk(`${svc.url}/healthz`), 10_000);
 });
-
-async function until(ok: () => Promise<boolean>): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (await ok()) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('timed out waiting');
-}
-
-const listening = (port: number) =>
-  new Promise<boolean>((resolve) => {
-    const s = connect({ host: '127.0.0.1', port }, () => {
-      s.destroy();
-      resolve(true);
-    });
-    s.on('error', () => resolve(false));
-  });
 afterAll(async () => {
   for (const p of proxies) await p.stop();
   await primarySvc?.stop();
@@ -159,16 +136,20 @@ describe('stormdrill mirror against two real deployments of the demo service', (
       json,
       '--fail-on-mismatch',
     ]);
-    await until(() => listening(port));
+    await waitUntil('the mirror proxy to listen', () => tcpOpen(port), 10_000);
     // five requests of a user's flow (a probe over TCP, not HTTP, is not counted) ...
     const statuses = await flow(`http://127.0.0.1:${port}`, 200);
     expect(statuses.map((x) => x.status)).toEqual([200, 201, 200, 200, 200]);
     // ... which the live metrics show once compared, labelled with the run's testid
     let text = '';
-    await until(async () => {
-      text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((x) => x.text());
-      return /stormdrill_mirror_compared_total\{[^}]*outcome="match"\} 1\b/.test(text) && text.includes('route="GET /reservations/:id"');
-    });
+    await waitUntil(
+      'the comparisons in the live metrics',
+      async () => {
+        text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((x) => x.text());
+        return /stormdrill_mirror_compared_total\{[^}]*outcome="match"\} 1\b/.test(text) && text.includes('route="GET /reservations/:id"');
+      },
+      10_000,
+    );
     expect(text).toMatch(/stormdrill_mirror_requests_total\{testid="[^"]+",side="primary",route="POST \/reservations",status="2xx"\} 1/);
     await fetch(`http://127.0.0.1:${port}/healthz`).then((x) => x.text()); // the sixth ends the run
     const r = await run;

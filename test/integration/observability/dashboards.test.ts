@@ -26,7 +26,7 @@ import {
   interpolate,
   templateContext,
 } from '../../../lib/dashboards/index.js';
-import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
+import { type DemoService, type RedisTarget, startDemoService } from '../../../lib/demo-service/index.js';
 import { FillMetrics, runFill, startWriter, WriteMetrics } from '../../../lib/integrity/index.js';
 import { runK6 } from '../../../lib/k6run/index.js';
 import { MirrorMetrics, startMirrorProxy } from '../../../lib/mirror/index.js';
@@ -180,6 +180,11 @@ async function feedK6(): Promise<void> {
   }
 }
 
+/** The Sentinel group as a demo service's Redis target. */
+function throughSentinels(): RedisTarget {
+  return { kind: 'sentinel', sentinels: group.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: group.masterName };
+}
+
 /**
  * `stormdrill mirror` between the demo service and a second deployment of it (its own key
  * namespace): health checks match; reservations get their own ids on each side and no id
@@ -188,7 +193,7 @@ async function feedK6(): Promise<void> {
 async function feedMirror(): Promise<void> {
   const second = await startDemoService({
     port: await ports.take(),
-    redis: { kind: 'sentinel', sentinels: group.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: group.masterName },
+    redis: throughSentinels(),
     runId: T.mirrorSvc,
   });
   cleanups.push(() => second.stop());
@@ -345,7 +350,7 @@ beforeAll(async () => {
   }
   demo = await startDemoService({
     port: await ports.take(),
-    redis: { kind: 'sentinel', sentinels: group.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: group.masterName },
+    redis: throughSentinels(),
     runId: T.demo,
   });
   cleanups.push(() => demo.stop());
