@@ -617,23 +617,8 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     };
     const checks = interrupted ? [] : evaluateChecks(plan.checks, m);
     if (status === 'passed' && checks.some((c) => !c.ok)) status = 'failed';
-    const endMs = Date.now();
     const report: DrillReport = {
-      runbook: plan.runbook,
-      variant: plan.variant,
-      vars: plan.vars,
-      description: plan.description,
-      testid,
-      runId,
-      status,
-      partial: status === 'aborted' || status === 'interrupted',
-      reason,
-      startedAt: new Date(startMs).toISOString(),
-      endedAt: new Date(endMs).toISOString(),
-      startMs,
-      endMs,
-      durationSeconds: (endMs - startMs) / 1000,
-      target: o.target ? `${o.target.host}:${o.target.port}` : `embedded ${t.kind}`,
+      ...reportHead(Date.now(), status === 'aborted' || status === 'interrupted', t.kind),
       topology: { kind: t.kind, nodes: t.nodes.map((n) => n.name), primaryAtStart, primaryAtEnd },
       checks,
       writeUnavailableMs: m.writeUnavailableMs,
@@ -673,11 +658,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     // An unexpected failure after the topology started: still a (partial) report.
     status = interrupted ? 'interrupted' : 'error';
     reason = reason ?? userMessage(err).split('\n')[0] ?? 'error';
-    const endMs = Date.now();
-    const report = emptyReport();
-    report.endMs = endMs;
-    report.endedAt = new Date(endMs).toISOString();
-    report.durationSeconds = (endMs - startMs) / 1000;
+    const report = emptyReport(Date.now());
     metrics.finish(report);
     return finish(report);
   } finally {
@@ -697,7 +678,8 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     resolveFinished();
   }
 
-  function emptyReport(): DrillReport {
+  /** What every report starts with: the run's identity, verdict so far and times. */
+  function reportHead(endMs: number, partial: boolean, kind: string) {
     return {
       runbook: plan.runbook,
       variant: plan.variant,
@@ -706,14 +688,21 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
       testid,
       runId,
       status,
-      partial: true,
+      partial,
       reason,
       startedAt: new Date(startMs).toISOString(),
-      endedAt: new Date().toISOString(),
+      endedAt: new Date(endMs).toISOString(),
       startMs,
-      endMs: Date.now(),
-      durationSeconds: (Date.now() - startMs) / 1000,
-      target: o.target ? `${o.target.host}:${o.target.port}` : `embedded ${plan.topology.kind}`,
+      endMs,
+      durationSeconds: (endMs - startMs) / 1000,
+      target: o.target ? `${o.target.host}:${o.target.port}` : `embedded ${kind}`,
+    };
+  }
+
+  /** The report of a run that failed before it could measure anything. */
+  function emptyReport(endMs: number): DrillReport {
+    return {
+      ...reportHead(endMs, true, plan.topology.kind),
       topology: { kind: plan.topology.kind, nodes: topology?.nodes.map((n) => n.name) ?? [], primaryAtStart, primaryAtEnd },
       checks: [],
       writeUnavailableMs: writeResult ? Math.round(writeResult.writeUnavailableMs) : null,
