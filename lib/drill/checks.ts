@@ -62,6 +62,12 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
       detail: `${what} failed for ${formatDuration(measuredMs)} in total`,
     };
   };
+  /** An at-least check on a count: `noun` names what was counted, `missing` why it may not be. */
+  const atLeast = (name: string, min: number, measured: number | null, missing: string, noun: string): CheckResult => {
+    const limit = `>= ${min}`;
+    if (measured === null) return notMeasured(name, limit, missing);
+    return { name, ok: measured >= min, limit, measured, detail: `${measured} ${noun}` };
+  };
   if (checks.maxWriteUnavailable !== undefined) {
     out.push(unavailability('maxWriteUnavailable', checks.maxWriteUnavailable, m.writeUnavailableMs, 'no write workload', 'writes'));
   }
@@ -138,32 +144,10 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
     );
   }
   if (checks.minOomErrors !== undefined) {
-    const limit = `>= ${checks.minOomErrors}`;
-    out.push(
-      m.oomErrors === null
-        ? notMeasured('minOomErrors', limit, 'errorstats could not be read')
-        : {
-            name: 'minOomErrors',
-            ok: m.oomErrors >= checks.minOomErrors,
-            limit,
-            measured: m.oomErrors,
-            detail: `${m.oomErrors} OOM rejection(s)`,
-          },
-    );
+    out.push(atLeast('minOomErrors', checks.minOomErrors, m.oomErrors, 'errorstats could not be read', 'OOM rejection(s)'));
   }
   if (checks.minEvictions !== undefined) {
-    const limit = `>= ${checks.minEvictions}`;
-    out.push(
-      m.evictions === null
-        ? notMeasured('minEvictions', limit, 'evicted_keys could not be read')
-        : {
-            name: 'minEvictions',
-            ok: m.evictions >= checks.minEvictions,
-            limit,
-            measured: m.evictions,
-            detail: `${m.evictions} key(s) evicted`,
-          },
-    );
+    out.push(atLeast('minEvictions', checks.minEvictions, m.evictions, 'evicted_keys could not be read', 'key(s) evicted'));
   }
   if (checks.noLoadingErrors) {
     out.push({ name: 'noLoadingErrors', ok: m.loadingErrors === 0, limit: '== 0', measured: m.loadingErrors });
