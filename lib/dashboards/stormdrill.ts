@@ -14,6 +14,14 @@ function errorsOrZero(errors: string, total: string, by: string): string {
   return `sum by (${by}) (rate(${errors}${T}${RI})) or (sum by (${by}) (rate(${total}${T}${RI})) * 0)`;
 }
 
+/** p50 and p99 of one of our classic histograms, one line per `by` value when given. */
+function p50p99(histogram: string, by?: string): Array<{ expr: string; legend: string }> {
+  return [0.5, 0.99].map((q) => ({
+    expr: `histogram_quantile(${q}, sum by (${by ? `le, ${by}` : 'le'}) (rate(${histogram}_bucket${T}${RI})))`,
+    legend: `${by ? `{{${by}}} ` : ''}p${q * 100}`,
+  }));
+}
+
 export const stormdrillDashboard: DashboardSpec = {
   uid: 'stormdrill-load',
   title: 'stormdrill / bench and write',
@@ -37,10 +45,7 @@ export const stormdrillDashboard: DashboardSpec = {
           kind: 'timeseries',
           title: 'Bench latency p50 / p99 by test',
           unit: 's',
-          queries: [
-            { expr: `histogram_quantile(0.5, sum by (le, test) (rate(${B.duration}_bucket${T}${RI})))`, legend: '{{test}} p50' },
-            { expr: `histogram_quantile(0.99, sum by (le, test) (rate(${B.duration}_bucket${T}${RI})))`, legend: '{{test}} p99' },
-          ],
+          queries: p50p99(B.duration, 'test'),
         },
         {
           kind: 'timeseries',
@@ -70,10 +75,7 @@ export const stormdrillDashboard: DashboardSpec = {
           kind: 'timeseries',
           title: 'Write latency p50 / p99',
           unit: 's',
-          queries: [
-            { expr: `histogram_quantile(0.5, sum by (le) (rate(${W.duration}_bucket${T}${RI})))`, legend: 'p50' },
-            { expr: `histogram_quantile(0.99, sum by (le) (rate(${W.duration}_bucket${T}${RI})))`, legend: 'p99' },
-          ],
+          queries: p50p99(W.duration),
         },
         {
           kind: 'timeseries',
@@ -153,10 +155,7 @@ export const stormdrillDashboard: DashboardSpec = {
           kind: 'timeseries',
           title: 'Mirror: latency p50 / p99 by side',
           unit: 's',
-          queries: [
-            { expr: `histogram_quantile(0.5, sum by (le, side) (rate(${M.duration}_bucket${T}${RI})))`, legend: '{{side}} p50' },
-            { expr: `histogram_quantile(0.99, sum by (le, side) (rate(${M.duration}_bucket${T}${RI})))`, legend: '{{side}} p99' },
-          ],
+          queries: p50p99(M.duration, 'side'),
         },
         {
           kind: 'stat',
