@@ -194,13 +194,11 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
     // event that fires in its *next* pass, interleaved with that pass's reads. So here: a
     // reply queues its client's next send; the sends queued in one pass are due in the next,
     // where each incoming read first lets one due send go out, and the check phase sends
-    // the rest. Sending in the same pass instead (one burst of all due clients in the check
-    // phase) keeps the 50 clients in lockstep and every request waits in the server behind
-    // the whole burst: p50 1.30-1.34x redis-benchmark's. With this scheme, paired runs at
-    // -c 50 -P 1: p50 1.08-1.27x, rps unchanged (~1.03x). The rest of the gap is turnaround:
-    // both tools keep 50 requests in flight against a saturated server, and redis-benchmark
-    // holds each reply ~90 us before the next write (several epoll_ctl calls per request make its passes
-    // long) where this loop holds it ~42 us, so more of the 50 wait inside the server.
+    // the rest. Sending in the same pass instead (one burst in the check phase) put the p50
+    // at 1.30-1.34x redis-benchmark's; this scheme 1.09-1.27x at the same rps. The rest of
+    // the gap is where the 50 requests queue (docs/bench.md#speed, measured with perf):
+    // redis-benchmark handles 14-17 requests per poll and redis-server 5-9, this loop 6-8
+    // and redis-server 14-18, so here they wait inside the server.
     let queued: Array<() => void> = [];
     let ready: Array<() => void> = [];
     let readyHead = 0;
