@@ -99,6 +99,8 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
     finish = r;
   });
   let served = 0;
+  // the metrics port first: a busy one must stop the run before any request is taken
+  const metricsServer = metricsPort !== undefined ? await serveMetrics(metrics.registry, { port: metricsPort }) : undefined;
   const proxy = await startMirrorProxy({
     listenHost,
     listenPort,
@@ -114,13 +116,13 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
       served++;
       if (maxRequests !== undefined && served >= maxRequests) finish();
     },
-  }).catch((err: NodeJS.ErrnoException) => {
+  }).catch(async (err: NodeJS.ErrnoException) => {
     const why = err.code === 'EADDRINUSE' ? 'address in use' : err.code === 'EADDRNOTAVAIL' ? 'no such local address' : err.message;
+    await metricsServer?.stop();
     throw new UserError(`cannot listen on ${f.listen}: ${why} (choose another --listen)`);
   });
   const timer = setTimeout(finish, durationMs as number);
   const stopRw = await startPromRw(f.promRw, metrics.registry, testid);
-  const metricsServer = metricsPort !== undefined ? await serveMetrics(metrics.registry, { port: metricsPort }) : undefined;
   let report: Promise<number> | undefined;
   const end = () => {
     report ??= (async () => {

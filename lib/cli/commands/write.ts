@@ -36,6 +36,12 @@ export default defineCommand({
         const runId: string = f.runId ?? newRunId();
         const ledgerPath: string = f.ledger ?? `${reportDir(runId)}/ledger`;
         const metrics = new WriteMetrics(runId);
+        // the port first: a busy one must stop the run before anything is written
+        let server: { stop(): Promise<void> } | null = null;
+        if (f.metricsPort !== undefined) {
+          const { serveMetrics } = await import('../../observability/metrics-server.js');
+          server = await serveMetrics(metrics.registry, { port: f.metricsPort });
+        }
         const writer = await startWriter(
           {
             connection: connectionFromFlags(f),
@@ -52,13 +58,11 @@ export default defineCommand({
             readRate: f.readRate,
           },
           metrics,
-        );
+        ).catch(async (err: unknown) => {
+          await server?.stop();
+          throw err;
+        });
         const stopRw = await startPromRw(f.promRw, metrics.registry, runId);
-        let server: { stop(): Promise<void> } | null = null;
-        if (f.metricsPort !== undefined) {
-          const { serveMetrics } = await import('../../observability/metrics-server.js');
-          server = await serveMetrics(metrics.registry, { port: f.metricsPort });
-        }
         if (!f.quiet) {
           process.stderr.write(`write: run ${runId}, ledger ${ledgerPath}; Ctrl-C stops\n`);
           writer.on('tick', (t) => {

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
@@ -60,6 +61,20 @@ describe('bad input: one clear line each', () => {
       await cli([...p(), '--cluster', '-n', '10', '-t', 'set'], undefined, auth),
       /--cluster: 127\.0\.0\.1:\d+ is not a cluster node \(cluster support disabled\); drop --cluster/,
     );
+  });
+
+  it('a busy --metrics-port', async () => {
+    const port = await env.ports.take();
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(port, '127.0.0.1', r));
+    try {
+      expectOneLine(
+        await cli([...p(), '-t', 'set', '-n', '10', '--metrics-port', String(port)], undefined, auth),
+        new RegExp(`--metrics-port ${port}: 127\\.0\\.0\\.1:${port} is already in use \\(pick another port`),
+      );
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
   });
 
   it('keeps the password out of --json', async () => {

@@ -4,6 +4,7 @@
  * with kill -9 that loses no outcome it had recorded in its ledger.
  */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { Redis } from 'ioredis';
@@ -134,6 +135,24 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     writeFileSync(foreign, 'this is not a ledger\n');
     oneLine(await run(['audit', ...p(), '--ledger', foreign]), /is not a stormdrill ledger/);
     expect(existsSync(join(dir, 'out.json'))).toBe(false);
+  });
+
+  it('a busy --metrics-port stops the writer before it writes a key or a ledger', async () => {
+    const dir = tmpDir('busy-port');
+    const port = await ports.take();
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(port, '127.0.0.1', r));
+    try {
+      const prefix = `${env.namespace.keyPrefix}busy:`;
+      const ledger = join(dir, 'ledger');
+      const args = ['write', ...p(), '--key-prefix', prefix, '--duration', '2', '--ledger', ledger, '--metrics-port', String(port)];
+      oneLine(await run(args), new RegExp(`--metrics-port ${port}: 127\\.0\\.0\\.1:${port} is already in use \\(pick another port`));
+      expect(existsSync(ledger)).toBe(false);
+      redis.options.port = env.redis.port;
+      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+    } finally {
+      await new Promise((r) => busy.close(r));
+    }
   });
 
   it('answers a wrong or missing password and an evicting server with one clear line', async () => {

@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -101,12 +102,22 @@ describe('stormdrill mirror against two real deployments of the demo service', (
       [['--primary', primarySvc.url, '--mirror', primarySvc.url], /are the same server/],
       [['--primary', primarySvc.url, '--mirror', mirrorSvc.url, '--duration', 'soon'], /--duration must be a duration/],
     ];
+    const busyPort = await env.ports.take();
+    const busy = createServer();
+    await new Promise<void>((r) => busy.listen(busyPort, '127.0.0.1', r));
+    const listenPort = await env.ports.take();
+    bad.push([
+      ['--primary', primarySvc.url, '--mirror', mirrorSvc.url, '--listen', `127.0.0.1:${listenPort}`, '--metrics-port', String(busyPort)],
+      new RegExp(`--metrics-port ${busyPort}: 127\\.0\\.0\\.1:${busyPort} is already in use`),
+    ]);
     for (const [args, message] of bad) {
       const r = await runProcess(process.execPath, [BIN, 'mirror', ...args]);
       expect(r.code).toBe(2);
       expect(r.text.trim().split('\n'), r.text).toHaveLength(1);
       expect(r.text).toMatch(message);
     }
+    await new Promise((r) => busy.close(r));
+    expect(await tcpOpen(listenPort)).toBe(false);
 
     const port = await env.ports.take();
     const metricsPort = await env.ports.take();
