@@ -8,6 +8,7 @@
  *   node --import tsx benchmarks/bench-compare.ts [--rounds 3] [--seconds 3]
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseQuiet } from '../lib/bench/format.js';
@@ -39,18 +40,32 @@ interface Sample {
   rssKb?: number;
   /** user + system CPU seconds of the whole process */
   cpuS?: number;
+  /** redis-server's user + system CPU seconds while the tool ran */
+  serverCpuS: number;
+}
+
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
+/** user + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15). */
+function cpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
 }
 
 let seq = 0;
-async function runTool(tool: 'redis-benchmark' | 'stormdrill', args: string[]): Promise<Sample> {
-  const base =
-    tool === 'redis-benchmark'
+async function runTool(tool: 'redis-benchmark' | 'stormdrill', args: string[], prefix: string[] = []): Promise<Sample> {
+  const base = [
+    ...prefix,
+    ...(tool === 'redis-benchmark'
       ? [redisBenchmark as string, ...args]
-      : [process.execPath, join(ROOT, 'bin/stormdrill.js'), 'bench', ...args];
+      : [process.execPath, join(ROOT, 'bin/stormdrill.js'), 'bench', ...args]),
+  ];
   const [command, ...rest] = timeBin ? [timeBin, '-f', 'maxrss_kb=%M cpu_s=%U+%S', ...base] : base;
   const logFile = join(work.path, `${tool}-${seq++}.log`);
+  const server0 = cpuSeconds(redis.process.pid);
   const p = spawnManaged({ name: tool, command: command as string, args: rest, cwd: ROOT, logFile });
   await p.exited;
+  const serverCpuS = cpuSeconds(redis.process.pid) - server0;
   const text = readFileSync(logFile, 'utf8');
   const r = parseQuiet(text)[0];
   if (!r || p.exit?.code !== 0) throw new Error(`${tool} ${args.join(' ')} failed (exit ${p.exit?.code}): ${text.slice(-400)}`);
@@ -61,6 +76,7 @@ async function runTool(tool: 'redis-benchmark' | 'stormdrill', args: string[]): 
     p50: r.p50 ?? Number.NaN,
     rssKb: rss ? Number(rss[1]) : undefined,
     cpuS: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined,
+    serverCpuS,
   };
 }
 
@@ -89,13 +105,14 @@ try {
     { name: 'GET -P 16', args: ['-t', 'get', '-P', '16', '-n', String(n(cal16.rps))] },
   ];
   console.log(`redis-server ${redis.port}; ${ROUNDS} alternating rounds per case; args: ${common.join(' ')}`);
-  let allMet = true;
-  for (const c of cases) {
+
+  /** Alternate the two tools on one case; print the figures; true when both targets are met. */
+  const compare = async (c: { name: string; args: string[] }, prefix: string[] = []): Promise<boolean> => {
     const rb: Sample[] = [];
     const sd: Sample[] = [];
     for (let r = 0; r < ROUNDS; r++) {
       const order = r % 2 === 0 ? (['redis-benchmark', 'stormdrill'] as const) : (['stormdrill', 'redis-benchmark'] as const);
-      for (const tool of order) (tool === 'redis-benchmark' ? rb : sd).push(await runTool(tool, [...common, ...c.args]));
+      for (const tool of order) (tool === 'redis-benchmark' ? rb : sd).push(await runTool(tool, [...common, ...c.args], prefix));
     }
     const rbRps = median(rb.map((s) => s.rps));
     const sdRps = median(sd.map((s) => s.rps));
@@ -107,24 +124,70 @@ try {
     const p50Ratio = median(sd.map((s, i) => s.p50 / (rb[i] as Sample).p50));
     const requests = Number(c.args.at(-1));
     const cpuPerReq = (xs: Sample[], base: number) => median(xs.map((x) => (((x.cpuS ?? Number.NaN) - base) * 1e6) / requests));
+    // Share of one core each process used while requests ran (run time = requests / rps):
+    // in a closed loop the 50 requests pile up at the busiest process.
+    const busy = (xs: Sample[], cpu: (x: Sample) => number) => median(xs.map((x) => (100 * cpu(x) * x.rps) / requests));
     const rbCpu = cpuPerReq(rb, 0);
     const sdCpu = cpuPerReq(sd, startup);
     const met = rpsRatio >= RPS_TARGET && Math.abs(p50Ratio - 1) <= P50_TOLERANCE;
-    allMet &&= met;
     console.log(
       `${c.name.padEnd(10)} ${c.args.at(-1)} req: redis-benchmark ${rbRps.toFixed(0)} rps p50 ${rbP50.toFixed(3)} ms | stormdrill ${sdRps.toFixed(0)} rps p50 ${sdP50.toFixed(3)} ms | median paired rps ratio ${rpsRatio.toFixed(3)} (target >= ${RPS_TARGET}) p50 ratio ${p50Ratio.toFixed(3)} (target 1 +/- ${P50_TOLERANCE}) ${met ? 'met' : 'NOT met'}`,
     );
-    if (timeBin)
+    if (timeBin) {
       console.log(
         `           CPU per request (user+sys; stormdrill's ${startup.toFixed(2)} s start-up subtracted): redis-benchmark ${rbCpu.toFixed(2)} us | stormdrill ${sdCpu.toFixed(2)} us (ratio ${(sdCpu / rbCpu).toFixed(2)})`,
       );
+      console.log(
+        `           busy share of a core while running: redis-benchmark ${busy(rb, (x) => x.cpuS ?? Number.NaN).toFixed(0)} % with redis-server ${busy(rb, (x) => x.serverCpuS).toFixed(0)} % | stormdrill ${busy(sd, (x) => (x.cpuS ?? Number.NaN) - startup).toFixed(0)} % with redis-server ${busy(sd, (x) => x.serverCpuS).toFixed(0)} %`,
+      );
+    }
     console.log(
       `           per round rps: redis-benchmark ${rb.map((s) => s.rps.toFixed(0)).join(' ')} | stormdrill ${sd.map((s) => s.rps.toFixed(0)).join(' ')}`,
     );
     console.log(
       `           per round p50 ms: redis-benchmark ${rb.map((s) => s.p50.toFixed(3)).join(' ')} | stormdrill ${sd.map((s) => s.p50.toFixed(3)).join(' ')}`,
     );
-  }
+    return met;
+  };
+
+  let allMet = true;
+  for (const c of cases) allMet = (await compare(c)) && allMet;
+
+  // Not a target of the issue: the same -P 1 runs with redis-server as the slowest process
+  // for both tools (it shares its core with a busy loop; the clients get the other core).
+  // When the server, not the client, holds the queue, both tools should see the same p50.
+  const taskset = findBinary('taskset');
+  if (taskset && availableParallelism() >= 2) {
+    console.log('server-bound check (not a target): redis-server shares core 1 with a busy loop, the clients run on core 0');
+    const loop = spawnManaged({
+      name: 'busy-loop',
+      command: taskset,
+      args: ['-c', '1', 'timeout', '600', 'sh', '-c', 'while :; do :; done'],
+      cwd: ROOT,
+      logFile: join(work.path, 'busy-loop.log'),
+    });
+    const pin = (cpus: string) =>
+      spawnManaged({
+        name: 'taskset',
+        command: taskset,
+        args: ['-pc', cpus, String(redis.process.pid)],
+        cwd: ROOT,
+        logFile: join(work.path, 'taskset.log'),
+      }).exited;
+    await pin('1');
+    try {
+      for (const c of cases.slice(0, 2))
+        await compare({ name: c.name, args: [...c.args.slice(0, -1), String(Math.round(Number(c.args.at(-1)) / 1.6))] }, [
+          taskset,
+          '-c',
+          '0',
+        ]);
+    } finally {
+      await pin(`0-${availableParallelism() - 1}`);
+      await loop.stop();
+    }
+  } else console.log('server-bound check skipped: needs taskset and 2 cores');
+
   if (timeBin) {
     const small = await runTool('stormdrill', [...common, '-t', 'set', '-P', '16', '-n', '500000']);
     const big = await runTool('stormdrill', [...common, '-t', 'set', '-P', '16', '-n', '1500000']);
