@@ -95,8 +95,8 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
   if (checks.verify) {
     out.push(
       m.verify === null
-        ? notMeasured('verify', 'primary == every replica', 'no replica to compare')
-        : { name: 'verify', ok: m.verify.ok, limit: 'primary == every replica', measured: m.verify.conflicts, detail: m.verify.detail },
+        ? notMeasured('verify', 'every master == its replicas', 'no replica to compare')
+        : { name: 'verify', ok: m.verify.ok, limit: 'every master == its replicas', measured: m.verify.conflicts, detail: m.verify.detail },
     );
   }
   if (checks.noFullSync) {

@@ -14,7 +14,6 @@ import { restoreTopology } from '../faults/index.js';
 import { runAudit } from '../integrity/audit/audit.js';
 import type { ConnectionOptions } from '../integrity/connection.js';
 import { runFill } from '../integrity/fill/fill.js';
-import { runVerify } from '../integrity/verify/verify.js';
 import { startWriter, type WriteResult, type Writer } from '../integrity/write/writer.js';
 import { type RemoteWriteAuth, type RemoteWritePusher, startRemoteWritePush } from '../observability/index.js';
 import { PortAllocator } from '../stack/ports.js';
@@ -32,6 +31,7 @@ import type { DrillReport, DrillStatus, EventSource, ReportEvent, ReportStep, Re
 import { stepDefinition } from './steps/index.js';
 import type { StepContext, WriteBurstResult } from './steps/types.js';
 import { Timeline } from './timeline.js';
+import { verifyReplicas } from './verify-replicas.js';
 
 export interface RunDrillOptions {
   plan: DrillPlan;
@@ -757,58 +757,4 @@ async function stopLeftovers(t: Topology, log: (line: string) => void): Promise<
 function roundWindows(ws: ReportWindow[]): ReportWindow[] {
   const r = (x: number) => Math.round(x * 10) / 10;
   return ws.map((w) => ({ ...w, startMs: r(w.startMs), endMs: r(w.endMs), durationMs: r(w.durationMs) }));
-}
-
-/** Primary vs every live replica (keys of this run), after the replicas caught up. */
-async function verifyReplicas(t: Topology, runId: string, note: (kind: string, detail: string) => void): Promise<VerifyOutcome | null> {
-  if (t.kind === 'cluster') {
-    note('verify-skipped', 'verify compares a primary with its replicas; on a cluster use stormdrill verify per shard');
-    return null;
-  }
-  const primary = await t.currentPrimary().catch(() => null);
-  if (!primary) return { ok: false, replicas: 0, keys: 0, conflicts: 0, detail: 'no primary to compare' };
-  const replicas = [];
-  for (const n of t.nodes) {
-    if (n === primary || (n.process && n.process.status !== 'running')) continue;
-    const r = await redisOnce(n.port, ['ROLE'], { host: n.host, password: t.password, timeoutMs: 1000 }).catch(() => null);
-    if (Array.isArray(r) && String(r[0]) === 'slave') replicas.push(n);
-  }
-  if (replicas.length === 0) return null;
-  // Let replication settle before comparing (bounded).
-  const deadline = Date.now() + 15_000;
-  for (;;) {
-    const offs = await Promise.all(
-      [primary, ...replicas].map(async (n) => {
-        const r = await redisOnce(n.port, ['INFO', 'replication'], { host: n.host, password: t.password, timeoutMs: 1000 }).catch(() => '');
-        const s = String(r);
-        return Number(/(?:master_repl_offset|slave_repl_offset):(\d+)/.exec(s)?.[1] ?? -1);
-      }),
-    );
-    const [p, ...rest] = offs;
-    if (rest.every((x) => x === p) || Date.now() > deadline) break;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  let conflicts = 0;
-  let keys = 0;
-  const parts: string[] = [];
-  for (const r of replicas) {
-    try {
-      const v = await runVerify({
-        source: { host: primary.host, port: primary.port, password: t.password, user: t.username },
-        target: { host: r.host, port: r.port, password: t.password, user: t.username },
-        match: `${keyPrefix(runId)}*`,
-        rounds: 3,
-        interval: 0.5,
-      });
-      conflicts += v.conflicts.total;
-      keys = Math.max(keys, v.keysCompared);
-      parts.push(`${r.name}: ${v.conflicts.total} conflict(s) in ${v.keysCompared} keys`);
-    } catch (err) {
-      conflicts += 1;
-      parts.push(`${r.name}: verify failed: ${userMessage(err).split('\n')[0]}`);
-    }
-  }
-  const detail = `${primary.name} vs ${parts.join('; ')}`;
-  note('verify', detail);
-  return { ok: conflicts === 0, replicas: replicas.length, keys, conflicts, detail };
 }

@@ -52,6 +52,17 @@ describe('shipped runbooks', () => {
     // the cluster's own view (cluster-watch: +pfail/+fail/cluster-state) is on the timeline
     expect(rep.events.some((e) => e.source === 'cluster')).toBe(true);
     expect(rep.checks.find((c) => c.name === 'clusterStateOk')).toMatchObject({ ok: true, measured: true });
+    // every shard's master against its replica, the restarted master-1 included
+    const verify = rep.checks.find((c) => c.name === 'verify');
+    expect(verify, JSON.stringify(rep.checks)).toMatchObject({ ok: true, measured: 0 });
+    const shards = verify?.detail?.split(' | ') ?? [];
+    expect(shards).toHaveLength(3);
+    for (const s of shards) expect(s).toMatch(/^\w+-\d vs \w+-\d: 0 conflict\(s\) in [1-9]\d* keys$/);
+    // master-1's replica is master now, the restarted master-1 its replica
+    expect(
+      shards.filter((s) => /^replica-\d vs master-1: /.test(s)),
+      shards.join('\n'),
+    ).toHaveLength(1);
     expect(rep.failoverSeconds).toBeGreaterThan(1);
     expect(rep.writeUnavailableMs).toBeGreaterThan(0);
     expect(rep.series.some((p) => p.ops > 0)).toBe(true);
