@@ -7,13 +7,16 @@
  */
 import { userMessage } from '../core/errors.js';
 import { keyPrefix } from '../core/naming.js';
+import { replicasCaughtUp } from '../faults/index.js';
 import { RespConn } from '../integrity/resp-conn.js';
 import { compareByDigest } from '../integrity/verify/digest.js';
 import { runVerify } from '../integrity/verify/verify.js';
+import { waitUntil } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 import type { VerifyOutcome } from './checks.js';
 
+/** How long a shard may take to catch up before it is compared anyway. */
 const SETTLE_MS = 15_000;
 
 /** ROLE of a running node, null when it does not answer. */
@@ -21,22 +24,6 @@ async function roleOf(t: Topology, n: TopoNode): Promise<unknown[] | null> {
   if (n.process && n.process.status !== 'running') return null;
   const r = await redisOnce(n.port, ['ROLE'], { host: n.host, password: t.password, timeoutMs: 1000 }).catch(() => null);
   return Array.isArray(r) ? r : null;
-}
-
-/** Wait (bounded) until every replica's offset equals its master's. */
-async function waitCaughtUp(t: Topology, primary: TopoNode, replicas: TopoNode[]): Promise<void> {
-  const deadline = Date.now() + SETTLE_MS;
-  for (;;) {
-    const offs = await Promise.all(
-      [primary, ...replicas].map(async (n) => {
-        const r = await redisOnce(n.port, ['INFO', 'replication'], { host: n.host, password: t.password, timeoutMs: 1000 }).catch(() => '');
-        return Number(/(?:master_repl_offset|slave_repl_offset):(\d+)/.exec(String(r))?.[1] ?? -1);
-      }),
-    );
-    const [p, ...rest] = offs;
-    if (rest.every((x) => x === p) || Date.now() > deadline) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 interface PairResult {
@@ -101,7 +88,7 @@ async function shards(t: Topology): Promise<Array<{ master: TopoNode; replicas: 
     if (String(role[0]) === 'master') {
       if (!byMaster.has(n)) byMaster.set(n, []);
     } else if (String(role[0]) === 'slave') {
-      // a restarted master may still be syncing: waitCaughtUp() gives it time
+      // a restarted master may still be syncing: it is given time to catch up below
       const master = t.nodeByAddress(String(role[1]), Number(role[2]));
       if (!master) continue;
       byMaster.set(master, [...(byMaster.get(master) ?? []), n]);
@@ -125,7 +112,7 @@ export async function verifyReplicas(
   let replicas = 0;
   const parts: string[] = [];
   for (const { master, replicas: rs } of pairs) {
-    await waitCaughtUp(t, master, rs);
+    await waitUntil(`the replicas of ${master.name} to catch up`, () => replicasCaughtUp(t, master, rs), SETTLE_MS, 100).catch(() => {});
     let shardKeys = 0;
     const lines: string[] = [];
     for (const r of rs) {

@@ -297,7 +297,7 @@ export async function heal(ctx: ActionContext, p: HealParams = {}): Promise<Acti
 // ---------------------------------------------------------------- planned switchover
 
 /** Has every live replica of `primary` (or each of `nodes`) applied all it has written? */
-async function replicasCaughtUp(t: Topology, primary: TopoNode, nodes?: TopoNode[]): Promise<boolean> {
+export async function replicasCaughtUp(t: Topology, primary: TopoNode, nodes?: TopoNode[]): Promise<boolean> {
   const target = Number((await redisInfo(primary.port, 'replication', auth(t, primary))).master_repl_offset);
   for (const n of nodes ?? t.nodes.filter((x) => x !== primary && x.process?.status !== 'exited')) {
     const rep = await redisInfo(n.port, 'replication', auth(t, n));

@@ -10,6 +10,7 @@ export {
   freeze,
   heal,
   networkFault,
+  replicasCaughtUp,
   resolveNode,
   restart,
   runAction,
