@@ -1,34 +1,64 @@
 /**
- * `--target`: a minimal Topology over an existing standalone/replicated deployment that
- * stormdrill did not start (lib/topology only starts local ones). The primary and its
- * replicas are discovered from INFO replication; every node is `owned: false` with no
- * process and no proxy, so lib/faults refuses destructive actions on them unless
- * --allow-destructive (and --confirm-non-loopback) are given, and stop() leaves them alone.
+ * `--target`: a minimal Topology over an existing deployment that stormdrill did not start
+ * (lib/topology only starts local ones): standalone or primary+replicas (redis://, found
+ * from INFO replication) or a Sentinel group (redis-sentinel://, found from the Sentinels:
+ * master, replicas, other Sentinels; their pub/sub goes on the drill's timeline). Every
+ * node is `owned: false` with no process and no proxy, so lib/faults refuses destructive
+ * actions on them unless --allow-destructive (and --confirm-non-loopback) are given, and
+ * stop() leaves them alone.
  */
 import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
 import { parseInfo } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
-import { COMMON_DEFAULTS } from '../topology/options.js';
-import { collectStatus } from '../topology/status.js';
-import type { TopoEvent, TopoEventBus, Topology, TopoNode } from '../topology/types.js';
+import { COMMON_DEFAULTS, SENTINEL_DEFAULTS } from '../topology/options.js';
+import { watchTopologySentinels } from '../topology/sentinel-watch.js';
+import { collectStatus, findPrimary } from '../topology/status.js';
+import type { SentinelProc, TopoEvent, TopoEventBus, Topology, TopoNode } from '../topology/types.js';
 
 export interface AttachTarget {
+  /** The node given (redis://) or the first Sentinel (redis-sentinel://). */
   host: string;
   port: number;
   password?: string;
   user?: string;
+  /** redis-sentinel://: every Sentinel given, and the master's name. */
+  sentinel?: { sentinels: Array<{ host: string; port: number }>; masterName: string };
 }
 
-/** Parse `redis://[user:password@]host:port` (password also from $REDISCLI_AUTH). */
+const SENTINEL_URI = /^redis-sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)\/([^/?#]+)$/;
+const redact = (uri: string) => uri.replace(/:[^:@/]*@/, ':***@');
+
+/** `redis-sentinel://[user:password@]host:port[,host:port...]/master-name` */
+function parseSentinelUri(uri: string, env: Record<string, string | undefined>): AttachTarget {
+  const m = SENTINEL_URI.exec(uri);
+  if (!m) throw new UserError(`--target '${redact(uri)}' is not redis-sentinel://host:port[,host:port...]/master-name`);
+  const sentinels = (m[3] as string).split(',').map((hp) => {
+    const e = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(hp);
+    const port = e?.[3] === undefined ? 26379 : Number(e[3]);
+    if (!e || port < 1 || port > 65535) throw new UserError(`--target: '${hp}' is not host:port (a Sentinel of redis-sentinel://)`);
+    return { host: (e[1] ?? e[2]) as string, port };
+  });
+  const first = sentinels[0] as { host: string; port: number };
+  return {
+    ...first,
+    user: m[1] ? decodeURIComponent(m[1]) : undefined,
+    password: m[2] ? decodeURIComponent(m[2]) : env.REDISCLI_AUTH || undefined,
+    sentinel: { sentinels, masterName: decodeURIComponent(m[4] as string) },
+  };
+}
+
+/** Parse `redis://[user:password@]host:port` or a redis-sentinel:// URI (password also from $REDISCLI_AUTH). */
 export function parseTargetUri(uri: string, env: Record<string, string | undefined> = process.env): AttachTarget {
+  if (uri.startsWith('redis-sentinel://')) return parseSentinelUri(uri, env);
   let u: URL;
   try {
     u = new URL(uri.includes('://') ? uri : `redis://${uri}`);
   } catch {
-    throw new UserError(`--target '${uri.replace(/:[^:@/]*@/, ':***@')}' is not redis://host:port`);
+    throw new UserError(`--target '${redact(uri)}' is not redis://host:port`);
   }
-  if (u.protocol !== 'redis:') throw new UserError(`--target must be redis://host:port (got ${u.protocol}//)`);
+  if (u.protocol !== 'redis:')
+    throw new UserError(`--target must be redis://host:port or redis-sentinel://host:port/master-name (got ${u.protocol}//)`);
   const port = u.port ? Number(u.port) : 6379;
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
@@ -38,6 +68,12 @@ export function parseTargetUri(uri: string, env: Record<string, string | undefin
   };
 }
 
+/** How reports and logs name the target (never with credentials). */
+export function describeAttachTarget(a: AttachTarget): string {
+  if (!a.sentinel) return `${a.host}:${a.port}`;
+  return `Sentinel master '${a.sentinel.masterName}' via ${a.sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+}
+
 async function info(host: string, port: number, a: AttachTarget, section = 'replication'): Promise<Record<string, string>> {
   const r = await redisOnce(port, ['INFO', section], { host, password: a.password, user: a.user, timeoutMs: 2000 }).catch((e: Error) => e);
   if (r instanceof Error) throw new UserError(`--target ${host}:${port} did not answer INFO: ${r.message.split('\n')[0]}`);
@@ -45,39 +81,40 @@ async function info(host: string, port: number, a: AttachTarget, section = 'repl
 }
 
 export async function attachTopology(a: AttachTarget): Promise<Topology> {
-  let rep = await info(a.host, a.port, a);
-  let primary = { host: a.host, port: a.port };
-  if (rep.role === 'slave') {
-    primary = { host: rep.master_host ?? a.host, port: Number(rep.master_port) };
-    rep = await info(primary.host, primary.port, a);
-  }
-  const node = (name: string, role: 'master' | 'replica', host: string, port: number): TopoNode => ({
-    name,
-    role,
-    host,
-    port,
-    proxyPort: port,
-    dir: '',
-    process: null,
-    proxy: null,
-    owned: false,
-  });
-  const nodes: TopoNode[] = [node('primary', 'master', primary.host, primary.port)];
-  for (let i = 0; rep[`slave${i}`] !== undefined; i++) {
-    const f = Object.fromEntries((rep[`slave${i}`] as string).split(',').map((kv) => kv.split('=') as [string, string]));
-    nodes.push(node(`replica-${i + 1}`, 'replica', f.ip === '127.0.0.1' || !f.ip ? primary.host : f.ip, Number(f.port)));
-  }
+  return a.sentinel ? attachSentinelGroup(a, a.sentinel) : attachReplicated(a);
+}
+
+const externalNode = (name: string, role: 'master' | 'replica', host: string, port: number): TopoNode => ({
+  name,
+  role,
+  host,
+  port,
+  proxyPort: port,
+  dir: '',
+  process: null,
+  proxy: null,
+  owned: false,
+});
+
+/** The parts that differ between a replicated and a Sentinel target. */
+interface AttachedParts {
+  kind: Topology['kind'];
+  spec: Topology['spec'];
+  nodes: TopoNode[];
+  sentinels: SentinelProc[];
+  endpoint: Topology['endpoint'];
+  dir: string;
+}
+
+/** A Topology over nodes stormdrill does not own: no process, no proxy, stop() leaves them running. */
+function attachedTopology(a: AttachTarget, p: AttachedParts, currentPrimary: (t: Topology) => Promise<TopoNode>): Topology {
   const events = new EventEmitter() as TopoEventBus;
+  const nodes = p.nodes;
+  let watch: { stop(): void } | null = null;
   const t: Topology = {
-    kind: nodes.length > 1 ? 'replicas' : 'standalone',
-    spec:
-      nodes.length > 1 ? { ...COMMON_DEFAULTS, kind: 'replicas', replicas: nodes.length - 1 } : { ...COMMON_DEFAULTS, kind: 'standalone' },
-    nodes,
-    sentinels: [],
-    endpoint: { kind: 'direct', host: primary.host, port: primary.port },
+    ...p,
     password: a.password,
     username: a.user,
-    dir: `attached:${primary.host}:${primary.port}`,
     events,
     emit(e: Omit<TopoEvent, 'atMs'> & { atMs?: number }) {
       events.emit('event', { ...e, atMs: e.atMs ?? Date.now() });
@@ -90,17 +127,121 @@ export async function attachTopology(a: AttachTarget): Promise<Topology> {
     nodeByAddress(host: string, port: number) {
       return nodes.find((n) => n.port === port && (n.host === host || host === '127.0.0.1' || host === 'localhost'));
     },
-    async currentPrimary() {
+    currentPrimary: () => currentPrimary(t),
+    status: () => collectStatus(t),
+    addReplica: () => Promise.reject(new UserError('scale-out needs a topology stormdrill started: drop --target')),
+    removeReplica: () => Promise.reject(new UserError('scale-in needs a topology stormdrill started: drop --target')),
+    stop: async () => {
+      watch?.stop();
+      watch = null;
+    },
+  };
+  if (p.sentinels.length > 0) watch = watchTopologySentinels(t);
+  return t;
+}
+
+async function attachReplicated(a: AttachTarget): Promise<Topology> {
+  let rep = await info(a.host, a.port, a);
+  let primary = { host: a.host, port: a.port };
+  if (rep.role === 'slave') {
+    primary = { host: rep.master_host ?? a.host, port: Number(rep.master_port) };
+    rep = await info(primary.host, primary.port, a);
+  }
+  const nodes: TopoNode[] = [externalNode('primary', 'master', primary.host, primary.port)];
+  for (let i = 0; rep[`slave${i}`] !== undefined; i++) {
+    const f = Object.fromEntries((rep[`slave${i}`] as string).split(',').map((kv) => kv.split('=') as [string, string]));
+    nodes.push(externalNode(`replica-${i + 1}`, 'replica', f.ip === '127.0.0.1' || !f.ip ? primary.host : f.ip, Number(f.port)));
+  }
+  const replicated = nodes.length > 1;
+  return attachedTopology(
+    a,
+    {
+      kind: replicated ? 'replicas' : 'standalone',
+      spec: replicated ? { ...COMMON_DEFAULTS, kind: 'replicas', replicas: nodes.length - 1 } : { ...COMMON_DEFAULTS, kind: 'standalone' },
+      nodes,
+      sentinels: [],
+      endpoint: { kind: 'direct', host: primary.host, port: primary.port },
+      dir: `attached:${primary.host}:${primary.port}`,
+    },
+    async () => {
       for (const n of nodes) {
         const r = await info(n.host, n.port, a).catch(() => null);
         if (r?.role === 'master') return n;
       }
       throw new UserError('no node of the target reports role:master');
     },
-    status: () => collectStatus(t),
-    addReplica: () => Promise.reject(new UserError('scale-out needs a topology stormdrill started: drop --target')),
-    removeReplica: () => Promise.reject(new UserError('scale-in needs a topology stormdrill started: drop --target')),
-    stop: async () => {},
+  );
+}
+
+/** SENTINEL REPLICAS / SENTINELS entries: flat [field, value, ...] arrays. */
+function entries(r: unknown): Array<Record<string, string>> {
+  if (!Array.isArray(r)) return [];
+  return r.filter(Array.isArray).map((e) => {
+    const o: Record<string, string> = {};
+    for (let i = 0; i + 1 < e.length; i += 2) o[String(e[i])] = String(e[i + 1]);
+    return o;
+  });
+}
+
+async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget['sentinel']>): Promise<Topology> {
+  const name = g.masterName;
+  const ask = (s: { host: string; port: number }, args: string[]) =>
+    redisOnce(s.port, args, { host: s.host, timeoutMs: 2000 }).catch((e: Error) => e);
+  const given = g.sentinels.map((s) => `${s.host}:${s.port}`).join(',');
+  let asked: { host: string; port: number } | null = null;
+  let master: unknown = null;
+  let answered = false;
+  for (const s of g.sentinels) {
+    const r = await ask(s, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name]);
+    if (r instanceof Error) continue;
+    answered = true;
+    if (Array.isArray(r) && r.length === 2) {
+      asked = s;
+      master = r;
+      break;
+    }
+  }
+  if (!answered) throw new UserError(`--target: no Sentinel answered at ${given} (check the addresses and that redis-sentinel runs)`);
+  if (!asked || !Array.isArray(master))
+    throw new UserError(`--target: the Sentinels at ${given} monitor no master named '${name}' (check the name after the last /)`);
+  const nodes: TopoNode[] = [externalNode('primary', 'master', String(master[0]), Number(master[1]))];
+  const replicas = entries(await ask(asked, ['SENTINEL', 'REPLICAS', name]));
+  for (const r of replicas.filter((x) => !/s_down|disconnected/.test(x.flags ?? '')))
+    nodes.push(externalNode(`replica-${nodes.length}`, 'replica', r.ip as string, Number(r.port)));
+  const others = entries(await ask(asked, ['SENTINEL', 'SENTINELS', name])).map((x) => ({ host: x.ip as string, port: Number(x.port) }));
+  const seen = new Set<string>();
+  const sentinels: SentinelProc[] = [];
+  for (const s of [asked, ...g.sentinels, ...others]) {
+    const key = `${s.host}:${s.port}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    sentinels.push({ name: `sentinel-${sentinels.length + 1}`, host: s.host, port: s.port, dir: '', process: null, owned: false });
+  }
+  const m = entries([await ask(asked, ['SENTINEL', 'MASTER', name])])[0] ?? {};
+  const num = (v: string | undefined, def: number) => (v !== undefined && Number.isFinite(Number(v)) ? Number(v) : def);
+  const spec: Topology['spec'] = {
+    ...COMMON_DEFAULTS,
+    ...SENTINEL_DEFAULTS,
+    faultProxies: false,
+    kind: 'sentinel',
+    masterName: name,
+    replicas: nodes.length - 1,
+    sentinels: sentinels.length,
+    quorum: num(m.quorum, Math.floor(sentinels.length / 2) + 1),
+    downAfterMs: num(m['down-after-milliseconds'], SENTINEL_DEFAULTS.downAfterMs),
+    failoverTimeoutMs: num(m['failover-timeout'], SENTINEL_DEFAULTS.failoverTimeoutMs),
+    parallelSyncs: num(m['parallel-syncs'], SENTINEL_DEFAULTS.parallelSyncs),
   };
-  return t;
+  return attachedTopology(
+    a,
+    {
+      kind: 'sentinel',
+      spec,
+      nodes,
+      sentinels,
+      endpoint: { kind: 'sentinel', sentinels: sentinels.map((s) => ({ host: s.host, port: s.port })), masterName: name },
+      dir: `attached:sentinel:${name}`,
+    },
+    findPrimary,
+  );
 }

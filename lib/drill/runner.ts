@@ -22,7 +22,7 @@ import { makeWorkDir } from '../stack/workdir.js';
 import { startTopology, waitClusterOk } from '../topology/start.js';
 import type { TopoEvent, Topology, TopologySpecInput } from '../topology/types.js';
 import { type ActionsDeps, makeDrillActions } from './actions.js';
-import { type AttachTarget, attachTopology } from './attach.js';
+import { type AttachTarget, attachTopology, describeAttachTarget } from './attach.js';
 import { type DrillMeasurements, evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS, type VerifyOutcome } from './checks.js';
 import { DrillMetrics, DrillWriteMetrics } from './metrics.js';
 import type { DrillPlan, PlannedStep } from './plan.js';
@@ -237,7 +237,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
   try {
     // 1. topology
     log(
-      `drill ${plan.runbook}${plan.variant ? ` (${plan.variant})` : ''}: ${o.target ? `attaching to ${o.target.host}:${o.target.port}` : `starting a ${plan.topology.kind} topology`}`,
+      `drill ${plan.runbook}${plan.variant ? ` (${plan.variant})` : ''}: ${o.target ? `attaching to ${describeAttachTarget(o.target)}` : `starting a ${plan.topology.kind} topology`}`,
     );
     try {
       if (o.target) {
@@ -695,7 +695,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
       startMs,
       endMs,
       durationSeconds: (endMs - startMs) / 1000,
-      target: o.target ? `${o.target.host}:${o.target.port}` : `embedded ${kind}`,
+      target: o.target ? describeAttachTarget(o.target) : `embedded ${kind}`,
     };
   }
 

@@ -354,7 +354,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
     let asked = false;
     for (const s of t.sentinels) {
       if (s.process && s.process.status !== 'running') continue;
-      const r = await redisOnce(s.port, ['SENTINEL', 'FAILOVER', name], { timeoutMs: 2000 }).catch((e: Error) => e);
+      const r = await redisOnce(s.port, ['SENTINEL', 'FAILOVER', name], { host: s.host, timeoutMs: 2000 }).catch((e: Error) => e);
       if (r === 'OK') {
         asked = true;
         break;

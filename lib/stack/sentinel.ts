@@ -98,8 +98,8 @@ async function startSentinel(
 }
 
 /** SENTINEL MASTER <name> as a record. */
-export async function sentinelMasterInfo(port: number, masterName: string): Promise<Record<string, string>> {
-  const r = await redisOnce(port, ['SENTINEL', 'MASTER', masterName], { timeoutMs: 1000 });
+export async function sentinelMasterInfo(port: number, masterName: string, host = '127.0.0.1'): Promise<Record<string, string>> {
+  const r = await redisOnce(port, ['SENTINEL', 'MASTER', masterName], { host, timeoutMs: 1000 });
   if (!Array.isArray(r)) throw new Error(`unexpected SENTINEL MASTER reply from ${port}`);
   const out: Record<string, string> = {};
   for (let i = 0; i + 1 < r.length; i += 2) out[String(r[i])] = String(r[i + 1]);

@@ -5,6 +5,7 @@
 import { connect, type Socket } from 'node:net';
 import { encodeCommand } from '../core/resp/encode.js';
 import { ReplyReader, type RespValue } from '../core/resp/reader.js';
+import type { Topology } from './types.js';
 
 export interface SentinelMessage {
   atMs: number;
@@ -66,6 +67,31 @@ export function watchSentinels(ports: number[], onMessage: (m: SentinelMessage) 
       stopped = true;
       for (const s of sockets) s.destroy();
       sockets.clear();
+    },
+  };
+}
+
+/**
+ * Watch a topology's Sentinels (started or attached, on any hosts) and emit each message
+ * as a TopoEvent naming the instance it is about and the Sentinel that said it.
+ */
+export function watchTopologySentinels(t: Pick<Topology, 'sentinels' | 'nodeByAddress' | 'emit'>): SentinelWatch {
+  const hosts = [...new Set(t.sentinels.map((s) => s.host))];
+  const watches = hosts.map((host) =>
+    watchSentinels(
+      t.sentinels.filter((s) => s.host === host).map((s) => s.port),
+      (m) => {
+        const addr = messageAddress(m.channel, m.message);
+        const node = addr ? t.nodeByAddress(addr.host, addr.port) : undefined;
+        const sentinel = t.sentinels.find((x) => x.host === host && x.port === m.sentinelPort)?.name ?? String(m.sentinelPort);
+        t.emit({ atMs: m.atMs, kind: m.channel, node: node?.name, detail: `${sentinel}: ${m.message}` });
+      },
+      host,
+    ),
+  );
+  return {
+    stop: () => {
+      for (const w of watches) w.stop();
     },
   };
 }

@@ -22,7 +22,7 @@ import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
 import { type ClusterWatch, watchCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 import { redisDirectives, resolveSpec } from './options.js';
-import { messageAddress, type SentinelWatch, watchSentinels } from './sentinel-watch.js';
+import { type SentinelWatch, watchTopologySentinels } from './sentinel-watch.js';
 import { collectStatus, findPrimary } from './status.js';
 import type {
   SentinelProc,
@@ -201,15 +201,7 @@ class RunningTopology implements Topology {
       this.sentinels.push({ name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true });
       await waitReady(proc, () => redisPingOk(port), this.readyTimeoutMs);
     }
-    this.watch = watchSentinels(
-      this.sentinels.map((x) => x.port),
-      (m) => {
-        const addr = messageAddress(m.channel, m.message);
-        const node = addr ? this.nodeByAddress(addr.host, addr.port) : undefined;
-        const sentinel = this.sentinels.find((x) => x.port === m.sentinelPort)?.name ?? String(m.sentinelPort);
-        this.emit({ atMs: m.atMs, kind: m.channel, node: node?.name, detail: `${sentinel}: ${m.message}` });
-      },
-    );
+    this.watch = watchTopologySentinels(this);
     await this.waitSentinelsKnow(s.replicas);
   }
 
@@ -220,33 +212,13 @@ class RunningTopology implements Topology {
       await waitUntil(
         `sentinel ${sn.port} to see ${replicas} replica(s) and ${s.sentinels - 1} other sentinel(s)`,
         async () => {
-          const m = await sentinelMasterInfo(sn.port, s.masterName);
+          const m = await sentinelMasterInfo(sn.port, s.masterName, sn.host);
           return Number(m['num-slaves']) === replicas && Number(m['num-other-sentinels']) === s.sentinels - 1;
         },
         this.readyTimeoutMs,
         100,
       );
     }
-  }
-
-  /** Wait until every running Sentinel names `primary` as the master with no failover in progress. */
-  async waitSentinelsAgree(primary: TopoNode, timeoutMs: number): Promise<void> {
-    if (this.spec.kind !== 'sentinel' && this.spec.kind !== 'haproxy') return;
-    const name = this.spec.masterName;
-    const want = peerAddress(this.spec, primary);
-    await waitUntil(
-      `every Sentinel to name ${primary.name} as the master`,
-      async () => {
-        for (const s of this.sentinels) {
-          if (s.process && s.process.status !== 'running') continue;
-          const m = await sentinelMasterInfo(s.port, name);
-          if (Number(m.port) !== want.port || (m.flags ?? '').includes('failover_in_progress')) return false;
-        }
-        return true;
-      },
-      timeoutMs,
-      100,
-    );
   }
 
   haproxyServers(): Array<{ name: string; host: string; port: number }> {
@@ -403,7 +375,7 @@ class RunningTopology implements Topology {
     const primary = await this.currentPrimary();
     if (n === primary) throw new UserError(`${name} is the primary now: switch over first, then remove it`);
     if (!n.owned) throw new UserError(`${name} was not started by stormdrill: it cannot be removed`);
-    if (this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy') await this.waitSentinelsAgree(primary, 20_000);
+    if (this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy') await waitSentinelsAgree(this, primary, 20_000);
     await this.dropNode(n);
     if (this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy') {
       for (const s of this.sentinels)
@@ -477,8 +449,24 @@ export async function waitHaproxyFollows(t: Topology, timeoutMs: number, exclusi
 }
 
 /** Sentinel helper for actions: every Sentinel names `primary` and no failover is in progress. */
+/** Wait until every running Sentinel names `primary` as the master with no failover in progress (started or attached). */
 export async function waitSentinelsAgree(t: Topology, primary: TopoNode, timeoutMs: number): Promise<void> {
-  if (t instanceof RunningTopology) await t.waitSentinelsAgree(primary, timeoutMs);
+  if (t.spec.kind !== 'sentinel' && t.spec.kind !== 'haproxy') return;
+  const name = t.spec.masterName;
+  const want = peerAddress(t.spec, primary);
+  await waitUntil(
+    `every Sentinel to name ${primary.name} as the master`,
+    async () => {
+      for (const s of t.sentinels) {
+        if (s.process && s.process.status !== 'running') continue;
+        const m = await sentinelMasterInfo(s.port, name, s.host);
+        if (Number(m.port) !== want.port || (m.flags ?? '').includes('failover_in_progress')) return false;
+      }
+      return true;
+    },
+    timeoutMs,
+    100,
+  );
 }
 
 /** Cluster helper for actions: wait for cluster_state:ok on every live node. */

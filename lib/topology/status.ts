@@ -103,7 +103,9 @@ export async function collectStatus(t: Topology): Promise<TopologyStatus> {
   const sentinels = await Promise.all(
     t.sentinels.map(async (s) => {
       if (s.process && s.process.status !== 'running') return { name: s.name, port: s.port, up: false };
-      const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName], { timeoutMs: 1000 }).catch(() => null);
+      const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName], { host: s.host, timeoutMs: 1000 }).catch(
+        () => null,
+      );
       if (!Array.isArray(r) || r.length !== 2) return { name: s.name, port: s.port, up: r !== null };
       const n = t.nodeByAddress(String(r[0]), Number(String(r[1])));
       return { name: s.name, port: s.port, up: true, master: n?.name ?? `${String(r[0])}:${String(r[1])}` };

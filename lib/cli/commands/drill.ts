@@ -26,7 +26,10 @@ export default defineCommand({
         '--prom-rw <url>',
         'push drill metrics to a Prometheus remote-write URL (credentials in the URL go to a header, never to logs)',
       )
-      .option('--target <uri>', 'run against an existing deployment (redis://host:port) instead of starting one; needs --allow-destructive')
+      .option(
+        '--target <uri>',
+        'run against an existing deployment (redis://host:port or redis-sentinel://host:port[,...]/master) instead of starting one; needs --allow-destructive',
+      )
       .option('--allow-destructive', 'allow destructive steps against a --target stormdrill did not start')
       .option('--confirm-non-loopback', 'also allow them when --target is not on loopback')
       .option('--keep-work-dir', 'keep the topology work dir (logs, data) after the drill')

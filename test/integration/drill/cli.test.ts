@@ -8,8 +8,9 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { startTopology } from '../../../lib/topology/index.js';
 import { useTestEnv } from '../../support/env.js';
-import { tmpDir } from '../../support/namespace.js';
+import { ports, tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
 
 const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
@@ -236,6 +237,62 @@ describe('stormdrill drill: --target', () => {
     const keys = ((await redisOnce(env.redis.port, ['KEYS', '*'])) as unknown[]).map(String);
     expect(keys.length).toBe(300);
     expect(keys.every((k) => k.startsWith(`sd:${report.runId}:`))).toBe(true);
+  });
+
+  it('switches over a Sentinel group it did not start (redis-sentinel://), loses no acknowledged write, and leaves it running', async () => {
+    const dir = tmpDir('target-sentinel');
+    const t = await startTopology({ kind: 'sentinel', replicas: 2, downAfterMs: 2000 }, { ports, dir: join(dir, 'group') });
+    try {
+      if (t.spec.kind !== 'sentinel') throw new Error('not a sentinel topology');
+      const name = t.spec.masterName;
+      const before = await t.currentPrimary();
+      const s = t.sentinels[0] as { port: number };
+      // bad input first: a malformed URI and a master the Sentinels do not monitor
+      const bad = await cli(
+        ['drill', 'run', 'planned-switchover', '--set', 'kind=sentinel', '--target', 'redis-sentinel://127.0.0.1:x/m'],
+        dir,
+      ).child;
+      expect(bad.exitCode).toBe(2);
+      expect(bad.stderr.trim().split('\n')).toHaveLength(1);
+      expect(bad.stderr).toMatch(/'127\.0\.0\.1:x' is not host:port/);
+      const unknown = await cli(
+        [
+          'drill',
+          'run',
+          'planned-switchover',
+          '--set',
+          'kind=sentinel',
+          '--target',
+          `redis-sentinel://127.0.0.1:${s.port}/no-such-master`,
+          '--allow-destructive',
+        ],
+        dir,
+      ).child;
+      expect(unknown.exitCode).not.toBe(0);
+      expect(unknown.stderr).toMatch(/monitor no master named 'no-such-master'/);
+      expect(unknown.stderr).not.toMatch(/\n\s+at /);
+
+      const target = `redis-sentinel://127.0.0.1:${s.port}/${name}`;
+      const r = await cli(
+        ['drill', 'run', 'planned-switchover', '--set', 'kind=sentinel', '--target', target, '--allow-destructive', '--json'],
+        dir,
+      ).child;
+      expect(r.exitCode, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.target).toBe(`Sentinel master '${name}' via 127.0.0.1:${s.port}`);
+      expect(report.ackedLost).toBe(0);
+      expect(report.audit.acked).toBeGreaterThan(100);
+      // the Sentinels' own messages are on the timeline, from every Sentinel discovered
+      const switches = report.events.filter((e: { kind: string }) => e.kind === '+switch-master');
+      expect(switches.length).toBeGreaterThanOrEqual(1);
+      expect(report.events.some((e: { kind: string }) => e.kind === 'switchover-done')).toBe(true);
+      expect((await t.currentPrimary()).name).not.toBe(before.name);
+      // nothing of the group was stopped, and nothing else is left running
+      for (const n of t.nodes) expect(n.process?.running).toBe(true);
+      for (const x of t.sentinels) expect(x.process?.running).toBe(true);
+    } finally {
+      await t.stop();
+    }
   });
 
   it('lists the shipped runbooks', async () => {

@@ -80,6 +80,30 @@ describe('drill run flags', () => {
       user: undefined,
       password: 'env',
     });
-    expect(() => parseTargetUri('http://x:1', {})).toThrow(/--target must be redis:\/\/host:port/);
+    expect(() => parseTargetUri('http://x:1', {})).toThrow(/--target must be redis:\/\/host:port or redis-sentinel:/);
+  });
+
+  it('parses redis-sentinel:// with one or more Sentinels, IPv6, the default port and credentials', () => {
+    expect(parseTargetUri('redis-sentinel://127.0.0.1:26379,127.0.0.1:26380,[::1]/mymaster', {})).toEqual({
+      host: '127.0.0.1',
+      port: 26379,
+      user: undefined,
+      password: undefined,
+      sentinel: {
+        masterName: 'mymaster',
+        sentinels: [
+          { host: '127.0.0.1', port: 26379 },
+          { host: '127.0.0.1', port: 26380 },
+          { host: '::1', port: 26379 },
+        ],
+      },
+    });
+    const withAuth = parseTargetUri('redis-sentinel://drill:s%40cret@10.0.0.5:26379/orders', {});
+    expect(withAuth).toMatchObject({ host: '10.0.0.5', user: 'drill', password: 's@cret', sentinel: { masterName: 'orders' } });
+    expect(parseTargetUri('redis-sentinel://127.0.0.1/m', { REDISCLI_AUTH: 'env' }).password).toBe('env');
+    for (const bad of ['redis-sentinel://127.0.0.1:26379', 'redis-sentinel://127.0.0.1:0/m', 'redis-sentinel://:pw@/m'])
+      expect(() => parseTargetUri(bad, {})).toThrow(/^--target/);
+    // the password never appears in the message
+    expect(() => parseTargetUri('redis-sentinel://u:hunter2@h:1', {})).toThrow(/^(?!.*hunter2)/);
   });
 });
