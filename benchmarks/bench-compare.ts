@@ -177,11 +177,11 @@ try {
     await pin('1');
     try {
       for (const c of cases.slice(0, 2))
-        await compare({ name: c.name, args: [...c.args.slice(0, -1), String(Math.round(Number(c.args.at(-1)) / 1.6))] }, [
-          taskset,
-          '-c',
-          '0',
-        ]);
+        await compare(
+          { name: c.name, args: [...c.args.slice(0, -1), String(Math.round(Number(c.args.at(-1)) / 1.6))] },
+          [taskset, '-c', '0'],
+          false,
+        );
     } finally {
       await pin(`0-${availableParallelism() - 1}`);
       await loop.stop();
