@@ -67,6 +67,17 @@ export async function resolveSelector(t: Topology, sel: string, initialNodes: st
   }
 }
 
+/**
+ * Wait for every node's condition at once, each with the step's whole timeout (so a timeout
+ * names the step's figure), and fail with the first failure only after all have settled:
+ * no poll outlives the step.
+ */
+async function allWithin(waits: Array<Promise<unknown>>): Promise<void> {
+  const settled = await Promise.allSettled(waits);
+  const failed = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+}
+
 export function makeDrillActions(d: ActionsDeps): DrillActions {
   const t = d.topology;
   const ctx: faults.ActionContext = {
@@ -156,20 +167,19 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
           await faults.waitFor(ctx, { condition: { kind: 'caught-up' }, timeoutMs });
           return;
         }
-        const deadline = Date.now() + timeoutMs;
         const names = await resolveSelector(t, c.node, d.initialNodes);
-        for (const node of names)
-          await faults.waitFor(ctx, { condition: { kind: 'caught-up', node }, timeoutMs: Math.max(1, deadline - Date.now()) });
+        await allWithin(names.map((node) => faults.waitFor(ctx, { condition: { kind: 'caught-up', node }, timeoutMs })));
         return;
       }
-      const deadline = Date.now() + timeoutMs;
       const names = await resolveSelector(t, c.node, d.initialNodes);
-      for (const node of names) {
-        await faults.waitFor(ctx, {
-          condition: c.kind === 'role' ? { kind: 'role', node, role: c.role } : { kind: 'link-up', node },
-          timeoutMs: Math.max(1, deadline - Date.now()),
-        });
-      }
+      await allWithin(
+        names.map((node) =>
+          faults.waitFor(ctx, {
+            condition: c.kind === 'role' ? { kind: 'role', node, role: c.role } : { kind: 'link-up', node },
+            timeoutMs,
+          }),
+        ),
+      );
     },
     write: (count, valueSize) => d.write(count, valueSize),
   };

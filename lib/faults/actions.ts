@@ -8,6 +8,7 @@
  * live replica of the master now).
  */
 import { UserError } from '../core/errors.js';
+import { isLoopback } from '../core/loopback.js';
 import { redisInfo, waitUntil } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
 import { startRedisServer } from '../stack/redis.js';
@@ -30,8 +31,6 @@ import type {
   WaitCondition,
   WaitForParams,
 } from './types.js';
-
-const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
 
 // ---------------------------------------------------------------- helpers
 
@@ -87,7 +86,7 @@ export function assertDestructiveAllowed(ctx: ActionContext, node: { name: strin
     throw new UserError(
       `refusing to ${action} ${node.name} (${node.host}): stormdrill did not start it; pass --allow-destructive to allow it`,
     );
-  if (!LOOPBACK.has(node.host) && !ctx.confirmNonLoopback)
+  if (!isLoopback(node.host) && !ctx.confirmNonLoopback)
     throw new UserError(
       `refusing to ${action} ${node.name} on non-loopback host ${node.host}: add --confirm-non-loopback as well as --allow-destructive`,
     );
