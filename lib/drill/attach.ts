@@ -11,46 +11,54 @@ import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
 import { parseInfo } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
+import { parseClusterNodes, watchTopologyCluster } from '../topology/cluster-watch.js';
 import { COMMON_DEFAULTS, SENTINEL_DEFAULTS } from '../topology/options.js';
 import { watchTopologySentinels } from '../topology/sentinel-watch.js';
 import { collectStatus, findPrimary } from '../topology/status.js';
 import type { SentinelProc, TopoEvent, TopoEventBus, Topology, TopoNode } from '../topology/types.js';
 
 export interface AttachTarget {
-  /** The node given (redis://) or the first Sentinel (redis-sentinel://). */
+  /** The node given (redis://), the first Sentinel (redis-sentinel://) or the first seed (redis-cluster://). */
   host: string;
   port: number;
   password?: string;
   user?: string;
   /** redis-sentinel://: every Sentinel given, and the master's name. */
   sentinel?: { sentinels: Array<{ host: string; port: number }>; masterName: string };
+  /** redis-cluster://: the seed nodes given. */
+  cluster?: { seeds: Array<{ host: string; port: number }> };
 }
 
-const SENTINEL_URI = /^redis-sentinel:\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)\/([^/?#]+)$/;
+const MULTI_HOST_URI = /^(redis-sentinel|redis-cluster):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)(?:\/([^/?#]*))?$/;
 const redact = (uri: string) => uri.replace(/:[^:@/]*@/, ':***@');
+const SENTINEL_FORM = 'redis-sentinel://host:port[,host:port...]/master-name';
+const CLUSTER_FORM = 'redis-cluster://host:port[,host:port...]';
 
-/** `redis-sentinel://[user:password@]host:port[,host:port...]/master-name` */
-function parseSentinelUri(uri: string, env: Record<string, string | undefined>): AttachTarget {
-  const m = SENTINEL_URI.exec(uri);
-  if (!m) throw new UserError(`--target '${redact(uri)}' is not redis-sentinel://host:port[,host:port...]/master-name`);
-  const sentinels = (m[3] as string).split(',').map((hp) => {
+/** `redis-sentinel://[user:password@]h:p[,h:p...]/master-name` or `redis-cluster://[user:password@]h:p[,h:p...]` */
+function parseMultiHostUri(uri: string, env: Record<string, string | undefined>): AttachTarget {
+  const sentinel = uri.startsWith('redis-sentinel://');
+  const form = sentinel ? SENTINEL_FORM : CLUSTER_FORM;
+  const m = MULTI_HOST_URI.exec(uri);
+  if (!m || (sentinel ? !m[5] : m[5])) throw new UserError(`--target '${redact(uri)}' is not ${form}`);
+  const hosts = (m[4] as string).split(',').map((hp) => {
     const e = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(hp);
-    const port = e?.[3] === undefined ? 26379 : Number(e[3]);
-    if (!e || port < 1 || port > 65535) throw new UserError(`--target: '${hp}' is not host:port (a Sentinel of redis-sentinel://)`);
+    const port = e?.[3] === undefined ? (sentinel ? 26379 : 6379) : Number(e[3]);
+    if (!e || port < 1 || port > 65535) throw new UserError(`--target: '${hp}' is not host:port (in ${form})`);
     return { host: (e[1] ?? e[2]) as string, port };
   });
-  const first = sentinels[0] as { host: string; port: number };
-  return {
-    ...first,
-    user: m[1] ? decodeURIComponent(m[1]) : undefined,
-    password: m[2] ? decodeURIComponent(m[2]) : env.REDISCLI_AUTH || undefined,
-    sentinel: { sentinels, masterName: decodeURIComponent(m[4] as string) },
+  const base = {
+    ...(hosts[0] as { host: string; port: number }),
+    user: m[2] ? decodeURIComponent(m[2]) : undefined,
+    password: m[3] ? decodeURIComponent(m[3]) : env.REDISCLI_AUTH || undefined,
   };
+  return sentinel
+    ? { ...base, sentinel: { sentinels: hosts, masterName: decodeURIComponent(m[5] as string) } }
+    : { ...base, cluster: { seeds: hosts } };
 }
 
-/** Parse `redis://[user:password@]host:port` or a redis-sentinel:// URI (password also from $REDISCLI_AUTH). */
+/** Parse `redis://[user:password@]host:port`, a redis-sentinel:// or a redis-cluster:// URI (password also from $REDISCLI_AUTH). */
 export function parseTargetUri(uri: string, env: Record<string, string | undefined> = process.env): AttachTarget {
-  if (uri.startsWith('redis-sentinel://')) return parseSentinelUri(uri, env);
+  if (uri.startsWith('redis-sentinel://') || uri.startsWith('redis-cluster://')) return parseMultiHostUri(uri, env);
   let u: URL;
   try {
     u = new URL(uri.includes('://') ? uri : `redis://${uri}`);
@@ -58,7 +66,7 @@ export function parseTargetUri(uri: string, env: Record<string, string | undefin
     throw new UserError(`--target '${redact(uri)}' is not redis://host:port`);
   }
   if (u.protocol !== 'redis:')
-    throw new UserError(`--target must be redis://host:port or redis-sentinel://host:port/master-name (got ${u.protocol}//)`);
+    throw new UserError(`--target must be redis://host:port, ${SENTINEL_FORM} or ${CLUSTER_FORM} (got ${u.protocol}//)`);
   const port = u.port ? Number(u.port) : 6379;
   return {
     host: u.hostname.replace(/^\[|\]$/g, ''),
@@ -70,6 +78,7 @@ export function parseTargetUri(uri: string, env: Record<string, string | undefin
 
 /** How reports and logs name the target (never with credentials). */
 export function describeAttachTarget(a: AttachTarget): string {
+  if (a.cluster) return `Cluster via ${a.cluster.seeds.map((s) => `${s.host}:${s.port}`).join(',')}`;
   if (!a.sentinel) return `${a.host}:${a.port}`;
   return `Sentinel master '${a.sentinel.masterName}' via ${a.sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
 }
@@ -81,7 +90,9 @@ async function info(host: string, port: number, a: AttachTarget, section = 'repl
 }
 
 export async function attachTopology(a: AttachTarget): Promise<Topology> {
-  return a.sentinel ? attachSentinelGroup(a, a.sentinel) : attachReplicated(a);
+  if (a.sentinel) return attachSentinelGroup(a, a.sentinel);
+  if (a.cluster) return attachCluster(a, a.cluster);
+  return attachReplicated(a);
 }
 
 const externalNode = (name: string, role: 'master' | 'replica', host: string, port: number): TopoNode => ({
@@ -137,6 +148,7 @@ function attachedTopology(a: AttachTarget, p: AttachedParts, currentPrimary: (t:
     },
   };
   if (p.sentinels.length > 0) watch = watchTopologySentinels(t);
+  else if (p.kind === 'cluster') watch = watchTopologyCluster(t);
   return t;
 }
 
@@ -241,6 +253,73 @@ async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget[
       sentinels,
       endpoint: { kind: 'sentinel', sentinels: sentinels.map((s) => ({ host: s.host, port: s.port })), masterName: name },
       dir: `attached:sentinel:${name}`,
+    },
+    findPrimary,
+  );
+}
+
+/** cluster-node-timeout from the first seed that allows CONFIG GET (Redis's default otherwise). */
+async function clusterNodeTimeout(a: AttachTarget, seeds: Array<{ host: string; port: number }>): Promise<number> {
+  for (const s of seeds) {
+    const r = await redisOnce(s.port, ['CONFIG', 'GET', 'cluster-node-timeout'], {
+      host: s.host,
+      password: a.password,
+      user: a.user,
+      timeoutMs: 2000,
+    }).catch(() => null);
+    if (Array.isArray(r) && r.length === 2 && Number(r[1]) > 0) return Number(r[1]);
+  }
+  return 15_000;
+}
+
+async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['cluster']>): Promise<Topology> {
+  const given = c.seeds.map((x) => `${x.host}:${x.port}`).join(',');
+  let text: string | null = null;
+  let refusal: string | null = null;
+  for (const seed of c.seeds) {
+    const r = await redisOnce(seed.port, ['CLUSTER', 'NODES'], {
+      host: seed.host,
+      password: a.password,
+      user: a.user,
+      timeoutMs: 2000,
+    }).catch((e: Error) => e);
+    if (r instanceof Error) {
+      refusal ??= r.message.split('\n')[0] ?? r.message;
+      continue;
+    }
+    text = String(r);
+    break;
+  }
+  if (text === null) {
+    if (refusal && /cluster support disabled/i.test(refusal))
+      throw new UserError(`--target: ${given} is not a cluster node (cluster support disabled): use redis://host:port`);
+    throw new UserError(`--target: no cluster node answered CLUSTER NODES at ${given}${refusal ? `: ${refusal}` : ''}`);
+  }
+  const views = [...parseClusterNodes(text).values()].filter((v) => v.addr && !v.addr.startsWith(':0'));
+  const nodes: TopoNode[] = [];
+  let masters = 0;
+  let replicas = 0;
+  for (const v of views.sort((x, y) => (x.role === y.role ? x.addr.localeCompare(y.addr) : x.role === 'master' ? -1 : 1))) {
+    const i = v.addr.lastIndexOf(':');
+    const name = v.role === 'master' ? `master-${++masters}` : `replica-${++replicas}`;
+    nodes.push(externalNode(name, v.role, v.addr.slice(0, i), Number(v.addr.slice(i + 1))));
+  }
+  return attachedTopology(
+    a,
+    {
+      kind: 'cluster',
+      spec: {
+        ...COMMON_DEFAULTS,
+        faultProxies: false,
+        kind: 'cluster',
+        masters,
+        replicasPerMaster: masters > 0 ? Math.floor(replicas / masters) : 0,
+        nodeTimeoutMs: await clusterNodeTimeout(a, c.seeds),
+      },
+      nodes,
+      sentinels: [],
+      endpoint: { kind: 'cluster', seeds: c.seeds },
+      dir: `attached:cluster:${given}`,
     },
     findPrimary,
   );

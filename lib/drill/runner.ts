@@ -241,8 +241,9 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     );
     try {
       if (o.target) {
-        topology = await attachTopology(o.target);
-        topology.events.on('event', (e) => addEvent(sourceOf(e, 'attached'), e.kind, e.node, e.detail, e.atMs));
+        const attached = await attachTopology(o.target);
+        topology = attached;
+        attached.events.on('event', (e) => addEvent(sourceOf(e, attached.kind), e.kind, e.node, e.detail, e.atMs));
       } else {
         topology = await startTopology(specOf(plan, password), {
           ports,

@@ -33,8 +33,8 @@ export interface ClusterHandle {
 }
 
 /** `CLUSTER INFO` as a record. */
-export async function clusterInfo(port: number, password?: string): Promise<Record<string, string>> {
-  const r = await redisOnce(port, ['CLUSTER', 'INFO'], { password, timeoutMs: 1000 });
+export async function clusterInfo(port: number, password?: string, host = '127.0.0.1', user?: string): Promise<Record<string, string>> {
+  const r = await redisOnce(port, ['CLUSTER', 'INFO'], { host, password, user, timeoutMs: 1000 });
   const out: Record<string, string> = {};
   for (const line of String(r).split(/\r?\n/)) {
     const i = line.indexOf(':');

@@ -5,6 +5,7 @@
  */
 import { parseInfo } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
+import type { Topology } from './types.js';
 
 export interface ClusterNodeView {
   /** host:port as announced. */
@@ -72,7 +73,7 @@ export interface ClusterWatch {
 export function watchCluster(
   liveNodes: () => Array<{ host: string; port: number }>,
   onChange: (c: ClusterChange, atMs: number) => void,
-  o: { password?: string; intervalMs?: number } = {},
+  o: { password?: string; user?: string; intervalMs?: number } = {},
 ): ClusterWatch {
   let stopped = false;
   let prev: ClusterView | null = null;
@@ -81,8 +82,8 @@ export function watchCluster(
     for (const n of liveNodes()) {
       try {
         const [nodes, info] = await Promise.all([
-          redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host, password: o.password, timeoutMs: 500 }),
-          redisOnce(n.port, ['CLUSTER', 'INFO'], { host: n.host, password: o.password, timeoutMs: 500 }),
+          redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host, password: o.password, user: o.user, timeoutMs: 500 }),
+          redisOnce(n.port, ['CLUSTER', 'INFO'], { host: n.host, password: o.password, user: o.user, timeoutMs: 500 }),
         ]);
         if (nodes instanceof Error || info instanceof Error) continue;
         const view: ClusterView = { state: parseInfo(String(info)).cluster_state ?? 'unknown', nodes: parseClusterNodes(String(nodes)) };
@@ -103,4 +104,20 @@ export function watchCluster(
       if (timer) clearTimeout(timer);
     },
   };
+}
+
+/**
+ * Watch a topology's cluster (started or attached) through its live nodes and emit each
+ * change as a TopoEvent naming the node it is about.
+ */
+export function watchTopologyCluster(t: Pick<Topology, 'nodes' | 'nodeByAddress' | 'emit' | 'password' | 'username'>): ClusterWatch {
+  return watchCluster(
+    () => t.nodes.filter((n) => n.process === null || n.process.status === 'running'),
+    (c, atMs) => {
+      const i = c.addr ? c.addr.lastIndexOf(':') : -1;
+      const node = c.addr && i > 0 ? t.nodeByAddress(c.addr.slice(0, i), Number(c.addr.slice(i + 1))) : undefined;
+      t.emit({ atMs, kind: c.kind, node: node?.name, detail: c.detail ?? c.addr });
+    },
+    { password: t.password, user: t.username },
+  );
 }

@@ -19,7 +19,7 @@ import { redisOnce, redisPingOk } from '../stack/probe.js';
 import { spawnManaged, waitReady } from '../stack/process.js';
 import { type RedisServerOptions, startRedisServer } from '../stack/redis.js';
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
-import { type ClusterWatch, watchCluster } from './cluster-watch.js';
+import { type ClusterWatch, watchTopologyCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 import { redisDirectives, resolveSpec } from './options.js';
 import { type SentinelWatch, watchTopologySentinels } from './sentinel-watch.js';
@@ -282,56 +282,13 @@ class RunningTopology implements Topology {
     );
     if (create.exitCode !== 0)
       throw new StartError(`redis-cli --cluster create failed: ${(create.stderr || create.stdout).split('\n').slice(-3).join(' | ')}`);
-    await this.waitClusterOk(this.readyTimeoutMs, true);
+    await waitClusterOk(this, this.readyTimeoutMs, true);
     for (const n of this.nodes) {
       const rep = await redisInfo(n.port, 'replication', { password: this.password });
       n.role = rep.role === 'slave' ? 'replica' : 'master';
       if (n.role === 'replica') await this.waitLinkUp(n);
     }
-    this.clusterWatch = watchCluster(
-      () => this.nodes.filter((n) => n.process?.status === 'running'),
-      (c, atMs) => {
-        const i = c.addr ? c.addr.lastIndexOf(':') : -1;
-        const node = c.addr && i > 0 ? this.nodeByAddress(c.addr.slice(0, i), Number(c.addr.slice(i + 1))) : undefined;
-        this.emit({ atMs, kind: c.kind, node: node?.name, detail: c.detail ?? c.addr });
-      },
-      { password: this.password },
-    );
-  }
-
-  /**
-   * Every live node reports cluster_state:ok with all slots ok, and no slot is owned by a
-   * master whose process is down (right after a crash the survivors still say ok until
-   * they detect the failure). At start, every node must also know every other.
-   */
-  async waitClusterOk(timeoutMs: number, atStart = false): Promise<void> {
-    const total = this.nodes.length;
-    await waitUntil(
-      'every live cluster node to report cluster_state:ok with all 16384 slots served by live masters',
-      async () => {
-        const live = this.nodes.filter((n) => n.process?.status !== 'exited');
-        for (const n of live) {
-          const info = await clusterInfo(n.port, this.password);
-          if (info.cluster_state !== 'ok' || info.cluster_slots_ok !== '16384') return false;
-          if (atStart && Number(info.cluster_known_nodes) !== total) return false;
-        }
-        const first = live[0];
-        if (!first) return false;
-        const r = await redisOnce(first.port, ['CLUSTER', 'NODES'], { password: this.password, timeoutMs: 1000 });
-        for (const line of String(r).split('\n')) {
-          const f = line.trim().split(' ');
-          if (f.length < 9 || !(f[2] ?? '').includes('master')) continue;
-          if ((f[2] ?? '').includes('fail')) return false;
-          const addr = (f[1] ?? '').split('@')[0] ?? '';
-          const i = addr.lastIndexOf(':');
-          const owner = this.nodeByAddress(addr.slice(0, i), Number(addr.slice(i + 1)));
-          if (owner?.process && owner.process.status !== 'running') return false;
-        }
-        return true;
-      },
-      timeoutMs,
-      100,
-    );
+    this.clusterWatch = watchTopologyCluster(this);
   }
 
   currentPrimary(): Promise<TopoNode> {
@@ -469,8 +426,40 @@ export async function waitSentinelsAgree(t: Topology, primary: TopoNode, timeout
   );
 }
 
-/** Cluster helper for actions: wait for cluster_state:ok on every live node. */
-export async function waitClusterOk(t: Topology, timeoutMs: number): Promise<void> {
-  if (t instanceof RunningTopology) await t.waitClusterOk(timeoutMs);
-  else throw new UserError('cluster-ok needs a topology started by stormdrill');
+/**
+ * Every live node reports cluster_state:ok with all slots ok, and no slot is owned by a
+ * master whose process is down (right after a crash the survivors still say ok until they
+ * detect the failure). At start, every node must also know every other. Started or
+ * attached clusters (nodes on any host).
+ */
+export async function waitClusterOk(t: Topology, timeoutMs: number, atStart = false): Promise<void> {
+  if (t.kind !== 'cluster') throw new UserError(`cluster-ok needs a cluster topology, not ${t.kind}`);
+  const total = t.nodes.length;
+  const auth = { password: t.password, user: t.username };
+  await waitUntil(
+    'every live cluster node to report cluster_state:ok with all 16384 slots served by live masters',
+    async () => {
+      const live = t.nodes.filter((n) => n.process?.status !== 'exited');
+      for (const n of live) {
+        const info = await clusterInfo(n.port, t.password, n.host, t.username);
+        if (info.cluster_state !== 'ok' || info.cluster_slots_ok !== '16384') return false;
+        if (atStart && Number(info.cluster_known_nodes) !== total) return false;
+      }
+      const first = live[0];
+      if (!first) return false;
+      const r = await redisOnce(first.port, ['CLUSTER', 'NODES'], { ...auth, host: first.host, timeoutMs: 1000 });
+      for (const line of String(r).split('\n')) {
+        const f = line.trim().split(' ');
+        if (f.length < 9 || !(f[2] ?? '').includes('master')) continue;
+        if ((f[2] ?? '').includes('fail')) return false;
+        const addr = (f[1] ?? '').split('@')[0] ?? '';
+        const i = addr.lastIndexOf(':');
+        const owner = t.nodeByAddress(addr.slice(0, i), Number(addr.slice(i + 1)));
+        if (owner?.process && owner.process.status !== 'running') return false;
+      }
+      return true;
+    },
+    timeoutMs,
+    100,
+  );
 }

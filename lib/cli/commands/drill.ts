@@ -28,7 +28,7 @@ export default defineCommand({
       )
       .option(
         '--target <uri>',
-        'run against an existing deployment (redis://host:port or redis-sentinel://host:port[,...]/master) instead of starting one; needs --allow-destructive',
+        'run against an existing deployment (redis://host:port, redis-sentinel://host:port[,...]/master or redis-cluster://host:port[,...]) instead of starting one; needs --allow-destructive',
       )
       .option('--allow-destructive', 'allow destructive steps against a --target stormdrill did not start')
       .option('--confirm-non-loopback', 'also allow them when --target is not on loopback')

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { redisOnce } from '../../../lib/stack/probe.js';
 import { startTopology } from '../../../lib/topology/index.js';
 import { useTestEnv } from '../../support/env.js';
 import { ports, tmpDir } from '../../support/namespace.js';
@@ -290,6 +291,41 @@ describe('stormdrill drill: --target', () => {
       // nothing of the group was stopped, and nothing else is left running
       for (const n of t.nodes) expect(n.process?.running).toBe(true);
       for (const x of t.sentinels) expect(x.process?.running).toBe(true);
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('switches over a Redis Cluster it did not start (redis-cluster://) with no acknowledged write lost, and leaves it running', async () => {
+    const dir = tmpDir('target-cluster');
+    const t = await startTopology({ kind: 'cluster', masters: 3, replicasPerMaster: 1 }, { ports, dir: join(dir, 'cluster') });
+    try {
+      const seed = t.nodes[0] as { port: number };
+      const notCluster = await cli(
+        ['drill', 'run', 'planned-switchover', '--target', `redis-cluster://127.0.0.1:${env.redis.port}`, '--allow-destructive'],
+        dir,
+      ).child;
+      expect(notCluster.exitCode).not.toBe(0);
+      expect(notCluster.stderr.trim().split('\n')).toHaveLength(1);
+      expect(notCluster.stderr).toMatch(/is not a cluster node \(cluster support disabled\): use redis:\/\/host:port/);
+
+      const before = await Promise.all(t.nodes.map(async (n) => `${n.name}:${((await redisOnce(n.port, ['ROLE'])) as unknown[])[0]}`));
+      const target = `redis-cluster://127.0.0.1:${seed.port}`;
+      const r = await cli(
+        ['drill', 'run', 'planned-switchover', '--set', 'kind=cluster', '--target', target, '--allow-destructive', '--json'],
+        dir,
+      ).child;
+      expect(r.exitCode, r.stderr).toBe(0);
+      const report = JSON.parse(r.stdout);
+      expect(report.target).toBe(`Cluster via 127.0.0.1:${seed.port}`);
+      expect(report.ackedLost).toBe(0);
+      expect(report.audit.acked).toBeGreaterThan(100);
+      expect(report.events.some((e: { kind: string }) => e.kind === 'switchover-done')).toBe(true);
+      // the cluster's own view of the switch is on the timeline
+      expect(report.events.some((e: { source: string }) => e.source === 'cluster')).toBe(true);
+      const after = await Promise.all(t.nodes.map(async (n) => `${n.name}:${((await redisOnce(n.port, ['ROLE'])) as unknown[])[0]}`));
+      expect(after).not.toEqual(before);
+      for (const n of t.nodes) expect(n.process?.running).toBe(true);
     } finally {
       await t.stop();
     }

@@ -80,7 +80,9 @@ describe('drill run flags', () => {
       user: undefined,
       password: 'env',
     });
-    expect(() => parseTargetUri('http://x:1', {})).toThrow(/--target must be redis:\/\/host:port or redis-sentinel:/);
+    expect(() => parseTargetUri('http://x:1', {})).toThrow(
+      /--target must be redis:\/\/host:port, redis-sentinel:\/\/.*\/master-name or redis-cluster:\/\//,
+    );
   });
 
   it('parses redis-sentinel:// with one or more Sentinels, IPv6, the default port and credentials', () => {
@@ -103,6 +105,20 @@ describe('drill run flags', () => {
     expect(parseTargetUri('redis-sentinel://127.0.0.1/m', { REDISCLI_AUTH: 'env' }).password).toBe('env');
     for (const bad of ['redis-sentinel://127.0.0.1:26379', 'redis-sentinel://127.0.0.1:0/m', 'redis-sentinel://:pw@/m'])
       expect(() => parseTargetUri(bad, {})).toThrow(/^--target/);
+    expect(parseTargetUri('redis-cluster://127.0.0.1:7000,127.0.0.1:7001', {})).toEqual({
+      host: '127.0.0.1',
+      port: 7000,
+      user: undefined,
+      password: undefined,
+      cluster: {
+        seeds: [
+          { host: '127.0.0.1', port: 7000 },
+          { host: '127.0.0.1', port: 7001 },
+        ],
+      },
+    });
+    expect(parseTargetUri('redis-cluster://[::1]', {})).toMatchObject({ host: '::1', port: 6379 });
+    expect(() => parseTargetUri('redis-cluster://127.0.0.1:7000/mymaster', {})).toThrow(/is not redis-cluster:\/\/host:port/);
     // the password never appears in the message
     expect(() => parseTargetUri('redis-sentinel://u:hunter2@h:1', {})).toThrow(/^(?!.*hunter2)/);
   });
