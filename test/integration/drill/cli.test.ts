@@ -201,6 +201,18 @@ describe('stormdrill drill: interrupted in a step that does not watch for aborts
   });
 });
 
+/** `drill run planned-switchover` against a deployment the test started: passed, no acknowledged write lost. */
+async function switchoverAgainst(kind: 'sentinel' | 'cluster', target: string, dir: string) {
+  const args = ['drill', 'run', 'planned-switchover', '--set', `kind=${kind}`, '--target', target, '--allow-destructive', '--json'];
+  const r = await cli(args, dir).child;
+  expect(r.exitCode, r.stderr).toBe(0);
+  const report = JSON.parse(r.stdout);
+  expect(report.ackedLost).toBe(0);
+  expect(report.audit.acked).toBeGreaterThan(100);
+  expect(report.events.some((e: { kind: string }) => e.kind === 'switchover-done')).toBe(true);
+  return report;
+}
+
 describe('stormdrill drill: --target', () => {
   it('refuses destructive steps without --allow-destructive, and steps needing its own processes always', async () => {
     const dir = tmpDir('target-refuse');
@@ -274,19 +286,11 @@ describe('stormdrill drill: --target', () => {
       expect(unknown.stderr).not.toMatch(/\n\s+at /);
 
       const target = `redis-sentinel://127.0.0.1:${s.port}/${name}`;
-      const r = await cli(
-        ['drill', 'run', 'planned-switchover', '--set', 'kind=sentinel', '--target', target, '--allow-destructive', '--json'],
-        dir,
-      ).child;
-      expect(r.exitCode, r.stderr).toBe(0);
-      const report = JSON.parse(r.stdout);
+      const report = await switchoverAgainst('sentinel', target, dir);
       expect(report.target).toBe(`Sentinel master '${name}' via 127.0.0.1:${s.port}`);
-      expect(report.ackedLost).toBe(0);
-      expect(report.audit.acked).toBeGreaterThan(100);
       // the Sentinels' own messages are on the timeline, from every Sentinel discovered
       const switches = report.events.filter((e: { kind: string }) => e.kind === '+switch-master');
       expect(switches.length).toBeGreaterThanOrEqual(1);
-      expect(report.events.some((e: { kind: string }) => e.kind === 'switchover-done')).toBe(true);
       expect((await t.currentPrimary()).name).not.toBe(before.name);
       // nothing of the group was stopped, and nothing else is left running
       for (const n of t.nodes) expect(n.process?.running).toBe(true);
@@ -311,16 +315,8 @@ describe('stormdrill drill: --target', () => {
 
       const before = await Promise.all(t.nodes.map(async (n) => `${n.name}:${((await redisOnce(n.port, ['ROLE'])) as unknown[])[0]}`));
       const target = `redis-cluster://127.0.0.1:${seed.port}`;
-      const r = await cli(
-        ['drill', 'run', 'planned-switchover', '--set', 'kind=cluster', '--target', target, '--allow-destructive', '--json'],
-        dir,
-      ).child;
-      expect(r.exitCode, r.stderr).toBe(0);
-      const report = JSON.parse(r.stdout);
+      const report = await switchoverAgainst('cluster', target, dir);
       expect(report.target).toBe(`Cluster via 127.0.0.1:${seed.port}`);
-      expect(report.ackedLost).toBe(0);
-      expect(report.audit.acked).toBeGreaterThan(100);
-      expect(report.events.some((e: { kind: string }) => e.kind === 'switchover-done')).toBe(true);
       // the cluster's own view of the switch is on the timeline
       expect(report.events.some((e: { source: string }) => e.source === 'cluster')).toBe(true);
       const after = await Promise.all(t.nodes.map(async (n) => `${n.name}:${((await redisOnce(n.port, ['ROLE'])) as unknown[])[0]}`));
