@@ -9,9 +9,11 @@
  */
 import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
+import { type Endpoint, formatEndpoint, parseHostPort } from '../integrity/connection.js';
 import { parseInfo } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
-import { parseClusterNodes, watchTopologyCluster } from '../topology/cluster-watch.js';
+import { fieldRecord, sentinelMasterInfo } from '../stack/sentinel.js';
+import { parseClusterNodes, splitAddr, watchTopologyCluster } from '../topology/cluster-watch.js';
 import { COMMON_DEFAULTS, SENTINEL_DEFAULTS } from '../topology/options.js';
 import { watchTopologySentinels } from '../topology/sentinel-watch.js';
 import { collectStatus, findPrimary } from '../topology/status.js';
@@ -41,13 +43,12 @@ function parseMultiHostUri(uri: string, env: Record<string, string | undefined>)
   const m = MULTI_HOST_URI.exec(uri);
   if (!m || (sentinel ? !m[5] : m[5])) throw new UserError(`--target '${redact(uri)}' is not ${form}`);
   const hosts = (m[4] as string).split(',').map((hp) => {
-    const e = /^(?:\[([^\]]+)\]|([^:[\]]+))(?::(\d+))?$/.exec(hp);
-    const port = e?.[3] === undefined ? (sentinel ? 26379 : 6379) : Number(e[3]);
-    if (!e || port < 1 || port > 65535) throw new UserError(`--target: '${hp}' is not host:port (in ${form})`);
-    return { host: (e[1] ?? e[2]) as string, port };
+    const e = parseHostPort(hp, sentinel ? 26379 : 6379);
+    if (!e) throw new UserError(`--target: '${hp}' is not host:port (in ${form})`);
+    return e;
   });
   const base = {
-    ...(hosts[0] as { host: string; port: number }),
+    ...(hosts[0] as Endpoint),
     user: m[2] ? decodeURIComponent(m[2]) : undefined,
     password: m[3] ? decodeURIComponent(m[3]) : env.REDISCLI_AUTH || undefined,
   };
@@ -78,10 +79,12 @@ export function parseTargetUri(uri: string, env: Record<string, string | undefin
 
 /** How reports and logs name the target (never with credentials). */
 export function describeAttachTarget(a: AttachTarget): string {
-  if (a.cluster) return `Cluster via ${a.cluster.seeds.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  if (a.cluster) return `Cluster via ${endpoints(a.cluster.seeds)}`;
   if (!a.sentinel) return `${a.host}:${a.port}`;
-  return `Sentinel master '${a.sentinel.masterName}' via ${a.sentinel.sentinels.map((s) => `${s.host}:${s.port}`).join(',')}`;
+  return `Sentinel master '${a.sentinel.masterName}' via ${endpoints(a.sentinel.sentinels)}`;
 }
+
+const endpoints = (es: Endpoint[]) => es.map(formatEndpoint).join(',');
 
 async function info(host: string, port: number, a: AttachTarget, section = 'replication'): Promise<Record<string, string>> {
   const r = await redisOnce(port, ['INFO', section], { host, password: a.password, user: a.user, timeoutMs: 2000 }).catch((e: Error) => e);
@@ -107,7 +110,7 @@ const externalNode = (name: string, role: 'master' | 'replica', host: string, po
   owned: false,
 });
 
-/** The parts that differ between a replicated and a Sentinel target. */
+/** The parts that differ between a replicated, a Sentinel and a Cluster target. */
 interface AttachedParts {
   kind: Topology['kind'];
   spec: Topology['spec'];
@@ -118,7 +121,7 @@ interface AttachedParts {
 }
 
 /** A Topology over nodes stormdrill does not own: no process, no proxy, stop() leaves them running. */
-function attachedTopology(a: AttachTarget, p: AttachedParts, currentPrimary: (t: Topology) => Promise<TopoNode>): Topology {
+function attachedTopology(a: AttachTarget, p: AttachedParts): Topology {
   const events = new EventEmitter() as TopoEventBus;
   const nodes = p.nodes;
   let watch: { stop(): void } | null = null;
@@ -138,7 +141,7 @@ function attachedTopology(a: AttachTarget, p: AttachedParts, currentPrimary: (t:
     nodeByAddress(host: string, port: number) {
       return nodes.find((n) => n.port === port && (n.host === host || host === '127.0.0.1' || host === 'localhost'));
     },
-    currentPrimary: () => currentPrimary(t),
+    currentPrimary: () => findPrimary(t),
     status: () => collectStatus(t),
     addReplica: () => Promise.reject(new UserError('scale-out needs a topology stormdrill started: drop --target')),
     removeReplica: () => Promise.reject(new UserError('scale-in needs a topology stormdrill started: drop --target')),
@@ -165,41 +168,24 @@ async function attachReplicated(a: AttachTarget): Promise<Topology> {
     nodes.push(externalNode(`replica-${i + 1}`, 'replica', f.ip === '127.0.0.1' || !f.ip ? primary.host : f.ip, Number(f.port)));
   }
   const replicated = nodes.length > 1;
-  return attachedTopology(
-    a,
-    {
-      kind: replicated ? 'replicas' : 'standalone',
-      spec: replicated ? { ...COMMON_DEFAULTS, kind: 'replicas', replicas: nodes.length - 1 } : { ...COMMON_DEFAULTS, kind: 'standalone' },
-      nodes,
-      sentinels: [],
-      endpoint: { kind: 'direct', host: primary.host, port: primary.port },
-      dir: `attached:${primary.host}:${primary.port}`,
-    },
-    async () => {
-      for (const n of nodes) {
-        const r = await info(n.host, n.port, a).catch(() => null);
-        if (r?.role === 'master') return n;
-      }
-      throw new UserError('no node of the target reports role:master');
-    },
-  );
-}
-
-/** SENTINEL REPLICAS / SENTINELS entries: flat [field, value, ...] arrays. */
-function entries(r: unknown): Array<Record<string, string>> {
-  if (!Array.isArray(r)) return [];
-  return r.filter(Array.isArray).map((e) => {
-    const o: Record<string, string> = {};
-    for (let i = 0; i + 1 < e.length; i += 2) o[String(e[i])] = String(e[i + 1]);
-    return o;
+  return attachedTopology(a, {
+    kind: replicated ? 'replicas' : 'standalone',
+    spec: replicated ? { ...COMMON_DEFAULTS, kind: 'replicas', replicas: nodes.length - 1 } : { ...COMMON_DEFAULTS, kind: 'standalone' },
+    nodes,
+    sentinels: [],
+    endpoint: { kind: 'direct', host: primary.host, port: primary.port },
+    dir: `attached:${primary.host}:${primary.port}`,
   });
 }
+
+/** SENTINEL REPLICAS / SENTINELS: one flat [field, value, ...] array per instance. */
+const entries = (r: unknown): Array<Record<string, string>> => (Array.isArray(r) ? r.filter(Array.isArray).map(fieldRecord) : []);
 
 async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget['sentinel']>): Promise<Topology> {
   const name = g.masterName;
   const ask = (s: { host: string; port: number }, args: string[]) =>
     redisOnce(s.port, args, { host: s.host, timeoutMs: 2000 }).catch((e: Error) => e);
-  const given = g.sentinels.map((s) => `${s.host}:${s.port}`).join(',');
+  const given = endpoints(g.sentinels);
   let asked: { host: string; port: number } | null = null;
   let master: unknown = null;
   let answered = false;
@@ -229,7 +215,7 @@ async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget[
     seen.add(key);
     sentinels.push({ name: `sentinel-${sentinels.length + 1}`, host: s.host, port: s.port, dir: '', process: null, owned: false });
   }
-  const m = entries([await ask(asked, ['SENTINEL', 'MASTER', name])])[0] ?? {};
+  const m = await sentinelMasterInfo(asked.port, name, asked.host).catch((): Record<string, string> => ({}));
   const num = (v: string | undefined, def: number) => (v !== undefined && Number.isFinite(Number(v)) ? Number(v) : def);
   const spec: Topology['spec'] = {
     ...COMMON_DEFAULTS,
@@ -244,18 +230,14 @@ async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget[
     failoverTimeoutMs: num(m['failover-timeout'], SENTINEL_DEFAULTS.failoverTimeoutMs),
     parallelSyncs: num(m['parallel-syncs'], SENTINEL_DEFAULTS.parallelSyncs),
   };
-  return attachedTopology(
-    a,
-    {
-      kind: 'sentinel',
-      spec,
-      nodes,
-      sentinels,
-      endpoint: { kind: 'sentinel', sentinels: sentinels.map((s) => ({ host: s.host, port: s.port })), masterName: name },
-      dir: `attached:sentinel:${name}`,
-    },
-    findPrimary,
-  );
+  return attachedTopology(a, {
+    kind: 'sentinel',
+    spec,
+    nodes,
+    sentinels,
+    endpoint: { kind: 'sentinel', sentinels: sentinels.map((s) => ({ host: s.host, port: s.port })), masterName: name },
+    dir: `attached:sentinel:${name}`,
+  });
 }
 
 /** cluster-node-timeout from the first seed that allows CONFIG GET (Redis's default otherwise). */
@@ -273,7 +255,7 @@ async function clusterNodeTimeout(a: AttachTarget, seeds: Array<{ host: string; 
 }
 
 async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['cluster']>): Promise<Topology> {
-  const given = c.seeds.map((x) => `${x.host}:${x.port}`).join(',');
+  const given = endpoints(c.seeds);
   let text: string | null = null;
   let refusal: string | null = null;
   for (const seed of c.seeds) {
@@ -300,27 +282,24 @@ async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['clust
   let masters = 0;
   let replicas = 0;
   for (const v of views.sort((x, y) => (x.role === y.role ? x.addr.localeCompare(y.addr) : x.role === 'master' ? -1 : 1))) {
-    const i = v.addr.lastIndexOf(':');
+    const addr = splitAddr(v.addr);
+    if (!addr) continue;
     const name = v.role === 'master' ? `master-${++masters}` : `replica-${++replicas}`;
-    nodes.push(externalNode(name, v.role, v.addr.slice(0, i), Number(v.addr.slice(i + 1))));
+    nodes.push(externalNode(name, v.role, addr.host, addr.port));
   }
-  return attachedTopology(
-    a,
-    {
+  return attachedTopology(a, {
+    kind: 'cluster',
+    spec: {
+      ...COMMON_DEFAULTS,
+      faultProxies: false,
       kind: 'cluster',
-      spec: {
-        ...COMMON_DEFAULTS,
-        faultProxies: false,
-        kind: 'cluster',
-        masters,
-        replicasPerMaster: masters > 0 ? Math.floor(replicas / masters) : 0,
-        nodeTimeoutMs: await clusterNodeTimeout(a, c.seeds),
-      },
-      nodes,
-      sentinels: [],
-      endpoint: { kind: 'cluster', seeds: c.seeds },
-      dir: `attached:cluster:${given}`,
+      masters,
+      replicasPerMaster: masters > 0 ? Math.floor(replicas / masters) : 0,
+      nodeTimeoutMs: await clusterNodeTimeout(a, c.seeds),
     },
-    findPrimary,
-  );
+    nodes,
+    sentinels: [],
+    endpoint: { kind: 'cluster', seeds: c.seeds },
+    dir: `attached:cluster:${given}`,
+  });
 }

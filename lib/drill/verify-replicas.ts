@@ -22,7 +22,7 @@ const SETTLE_MS = 15_000;
 /** ROLE of a running node, null when it does not answer. */
 async function roleOf(t: Topology, n: TopoNode): Promise<unknown[] | null> {
   if (n.process && n.process.status !== 'running') return null;
-  const r = await redisOnce(n.port, ['ROLE'], { host: n.host, password: t.password, timeoutMs: 1000 }).catch(() => null);
+  const r = await redisOnce(n.port, ['ROLE'], { host: n.host, password: t.password, user: t.username, timeoutMs: 1000 }).catch(() => null);
   return Array.isArray(r) ? r : null;
 }
 

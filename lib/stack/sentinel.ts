@@ -97,13 +97,18 @@ async function startSentinel(
   return { host: '127.0.0.1', port: o.port, process: proc, stop: () => proc.stop() };
 }
 
+/** A Sentinel's flat [field, value, ...] reply (SENTINEL MASTER, one entry of REPLICAS/SENTINELS) as a record. */
+export function fieldRecord(r: readonly unknown[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < r.length; i += 2) out[String(r[i])] = String(r[i + 1]);
+  return out;
+}
+
 /** SENTINEL MASTER <name> as a record. */
 export async function sentinelMasterInfo(port: number, masterName: string, host = '127.0.0.1'): Promise<Record<string, string>> {
   const r = await redisOnce(port, ['SENTINEL', 'MASTER', masterName], { host, timeoutMs: 1000 });
   if (!Array.isArray(r)) throw new Error(`unexpected SENTINEL MASTER reply from ${port}`);
-  const out: Record<string, string> = {};
-  for (let i = 0; i + 1 < r.length; i += 2) out[String(r[i])] = String(r[i + 1]);
-  return out;
+  return fieldRecord(r);
 }
 
 export async function startSentinelGroup(o: SentinelGroupOptions): Promise<SentinelGroup> {

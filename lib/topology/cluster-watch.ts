@@ -20,6 +20,12 @@ export interface ClusterView {
   nodes: Map<string, ClusterNodeView>;
 }
 
+/** `host:port` as CLUSTER NODES announces it (IPv6 unbracketed) split at the last colon; null without one. Pure. */
+export function splitAddr(addr: string): { host: string; port: number } | null {
+  const i = addr.lastIndexOf(':');
+  return i > 0 ? { host: addr.slice(0, i), port: Number(addr.slice(i + 1)) } : null;
+}
+
 /** Parse CLUSTER NODES text (keyed by node id). Pure. */
 export function parseClusterNodes(text: string): Map<string, ClusterNodeView> {
   const out = new Map<string, ClusterNodeView>();
@@ -114,8 +120,8 @@ export function watchTopologyCluster(t: Pick<Topology, 'nodes' | 'nodeByAddress'
   return watchCluster(
     () => t.nodes.filter((n) => n.process === null || n.process.status === 'running'),
     (c, atMs) => {
-      const i = c.addr ? c.addr.lastIndexOf(':') : -1;
-      const node = c.addr && i > 0 ? t.nodeByAddress(c.addr.slice(0, i), Number(c.addr.slice(i + 1))) : undefined;
+      const a = c.addr ? splitAddr(c.addr) : null;
+      const node = a ? t.nodeByAddress(a.host, a.port) : undefined;
       t.emit({ atMs, kind: c.kind, node: node?.name, detail: c.detail ?? c.addr });
     },
     { password: t.password, user: t.username },

@@ -19,7 +19,7 @@ import { redisOnce, redisPingOk } from '../stack/probe.js';
 import { spawnManaged, waitReady } from '../stack/process.js';
 import { type RedisServerOptions, startRedisServer } from '../stack/redis.js';
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
-import { type ClusterWatch, watchTopologyCluster } from './cluster-watch.js';
+import { type ClusterWatch, splitAddr, watchTopologyCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 import { redisDirectives, resolveSpec } from './options.js';
 import { type SentinelWatch, watchTopologySentinels } from './sentinel-watch.js';
@@ -452,9 +452,8 @@ export async function waitClusterOk(t: Topology, timeoutMs: number, atStart = fa
         const f = line.trim().split(' ');
         if (f.length < 9 || !(f[2] ?? '').includes('master')) continue;
         if ((f[2] ?? '').includes('fail')) return false;
-        const addr = (f[1] ?? '').split('@')[0] ?? '';
-        const i = addr.lastIndexOf(':');
-        const owner = t.nodeByAddress(addr.slice(0, i), Number(addr.slice(i + 1)));
+        const addr = splitAddr((f[1] ?? '').split('@')[0] ?? '');
+        const owner = addr ? t.nodeByAddress(addr.host, addr.port) : undefined;
         if (owner?.process && owner.process.status !== 'running') return false;
       }
       return true;

@@ -32,7 +32,7 @@ export async function findPrimary(t: Topology): Promise<TopoNode> {
   }
   for (const n of t.nodes) {
     if (n.process && n.process.status !== 'running') continue;
-    const rep = await redisInfo(n.port, 'replication', { host: n.host, password: t.password }).catch(() => null);
+    const rep = await redisInfo(n.port, 'replication', { host: n.host, password: t.password, user: t.username }).catch(() => null);
     if (rep?.role === 'master') return n;
   }
   throw new UserError(`no node of this ${t.kind} topology answers as master`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ClusterView, diffClusterViews, parseClusterNodes } from '../../../lib/topology/cluster-watch.js';
+import { type ClusterView, diffClusterViews, parseClusterNodes, splitAddr } from '../../../lib/topology/cluster-watch.js';
 
 const NODES = [
   'a1 127.0.0.1:7001@17001 myself,master - 0 0 1 connected 0-5460',
@@ -39,5 +39,14 @@ describe('cluster watch (pure parts)', () => {
       { kind: 'cluster-state', detail: 'fail → ok' },
       { kind: '+promoted', addr: '127.0.0.1:7003' },
     ]);
+  });
+});
+
+describe('splitAddr', () => {
+  it('splits an announced address at the last colon (IPv6 unbracketed), null without a port', () => {
+    expect(splitAddr('127.0.0.1:7000')).toEqual({ host: '127.0.0.1', port: 7000 });
+    expect(splitAddr('::1:7001')).toEqual({ host: '::1', port: 7001 });
+    expect(splitAddr('noport')).toBeNull();
+    expect(splitAddr(':7000')).toBeNull();
   });
 });
