@@ -1,9 +1,9 @@
 export { type BenchIO, type BenchObserver, type BenchOutcome, type RunOutcome, runBench } from './bench.js';
-export { benchCli, jsonReport, publicConfig } from './cli.js';
 export { connect, type Endpoint, hostConfig, openSocket, request } from './connection.js';
 export * from './format.js';
+export { benchVersion, jsonReport, publicConfig } from './json-report.js';
 export { BenchMetrics, classicBuckets, DURATION_BUCKETS } from './metrics.js';
-export { type BenchOptions, DEFAULTS, helpText, type MixEntry, type ParsedArgv, parseBenchArgv, validate } from './options.js';
+export { type BenchOptions, DEFAULTS, type MixEntry, type ParsedArgv, parseBenchArgv, validate } from './options.js';
 export { benchmarkData, type KeyDist, keyGenerator, prng32, writeDigits12 } from './random.js';
 export { errorKind, type Progress, type RunParams, type RunResult, runBenchmark } from './runner.js';
 export { buildClients, kindTitles, newHistogram, planRuns, type RunSpec } from './setup.js';

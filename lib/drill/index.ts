@@ -9,7 +9,6 @@ export {
   NEW_PRIMARY_EVENTS,
   type VerifyOutcome,
 } from './checks.js';
-export { drillListCommand, drillRunCommand, drillValidateCommand, parseRunFlags, summaryLines } from './cli.js';
 export { formatDuration, parseDuration } from './duration.js';
 export { type LoadedRunbook, listRunbookFiles, loadRunbook, planFromText, RUNBOOK_DIR, resolveRunbook } from './load.js';
 export { type DrillPlan, PlanError, type PlannedStep, planRunbook, type VariantChoice, variants } from './plan.js';

@@ -1,4 +1,3 @@
-export * from './cli.js';
 export * from './evaluate.js';
 export * from './format.js';
 export * from './metrics.js';

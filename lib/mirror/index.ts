@@ -1,4 +1,3 @@
-export * from './cli.js';
 export * from './compare.js';
 export * from './ids.js';
 export * from './metrics.js';

@@ -17,7 +17,7 @@ export default defineCommand({
       .allowExcessArguments(true)
       .argument('[args...]')
       .action(async (_args: string[], _opts: unknown, cmd: { args: string[] }) => {
-        const { benchCli } = await import('../../bench/cli.js');
+        const { benchCli } = await import('../bench/run.js');
         process.exitCode = await benchCli(cmd.args);
       });
   },

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { DrillRunFlags } from '../../drill/cli.js';
 import { defineCommand } from '../command.js';
+import type { DrillRunFlags } from '../drill/run-flags.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -35,7 +35,7 @@ export default defineCommand({
       .option('--keep-work-dir', 'keep the topology work dir (logs, data) after the drill')
       .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
       .action(async (ref: string, f: DrillRunFlags) => {
-        const { drillRunCommand } = await import('../../drill/cli.js');
+        const { drillRunCommand } = await import('../drill/run.js');
         process.exitCode = await drillRunCommand(ref, f);
       });
 
@@ -44,7 +44,7 @@ export default defineCommand({
       .description('list the shipped runbooks')
       .option('--json', 'print JSON')
       .action(async (f: { json?: boolean }) => {
-        const { drillListCommand } = await import('../../drill/cli.js');
+        const { drillListCommand } = await import('../drill/list.js');
         drillListCommand(f);
       });
 
@@ -53,7 +53,7 @@ export default defineCommand({
       .description('validate runbook files (every matrix variant) without running them')
       .argument('<runbook...>', 'runbook names or paths')
       .action(async (refs: string[]) => {
-        const { drillValidateCommand } = await import('../../drill/cli.js');
+        const { drillValidateCommand } = await import('../drill/validate.js');
         drillValidateCommand(refs);
       });
   },

@@ -27,7 +27,7 @@ Examples:
   stormdrill gate reports/<run-id>/summary.json --rule 'http_req_duration.p(95)<300' --junit gate.xml`,
       )
       .action(async (result: string, f) => {
-        const { gateCli } = await import('../../gate/cli.js');
+        const { gateCli } = await import('../gate/run.js');
         process.exitCode = gateCli(result, f);
       });
   },

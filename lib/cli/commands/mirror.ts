@@ -39,7 +39,7 @@ Example (the demo service twice, ids mapped, timestamps ignored):
     --map-field id --ignore-field createdAt,confirmedAt --duration 5m --json mirror.json`,
       )
       .action(async (f) => {
-        const { mirrorCli } = await import('../../mirror/cli.js');
+        const { mirrorCli } = await import('../mirror/run.js');
         process.exitCode = await mirrorCli(f);
       });
   },

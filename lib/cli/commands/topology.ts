@@ -72,7 +72,7 @@ export default defineCommand({
       .option('--replication-via <how>', "'proxy' (network faults cut replication too; default) or 'direct'")
       .option('--max-time <s>', 'stop by itself after this many seconds', int, 4 * 3600)
       .action(async (kind: string, f: UpFlags) => {
-        const { topologyUp, PASSWORD_ENV } = await import('../../topology/cli-ops.js');
+        const { topologyUp, PASSWORD_ENV } = await import('../topology/ops.js');
         const { UserError } = await import('../../core/errors.js');
         if (!Number.isInteger(f.maxTime) || f.maxTime < 1)
           throw new UserError('--max-time must be a positive number of seconds, e.g. --max-time 3600');
@@ -113,7 +113,7 @@ export default defineCommand({
       .option('--name <name>', 'the --name given to `up`')
       .option('--json', 'print JSON')
       .action(async (kind: string | undefined, f: { name?: string; json?: boolean }) => {
-        const { topologyStatus, formatStatus, PASSWORD_ENV } = await import('../../topology/cli-ops.js');
+        const { topologyStatus, formatStatus, PASSWORD_ENV } = await import('../topology/ops.js');
         const st = await topologyStatus(nameOf(kind, f.name), { password: process.env[PASSWORD_ENV] || undefined });
         console.log(f.json ? JSON.stringify(st, null, 2) : formatStatus(st));
       });
@@ -124,7 +124,7 @@ export default defineCommand({
       .description('stop a topology started by `up` in another shell (by the pids in its state file)')
       .option('--name <name>', 'the --name given to `up`')
       .action(async (kind: string | undefined, f: { name?: string }) => {
-        const { topologyDown } = await import('../../topology/cli-ops.js');
+        const { topologyDown } = await import('../topology/ops.js');
         const r = await topologyDown(nameOf(kind, f.name));
         console.log(`stopped topology '${r.name}' (${r.stopped.length} process(es)${r.graceful ? '' : ', killed by pid'})`);
       });

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULTS, helpText, parseBenchArgv } from '../../../lib/bench/options.js';
+import { DEFAULTS, parseBenchArgv } from '../../../lib/bench/options.js';
+import { helpText } from '../../../lib/cli/bench/help.js';
 
 describe('parseBenchArgv', () => {
   it("takes the field notes' redis-benchmark line as is", () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonReport, publicConfig } from '../../../lib/bench/cli.js';
+import { jsonReport, publicConfig } from '../../../lib/bench/json-report.js';
 import { parseBenchArgv } from '../../../lib/bench/options.js';
 import { fromWire, mergeResults, toWire } from '../../../lib/bench/result.js';
 import type { RunResult } from '../../../lib/bench/runner.js';

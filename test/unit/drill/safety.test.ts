@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { parseRunFlags } from '../../../lib/cli/drill/run-flags.js';
 import { OptionsError } from '../../../lib/core/errors.js';
 import { parseTargetUri } from '../../../lib/drill/attach.js';
-import { parseRunFlags } from '../../../lib/drill/cli.js';
 import { planRunbook } from '../../../lib/drill/plan.js';
 import { isLoopback, safetyProblems } from '../../../lib/drill/safety.js';
 

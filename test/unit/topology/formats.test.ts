@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeEndpoints } from '../../../lib/topology/cli-ops.js';
+import { describeEndpoints } from '../../../lib/cli/topology/ops.js';
 import { haproxyConfig } from '../../../lib/topology/haproxy.js';
 import { messageAddress, parsePmessage } from '../../../lib/topology/sentinel-watch.js';
 import { formatStatus, nodeStatusFromInfo } from '../../../lib/topology/status.js';

@@ -1,12 +1,12 @@
 /** What `stormdrill topology up|down|status` do (the command file only maps flags). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { UserError } from '../core/errors.js';
-import { registerCleanup } from '../core/lifecycle.js';
-import { PortAllocator } from '../stack/ports.js';
-import { makeWorkDir } from '../stack/workdir.js';
-import { resolveSpec } from './options.js';
-import { startTopology } from './start.js';
+import { UserError } from '../../core/errors.js';
+import { registerCleanup } from '../../core/lifecycle.js';
+import { PortAllocator } from '../../stack/ports.js';
+import { makeWorkDir } from '../../stack/workdir.js';
+import { resolveSpec } from '../../topology/options.js';
+import { startTopology } from '../../topology/start.js';
 import {
   attachTopology,
   pidIsOurs,
@@ -17,9 +17,9 @@ import {
   statePids,
   topologyState,
   writeStateFile,
-} from './state.js';
-import { formatStatus } from './status.js';
-import type { Topology, TopologySpecInput, TopologyStatus } from './types.js';
+} from '../../topology/state.js';
+import { formatStatus } from '../../topology/status.js';
+import type { Topology, TopologySpecInput, TopologyStatus } from '../../topology/types.js';
 
 export const PASSWORD_ENV = 'STORMDRILL_REDIS_PASSWORD';
 

@@ -3,16 +3,16 @@
  * --duration, --requests or Ctrl-C, then print the comparison and write --json.
  */
 import { isIP } from 'node:net';
-import { OptionsError, UserError } from '../core/errors.js';
-import { registerCleanup } from '../core/lifecycle.js';
-import { isLoopback } from '../core/loopback.js';
-import { isValidRunId, newRunId, testId } from '../core/naming.js';
-import { parseDuration } from '../drill/duration.js';
-import { startPromRw, writeJsonFile } from '../integrity/cli-support.js';
-import { serveMetrics } from '../observability/metrics-server.js';
-import { MirrorMetrics } from './metrics.js';
-import { startMirrorProxy } from './proxy.js';
-import { differedCount, formatMirror, mirrorJson } from './stats.js';
+import { OptionsError, UserError } from '../../core/errors.js';
+import { registerCleanup } from '../../core/lifecycle.js';
+import { isLoopback } from '../../core/loopback.js';
+import { isValidRunId, newRunId, testId } from '../../core/naming.js';
+import { parseDuration } from '../../drill/duration.js';
+import { startPromRw, writeJsonFile } from '../../integrity/cli-support.js';
+import { MirrorMetrics } from '../../mirror/metrics.js';
+import { startMirrorProxy } from '../../mirror/proxy.js';
+import { differedCount, formatMirror, mirrorJson } from '../../mirror/stats.js';
+import { serveMetrics } from '../../observability/metrics-server.js';
 
 export interface MirrorFlags {
   primary: string;

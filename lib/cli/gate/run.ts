@@ -3,11 +3,11 @@
  * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
  */
 import { readFileSync } from 'node:fs';
-import { UserError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/report/write-report.js';
-import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from './evaluate.js';
-import { formatGate, gateJUnit } from './format.js';
-import { type GateInput, readResult } from './metrics.js';
+import { UserError } from '../../core/errors.js';
+import { writeFileAtomic } from '../../core/report/write-report.js';
+import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from '../../gate/evaluate.js';
+import { formatGate, gateJUnit } from '../../gate/format.js';
+import { type GateInput, readResult } from '../../gate/metrics.js';
 
 export interface GateFlags {
   rule?: string[];

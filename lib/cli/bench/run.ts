@@ -1,0 +1,97 @@
+/** The `stormdrill bench` entry: argv → options → run → output, metrics and --json. */
+import { resolve } from 'node:path';
+import { type BenchOutcome, runBench } from '../../bench/bench.js';
+import { benchVersion, jsonReport } from '../../bench/json-report.js';
+import { BenchMetrics } from '../../bench/metrics.js';
+import { parseBenchArgv } from '../../bench/options.js';
+import { OptionsError, redactSecrets, UserError } from '../../core/errors.js';
+import { registerCleanup } from '../../core/lifecycle.js';
+import { newRunId, testId } from '../../core/naming.js';
+import { writeFileAtomic } from '../../core/report/write-report.js';
+import { helpText } from './help.js';
+
+async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** Run `stormdrill bench <argv>`; returns the exit code. Bad input throws OptionsError. */
+export async function benchCli(argv: string[]): Promise<number> {
+  const { options: o, problems } = parseBenchArgv(argv);
+  if (o.help) {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (o.version) {
+    process.stdout.write(`stormdrill bench ${benchVersion()} (redis-benchmark 7.x compatible)\n`);
+    return 0;
+  }
+  if (problems.length) throw new OptionsError(problems);
+  // Like redis-cli: the password may come from the environment instead of argv.
+  if (o.password === undefined && process.env.REDISCLI_AUTH) o.password = process.env.REDISCLI_AUTH;
+
+  const testid = o.testid ?? testId(newRunId());
+  const startedAt = new Date().toISOString();
+  const abort = new AbortController();
+  let finishedRun: Promise<unknown> = Promise.resolve();
+  const unregister = registerCleanup('bench', async () => {
+    abort.abort();
+    await finishedRun;
+  });
+
+  const metrics = o.promRw || o.metricsPort ? new BenchMetrics(testid) : undefined;
+  const obs = await import('../../observability/index.js');
+  const server = metrics && o.metricsPort ? await obs.serveMetrics(metrics.registry, { port: o.metricsPort }) : undefined;
+  let promUrl: URL | undefined;
+  if (o.promRw) {
+    try {
+      promUrl = new URL(o.promRw);
+    } catch {
+      throw new OptionsError([`--prom-rw must be a URL like http://127.0.0.1:9090/api/v1/write, got '${redactSecrets(o.promRw)}'`]);
+    }
+  }
+  const pusher =
+    metrics && promUrl
+      ? obs.startRemoteWritePush({
+          url: `${promUrl.origin}${promUrl.pathname}${promUrl.search}`,
+          username: promUrl.username ? decodeURIComponent(promUrl.username) : undefined,
+          password: promUrl.password ? decodeURIComponent(promUrl.password) : undefined,
+          registry: metrics.registry,
+          intervalMs: 1000,
+          onError: (m) => process.stderr.write(`stormdrill: ${redactSecrets(m)}\n`),
+        })
+      : undefined;
+
+  // Everything up to the last written file, so Ctrl-C (which aborts the run and waits for
+  // this) still ends with the final metrics push and the --json report of what ran.
+  const whole = (async () => {
+    let outcome: BenchOutcome;
+    try {
+      outcome = await runBench(
+        o,
+        { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTTY: Boolean(process.stdout.isTTY), readStdin },
+        { signal: abort.signal, observer: metrics },
+      );
+    } finally {
+      await pusher?.stop();
+      await server?.stop();
+    }
+    if (o.json) {
+      const path = resolve(o.json);
+      const doc = jsonReport(o, outcome, { testid, startedAt, finishedAt: new Date().toISOString() });
+      try {
+        writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`);
+      } catch (err) {
+        throw new UserError(`--json: cannot write ${path}: ${(err as Error).message}`);
+      }
+    }
+  })();
+  finishedRun = whole.catch(() => undefined);
+  try {
+    await whole;
+  } finally {
+    unregister();
+  }
+  return 0;
+}

@@ -1,0 +1,81 @@
+/** `stormdrill drill run` flags → options (pure; every problem at once). */
+import { OptionsError } from '../../core/errors.js';
+import { isValidRunId } from '../../core/naming.js';
+import { type AttachTarget, parseTargetUri } from '../../drill/attach.js';
+import type { VariantChoice } from '../../drill/plan.js';
+
+export interface DrillRunFlags {
+  set?: string[];
+  allVariants?: boolean;
+  runId?: string;
+  reportDir?: string;
+  promRw?: string;
+  target?: string;
+  allowDestructive?: boolean;
+  confirmNonLoopback?: boolean;
+  json?: boolean;
+  keepWorkDir?: boolean;
+}
+
+export interface ParsedRunFlags {
+  choice: VariantChoice;
+  runId?: string;
+  reportDir?: string;
+  remoteWrite?: { url: string; username?: string; password?: string; bearerToken?: string };
+  target?: AttachTarget;
+  allowDestructive: boolean;
+  confirmNonLoopback: boolean;
+  json: boolean;
+  keepWorkDir: boolean;
+}
+
+/** Flags → options; every problem at once. Pure except for reading env (REDISCLI_AUTH, STORMDRILL_PROM_RW_BEARER_TOKEN). */
+export function parseRunFlags(f: DrillRunFlags, env: Record<string, string | undefined> = process.env): ParsedRunFlags {
+  const problems: string[] = [];
+  const set: Record<string, string> = {};
+  for (const kv of f.set ?? []) {
+    const i = kv.indexOf('=');
+    if (i <= 0) problems.push(`--set '${kv}' must be name=value, e.g. --set replicas=3`);
+    else set[kv.slice(0, i)] = kv.slice(i + 1);
+  }
+  if (f.runId !== undefined && !isValidRunId(f.runId)) problems.push('--run-id must be lower-case letters, digits and dashes (at most 48)');
+  if (f.allVariants && f.runId !== undefined)
+    problems.push('--run-id names one run: drop it with --all-variants (each variant gets its own id)');
+  if (f.allVariants && f.reportDir !== undefined) problems.push('--report-dir names one report: drop it with --all-variants');
+  let remoteWrite: ParsedRunFlags['remoteWrite'];
+  if (f.promRw !== undefined) {
+    try {
+      const u = new URL(f.promRw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
+      const username = u.username ? decodeURIComponent(u.username) : undefined;
+      const password = u.password ? decodeURIComponent(u.password) : undefined;
+      u.username = '';
+      u.password = '';
+      remoteWrite = { url: u.toString(), username, password, bearerToken: env.STORMDRILL_PROM_RW_BEARER_TOKEN || undefined };
+    } catch {
+      problems.push('--prom-rw must be an http(s) URL such as http://127.0.0.1:9090/api/v1/write');
+    }
+  }
+  let target: AttachTarget | undefined;
+  if (f.target !== undefined) {
+    try {
+      target = parseTargetUri(f.target, env);
+    } catch (err) {
+      problems.push((err as Error).message);
+    }
+  } else if (f.allowDestructive || f.confirmNonLoopback) {
+    problems.push('--allow-destructive and --confirm-non-loopback only apply with --target (the embedded topology is always yours)');
+  }
+  if (problems.length) throw new OptionsError(problems);
+  return {
+    choice: { set, allVariants: f.allVariants ?? false },
+    runId: f.runId,
+    reportDir: f.reportDir,
+    remoteWrite,
+    target,
+    allowDestructive: f.allowDestructive ?? false,
+    confirmNonLoopback: f.confirmNonLoopback ?? false,
+    json: f.json ?? false,
+    keepWorkDir: f.keepWorkDir ?? false,
+  };
+}

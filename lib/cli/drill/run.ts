@@ -1,0 +1,39 @@
+/** `stormdrill drill run`: flags → runbook → safety gate → run each variant → print. */
+import { resolve } from 'node:path';
+import { OptionsError } from '../../core/errors.js';
+import { loadRunbook } from '../../drill/load.js';
+import type { DrillReport } from '../../drill/report/types.js';
+import { runDrill } from '../../drill/runner.js';
+import { safetyProblems } from '../../drill/safety.js';
+import { type DrillRunFlags, parseRunFlags } from './run-flags.js';
+import { summaryLines } from './summary.js';
+
+export async function drillRunCommand(ref: string, flags: DrillRunFlags): Promise<number> {
+  const f = parseRunFlags(flags);
+  const rb = loadRunbook(ref, f.choice);
+  const problems = rb.plans.flatMap((p) =>
+    safetyProblems(p, { targetHost: f.target?.host, allowDestructive: f.allowDestructive, confirmNonLoopback: f.confirmNonLoopback }),
+  );
+  if (problems.length) throw new OptionsError([...new Set(problems)]);
+  const out = (line: string) => (f.json ? process.stderr : process.stdout).write(`${line}\n`);
+  let exit = 0;
+  const reports: DrillReport[] = [];
+  for (const plan of rb.plans) {
+    const r = await runDrill({
+      plan,
+      runId: f.runId,
+      reportDir: f.reportDir ? resolve(f.reportDir) : undefined,
+      remoteWrite: f.remoteWrite,
+      target: f.target,
+      allowDestructive: f.allowDestructive,
+      confirmNonLoopback: f.confirmNonLoopback,
+      keepWorkDir: f.keepWorkDir,
+      log: out,
+    });
+    reports.push(r.report);
+    for (const l of summaryLines(r.report)) out(l);
+    exit = Math.max(exit, r.exitCode);
+  }
+  if (f.json) process.stdout.write(`${JSON.stringify(reports.length === 1 ? reports[0] : reports, null, 2)}\n`);
+  return exit;
+}
