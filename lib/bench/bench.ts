@@ -213,6 +213,12 @@ async function executeRun(
   return result;
 }
 
+/**
+ * The worker thread's entry: from the sources, a loader that runs worker.ts through tsx;
+ * in the built CLI (dist/cli/, lib/bundle/cli-build.ts), the bundled worker beside this chunk.
+ */
+const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './bench-worker.js';
+
 /** --threads N: N worker threads, each with its share of clients and requests; merged after. */
 async function runInWorkers(
   o: BenchOptions,
@@ -241,7 +247,7 @@ async function runInWorkers(
       kinds,
     };
     first += count;
-    const w = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: input });
+    const w = new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: input });
     workers.push(w);
     return new Promise<RunResult>((resolve, reject) => {
       let settled = false;

@@ -6,7 +6,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build, type Metafile } from 'esbuild';
+import type { Metafile } from 'esbuild';
 
 export const PROJECT_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const SCENARIO_DIR = join(PROJECT_ROOT, 'scripts');
@@ -30,6 +30,8 @@ export interface BuildResult {
 export async function buildScenarios(names = scenarioNames(), outdir = BUNDLE_DIR, srcDir = SCENARIO_DIR): Promise<BuildResult> {
   const t0 = performance.now();
   const entryPoints = Object.fromEntries(names.map((n) => [n, join(srcDir, `${n}.ts`)]));
+  // loaded here, not at import: the built CLI runs without esbuild while the bundles are current
+  const { build } = await import('esbuild');
   const result = await build({
     entryPoints,
     outdir,

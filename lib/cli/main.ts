@@ -1,11 +1,12 @@
 /** The CLI: a thin commander layer over the library. */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { redactSecrets, UserError } from '../core/errors.js';
 import { installSignalHandlers, runCleanups } from '../core/lifecycle.js';
 import type { CommandModule } from './command.js';
+import { COMMANDS } from './registry.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -14,12 +15,9 @@ function version(): string {
   return pkg.version;
 }
 
-/** Every command module in lib/cli/commands/, in help order. */
+/** Every command module (lib/cli/registry.ts), in help order. */
 export async function loadCommands(): Promise<CommandModule[]> {
-  const dir = join(here, 'commands');
-  const files = readdirSync(dir).filter((f) => /\.(ts|js)$/.test(f) && !f.endsWith('.d.ts') && !f.includes('.test.'));
-  const mods = await Promise.all(files.map(async (f) => (await import(pathToFileURL(join(dir, f)).href)).default as CommandModule));
-  return mods.filter(Boolean).sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.name.localeCompare(b.name));
+  return [...COMMANDS].sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.name.localeCompare(b.name));
 }
 
 /** Build the program (exported so tests can parse argv without spawning). */

@@ -1,8 +1,8 @@
 /** The `stormdrill bench` entry: argv → options → run → output, metrics and --json. */
 import { resolve } from 'node:path';
-import { type BenchOutcome, runBench } from '../../bench/bench.js';
+// the runner and prom-client load only when a benchmark runs (`bench --help` stays fast)
+import type { BenchOutcome } from '../../bench/bench.js';
 import { benchVersion, jsonReport } from '../../bench/json-report.js';
-import { BenchMetrics } from '../../bench/metrics.js';
 import { parseBenchArgv } from '../../bench/options.js';
 import { OptionsError, redactSecrets, UserError } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
@@ -40,7 +40,8 @@ export async function benchCli(argv: string[]): Promise<number> {
     await finishedRun;
   });
 
-  const metrics = o.promRw || o.metricsPort ? new BenchMetrics(testid) : undefined;
+  const { runBench } = await import('../../bench/bench.js');
+  const metrics = o.promRw || o.metricsPort ? new (await import('../../bench/metrics.js')).BenchMetrics(testid) : undefined;
   const obs = await import('../../observability/index.js');
   const server = metrics && o.metricsPort ? await obs.serveMetrics(metrics.registry, { port: o.metricsPort }) : undefined;
   let promUrl: URL | undefined;
