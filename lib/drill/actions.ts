@@ -1,13 +1,14 @@
 /**
- * DrillActions over lib/faults: resolves the runbook's node selectors (primary, replica,
- * replicas, all, new, old, node names) to topology nodes, then calls the fault actions.
+ * DrillActions over lib/faults: resolves the runbook's node selectors (lib/drill/selectors.ts)
+ * to node names, then calls the fault actions.
  * Selectors naming several nodes act on all of them at once (a simultaneous failure).
  * `wait-for event` also accepts events already seen since the previous step started.
  */
 import { UserError } from '../core/errors.js';
 import * as faults from '../faults/index.js';
-import { redisInfo } from '../stack/info.js';
-import type { Topology, TopoNode } from '../topology/types.js';
+import type { NetworkFault } from '../netfault/types.js';
+import type { Topology } from '../topology/types.js';
+import { resolveSelector } from './selectors.js';
 import type { DrillActions, NetworkFaultParams, SwitchoverMethod, WaitCondition, WriteBurstResult } from './steps/types.js';
 
 export interface ActionsDeps {
@@ -23,48 +24,6 @@ export interface ActionsDeps {
   seenEvents(): Array<{ atMs: number; kind: string; node?: string }>;
   /** The `write` step. */
   write(count: number, valueSize: number): Promise<WriteBurstResult>;
-}
-
-async function roleOf(t: Topology, n: TopoNode): Promise<'master' | 'replica' | 'down'> {
-  if (n.process && n.process.status !== 'running') return 'down';
-  const r = await redisInfo(n.port, 'replication', { host: n.host, password: t.password }).catch(() => null);
-  if (!r) return 'down';
-  return r.role === 'master' ? 'master' : 'replica';
-}
-
-/** Node names a selector stands for, now. */
-export async function resolveSelector(t: Topology, sel: string, initialNodes: string[]): Promise<string[]> {
-  switch (sel) {
-    case 'primary':
-      return [(await t.currentPrimary()).name];
-    case 'replica':
-      return [(await faults.resolveNode(t, '@replica')).name];
-    case 'replicas': {
-      const out: string[] = [];
-      for (const n of t.nodes) if ((await roleOf(t, n)) === 'replica') out.push(n.name);
-      if (out.length === 0) throw new UserError("selector 'replicas' found no live replica");
-      return out;
-    }
-    case 'all':
-      return t.nodes.map((n) => n.name);
-    case 'down': {
-      const out = t.nodes.filter((n) => n.process !== null && n.process.status === 'exited').map((n) => n.name);
-      if (out.length === 0) throw new UserError("selector 'down' found no stopped node");
-      return out;
-    }
-    case 'new': {
-      const out = t.nodes.filter((n) => !initialNodes.includes(n.name)).map((n) => n.name);
-      if (out.length === 0) throw new UserError("selector 'new' found no node added by scale-out");
-      return out;
-    }
-    case 'old': {
-      const out = t.nodes.filter((n) => initialNodes.includes(n.name)).map((n) => n.name);
-      if (out.length === 0) throw new UserError("selector 'old' found none of the starting nodes");
-      return out;
-    }
-    default:
-      return [t.node(sel).name];
-  }
 }
 
 /**
@@ -113,7 +72,7 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
     network: (sel, f: NetworkFaultParams) =>
       each(sel, (node) => {
         const scope = f.scope;
-        const fault: faults.NetworkFault =
+        const fault: NetworkFault =
           f.fault === 'latency'
             ? { kind: 'latency', ms: f.latencyMs ?? 0, scope }
             : f.fault === 'bandwidth'

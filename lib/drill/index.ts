@@ -1,5 +1,5 @@
 /** Outage drills: executable runbooks, the runner, checks and reports. */
-export { makeDrillActions, resolveSelector } from './actions.js';
+export { makeDrillActions } from './actions.js';
 export { type AttachTarget, attachTopology, parseTargetUri } from './attach.js';
 export {
   type CheckResult,
@@ -15,4 +15,5 @@ export { type DrillPlan, PlanError, type PlannedStep, planRunbook, type VariantC
 export { type DrillReport, htmlReport, markdownReport, timelineSvg, writeDrillReport } from './report/index.js';
 export { connectionOf, DRILL_EXIT, type DrillOutcome, type RunDrillOptions, runDrill } from './runner.js';
 export { isLoopback, safetyProblems } from './safety.js';
+export { resolveSelector } from './selectors.js';
 export { type DrillStep, RETIRED_STEPS, STEP_NAMES, STEPS } from './steps/index.js';

@@ -1,78 +1,9 @@
 /**
- * Types of the fault layer: network faults applied by the TCP fault proxy, and the
- * parameters of every fault action (lib/faults/actions.ts).
+ * Types of the fault actions (crash, freeze, network faults, switchovers, scaling, waits)
+ * on a running topology: their context, result and parameters.
  */
+import type { NetworkFault } from '../netfault/types.js';
 import type { TopoEvent, Topology } from '../topology/types.js';
-
-/** Which way bytes flow: 'up' = client → server, 'down' = server → client. */
-export type Direction = 'both' | 'up' | 'down';
-
-/**
- * Which connections through a node's proxy a fault hits. The proxy classifies each
- * connection from its first bytes: a replica's sync link sends REPLCONF, a Sentinel names
- * itself `sentinel-...`; everything else (clients, HAProxy checks) is 'clients'.
- */
-export type PeerScope = 'all' | 'clients' | 'replication' | 'sentinels';
-
-export type ConnClass = 'unknown' | 'client' | 'replication' | 'sentinel';
-
-/**
- * Narrow a fault to one replica's replication link: the listening port the replica
- * announces (REPLCONF listening-port; with fault proxies, its proxy port). Implies scope
- * 'replication'. Actions take the replica's name as `peer` instead.
- */
-export interface PeerFilter {
-  peerPort?: number;
-}
-
-export type NetworkFault = PeerFilter &
-  /**
-   * Keep connections open but stop delivering bytes (TCP stays up, the peer sees silence).
-   * By default bytes are held, as TCP would retransmit them, and delivered on heal (the
-   * proxy stops reading, so senders feel backpressure). `drop: true` discards them
-   * instead, which desynchronises request/reply streams: use it only on connections that
-   * will be closed.
-   */
-  (
-    | { kind: 'blackhole'; direction?: Direction; scope?: PeerScope; drop?: boolean }
-    /** Delay every chunk by `ms` (± jitterMs). */
-    | { kind: 'latency'; ms: number; jitterMs?: number; direction?: Direction; scope?: PeerScope }
-    /** Destroy matching connections (RST) and refuse new ones. */
-    | { kind: 'reset'; scope?: PeerScope }
-    /** Limit throughput to bytesPerSec per connection and direction. */
-    | { kind: 'bandwidth'; bytesPerSec: number; direction?: Direction; scope?: PeerScope }
-  );
-
-export interface ProxyStats {
-  /** Connections open now. */
-  open: number;
-  accepted: number;
-  refused: number;
-  bytesUp: number;
-  bytesDown: number;
-  droppedUp: number;
-  droppedDown: number;
-  /** Bytes held by a blackhole (cumulative; delivered on heal). */
-  heldUp: number;
-  heldDown: number;
-}
-
-/** A TCP proxy in front of one node, controllable in-process. */
-export interface FaultProxy {
-  readonly host: string;
-  readonly listenPort: number;
-  readonly target: { host: string; port: number };
-  readonly fault: NetworkFault | null;
-  /** Replace the active fault (null = pass-through). */
-  setFault(f: NetworkFault | null): void;
-  /** Back to pass-through; bytes queued by latency/bandwidth are flushed. */
-  heal(): void;
-  stats(): ProxyStats;
-  /** The class of every connection open now. */
-  connectionClasses(): ConnClass[];
-  /** Close the listener and every connection. */
-  stop(): Promise<void>;
-}
 
 /** Options every action accepts. */
 export interface ActionContext {

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { StartError, UserError } from '../core/errors.js';
 import { registerCleanup } from '../core/lifecycle.js';
-import { startFaultProxy, type TcpFaultProxy } from '../faults/proxy.js';
+import { startFaultProxy, type TcpFaultProxy } from '../netfault/proxy.js';
 import { requireBinary } from '../stack/binaries.js';
 import { clusterInfo } from '../stack/cluster.js';
 import { redisInfo, waitUntil } from '../stack/info.js';

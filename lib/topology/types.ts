@@ -1,13 +1,13 @@
 /**
  * Local topologies for drills: what is asked for (TopologySpec) and what runs (Topology).
  *
- * Every node can sit behind a TCP fault proxy (lib/faults/proxy.ts). Clients connect to
+ * Every node can sit behind a TCP fault proxy (lib/netfault/proxy.ts). Clients connect to
  * `proxyPort`; with `replicationVia: 'proxy'` (the default) replicas, Sentinels and the
  * Cluster announce/replicate through the proxies too, so a network fault on a node's proxy
  * also cuts its replication and Sentinel links (narrow it with a fault's `scope`).
  */
 import type { EventEmitter } from 'node:events';
-import type { FaultProxy } from '../faults/types.js';
+import type { FaultProxy } from '../netfault/types.js';
 import type { ManagedProcess } from '../stack/process.js';
 
 export type TopologyKind = 'standalone' | 'replicas' | 'sentinel' | 'haproxy' | 'cluster';

@@ -1,5 +1,8 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { makeDrillActions } from '../../../lib/drill/actions.js';
+import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
+import { stepDefinition } from '../../../lib/drill/steps/index.js';
 import {
   activeFaults,
   clientPause,
@@ -10,7 +13,6 @@ import {
   networkFault,
   restart,
   restoreTopology,
-  runAction,
   scaleIn,
   scaleOut,
   waitFor,
@@ -29,6 +31,29 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.stop();
 });
+
+/** Run one runbook step the way a drill does: its schema, its selectors, its actions. */
+async function step(raw: Record<string, unknown>): Promise<void> {
+  const [plan] = planRunbook({ name: 'x', description: 'x', topology: { kind: 'replicas', replicas: 1 }, steps: [raw] });
+  const s = plan?.steps[0];
+  const def = s && stepDefinition(s.action);
+  if (!s || !def) throw new Error('no step');
+  const actions = makeDrillActions({
+    topology: t,
+    signal: new AbortController().signal,
+    initialNodes: t.nodes.map((n) => n.name),
+    initialPrimary: (await t.currentPrimary()).name,
+    allowDestructive: false,
+    confirmNonLoopback: false,
+    seenEvents: () => events,
+    write: async () => ({ acked: 0, failed: 0, unknown: 0 }),
+  });
+  const now = Date.now();
+  await def.run(
+    { actions, sleep: (ms) => new Promise((r) => setTimeout(r, ms)), note: () => {}, startedMs: now, sinceMs: now },
+    s.params as never,
+  );
+}
 
 function clientOf(port: number): Redis {
   return new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1 });
@@ -78,13 +103,13 @@ describe('fault actions on a real primary + replica', () => {
   it('a blackhole on the replication links only: clients still write, the replica falls behind, heal catches it up', async () => {
     const c = clientOf(t.node('primary').proxyPort);
     await c.connect();
-    await runAction({ topology: t }, 'blackhole', { node: 'primary', scope: 'replication' });
+    await step({ action: 'network', node: 'primary', fault: 'blackhole', scope: 'replication' });
     for (let i = 0; i < 50; i++) await c.set(key(`bh${i}`), 'x'.repeat(100));
     await new Promise((r) => setTimeout(r, 300));
     const p = await redisInfo(t.node('primary').port, 'replication');
     const r = await redisInfo(t.node('replica-1').port, 'replication');
     expect(Number(r.slave_repl_offset)).toBeLessThan(Number(p.master_repl_offset));
-    await runAction({ topology: t }, 'heal', {});
+    await step({ action: 'heal' });
     const w = await waitFor({ topology: t }, { condition: { kind: 'caught-up' }, timeoutMs: 10_000 });
     expect(Number(w.detail.waitedMs)).toBeLessThan(10_000);
     for (let i = 0; i < 50; i++) await c.del(key(`bh${i}`));
@@ -170,12 +195,12 @@ describe('fault actions on a real primary + replica', () => {
     expect(info.connected_slaves).toBe('1');
   });
 
-  it('bad input: unknown action, bad params and a wait-for that cannot be met give clear errors', async () => {
-    await expect(runAction({ topology: t }, 'explode', {})).rejects.toThrow(/unknown action 'explode'/);
-    await expect(runAction({ topology: t }, 'latency', { node: 'primary', ms: -1 })).rejects.toThrow(/latency needs ms/);
-    await expect(runAction({ topology: t }, 'crash', { node: 'nope' })).rejects.toThrow(/no node 'nope'.*primary, replica-1/);
-    await expect(
-      runAction({ topology: t }, 'wait-for', { condition: { kind: 'event', event: '+switch-master' }, timeoutMs: 300 }),
-    ).rejects.toThrow(/timed out after 300 ms/);
+  it('bad input: unknown step, bad params and a wait-for that cannot be met give clear errors', async () => {
+    await expect(step({ action: 'explode' })).rejects.toThrow(PlanError);
+    await expect(step({ action: 'explode' })).rejects.toThrow(/unknown step 'explode'/);
+    await expect(step({ action: 'network', node: 'primary', fault: 'latency', latency: -1 })).rejects.toThrow(/steps\[0\]\.latency: /);
+    await expect(step({ action: 'crash', node: 'replica-7' })).rejects.toThrow(/no node 'replica-7'.*primary, replica-1/);
+    await expect(step({ action: 'wait-for', event: '+switch-master', timeout: '300ms' })).rejects.toThrow(/timed out after 300 ms/);
+    expect(t.node('primary').process?.status).toBe('running');
   });
 });

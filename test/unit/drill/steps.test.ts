@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { planRunbook } from '../../../lib/drill/plan.js';
+import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
 import { RETIRED_STEPS, STEP_NAMES, STEPS, stepDefinition } from '../../../lib/drill/steps/index.js';
 import type { DrillActions, StepContext } from '../../../lib/drill/steps/types.js';
 
@@ -72,6 +72,53 @@ describe('step registry', () => {
     for (const n of ['crash', 'freeze', 'shutdown', 'restart', 'debug-sleep', 'client-pause', 'network', 'switchover', 'scale-in'] as const)
       expect(STEPS[n].destructive).toBe(true);
     for (const n of ['sleep', 'wait-for', 'write', 'heal', 'thaw', 'scale-out'] as const) expect(STEPS[n].destructive).toBe(false);
+  });
+});
+
+/** Every problem the step schemas find in `steps` (empty = valid). */
+function stepProblems(steps: Array<Record<string, unknown>>): string[] {
+  try {
+    planRunbook({ name: 'x', description: 'x', topology: { kind: 'sentinel' }, steps });
+  } catch (err) {
+    if (err instanceof PlanError) return err.message.split('\n');
+    throw err;
+  }
+  return [];
+}
+
+describe('step params are checked by the step schemas (the one validation of every action)', () => {
+  it('lists every problem of every step at once, naming the field', () => {
+    const p = stepProblems([
+      { action: 'crash' },
+      { action: 'freeze', node: 'primary', duration: -5 },
+      { action: 'debug-sleep', node: 'primary' },
+      { action: 'client-pause', duration: '1s', mode: 'sometimes' },
+      { action: 'network', node: 'primary', fault: 'bandwidth' },
+      { action: 'network', node: 'primary', fault: 'latency' },
+      { action: 'shutdown', node: '@primary' },
+      { action: 'wait-for', role: { node: 'primary' }, timeout: '1s' },
+      { action: 'wait-for', timeout: '1s' },
+    ]);
+    expect(p).toHaveLength(9);
+    expect(p[0]).toMatch(/^steps\[0\]\.node: /);
+    expect(p[1]).toMatch(/^steps\[1\]\.duration: /);
+    expect(p[2]).toMatch(/^steps\[2\]\.duration: /);
+    expect(p[3]).toMatch(/^steps\[3\]\.mode: /);
+    expect(p[4]).toBe('steps[4].bytesPerSecond: fault: bandwidth needs bytesPerSecond: e.g. 10000');
+    expect(p[5]).toBe('steps[5].latency: fault: latency needs latency: e.g. 200ms');
+    expect(p[6]).toMatch(/^steps\[6\]\.node: bad node selector: use one of /);
+    expect(p[7]).toMatch(/^steps\[7\]\.role\.is: /);
+    expect(p[8]).toMatch(/wait-for needs exactly one of event, role, linkUp, caughtUp, clusterOk, primaryChanged \(got none\)/);
+  });
+  it('accepts the well-formed ones', () => {
+    expect(
+      stepProblems([
+        { action: 'freeze', node: 'primary', duration: '2s' },
+        { action: 'debug-sleep', node: 'primary', duration: '500ms' },
+        { action: 'network', node: 'primary', fault: 'latency', latency: '100ms', scope: 'clients' },
+        { action: 'wait-for', event: '+switch-master', timeout: '1s' },
+      ]),
+    ).toEqual([]);
   });
 });
 

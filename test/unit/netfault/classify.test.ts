@@ -10,7 +10,7 @@ import {
   schedule,
   scopeMatches,
   validateFault,
-} from '../../../lib/faults/classify.js';
+} from '../../../lib/netfault/classify.js';
 
 const cmds = (...c: string[][]) => Buffer.concat(c.map((x) => encodeCommand(x)));
 

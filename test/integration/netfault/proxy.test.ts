@@ -1,7 +1,7 @@
 import { connect } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFaultProxy, type TcpFaultProxy } from '../../../lib/faults/proxy.js';
+import { startFaultProxy, type TcpFaultProxy } from '../../../lib/netfault/proxy.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
 

@@ -1,0 +1,92 @@
+/**
+ * What every fault action shares: the node it acts on (by name; the drill resolves its
+ * selectors before calling), the safety gate for nodes stormdrill did not start, an event
+ * recorder, and an abortable sleep and wait.
+ */
+import { UserError } from '../core/errors.js';
+import { isLoopback } from '../core/loopback.js';
+import { redisInfo, waitUntil } from '../stack/info.js';
+import type { TopoEvent, Topology, TopoNode } from '../topology/types.js';
+import type { ActionContext, ActionResult } from './types.js';
+
+export class Recorder {
+  readonly events: TopoEvent[] = [];
+  readonly detail: ActionResult['detail'] = {};
+  constructor(private readonly t: Topology) {}
+  emit(kind: string, node?: string, detail?: string): void {
+    const e: TopoEvent = { atMs: Date.now(), kind, node, detail };
+    this.events.push(e);
+    this.t.emit(e);
+  }
+  result(): ActionResult {
+    return { events: this.events, detail: this.detail };
+  }
+}
+
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new UserError('interrupted'));
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(new UserError('interrupted'));
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** The first live replica of the master now (the default target of a planned switchover). */
+export async function firstLiveReplica(t: Topology): Promise<TopoNode> {
+  const p = await t.currentPrimary();
+  for (const n of t.nodes) {
+    if (n === p || n.process?.status === 'exited') continue;
+    const rep = await redisInfo(n.port, 'replication', { host: n.host, password: t.password }).catch(() => null);
+    if (rep?.role === 'slave' && (t.kind !== 'cluster' || t.nodeByAddress(rep.master_host ?? '', Number(rep.master_port)) === p)) return n;
+  }
+  throw new UserError(`no live replica of ${p.name} found`);
+}
+
+/** Refuse destructive actions on nodes this process did not start, unless allowed. */
+export function assertDestructiveAllowed(ctx: ActionContext, node: { name: string; host: string; owned: boolean }, action: string): void {
+  if (node.owned) return;
+  if (!ctx.allowDestructive)
+    throw new UserError(
+      `refusing to ${action} ${node.name} (${node.host}): stormdrill did not start it; pass --allow-destructive to allow it`,
+    );
+  if (!isLoopback(node.host) && !ctx.confirmNonLoopback)
+    throw new UserError(
+      `refusing to ${action} ${node.name} on non-loopback host ${node.host}: add --confirm-non-loopback as well as --allow-destructive`,
+    );
+}
+
+export function needProcess(n: TopoNode, action: string) {
+  if (!n.process) throw new UserError(`${action} needs a process stormdrill started; ${n.name} is external: use shutdown or debug-sleep`);
+  return n.process;
+}
+
+export function auth(t: Topology, n: TopoNode) {
+  return { host: n.host, password: t.password, user: undefined as string | undefined };
+}
+
+/** Poll `check` until it holds; rejects naming `what` after timeoutMs, or at once when `signal` aborts. */
+export async function waitFn(what: string, check: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  try {
+    await Promise.race([
+      waitUntil(
+        what,
+        async () => {
+          if (signal?.aborted) throw new UserError('interrupted');
+          return check();
+        },
+        timeoutMs,
+        50,
+      ),
+      new Promise<never>((_, reject) => signal?.addEventListener('abort', () => reject(new UserError('interrupted')), { once: true })),
+    ]);
+  } catch (err) {
+    throw new UserError(`wait-for failed: ${(err as Error).message}`);
+  }
+}

@@ -1,0 +1,53 @@
+/** Network faults on a node's fault proxy (blackhole, latency, reset, bandwidth) and heal. */
+import { UserError } from '../core/errors.js';
+import { describeFault, validateFault } from '../netfault/classify.js';
+import { peerAddress } from '../topology/start.js';
+import { assertDestructiveAllowed, Recorder, sleep } from './common.js';
+import { clearUndo, registerUndo } from './restore.js';
+import type { ActionContext, ActionResult, HealParams, NetworkFaultParams } from './types.js';
+
+/** Apply a network fault on the node's proxy; with durationMs, heal after that long. */
+export async function networkFault(ctx: ActionContext, p: NetworkFaultParams): Promise<ActionResult> {
+  const t = ctx.topology;
+  const problems = validateFault(p.fault);
+  if (problems.length > 0) throw new UserError(problems.join('; '));
+  const n = t.node(p.node);
+  assertDestructiveAllowed(ctx, n, 'inject a network fault on');
+  const proxy = n.proxy;
+  if (!proxy) throw new UserError(`${n.name} has no fault proxy: start the topology with fault proxies (the default)`);
+  let fault = p.fault;
+  if (p.peer) {
+    const peer = t.node(p.peer);
+    if (peer === n) throw new UserError(`peer ${peer.name} is the faulted node itself: name one of its replicas`);
+    fault = { ...fault, peerPort: peerAddress(t.spec, peer).port };
+  }
+  const rec = new Recorder(t);
+  registerUndo(t, n, 'network', () => proxy.heal());
+  proxy.setFault(fault);
+  rec.emit('fault', n.name, `${describeFault(fault)}${p.peer ? ` (link of ${p.peer})` : ''}`);
+  if (p.durationMs) {
+    try {
+      await sleep(p.durationMs, ctx.signal);
+    } finally {
+      proxy.heal();
+      clearUndo(t, n, 'network');
+      rec.emit('heal', n.name);
+    }
+  }
+  return rec.result();
+}
+
+/** Remove network faults (one node, or all). */
+export async function heal(ctx: ActionContext, p: HealParams = {}): Promise<ActionResult> {
+  const t = ctx.topology;
+  const rec = new Recorder(t);
+  const nodes = p.node ? [t.node(p.node)] : t.nodes;
+  for (const n of nodes) {
+    if (!n.proxy) continue;
+    const had = n.proxy.fault;
+    n.proxy.heal();
+    clearUndo(t, n, 'network');
+    if (had) rec.emit('heal', n.name, describeFault(had));
+  }
+  return rec.result();
+}

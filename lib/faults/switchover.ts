@@ -1,0 +1,170 @@
+/** Planned switchovers: SENTINEL FAILOVER (writes paused until caught up), FAILOVER (6.2+), CLUSTER FAILOVER. */
+import { UserError } from '../core/errors.js';
+import { redisInfo } from '../stack/info.js';
+import { redisOnce } from '../stack/probe.js';
+import { peerAddress, waitClusterOk, waitHaproxyFollows, waitSentinelsAgree } from '../topology/start.js';
+import type { Topology } from '../topology/types.js';
+import { assertDestructiveAllowed, auth, firstLiveReplica, Recorder, waitFn } from './common.js';
+import { clearUndo, registerUndo, unpause } from './restore.js';
+import type { ActionContext, ActionResult, SwitchoverParams } from './types.js';
+import { replicasCaughtUp, waitNewPrimary } from './wait.js';
+
+function sentinelMasterName(t: Topology): string {
+  if (t.spec.kind !== 'sentinel' && t.spec.kind !== 'haproxy')
+    throw new UserError(`SENTINEL FAILOVER needs a sentinel or haproxy topology, not ${t.kind}`);
+  return t.spec.masterName;
+}
+
+/**
+ * SENTINEL FAILOVER: Sentinel promotes a replica; returns when every Sentinel has finished
+ * the failover and names the new master, and HAProxy routes to it. detail.promotedMs = when
+ * the new master was first named, detail.tookMs = the whole switchover.
+ */
+export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams = {}): Promise<ActionResult> {
+  const t = ctx.topology;
+  const name = sentinelMasterName(t);
+  const old = await t.currentPrimary();
+  assertDestructiveAllowed(ctx, old, 'fail over');
+  const rec = new Recorder(t);
+  const timeoutMs = p.timeoutMs ?? 30_000;
+  const started = Date.now();
+  rec.emit('switchover-start', old.name, 'SENTINEL FAILOVER');
+  // SENTINEL FAILOVER does not wait for the replicas: the old primary acknowledges writes
+  // until Sentinel demotes it, and those are lost when it resyncs from the new one. So first
+  // pause writes on it (they block, not fail) until every replica has applied everything;
+  // once it is a replica the blocked writes fail (READONLY or a killed connection), never
+  // acknowledged. pauseWrites: false keeps Sentinel's bare behaviour, to show the loss.
+  const pause = p.pauseWrites !== false && old.process?.status !== 'exited';
+  if (pause) {
+    const r = await redisOnce(old.port, ['CLIENT', 'PAUSE', String(timeoutMs), 'WRITE'], { ...auth(t, old), timeoutMs: 2000 });
+    if (r instanceof Error) throw new UserError(`CLIENT PAUSE WRITE on ${old.name} before SENTINEL FAILOVER failed: ${r.message}`);
+    registerUndo(t, old, 'client-pause', () => unpause(t, old));
+    rec.emit('client-pause', old.name, 'CLIENT PAUSE WRITE until the replicas caught up and Sentinel demoted it');
+  }
+  let paused = pause;
+  /** End the pause once: right after the demotion, or on the way out after a failure. */
+  const release = async () => {
+    if (!paused) return;
+    paused = false;
+    await unpause(t, old).catch(() => undefined);
+    clearUndo(t, old, 'client-pause');
+  };
+  try {
+    if (pause)
+      await waitFn(`the replicas of ${old.name} to catch up`, () => replicasCaughtUp(t, old), Math.min(timeoutMs, 10_000), ctx.signal);
+    let asked = false;
+    for (const s of t.sentinels) {
+      if (s.process && s.process.status !== 'running') continue;
+      const r = await redisOnce(s.port, ['SENTINEL', 'FAILOVER', name], { host: s.host, timeoutMs: 2000 }).catch((e: Error) => e);
+      if (r === 'OK') {
+        asked = true;
+        break;
+      }
+    }
+    if (!asked) throw new UserError(`no Sentinel accepted SENTINEL FAILOVER ${name}`);
+    const next = await waitNewPrimary(t, old, timeoutMs, ctx.signal);
+    rec.detail.promotedMs = Date.now() - started;
+    if (pause) {
+      // Sentinel would demote the old primary itself, but only after it has seen it claim the
+      // master role for a while (seconds of blocked writers); demote it now, as Sentinel will.
+      const addr = peerAddress(t.spec, next);
+      const r = await redisOnce(old.port, ['REPLICAOF', addr.host, String(addr.port)], { ...auth(t, old), timeoutMs: 2000 });
+      if (r instanceof Error) throw new UserError(`REPLICAOF on ${old.name} after SENTINEL FAILOVER failed: ${r.message}`);
+      await release();
+    }
+    if (t.haproxy) await waitHaproxyFollows(t, Math.max(1000, timeoutMs - (Date.now() - started)));
+    // Done when every Sentinel has finished the failover (the leader ends it after reconfiguring the replicas).
+    try {
+      await waitSentinelsAgree(t, next, Math.max(1000, timeoutMs - (Date.now() - started)));
+    } catch (err) {
+      throw new UserError(`SENTINEL FAILOVER promoted ${next.name} but the Sentinels did not finish: ${(err as Error).message}`);
+    }
+    rec.detail.from = old.name;
+    rec.detail.to = next.name;
+    rec.detail.tookMs = Date.now() - started;
+    rec.emit('switchover-done', next.name, `${old.name} → ${next.name} in ${Date.now() - started} ms`);
+    return rec.result();
+  } finally {
+    await release();
+  }
+}
+
+/**
+ * FAILOVER (Redis 6.2+) on the primary: it pauses writes, waits for the target replica to
+ * catch up, then swaps roles (no acknowledged write is lost). The other replicas are then
+ * pointed at the new primary (partial resync). For replicas/standalone topologies; with
+ * Sentinel use sentinelFailover (Sentinel reverts a FAILOVER done behind its back).
+ */
+export async function failover(ctx: ActionContext, p: SwitchoverParams = {}): Promise<ActionResult> {
+  const t = ctx.topology;
+  if (t.kind === 'cluster') throw new UserError('FAILOVER is not for a cluster: use cluster-failover on a replica');
+  if (t.kind === 'sentinel' || t.kind === 'haproxy')
+    throw new UserError(`FAILOVER behind Sentinel's back is reverted by Sentinel: use sentinel-failover on a ${t.kind} topology`);
+  const old = await t.currentPrimary();
+  assertDestructiveAllowed(ctx, old, 'fail over');
+  const target = p.to ? t.node(p.to) : await firstLiveReplica(t);
+  if (target === old) throw new UserError(`${target.name} is already the primary`);
+  const rec = new Recorder(t);
+  const timeoutMs = p.timeoutMs ?? 30_000;
+  const addr = peerAddress(t.spec, target);
+  const args = ['FAILOVER', 'TO', addr.host, String(addr.port), 'TIMEOUT', String(Math.min(timeoutMs, 60_000))];
+  if (p.force) args.push('FORCE');
+  const started = Date.now();
+  rec.emit('switchover-start', old.name, `FAILOVER TO ${target.name}`);
+  const r = await redisOnce(old.port, args, { ...auth(t, old), timeoutMs: 5000 });
+  if (r instanceof Error) throw new UserError(`FAILOVER on ${old.name} failed: ${r.message}`);
+  await waitFn(
+    `${target.name} to become master after FAILOVER`,
+    async () => (await redisInfo(target.port, 'replication', auth(t, target))).role === 'master',
+    timeoutMs,
+    ctx.signal,
+  );
+  if (t.kind === 'replicas') {
+    const newAddr = peerAddress(t.spec, target);
+    for (const n of t.nodes) {
+      if (n === target || n === old || n.process?.status === 'exited') continue;
+      await redisOnce(n.port, ['REPLICAOF', newAddr.host, String(newAddr.port)], { ...auth(t, n), timeoutMs: 2000 }).catch(() => null);
+    }
+  }
+  rec.detail.from = old.name;
+  rec.detail.to = target.name;
+  rec.detail.tookMs = Date.now() - started;
+  rec.emit('switchover-done', target.name, `${old.name} → ${target.name} in ${Date.now() - started} ms`);
+  return rec.result();
+}
+
+/** CLUSTER FAILOVER [FORCE] on a cluster replica; returns when it is master and the cluster is ok. */
+export async function clusterFailover(ctx: ActionContext, p: SwitchoverParams = {}): Promise<ActionResult> {
+  const t = ctx.topology;
+  if (t.kind !== 'cluster') throw new UserError(`CLUSTER FAILOVER needs a cluster topology, not ${t.kind}`);
+  const target = p.to ? t.node(p.to) : await firstLiveReplica(t);
+  assertDestructiveAllowed(ctx, target, 'fail over');
+  const rep = await redisInfo(target.port, 'replication', auth(t, target));
+  if (rep.role !== 'slave') throw new UserError(`${target.name} is not a replica: CLUSTER FAILOVER runs on a replica`);
+  const old = t.nodeByAddress(rep.master_host ?? '', Number(rep.master_port));
+  const rec = new Recorder(t);
+  const timeoutMs = p.timeoutMs ?? 30_000;
+  const started = Date.now();
+  rec.emit(
+    'switchover-start',
+    old?.name ?? `${rep.master_host}:${rep.master_port}`,
+    `CLUSTER FAILOVER${p.force ? ' FORCE' : ''} on ${target.name}`,
+  );
+  const r = await redisOnce(target.port, p.force ? ['CLUSTER', 'FAILOVER', 'FORCE'] : ['CLUSTER', 'FAILOVER'], {
+    ...auth(t, target),
+    timeoutMs: 2000,
+  });
+  if (r instanceof Error) throw new UserError(`CLUSTER FAILOVER on ${target.name} failed: ${r.message}`);
+  await waitFn(
+    `${target.name} to become master after CLUSTER FAILOVER`,
+    async () => (await redisInfo(target.port, 'replication', auth(t, target))).role === 'master',
+    timeoutMs,
+    ctx.signal,
+  );
+  await waitClusterOk(t, Math.max(1000, timeoutMs - (Date.now() - started)));
+  rec.detail.from = old?.name ?? null;
+  rec.detail.to = target.name;
+  rec.detail.tookMs = Date.now() - started;
+  rec.emit('switchover-done', target.name, `${old?.name ?? '?'} → ${target.name} in ${Date.now() - started} ms`);
+  return rec.result();
+}

@@ -1,0 +1,14 @@
+/** The TCP fault proxy in front of a node, and its pure classification and scheduling. */
+export {
+  chunkFate,
+  classifyConnection,
+  classifyPrefix,
+  describeFault,
+  faultApplies,
+  parseCommands,
+  schedule,
+  scopeMatches,
+  validateFault,
+} from './classify.js';
+export { startFaultProxy, TcpFaultProxy } from './proxy.js';
+export * from './types.js';
