@@ -41,8 +41,12 @@ export class LatencyHistogram {
   get min(): number {
     return this.h.totalCount === 0 ? 0 : this.h.minNonZeroValue;
   }
+  /**
+   * Microseconds: the top of the largest value's bucket, as percentiles are the tops of
+   * theirs (and as an encoded histogram gives it back), so max is never below p99.
+   */
   get max(): number {
-    return this.h.maxValue;
+    return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(100);
   }
   get mean(): number {
     return this.h.totalCount === 0 ? 0 : this.h.mean;

@@ -21,6 +21,19 @@ describe('LatencyHistogram', () => {
     expect(a.summaryMs().p99).toBeCloseTo(a.percentile(99) / 1000, 6);
   });
 
+  it('never reports a percentile above the largest value recorded (max >= p99 in every summary)', () => {
+    const h = new LatencyHistogram();
+    for (let i = 0; i < 200; i++) h.record(7642);
+    h.record(120);
+    const s = h.summaryMs();
+    // 7642 µs lies in a bucket 4 µs wide: its top, 7643 µs, is both p99 and max
+    expect(s.p99).toBe(7.643);
+    expect(s.max).toBe(s.p99);
+    expect(s.max).toBeGreaterThanOrEqual(s.p999);
+    // an encoded histogram gives the same figures back
+    expect(LatencyHistogram.decode(h.encode()).summaryMs()).toEqual(s);
+  });
+
   it('is empty-safe', () => {
     const h = new LatencyHistogram();
     expect(h.summaryMs()).toMatchObject({ count: 0, avg: 0, min: 0, p99: 0 });
