@@ -78,6 +78,7 @@ export function parseReserveBody(body: unknown): { itemId: string; qty: number }
 
 export type ErrorKind =
   | 'bad_request'
+  | 'payload_too_large'
   | 'not_found'
   | 'method_not_allowed'
   | 'out_of_stock'
@@ -91,6 +92,7 @@ export type ErrorKind =
 
 export const ERROR_STATUS: Record<ErrorKind, number> = {
   bad_request: 400,
+  payload_too_large: 413,
   not_found: 404,
   method_not_allowed: 405,
   out_of_stock: 409,

@@ -25,7 +25,13 @@ export interface DemoService {
   stop(): Promise<void>;
 }
 
-const MAX_BODY = 16 * 1024;
+/** The largest request body the service reads. */
+export const MAX_BODY = 16 * 1024;
+/**
+ * A larger body is still read to its end (up to this much, then the connection is closed)
+ * so the client gets the 413 instead of a reset connection.
+ */
+const MAX_DRAIN = 1024 * 1024;
 
 class HttpError extends Error {
   constructor(
@@ -42,14 +48,13 @@ function readBody(req: IncomingMessage): Promise<unknown> {
     let size = 0;
     req.on('data', (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY) {
-        reject(new HttpError('bad_request', `body larger than ${MAX_BODY} bytes`));
+      if (size > MAX_DRAIN) {
+        reject(new HttpError('payload_too_large', `body larger than ${MAX_BODY} bytes`));
         req.destroy();
-        return;
-      }
-      chunks.push(c);
+      } else if (size <= MAX_BODY) chunks.push(c);
     });
     req.on('end', () => {
+      if (size > MAX_BODY) return reject(new HttpError('payload_too_large', `body larger than ${MAX_BODY} bytes`));
       const text = Buffer.concat(chunks).toString('utf8');
       if (text.trim() === '') return resolve(undefined);
       try {
