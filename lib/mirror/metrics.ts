@@ -1,8 +1,9 @@
 /**
  * Prometheus metrics of a mirror run (names from lib/core/metric-names.ts, every series
  * labelled `testid`): answers per side by route and status class (`none` = no answer), their
- * duration per side, comparisons by outcome (`match`, `status`, `body`, `mirror-error`,
- * `mirror-timeout`) and dropped copies. Fed by the proxy next to MirrorStats.
+ * duration per side (until the answer, the failure or the mirror timeout), comparisons by
+ * outcome (`match`, `status`, `body`, `mirror-error`, `mirror-timeout`) and dropped copies.
+ * Fed by the proxy next to MirrorStats.
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
@@ -34,7 +35,7 @@ export class MirrorMetrics implements MirrorObserver {
     });
     this.duration = new Histogram({
       name: M.duration,
-      help: 'Time to the whole answer, by side',
+      help: 'Time to the whole answer (or to the failure, or the mirror timeout), by side',
       labelNames: [TESTID_LABEL, 'side'],
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
       registers: r,
@@ -55,7 +56,7 @@ export class MirrorMetrics implements MirrorObserver {
 
   primary(route: string, status: number, us: number): void {
     this.requests.inc({ [TESTID_LABEL]: this.testid, side: 'primary', route, status: statusClass(status) });
-    if (status !== 0) this.duration.observe({ [TESTID_LABEL]: this.testid, side: 'primary' }, us / 1e6);
+    this.duration.observe({ [TESTID_LABEL]: this.testid, side: 'primary' }, us / 1e6);
   }
 
   mirror(route: string, status: number, us: number | undefined, outcome: MirrorOutcome): void {

@@ -48,15 +48,29 @@ const HOP_BY_HOP = new Set([
   'trailer',
   'transfer-encoding',
   'upgrade',
-  'host',
-  'content-length',
 ]);
 
-/** Headers to pass on (requests both ways, the primary's answer back), with this content-length if given. */
+/** Request headers to pass on to either side, with this content-length if given. */
 function forwardHeaders(h: IncomingHttpHeaders, contentLength?: number): http.OutgoingHttpHeaders {
   const out: http.OutgoingHttpHeaders = {};
-  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k)) out[k] = v;
+  for (const [k, v] of Object.entries(h)) if (v !== undefined && !HOP_BY_HOP.has(k) && k !== 'host' && k !== 'content-length') out[k] = v;
   if (contentLength !== undefined) out['content-length'] = contentLength;
+  return out;
+}
+
+/**
+ * The primary's answer headers as it sent them (names with their case, order, values,
+ * Content-Length included, also for HEAD, 204 and 304), without the hop-by-hop ones
+ * (those and the ones its Connection header names belong to its connection with the proxy).
+ */
+export function answerHeaders(raw: readonly string[]): string[] {
+  const drop = new Set(HOP_BY_HOP);
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if ((raw[i] as string).toLowerCase() === 'connection')
+      for (const name of (raw[i + 1] as string).split(',')) drop.add(name.trim().toLowerCase());
+  const out: string[] = [];
+  for (let i = 0; i + 1 < raw.length; i += 2)
+    if (!drop.has((raw[i] as string).toLowerCase())) out.push(raw[i] as string, raw[i + 1] as string);
   return out;
 }
 
@@ -64,11 +78,41 @@ function forwardHeaders(h: IncomingHttpHeaders, contentLength?: number): http.Ou
 const bodyLength = (b: Buffer) => (b.length > 0 ? b.length : undefined);
 
 interface Answer extends Captured {
-  headers: IncomingHttpHeaders;
+  statusMessage: string;
+  rawHeaders: string[];
   us: number;
 }
 
-/** One request to a target; rejects on a connection error or the timeout. */
+/** A copy that failed or timed out, and the real time it took until then. */
+interface CopyFailure {
+  error: Error;
+  us: number;
+}
+
+const timedOut = () => Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' });
+
+/** A signal that fires `ms` after now with an ETIMEDOUT error; `clear()` once done. */
+function deadline(ms: number): { signal: AbortSignal; clear: () => void } {
+  const ac = new AbortController();
+  const timer = setTimeout(() => ac.abort(timedOut()), ms);
+  return { signal: ac.signal, clear: () => clearTimeout(timer) };
+}
+
+/** Resolves as `p` does, or rejects with the signal's reason when it fires first. */
+function unlessAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}
+
+/**
+ * One request to a target; rejects on a connection error or when `signal` fires, whatever
+ * the request is doing then (waiting for a pooled connection, connecting, waiting for the
+ * answer, reading it). `t0` is when the exchange began (its latency is measured from there).
+ */
 function send(
   agent: http.Agent,
   target: URL,
@@ -76,29 +120,43 @@ function send(
   url: string,
   headers: http.OutgoingHttpHeaders,
   body: Buffer,
-  timeoutMs: number,
+  signal: AbortSignal,
+  t0: number,
 ): Promise<Answer> {
-  const t0 = performance.now();
+  if (signal.aborted) return Promise.reject(signal.reason);
   return new Promise((resolve, reject) => {
+    let res: IncomingMessage | undefined;
+    const onAbort = () => {
+      reject(signal.reason);
+      res?.destroy();
+      req.destroy();
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    const fail = (err: Error) => {
+      signal.removeEventListener('abort', onAbort);
+      reject(err);
+    };
     const req = http.request(
       { agent, hostname: target.hostname, port: target.port || 80, method, path: url, headers: { ...headers, host: target.host } },
-      (res: IncomingMessage) => {
+      (r: IncomingMessage) => {
+        res = r;
         const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () =>
+        r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('end', () => {
+          signal.removeEventListener('abort', onAbort);
           resolve({
-            status: res.statusCode ?? 0,
-            headers: res.headers,
+            status: r.statusCode ?? 0,
+            statusMessage: r.statusMessage ?? '',
+            rawHeaders: r.rawHeaders,
             body: Buffer.concat(chunks),
-            contentType: res.headers['content-type'],
+            contentType: r.headers['content-type'],
             us: (performance.now() - t0) * 1000,
-          }),
-        );
-        res.on('error', reject);
+          });
+        });
+        r.on('error', fail);
       },
     );
-    req.setTimeout(timeoutMs, () => req.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })));
-    req.on('error', reject);
+    req.on('error', fail);
     req.end(body);
   });
 }
@@ -113,6 +171,9 @@ function fieldValues(doc: unknown, fields: ReadonlySet<string>, out: string[] = 
     }
   return out;
 }
+
+/** How long the primary may take for a whole answer before the client gets a 502. */
+const PRIMARY_TIMEOUT_MS = 60_000;
 
 export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorProxy> {
   const counts = new MirrorStats(o.maxSamples ?? 10);
@@ -164,21 +225,39 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
     const learned = new Promise<void>((r) => {
       releaseLearning = r;
     });
-    let mirrorDone: Promise<Answer | Error> | undefined;
+    let mirrorDone: Promise<Answer | CopyFailure> | undefined;
+    // the copy's time and its timeout start now: waiting for ids or for a connection counts
+    const copyT0 = performance.now();
     if (mirrorWanted) {
       mirrorInFlight++;
+      const copyDeadline = deadline(o.mirrorTimeoutMs);
       mirrorDone = (async () => {
-        await awaitIds(url, body);
+        await unlessAborted(awaitIds(url, body), copyDeadline.signal);
         const mirrorBody = ids.rewriteBody(body, req.headers['content-type']);
         const headers = forwardHeaders(req.headers, bodyLength(mirrorBody));
-        return send(mirrorAgent, o.mirror, method, ids.rewritePath(url), headers, mirrorBody, o.mirrorTimeoutMs).catch((err: Error) => err);
-      })();
+        return await send(mirrorAgent, o.mirror, method, ids.rewritePath(url), headers, mirrorBody, copyDeadline.signal, copyT0);
+      })()
+        .catch((error: Error): CopyFailure => ({ error, us: (performance.now() - copyT0) * 1000 }))
+        .finally(copyDeadline.clear);
     } else stats.dropped(route);
 
     let primary: Answer | undefined;
+    const primaryT0 = performance.now();
+    const primaryDeadline = deadline(PRIMARY_TIMEOUT_MS);
     try {
-      primary = await send(primaryAgent, o.primary, method, url, forwardHeaders(req.headers, bodyLength(body)), body, 60_000);
-      res.writeHead(primary.status, forwardHeaders(primary.headers, primary.body.length));
+      primary = await send(
+        primaryAgent,
+        o.primary,
+        method,
+        url,
+        forwardHeaders(req.headers, bodyLength(body)),
+        body,
+        primaryDeadline.signal,
+        primaryT0,
+      );
+      // the primary's answer as sent: no Date of our own, its status line and raw headers
+      res.sendDate = false;
+      res.writeHead(primary.status, primary.statusMessage, answerHeaders(primary.rawHeaders));
       res.end(primary.body);
       stats.primary(route, primary.status, primary.us);
     } catch (err) {
@@ -188,7 +267,9 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
         res.writeHead(502, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
         res.end(text);
       }
-      stats.primary(route, 0, 0);
+      stats.primary(route, 0, (performance.now() - primaryT0) * 1000);
+    } finally {
+      primaryDeadline.clear();
     }
     o.onRequest?.();
     if (!mirrorDone) return;
@@ -200,10 +281,10 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
     try {
       const m = await mirrorDone;
       let outcome: MirrorOutcome;
-      if (m instanceof Error) {
-        const code = (m as NodeJS.ErrnoException).code;
-        outcome = code === 'ETIMEDOUT' ? { kind: 'mirror-timeout' } : { kind: 'mirror-error', error: code ?? m.message };
-        stats.mirror(route, 0, undefined, outcome);
+      if ('error' in m) {
+        const code = (m.error as NodeJS.ErrnoException).code;
+        outcome = code === 'ETIMEDOUT' ? { kind: 'mirror-timeout' } : { kind: 'mirror-error', error: code ?? m.error.message };
+        stats.mirror(route, 0, m.us, outcome);
       } else {
         if (primary && primary.status === m.status && primaryDoc !== undefined) ids.learn(primaryDoc, parseJson(m));
         outcome = primary ? compareResponses(primary, m, compareOpts) : { kind: 'status', primary: 0, mirror: m.status };

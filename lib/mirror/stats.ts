@@ -1,6 +1,7 @@
 /**
  * What a mirror run saw, per route (pure): requests, errors per side (5xx or no answer),
- * mirrored/dropped, matches and mismatches by kind, latency per side, a few sample diffs.
+ * mirrored/dropped, matches and mismatches by kind, latency per side, and the distinct
+ * differences (route, kind, differing paths) with how often each was seen.
  * Routes are URL paths with id-like segments folded to `:id`, so the table stays small.
  */
 import { LatencyHistogram } from '../core/stats/index.js';
@@ -43,14 +44,36 @@ export interface RouteStats {
   mirrorLatency: LatencyHistogram;
 }
 
+export type Difference = Exclude<MirrorOutcome, { kind: 'match' }>;
+
+/** One distinct difference: the first answer pair that showed it, and how many did. */
 export interface SampleDiff {
   route: string;
-  outcome: Exclude<MirrorOutcome, { kind: 'match' }>;
+  outcome: Difference;
+  count: number;
+}
+
+/** What makes two differences the same: route, kind and where (values left out: they vary). */
+function differenceKey(route: string, o: Difference): string {
+  switch (o.kind) {
+    case 'status':
+      return `${route}\0status\0${o.primary}\0${o.mirror}`;
+    case 'body':
+      return `${route}\0body\0${o.paths.map((p) => p.path).join('\0')}\0${o.morePaths}`;
+    case 'mirror-error':
+      return `${route}\0error\0${o.error}`;
+    default:
+      return `${route}\0timeout`;
+  }
 }
 
 export class MirrorStats {
   readonly routes = new Map<string, RouteStats>();
+  /** Distinct differences in the order first seen, at most `maxSamples` of them. */
   readonly samples: SampleDiff[] = [];
+  /** Answers that differed in a way not among `samples` (the list was full). */
+  otherDifferences = 0;
+  private readonly byKey = new Map<string, SampleDiff>();
 
   constructor(private readonly maxSamples = 10) {}
 
@@ -87,7 +110,14 @@ export class MirrorStats {
       else if (outcome.kind === 'body') s.mismatches.body++;
       else if (outcome.kind === 'mirror-error') s.mismatches.error++;
       else s.mismatches.timeout++;
-      if (this.samples.length < this.maxSamples) this.samples.push({ route, outcome });
+      const key = differenceKey(route, outcome);
+      const seen = this.byKey.get(key);
+      if (seen) seen.count++;
+      else if (this.samples.length < this.maxSamples) {
+        const d = { route, outcome, count: 1 };
+        this.samples.push(d);
+        this.byKey.set(key, d);
+      } else this.otherDifferences++;
     }
   }
 
@@ -111,12 +141,14 @@ const ms = (h: LatencyHistogram) => {
   return s.count === 0 ? '-' : `${s.p50.toFixed(2)}/${s.p99.toFixed(2)}`;
 };
 
-function describe(o: SampleDiff['outcome'], showValues: boolean): string {
+function describe(o: Difference, showValues: boolean): string {
   switch (o.kind) {
     case 'status':
       return `status ${o.primary} vs ${o.mirror}`;
-    case 'body':
-      return `body differs at ${o.path}${showValues && o.primary !== undefined ? `: ${o.primary} vs ${o.mirror}` : ''}`;
+    case 'body': {
+      const paths = o.paths.map((p) => (showValues && p.primary !== undefined ? `${p.path} (${p.primary} vs ${p.mirror})` : p.path));
+      return `body differs at ${paths.join(', ')}${o.morePaths ? ` and ${o.morePaths} more path(s)` : ''}`;
+    }
     case 'mirror-error':
       return `mirror failed: ${o.error}`;
     default:
@@ -167,15 +199,17 @@ export function formatMirror(stats: MirrorStats, o: { showValues: boolean; secon
       `(status ${m.status}, body ${m.body}, mirror failed ${m.error}, mirror timed out ${m.timeout})`,
   );
   if (stats.samples.length) {
-    lines.push('first differences:');
-    for (const s of stats.samples) lines.push(`  ${s.route}: ${describe(s.outcome, o.showValues)}`);
+    lines.push('differences (distinct, in the order first seen; how many answers showed each):');
+    for (const s of stats.samples) lines.push(`  ${s.route}: ${s.count}× ${describe(s.outcome, o.showValues)}`);
+    if (stats.otherDifferences) lines.push(`  ... and ${stats.otherDifferences} answer(s) with other differences`);
   }
   return `${lines.join('\n')}\n`;
 }
 
 /** The --json document. */
 export function mirrorJson(stats: MirrorStats, meta: Record<string, unknown>, showValues: boolean): unknown {
-  const strip = (o: SampleDiff['outcome']) => (o.kind === 'body' && !showValues ? { kind: o.kind, path: o.path } : o);
+  const strip = (o: Difference) =>
+    o.kind === 'body' && !showValues ? { kind: o.kind, paths: o.paths.map((p) => ({ path: p.path })), morePaths: o.morePaths } : o;
   return {
     ...meta,
     totals: stats.totals(),
@@ -195,6 +229,7 @@ export function mirrorJson(stats: MirrorStats, meta: Record<string, unknown>, sh
         },
       ]),
     ),
-    samples: stats.samples.map((s) => ({ route: s.route, ...strip(s.outcome) })),
+    differences: stats.samples.map((s) => ({ route: s.route, count: s.count, ...strip(s.outcome) })),
+    otherDifferences: stats.otherDifferences,
   };
 }
