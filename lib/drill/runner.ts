@@ -728,7 +728,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
 
   function finish(report: DrillReport): DrillOutcome {
     const dir = o.reportDir ?? resolve(reportDirOf(runId));
-    const files = writeDrillReport(dir, report);
+    const files = writeDrillReport(dir, report, o.log);
     report.files = files;
     const exitCode =
       report.status === 'passed'

@@ -1,13 +1,12 @@
 /** The `stormdrill bench` entry: argv → options → run → output, metrics and --json. */
-import { resolve } from 'node:path';
 // the runner and prom-client load only when a benchmark runs (`bench --help` stays fast)
 import type { BenchOutcome } from '../../bench/bench.js';
 import { benchVersion, jsonReport } from '../../bench/json-report.js';
 import { parseBenchArgv } from '../../bench/options.js';
-import { OptionsError, redactSecrets, UserError } from '../../core/errors.js';
+import { OptionsError, redactSecrets } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
 import { newRunId, testId } from '../../core/naming.js';
-import { writeFileAtomic } from '../../core/report/write-report.js';
+import { outputProblems, writeJsonOutput } from '../output.js';
 import { helpText } from './help.js';
 
 async function readStdin(): Promise<string> {
@@ -27,6 +26,7 @@ export async function benchCli(argv: string[]): Promise<number> {
     process.stdout.write(`stormdrill bench ${benchVersion()} (redis-benchmark 7.x compatible)\n`);
     return 0;
   }
+  problems.push(...outputProblems([{ flag: '--json', path: o.json }]));
   if (problems.length) throw new OptionsError(problems);
   // Like redis-cli: the password may come from the environment instead of argv.
   if (o.password === undefined && process.env.REDISCLI_AUTH) o.password = process.env.REDISCLI_AUTH;
@@ -79,13 +79,7 @@ export async function benchCli(argv: string[]): Promise<number> {
       await server?.stop();
     }
     if (o.json) {
-      const path = resolve(o.json);
-      const doc = jsonReport(o, outcome, { testid, startedAt, finishedAt: new Date().toISOString() });
-      try {
-        writeFileAtomic(path, `${JSON.stringify(doc, null, 2)}\n`);
-      } catch (err) {
-        throw new UserError(`--json: cannot write ${path}: ${(err as Error).message}`);
-      }
+      writeJsonOutput('--json', o.json, jsonReport(o, outcome, { testid, startedAt, finishedAt: new Date().toISOString() }));
     }
   })();
   finishedRun = whole.catch(() => undefined);

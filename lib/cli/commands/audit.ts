@@ -16,7 +16,9 @@ export default defineCommand({
       .option('--samples <n>', 'sample keys shown per class', num('--samples'))
       .option('--json <file>', 'write the result as JSON (atomically)')
       .action(async (f) => {
-        const { connectionFromFlags, writeJsonFile } = await import('../../integrity/cli-support.js');
+        const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
+        checkOutputPaths([{ flag: '--json', path: f.json }]);
+        const { connectionFromFlags } = await import('../../integrity/cli-support.js');
         const { runAudit } = await import('../../integrity/index.js');
         const { formatAudit } = await import('../../integrity/format.js');
         const r = await runAudit({
@@ -28,7 +30,7 @@ export default defineCommand({
           samples: f.samples,
         });
         console.log(formatAudit(r));
-        if (f.json) console.log(`json: ${writeJsonFile(f.json, r)}`);
+        if (f.json) console.log(`json: ${writeJsonOutput('--json', f.json, r)}`);
         if (!r.passed) process.exitCode = 1;
       });
   },

@@ -27,6 +27,8 @@ export default defineCommand({
           if (opts.runId !== undefined && !isValidRunId(opts.runId)) {
             throw new UserError('--run-id must be lower-case letters, digits and dashes (at most 48)');
           }
+          const { checkOutputPaths } = await import('../output.js');
+          checkOutputPaths([{ flag: "the demo's report directory", path: 'reports', kind: 'dir' }]);
           const { runDemo } = await import('../../demo/run-demo.js');
           const r = await runDemo({
             benchRequests: opts.benchRequests,

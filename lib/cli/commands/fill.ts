@@ -28,9 +28,9 @@ export default defineCommand({
       .option('--prom-rw <url>', 'push live metrics to a Prometheus remote-write URL')
       .option('-q, --quiet', 'no progress output')
       .action(async (f) => {
-        const { connectionFromFlags, progressPrinter, writeJsonFile, startPromRw, mib, fmtRate } = await import(
-          '../../integrity/cli-support.js'
-        );
+        const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
+        checkOutputPaths([{ flag: '--json', path: f.json }]);
+        const { connectionFromFlags, progressPrinter, startPromRw, mib, fmtRate } = await import('../../integrity/cli-support.js');
         const { runFill, FillMetrics } = await import('../../integrity/index.js');
         const { formatFill } = await import('../../integrity/format.js');
         const { newRunId } = await import('../../core/naming.js');
@@ -77,7 +77,7 @@ export default defineCommand({
           );
           bar.stop();
           console.log(formatFill(r));
-          if (f.json) console.log(`json: ${writeJsonFile(f.json, r)}`);
+          if (f.json) console.log(`json: ${writeJsonOutput('--json', f.json, r)}`);
           if (r.errors > 0) process.exitCode = 1;
         } finally {
           bar.stop();

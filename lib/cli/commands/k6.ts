@@ -51,6 +51,12 @@ export default defineCommand({
             reportRoot?: string;
           },
         ) => {
+          const { checkOutputPaths } = await import('../output.js');
+          const { join } = await import('node:path');
+          // reports/<run-id>/ under --report-root: checked before k6 is looked for or started
+          const root = opts.reportRoot ?? '.';
+          checkOutputPaths([{ flag: '--report-root', path: root, kind: 'dir' }]);
+          checkOutputPaths([{ flag: '--report-root', path: join(root, 'reports'), kind: 'dir' }]);
           const { runK6 } = await import('../../k6run/index.js');
           const knobs = Object.fromEntries(
             Object.entries({ duration: opts.duration, ramp: opts.ramp, vus: opts.vus, rate: opts.rate, maxVus: opts.maxVus }).filter(

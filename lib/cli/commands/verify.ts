@@ -39,7 +39,8 @@ export default defineCommand({
       .option('--ttl-tolerance <ms>', 'TTLs may differ by this much', num('--ttl-tolerance'))
       .option('--json <file>', 'write the result as JSON (atomically)')
       .action(async (f) => {
-        const { writeJsonFile } = await import('../../integrity/cli-support.js');
+        const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
+        checkOutputPaths([{ flag: '--json', path: f.json }]);
         const { runVerify } = await import('../../integrity/index.js');
         const { formatVerify } = await import('../../integrity/format.js');
         const tls = f.tlsInsecure ? { insecure: true } : undefined;
@@ -70,7 +71,7 @@ export default defineCommand({
         );
         if (process.stderr.isTTY) process.stderr.write('\n');
         console.log(formatVerify(r));
-        if (f.json) console.log(`json: ${writeJsonFile(f.json, r)}`);
+        if (f.json) console.log(`json: ${writeJsonOutput('--json', f.json, r)}`);
         if (!r.passed) process.exitCode = 1;
       });
     program.addCommand(cmd);

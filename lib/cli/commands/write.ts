@@ -25,7 +25,8 @@ export default defineCommand({
       .option('--metrics-port <port>', 'serve live metrics on http://127.0.0.1:PORT/metrics', num('--metrics-port'))
       .option('-q, --quiet', 'no progress output')
       .action(async (f) => {
-        const { connectionFromFlags, writeJsonFile, startPromRw, fmtRate } = await import('../../integrity/cli-support.js');
+        const { connectionFromFlags, startPromRw, fmtRate } = await import('../../integrity/cli-support.js');
+        const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
         const { startWriter, WriteMetrics } = await import('../../integrity/index.js');
         const { formatWrite, formatWindow } = await import('../../integrity/format.js');
         const { newRunId, isValidRunId, reportDir } = await import('../../core/naming.js');
@@ -35,6 +36,11 @@ export default defineCommand({
           throw new UserError('--run-id must be lower-case letters, digits and dashes (at most 48)');
         const runId: string = f.runId ?? newRunId();
         const ledgerPath: string = f.ledger ?? `${reportDir(runId)}/ledger`;
+        // before the metrics port, the connection or any key: a bad path costs nothing
+        checkOutputPaths([
+          { flag: '--ledger', path: ledgerPath, kind: 'new-file' },
+          { flag: '--json', path: f.json },
+        ]);
         const metrics = new WriteMetrics(runId);
         // the port first: a busy one must stop the run before anything is written
         let server: { stop(): Promise<void> } | null = null;
@@ -82,7 +88,7 @@ export default defineCommand({
           await stopRw();
           await server?.stop();
           console.log(formatWrite(r));
-          if (f.json) console.log(`json: ${writeJsonFile(f.json, r)}`);
+          if (f.json) console.log(`json: ${writeJsonOutput('--json', f.json, r)}`);
         };
         // Ctrl-C is the normal way to end an open-ended run: stop cleanly, close the ledger, print the result
         const unregister = registerCleanup('stop the writer', finish);

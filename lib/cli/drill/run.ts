@@ -1,15 +1,21 @@
 /** `stormdrill drill run`: flags → runbook → safety gate → run each variant → print. */
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { OptionsError } from '../../core/errors.js';
+import { reportDir } from '../../core/naming.js';
 import { loadRunbook } from '../../drill/load.js';
 import type { DrillReport } from '../../drill/report/types.js';
 import { runDrill } from '../../drill/runner.js';
 import { safetyProblems } from '../../drill/safety.js';
+import { outputProblems } from '../output.js';
 import { type DrillRunFlags, parseRunFlags } from './run-flags.js';
 import { summaryLines } from './summary.js';
 
 export async function drillRunCommand(ref: string, flags: DrillRunFlags): Promise<number> {
   const f = parseRunFlags(flags);
+  // before the runbook loads and long before the topology starts: a drill's result must never be lost to a path
+  const reportPath = f.reportDir ?? (f.runId ? reportDir(f.runId) : dirname(reportDir('run-id')));
+  const pathProblems = outputProblems([{ flag: '--report-dir', path: reportPath, kind: 'dir' }]);
+  if (pathProblems.length) throw new OptionsError(pathProblems);
   const rb = loadRunbook(ref, f.choice);
   const problems = rb.plans.flatMap((p) =>
     safetyProblems(p, { targetHost: f.target?.host, allowDestructive: f.allowDestructive, confirmNonLoopback: f.confirmNonLoopback }),

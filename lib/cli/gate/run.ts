@@ -4,10 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
-import { writeFileAtomic } from '../../core/report/write-report.js';
 import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from '../../gate/evaluate.js';
 import { formatGate, gateJUnit } from '../../gate/format.js';
 import { type GateInput, readResult } from '../../gate/metrics.js';
+import { checkOutputPaths, writeOutputFile } from '../output.js';
 
 export interface GateFlags {
   rule?: string[];
@@ -49,6 +49,10 @@ export function parsePercent(text: string): number {
 
 /** Run the gate; returns the exit code (0 passed, 1 failed). Bad input throws UserError (exit 2). */
 export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => void = (s) => process.stdout.write(s)): number {
+  checkOutputPaths([
+    { flag: '--junit', path: f.junit },
+    { flag: '--json', path: f.json },
+  ]);
   const rules: Rule[] = [];
   for (const text of f.rule ?? []) {
     const r = parseRule(text);
@@ -78,7 +82,7 @@ export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => vo
   }`;
   out(formatGate(result, header));
   const props = { result: resultPath, ...(f.baseline ? { baseline: f.baseline } : {}), ...(run.testid ? { testid: run.testid } : {}) };
-  if (f.junit) out(`junit: ${writeFileAtomic(f.junit, gateJUnit(result, props))}\n`);
-  if (f.json) out(`json: ${writeFileAtomic(f.json, `${JSON.stringify({ ...props, ...result }, null, 2)}\n`)}\n`);
+  if (f.junit) out(`junit: ${writeOutputFile('--junit', f.junit, gateJUnit(result, props))}\n`);
+  if (f.json) out(`json: ${writeOutputFile('--json', f.json, `${JSON.stringify({ ...props, ...result }, null, 2)}\n`)}\n`);
   return result.passed ? 0 : 1;
 }

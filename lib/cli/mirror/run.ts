@@ -8,11 +8,12 @@ import { registerCleanup } from '../../core/lifecycle.js';
 import { isLoopback } from '../../core/loopback.js';
 import { isValidRunId, newRunId, testId } from '../../core/naming.js';
 import { parseDuration } from '../../drill/duration.js';
-import { startPromRw, writeJsonFile } from '../../integrity/cli-support.js';
+import { startPromRw } from '../../integrity/cli-support.js';
 import { MirrorMetrics } from '../../mirror/metrics.js';
 import { startMirrorProxy } from '../../mirror/proxy.js';
 import { differedCount, formatMirror, mirrorJson } from '../../mirror/stats.js';
 import { serveMetrics } from '../../observability/metrics-server.js';
+import { outputProblems, writeJsonOutput } from '../output.js';
 
 export interface MirrorFlags {
   primary: string;
@@ -89,6 +90,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
   const metricsPort = f.metricsPort !== undefined ? count('--metrics-port', f.metricsPort, 1, problems) : undefined;
   if (f.promRw !== undefined && !/^https?:\/\/[^\s]+$/.test(f.promRw))
     problems.push('--prom-rw must be a URL like http://127.0.0.1:9090/api/v1/write');
+  problems.push(...outputProblems([{ flag: '--json', path: f.json }]));
   if (problems.length) throw new OptionsError(problems);
   const testid = testId(f.runId ?? newRunId());
   const metrics = new MirrorMetrics(testid);
@@ -146,7 +148,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
           },
           Boolean(f.showValues),
         );
-        out(`json: ${writeJsonFile(f.json, doc)}\n`);
+        out(`json: ${writeJsonOutput('--json', f.json, doc)}\n`);
       }
       return f.failOnMismatch && differedCount(proxy.stats.totals()) > 0 ? 1 : 0;
     })();

@@ -1,4 +1,5 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, renameSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 
 /**
@@ -22,4 +23,32 @@ export function writeReportFiles(dir: string, files: Record<string, string>): st
 export function writeFileAtomic(path: string, content: string): string {
   const abs = resolve(path);
   return writeReportFiles(dirname(abs), { [basename(abs)]: content })[0] as string;
+}
+
+/** Files written where asked or, when that failed, kept in a new temp dir. */
+export interface WrittenOrKept {
+  paths: string[];
+  /** Set when the asked place failed: why (the files are then in `paths`, under the temp dir). */
+  failed?: string;
+}
+
+/**
+ * Write report files; if the asked dir cannot take them (found out only at the end: a disk
+ * that filled, a dir removed during the run), keep them in a new dir under the system temp
+ * dir instead of losing the result. The caller says where they are.
+ */
+export function writeReportFilesOrKeep(dir: string, files: Record<string, string>): WrittenOrKept {
+  try {
+    return { paths: writeReportFiles(dir, files) };
+  } catch (err) {
+    const keep = mkdtempSync(join(tmpdir(), 'stormdrill-kept-'));
+    return { paths: writeReportFiles(keep, files), failed: (err as Error).message };
+  }
+}
+
+/** One file written atomically where asked, or kept under the system temp dir (see writeReportFilesOrKeep). */
+export function writeFileAtomicOrKeep(path: string, content: string): { path: string; failed?: string } {
+  const abs = resolve(path);
+  const r = writeReportFilesOrKeep(dirname(abs), { [basename(abs)]: content });
+  return { path: r.paths[0] as string, failed: r.failed };
 }

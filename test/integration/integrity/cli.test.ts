@@ -193,7 +193,10 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     writeFileSync(join(dir, 'cut'), bytes.subarray(0, bytes.length - 40));
     oneLine(await run(['audit', ...p(), '--ledger', join(dir, 'cut')]), /is truncated/);
     oneLine(await run(['audit', ...p(), '--ledger', ledger, '--run-id', 'another-run']), /is from run .*-trunc, not another-run/);
-    oneLine(await run(['write', ...p(), '--max-writes', '10', '--ledger', ledger]), /already exists: choose another --ledger/);
+    oneLine(
+      await run(['write', ...p(), '--max-writes', '10', '--ledger', ledger]),
+      /--ledger .* already exists and is never overwritten: give a new file name/,
+    );
     await unlinkAll(`sd:${namespace.runId}-trunc:*`);
   });
 
