@@ -1,6 +1,5 @@
 /** Outage drills: executable runbooks, the runner, checks and reports. */
 export { makeDrillActions } from './actions.js';
-export { type AttachTarget, attachTopology, parseTargetUri } from './attach.js';
 export {
   type CheckResult,
   type DrillMeasurements,
@@ -13,7 +12,7 @@ export { formatDuration, parseDuration } from './duration.js';
 export { type LoadedRunbook, listRunbookFiles, loadRunbook, planFromText, RUNBOOK_DIR, resolveRunbook } from './load.js';
 export { type DrillPlan, PlanError, type PlannedStep, planRunbook, type VariantChoice, variants } from './plan.js';
 export { type DrillReport, htmlReport, markdownReport, timelineSvg, writeDrillReport } from './report/index.js';
-export { connectionOf, DRILL_EXIT, type DrillOutcome, type RunDrillOptions, runDrill } from './runner.js';
+export { connectionOf, DRILL_EXIT, type DrillOutcome, type DrillPhase, type RunDrillOptions, runDrill } from './runner.js';
 export { isLoopback, safetyProblems } from './safety.js';
 export { resolveSelector } from './selectors.js';
 export { type DrillStep, RETIRED_STEPS, STEP_NAMES, STEPS } from './steps/index.js';

@@ -1,3 +1,4 @@
+export { type AttachTarget, attachTarget, describeAttachTarget, parseTargetUri } from './attach.js';
 export { type ClusterChange, diffClusterViews, parseClusterNodes, watchCluster } from './cluster-watch.js';
 export { haproxyConfig, haproxyRoutesTo, routesOnlyTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 export {

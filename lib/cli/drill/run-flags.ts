@@ -1,8 +1,8 @@
 /** `stormdrill drill run` flags → options (pure; every problem at once). */
 import { OptionsError } from '../../core/errors.js';
 import { isValidRunId } from '../../core/naming.js';
-import { type AttachTarget, parseTargetUri } from '../../drill/attach.js';
 import type { VariantChoice } from '../../drill/plan.js';
+import { type AttachTarget, parseTargetUri } from '../../topology/attach.js';
 
 export interface DrillRunFlags {
   set?: string[];

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunFlags } from '../../../lib/cli/drill/run-flags.js';
 import { OptionsError } from '../../../lib/core/errors.js';
-import { parseTargetUri } from '../../../lib/drill/attach.js';
 import { planRunbook } from '../../../lib/drill/plan.js';
 import { isLoopback, safetyProblems } from '../../../lib/drill/safety.js';
+import { parseTargetUri } from '../../../lib/topology/attach.js';
 
 const plan = (steps: Array<Record<string, unknown>>) =>
   planRunbook({ name: 'x', description: 'x', topology: { kind: 'replicas', replicas: 1 }, steps })[0] as NonNullable<

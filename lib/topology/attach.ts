@@ -13,11 +13,11 @@ import { type Endpoint, formatEndpoint, parseHostPort } from '../integrity/conne
 import { parseInfo } from '../stack/info.js';
 import { redisOnce } from '../stack/probe.js';
 import { fieldRecord, sentinelMasterInfo } from '../stack/sentinel.js';
-import { parseClusterNodes, splitAddr, watchTopologyCluster } from '../topology/cluster-watch.js';
-import { COMMON_DEFAULTS, SENTINEL_DEFAULTS } from '../topology/options.js';
-import { watchTopologySentinels } from '../topology/sentinel-watch.js';
-import { collectStatus, findPrimary } from '../topology/status.js';
-import type { SentinelProc, TopoEvent, TopoEventBus, Topology, TopoNode } from '../topology/types.js';
+import { parseClusterNodes, splitAddr, watchTopologyCluster } from './cluster-watch.js';
+import { COMMON_DEFAULTS, SENTINEL_DEFAULTS } from './options.js';
+import { watchTopologySentinels } from './sentinel-watch.js';
+import { collectStatus, findPrimary } from './status.js';
+import type { SentinelProc, TopoEvent, TopoEventBus, Topology, TopoNode } from './types.js';
 
 export interface AttachTarget {
   /** The node given (redis://), the first Sentinel (redis-sentinel://) or the first seed (redis-cluster://). */
@@ -92,7 +92,7 @@ async function info(host: string, port: number, a: AttachTarget, section = 'repl
   return parseInfo(String(r));
 }
 
-export async function attachTopology(a: AttachTarget): Promise<Topology> {
+export async function attachTarget(a: AttachTarget): Promise<Topology> {
   if (a.sentinel) return attachSentinelGroup(a, a.sentinel);
   if (a.cluster) return attachCluster(a, a.cluster);
   return attachReplicated(a);

@@ -1,0 +1,13 @@
+/** How clients reach a drill's topology (the workload, fill and audit use it). */
+import type { ConnectionOptions } from '../../integrity/connection.js';
+import type { Topology } from '../../topology/types.js';
+
+export function connectionOf(t: Topology): ConnectionOptions {
+  const e = t.endpoint;
+  const auth = { password: t.password, user: t.username };
+  if (e.kind === 'direct') return { host: e.host, port: e.port, ...auth };
+  if (e.kind === 'sentinel') return { sentinels: e.sentinels.map((s) => `${s.host}:${s.port}`), masterName: e.masterName, ...auth };
+  const live = t.nodes.find((n) => n.process === null || n.process.status === 'running');
+  const seed = live ? { host: live.host, port: live.proxyPort } : (e.seeds[0] as { host: string; port: number });
+  return { host: seed.host, port: seed.port, cluster: true, ...auth };
+}

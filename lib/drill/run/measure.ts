@@ -1,0 +1,123 @@
+/**
+ * Phase 6, measure: audit every ledger against the topology, verify the replicas, wait
+ * for cluster ok, read the counters again (full syncs, OOM, LOADING, evictions) and the
+ * failover time. An interrupted run measures nothing it would have to wait for.
+ */
+import { userMessage } from '../../core/errors.js';
+import { runAudit } from '../../integrity/audit/audit.js';
+import { redisOnce } from '../../stack/probe.js';
+import { waitClusterOk } from '../../topology/start.js';
+import type { Topology } from '../../topology/types.js';
+import { type DrillMeasurements, failoverSeconds, NEW_PRIMARY_EVENTS, type VerifyOutcome } from '../checks.js';
+import type { DrillReport } from '../report/types.js';
+import { verifyReplicas } from '../verify-replicas.js';
+import { connectionOf } from './connection.js';
+import type { NodeCounters, RunState } from './state.js';
+
+export interface Measured {
+  m: DrillMeasurements;
+  audit: DrillReport['audit'];
+  fullSyncNodes: Array<{ node: string; count: number }>;
+}
+
+export async function measurePhase(s: RunState): Promise<Measured> {
+  const { t, plan } = s;
+  let audit: DrillReport['audit'] = null;
+  let verify: VerifyOutcome | null = null;
+  let clusterOk: boolean | null = null;
+  if (!s.interrupted) {
+    if (s.ledgers.length > 0) audit = await auditLedgers(s);
+    if (plan.checks.verify) verify = await verifyReplicas(t, s.runId, (k, d) => s.addEvent('check', k, undefined, d));
+    if (t.kind === 'cluster')
+      clusterOk = await waitClusterOk(t, 10_000).then(
+        () => true,
+        () => false,
+      );
+  }
+  s.primaryAtEnd = await t
+    .currentPrimary()
+    .then((p) => p.name)
+    .catch(() => null);
+  const after = await nodeCounters(t);
+  const fullSync = growth(s.before, after, 'syncFull');
+  const wr = s.writeResult;
+  const ackedLost = audit ? audit.ackedLost + audit.ackedCorrupt : null;
+  const m: DrillMeasurements = {
+    writeUnavailableMs: wr ? Math.round(wr.writeUnavailableMs) : null,
+    readUnavailableMs: wr && plan.workload.reads ? Math.round(wr.readUnavailableMs) : null,
+    ackedLost,
+    verify,
+    fullSyncs: fullSync.total,
+    loadingErrors: wr ? (wr.errors.LOADING ?? 0) : growth(s.before, after, 'loading').total,
+    failoverSeconds: failoverSeconds(s.faultAtMs, s.events, NEW_PRIMARY_EVENTS),
+    primaryChanged: s.primaryAtEnd !== null && s.primaryAtEnd !== s.primaryAtStart,
+    clusterStateOk: clusterOk,
+    oomErrors: Math.max(growth(s.before, after, 'oom').total, wr?.errors.OOM ?? 0),
+    evictions: growth(s.before, after, 'evicted').total,
+  };
+  return { m, audit, fullSyncNodes: fullSync.byNode };
+}
+
+/** Audit every ledger (the workload's and each write step's); null when the audit could not run. */
+async function auditLedgers(s: RunState): Promise<DrillReport['audit']> {
+  try {
+    const a = { acked: 0, ackedLost: 0, ackedCorrupt: 0, unknownPresent: 0, failedPresent: 0 };
+    for (const l of s.ledgers) {
+      const r = await runAudit({ ledgerPath: l.path, connection: connectionOf(s.t), runId: s.runId, allowLoss: Number.MAX_SAFE_INTEGER });
+      a.acked += r.acked;
+      a.ackedLost += r.ackedLost;
+      a.ackedCorrupt += r.ackedCorrupt;
+      a.unknownPresent += r.unknownPresent;
+      a.failedPresent += r.failedPresent;
+    }
+    s.addEvent('check', 'audit', undefined, `${a.acked} acknowledged, ${a.ackedLost} lost, ${a.ackedCorrupt} corrupt`);
+    return a;
+  } catch (err) {
+    s.addEvent('check', 'audit-failed', undefined, userMessage(err).split('\n')[0]);
+    return null;
+  }
+}
+
+/** sync_full, OOM and LOADING error counts and evicted_keys of every running node. */
+export async function nodeCounters(t: Topology): Promise<Map<string, NodeCounters>> {
+  const out = new Map<string, NodeCounters>();
+  await Promise.all(
+    t.nodes.map(async (n) => {
+      if (n.process && n.process.status !== 'running') return;
+      const r = await redisOnce(n.port, ['INFO', 'stats', 'errorstats'], { host: n.host, password: t.password, timeoutMs: 2000 }).catch(
+        () => null,
+      );
+      if (r === null || r instanceof Error || Array.isArray(r)) return;
+      const f: Record<string, string> = {};
+      for (const line of String(r).split(/\r?\n/)) {
+        const i = line.indexOf(':');
+        if (i > 0) f[line.slice(0, i)] = line.slice(i + 1);
+      }
+      const errCount = (k: string) => Number(/count=(\d+)/.exec(f[`errorstat_${k}`] ?? '')?.[1] ?? 0);
+      out.set(n.name, {
+        syncFull: Number(f.sync_full ?? 0),
+        oom: errCount('OOM'),
+        loading: errCount('LOADING'),
+        evicted: Number(f.evicted_keys ?? 0),
+      });
+    }),
+  );
+  return out;
+}
+
+/** Growth of a counter between two readings; a node restarted in between counts from 0. */
+function growth(
+  before: Map<string, NodeCounters>,
+  after: Map<string, NodeCounters>,
+  k: keyof NodeCounters,
+): { total: number; byNode: Array<{ node: string; count: number }> } {
+  let total = 0;
+  const byNode: Array<{ node: string; count: number }> = [];
+  for (const [name, a] of after) {
+    const b = before.get(name)?.[k] ?? 0;
+    const d = a[k] >= b ? a[k] - b : a[k];
+    if (d > 0) byNode.push({ node: name, count: d });
+    total += d;
+  }
+  return { total, byNode };
+}

@@ -1,0 +1,143 @@
+/**
+ * Phase 7, report: the checks' verdicts, the report object (full, or partial when the run
+ * stopped before it could measure), its files, and the exit code.
+ */
+import { resolve } from 'node:path';
+import { reportDir as reportDirOf } from '../../core/naming.js';
+import { describeAttachTarget } from '../../topology/attach.js';
+import { evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS } from '../checks.js';
+import { writeDrillReport } from '../report/index.js';
+import type { DrillReport, ReportWindow } from '../report/types.js';
+import type { Measured } from './measure.js';
+import type { RunState } from './state.js';
+
+export interface DrillOutcome {
+  report: DrillReport;
+  files: string[];
+  /** 0 passed, 1 a check failed, 4 aborted (a step failed or an abort criterion hit), 130 interrupted. */
+  exitCode: number;
+}
+
+/** Exit codes of a drill run. */
+export const DRILL_EXIT = { passed: 0, failed: 1, error: 3, aborted: 4, interrupted: 130 } as const;
+
+/** The report of a run that measured: checks evaluated (none when interrupted). */
+export function measuredReport(s: RunState, { m, audit, fullSyncNodes }: Measured): DrillReport {
+  const { plan, t } = s;
+  const checks = s.interrupted ? [] : evaluateChecks(plan.checks, m);
+  if (s.status === 'passed' && checks.some((c) => !c.ok)) s.status = 'failed';
+  const wr = s.writeResult;
+  return {
+    ...reportHead(s, Date.now(), s.status === 'aborted' || s.status === 'interrupted', t.kind),
+    topology: { kind: t.kind, nodes: t.nodes.map((n) => n.name), primaryAtStart: s.primaryAtStart, primaryAtEnd: s.primaryAtEnd },
+    checks,
+    writeUnavailableMs: m.writeUnavailableMs,
+    readUnavailableMs: m.readUnavailableMs,
+    ackedLost: m.ackedLost,
+    fullSyncs: m.fullSyncs,
+    loadingErrors: m.loadingErrors,
+    failoverSeconds: m.failoverSeconds,
+    oomErrors: m.oomErrors,
+    evictions: m.evictions,
+    writeWindows: roundWindows(wr?.writeWindows ?? []),
+    readWindows: plan.workload.reads ? roundWindows(wr?.readWindows ?? []) : [],
+    loadingPeriods: (wr?.writeWindows ?? [])
+      .filter((w) => (w.errors.LOADING ?? 0) > 0)
+      .map((w) => ({ startMs: w.startMs, endMs: w.endMs })),
+    fullSyncNodes,
+    workload: wr
+      ? {
+          kind: plan.workload.kind,
+          attempted: wr.attempted,
+          acked: wr.acked,
+          failed: wr.failed,
+          unknown: wr.unknown,
+          errors: wr.errors,
+          p99Ms: wr.latencyMs.p99,
+        }
+      : null,
+    audit,
+    steps: s.steps,
+    events: s.sortedEvents(),
+    series: s.timeline.points(),
+  };
+}
+
+/** The report of a run that failed before it could measure anything. */
+export function partialReport(s: RunState): DrillReport {
+  const { plan } = s;
+  const wr = s.writeResult;
+  return {
+    ...reportHead(s, Date.now(), true, plan.topology.kind),
+    topology: {
+      kind: plan.topology.kind,
+      nodes: s.topology?.nodes.map((n) => n.name) ?? [],
+      primaryAtStart: s.primaryAtStart,
+      primaryAtEnd: s.primaryAtEnd,
+    },
+    checks: [],
+    writeUnavailableMs: wr ? Math.round(wr.writeUnavailableMs) : null,
+    readUnavailableMs: null,
+    ackedLost: null,
+    fullSyncs: null,
+    loadingErrors: wr?.errors.LOADING ?? 0,
+    failoverSeconds: failoverSeconds(s.faultAtMs, s.events, NEW_PRIMARY_EVENTS),
+    oomErrors: null,
+    evictions: null,
+    writeWindows: roundWindows(wr?.writeWindows ?? []),
+    readWindows: [],
+    loadingPeriods: [],
+    fullSyncNodes: [],
+    workload: null,
+    audit: null,
+    steps: s.steps,
+    events: s.sortedEvents(),
+    series: s.timeline.points(),
+  };
+}
+
+/** What every report starts with: the run's identity, verdict so far and times. */
+function reportHead(s: RunState, endMs: number, partial: boolean, kind: string) {
+  const { plan } = s;
+  return {
+    runbook: plan.runbook,
+    variant: plan.variant,
+    vars: plan.vars,
+    description: plan.description,
+    testid: s.testid,
+    runId: s.runId,
+    status: s.status,
+    partial,
+    reason: s.reason,
+    startedAt: new Date(s.startMs).toISOString(),
+    endedAt: new Date(endMs).toISOString(),
+    startMs: s.startMs,
+    endMs,
+    durationSeconds: (endMs - s.startMs) / 1000,
+    target: s.o.target ? describeAttachTarget(s.o.target) : `embedded ${kind}`,
+  };
+}
+
+/** Finish the metrics, write the report files, and map the status to the exit code. */
+export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
+  s.metrics.finish(report);
+  const dir = s.o.reportDir ?? resolve(reportDirOf(s.runId));
+  const files = writeDrillReport(dir, report, s.log);
+  report.files = files;
+  const exitCode =
+    report.status === 'passed'
+      ? DRILL_EXIT.passed
+      : report.status === 'failed'
+        ? DRILL_EXIT.failed
+        : report.status === 'interrupted'
+          ? DRILL_EXIT.interrupted
+          : report.status === 'aborted'
+            ? DRILL_EXIT.aborted
+            : DRILL_EXIT.error;
+  return { report, files, exitCode };
+}
+
+function roundWindows(ws: ReportWindow[]): ReportWindow[] {
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return ws.map((w) => ({ ...w, startMs: r(w.startMs), endMs: r(w.endMs), durationMs: r(w.durationMs) }));
+}

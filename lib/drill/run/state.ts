@@ -1,0 +1,163 @@
+/**
+ * The state of one drill run, shared by its phases (topology, preconditions, workload,
+ * steps, rollback, measure, report): identity, timeline, events, the abort signal, and
+ * what has been started so far (so the runner can always stop it and report).
+ */
+import { newRunId, testId } from '../../core/naming.js';
+import type { ConnectionOptions } from '../../integrity/connection.js';
+import type { WriteResult, Writer } from '../../integrity/write/writer.js';
+import type { RemoteWriteAuth, RemoteWritePusher } from '../../observability/index.js';
+import type { PortAllocator } from '../../stack/ports.js';
+import type { AttachTarget } from '../../topology/attach.js';
+import type { RoleWatch } from '../../topology/role-watch.js';
+import type { TopoEvent, Topology } from '../../topology/types.js';
+import { DrillMetrics } from '../metrics.js';
+import type { DrillPlan } from '../plan.js';
+import type { DrillStatus, EventSource, ReportEvent, ReportStep } from '../report/types.js';
+import type { WriteBurstResult } from '../steps/types.js';
+import { Timeline } from '../timeline.js';
+
+export interface RunDrillOptions {
+  plan: DrillPlan;
+  runId?: string;
+  /** Where report files go (default reports/<runId>). */
+  reportDir?: string;
+  ports?: PortAllocator;
+  /** Parent of the drill's work dir (default the OS temp dir). */
+  workRoot?: string;
+  keepWorkDir?: boolean;
+  remoteWrite?: { url: string } & RemoteWriteAuth;
+  allowDestructive?: boolean;
+  confirmNonLoopback?: boolean;
+  log?: (line: string) => void;
+  /** Run against an existing deployment instead of starting one (the safety gate must have passed). */
+  target?: AttachTarget;
+  /** Called with the topology once it is up (tests use it to look at processes). */
+  onTopology?: (t: Topology) => void;
+  /**
+   * Awaited once the topology is up, before the preconditions: `stormdrill demo` uses it to
+   * attach exporters, the demo service, a bench and a k6 run to the drill's topology.
+   */
+  beforeSteps?: (t: Topology) => Promise<void>;
+}
+
+/** The phases of a run, in order; a report names the one a run stopped in. */
+export type DrillPhase = 'topology' | 'preconditions' | 'workload' | 'steps' | 'rollback' | 'measure' | 'report';
+
+/** Why the drill stopped early (a failed step, an abort criterion, SIGINT). */
+export class AbortedError extends Error {}
+
+/** Per-node counters read before and after the steps. */
+export interface NodeCounters {
+  syncFull: number;
+  oom: number;
+  loading: number;
+  evicted: number;
+}
+
+export class RunState {
+  readonly plan: DrillPlan;
+  readonly o: RunDrillOptions;
+  readonly log: (line: string) => void;
+  readonly runId: string;
+  readonly testid: string;
+  readonly startMs = Date.now();
+  readonly events: ReportEvent[] = [];
+  readonly steps: ReportStep[] = [];
+  readonly timeline: Timeline;
+  readonly metrics: DrillMetrics;
+  readonly abort = new AbortController();
+  phase: DrillPhase = 'topology';
+  status: DrillStatus = 'passed';
+  reason: string | null = null;
+  interrupted = false;
+  /** Work dir of an embedded topology (configs, logs, ledgers). */
+  work: { path: string; remove: () => void } | null = null;
+  pusher: RemoteWritePusher | null = null;
+  topology: Topology | null = null;
+  connection: ConnectionOptions | null = null;
+  initialNodes: string[] = [];
+  writer: Writer | null = null;
+  writeResult: WriteResult | null = null;
+  readonly ledgers: Array<{ path: string; prefix: string }> = [];
+  readonly burstResults: WriteBurstResult[] = [];
+  readonly timers: NodeJS.Timeout[] = [];
+  roleWatch: RoleWatch | null = null;
+  primaryAtStart: string | null = null;
+  primaryAtEnd: string | null = null;
+  /** When the first destructive step started (failover time counts from here). */
+  faultAtMs: number | null = null;
+  before = new Map<string, NodeCounters>();
+  /** Set by the runner: re-register its SIGINT cleanup after a fault registered its own undo. */
+  rearmInterrupt: (() => void) | null = null;
+
+  constructor(o: RunDrillOptions) {
+    this.o = o;
+    this.plan = o.plan;
+    this.log = o.log ?? (() => {});
+    this.runId = o.runId ?? newRunId();
+    this.testid = testId(this.runId);
+    this.timeline = new Timeline(this.startMs);
+    this.metrics = new DrillMetrics(this.testid, this.plan.runbook);
+  }
+
+  addEvent(source: EventSource, kind: string, node?: string, detail?: string, atMs = Date.now()): void {
+    this.events.push({ atMs, at: new Date(atMs).toISOString(), t: (atMs - this.startMs) / 1000, source, kind, node, detail });
+    this.metrics.event(source, kind);
+    // A fault just registered its own undo: re-register ours after it, so on SIGINT the drill
+    // restores (and records) everything before the bare undos and the process stops run.
+    if (kind === 'freeze' || kind === 'fault' || kind === 'client-pause') this.rearmInterrupt?.();
+  }
+
+  /** A topology event on the drill's timeline, attributed to Sentinel, Cluster or the topology. */
+  addTopoEvent(e: TopoEvent, kind: string): void {
+    this.addEvent(sourceOf(e, kind), e.kind, e.node, e.detail, e.atMs);
+  }
+
+  abortDrill(why: string): void {
+    if (this.abort.signal.aborted) return;
+    this.reason = why;
+    this.addEvent('drill', 'abort', undefined, why);
+    this.abort.abort(new AbortedError(why));
+  }
+
+  /** Sleep that rejects as soon as the drill is aborted. */
+  sleep(ms: number): Promise<void> {
+    const signal = this.abort.signal;
+    return new Promise<void>((res, rej) => {
+      if (signal.aborted) return rej(signal.reason);
+      const timer = setTimeout(() => {
+        signal.removeEventListener('abort', onAbort);
+        res();
+      }, ms);
+      const onAbort = () => {
+        clearTimeout(timer);
+        rej(signal.reason);
+      };
+      signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** The topology, once the topology phase has it. */
+  get t(): Topology {
+    if (!this.topology) throw new Error('the drill has no topology yet');
+    return this.topology;
+  }
+
+  /** How clients reach the topology, once the topology phase has it. */
+  get conn(): ConnectionOptions {
+    if (!this.connection) throw new Error('the drill has no topology yet');
+    return this.connection;
+  }
+
+  /** Events sorted by time, for the report. */
+  sortedEvents(): ReportEvent[] {
+    return this.events.slice().sort((a, b) => a.atMs - b.atMs);
+  }
+}
+
+function sourceOf(e: TopoEvent, kind: string): EventSource {
+  if (e.kind.startsWith('cluster')) return 'cluster';
+  if (/^[+-]/.test(e.kind) || e.kind === 'failover-end') return kind === 'cluster' ? 'cluster' : 'sentinel';
+  return 'topology';
+}

@@ -1,0 +1,104 @@
+/**
+ * Phase 4, steps: each planned step at its time, with a timestamped event and a report
+ * entry; a failing step or an abort ends the phase with status aborted (or interrupted).
+ */
+import { join } from 'node:path';
+import { UserError, userMessage } from '../../core/errors.js';
+import { keyPrefix } from '../../core/naming.js';
+import { startWriter } from '../../integrity/write/writer.js';
+import { type ActionsDeps, makeDrillActions } from '../actions.js';
+import type { PlannedStep } from '../plan.js';
+import type { ReportStep } from '../report/types.js';
+import { stepDefinition } from '../steps/index.js';
+import type { DrillActions, StepContext, WriteBurstResult } from '../steps/types.js';
+import { AbortedError, type RunState } from './state.js';
+
+/** The step actions over this drill's topology (the steps' and the rollback's). */
+export function actionsFor(s: RunState, signal: AbortSignal, write: ActionsDeps['write']): DrillActions {
+  return makeDrillActions({
+    topology: s.t,
+    signal,
+    initialNodes: s.initialNodes,
+    initialPrimary: s.primaryAtStart ?? '',
+    allowDestructive: s.o.allowDestructive ?? false,
+    confirmNonLoopback: s.o.confirmNonLoopback ?? false,
+    seenEvents: () => s.events,
+    write,
+  });
+}
+
+export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise<void> {
+  const actions = actionsFor(s, s.abort.signal, (count, valueSize) => writeBurst(s, count, valueSize));
+  const aborted = new Promise<never>((_, reject) => {
+    s.abort.signal.addEventListener('abort', () => reject(s.abort.signal.reason), { once: true });
+  });
+  aborted.catch(() => undefined);
+  const stepsStart = Date.now();
+  let prevStart = stepsStart;
+  const runStep = async (step: PlannedStep) => {
+    if (step.atMs !== undefined) {
+      const wait = stepsStart + step.atMs - Date.now();
+      if (wait > 0) await s.sleep(wait);
+    }
+    const def = stepDefinition(step.action);
+    if (!def) throw new UserError(`unknown step ${step.action}`);
+    armInterrupt();
+    const started = Date.now();
+    const rs: ReportStep = { index: step.index, action: step.action, label: step.label, startMs: started, endMs: null, ok: null };
+    s.steps.push(rs);
+    if (step.destructive && s.faultAtMs === null) s.faultAtMs = started;
+    s.addEvent('step', step.action, undefined, rs.label, started);
+    s.log(`  ${((started - s.startMs) / 1000).toFixed(1)} s  ${rs.label}`);
+    const ctx: StepContext = {
+      actions,
+      sleep: (ms) => s.sleep(ms),
+      note: (kind, detail) => s.addEvent('drill', kind, undefined, detail),
+      startedMs: started,
+      sinceMs: prevStart,
+    };
+    prevStart = started;
+    try {
+      // A step that does not watch the abort signal (e.g. a scale-out waiting for a sync)
+      // must not hold up the abort: race it, and let the topology's stop end it.
+      await Promise.race([def.run(ctx, step.params as never), aborted]);
+      rs.ok = true;
+    } catch (err) {
+      rs.ok = false;
+      rs.error = err instanceof AbortedError ? `aborted: ${err.message}` : userMessage(err).split('\n')[0];
+      throw err;
+    } finally {
+      rs.endMs = Date.now();
+    }
+  };
+  try {
+    for (const step of s.plan.steps) await runStep(step);
+  } catch (err) {
+    if (!s.abort.signal.aborted)
+      s.abortDrill(`step ${s.steps.length} (${s.steps[s.steps.length - 1]?.label ?? '?'}) failed: ${userMessage(err).split('\n')[0]}`);
+    s.status = s.interrupted ? 'interrupted' : 'aborted';
+  }
+}
+
+/** The `write` step: exactly `count` writes with their own ledger (audited with the workload's). */
+async function writeBurst(s: RunState, count: number, valueSize: number): Promise<WriteBurstResult> {
+  const ledger = join((s.work as { path: string }).path, `step-${s.ledgers.length}.ledger`);
+  const prefix = `${keyPrefix(s.runId)}s${s.ledgers.length}:`;
+  s.ledgers.push({ path: ledger, prefix });
+  const w = await startWriter({
+    connection: s.conn,
+    runId: s.runId,
+    keyPrefix: prefix,
+    ledgerPath: ledger,
+    maxWrites: count,
+    valueSize,
+    concurrency: 8,
+    timeoutMs: 2000,
+  });
+  const onAbort = () => void w.stop();
+  s.abort.signal.addEventListener('abort', onAbort, { once: true });
+  const r = await w.done;
+  s.abort.signal.removeEventListener('abort', onAbort);
+  const res = { acked: r.acked, failed: r.failed, unknown: r.unknown };
+  s.burstResults.push(res);
+  return res;
+}

@@ -1,0 +1,65 @@
+/** Phase 1, topology: attach to --target, or start the runbook's topology in the run's work dir. */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { UserError, userMessage } from '../../core/errors.js';
+import { PortAllocator } from '../../stack/ports.js';
+import { attachTarget, describeAttachTarget } from '../../topology/attach.js';
+import { startTopology } from '../../topology/start.js';
+import type { TopologySpecInput } from '../../topology/types.js';
+import type { DrillPlan } from '../plan.js';
+import { connectionOf } from './connection.js';
+import type { RunState } from './state.js';
+
+export async function topologyPhase(s: RunState): Promise<void> {
+  const { plan, o } = s;
+  s.log(
+    `drill ${plan.runbook}${plan.variant ? ` (${plan.variant})` : ''}: ${o.target ? `attaching to ${describeAttachTarget(o.target)}` : `starting a ${plan.topology.kind} topology`}`,
+  );
+  if (o.target) {
+    const attached = await attachTarget(o.target);
+    s.topology = attached;
+    attached.events.on('event', (e) => s.addTopoEvent(e, attached.kind));
+  } else {
+    const password = plan.topology.auth ? randomBytes(18).toString('base64url') : undefined;
+    try {
+      s.topology = await startTopology(specOf(plan, password), {
+        ports: o.ports ?? new PortAllocator(),
+        dir: join((s.work as { path: string }).path, 'topology'),
+        onEvent: (e) => s.addTopoEvent(e, plan.topology.kind),
+      });
+    } catch (err) {
+      throw new UserError(
+        `drill ${plan.runbook}: the ${plan.topology.kind} topology could not start: ${userMessage(err).split('\n')[0]}`,
+        3,
+      );
+    }
+  }
+  o.onTopology?.(s.t);
+  s.connection = connectionOf(s.t);
+  s.initialNodes = s.t.nodes.map((n) => n.name);
+}
+
+function specOf(plan: DrillPlan, password: string | undefined): TopologySpecInput {
+  const t = plan.topology;
+  return {
+    kind: t.kind,
+    replicas: t.replicas,
+    sentinels: t.sentinels,
+    quorum: t.quorum,
+    downAfterMs: t.downAfter,
+    failoverTimeoutMs: t.failoverTimeout,
+    parallelSyncs: t.parallelSyncs,
+    masters: t.masters,
+    replicasPerMaster: t.replicasPerMaster,
+    nodeTimeoutMs: t.nodeTimeout,
+    maxmemory: t.maxmemory,
+    maxmemoryPolicy: t.maxmemoryPolicy,
+    aof: t.appendonly,
+    replBacklogSize: t.replBacklogSize,
+    minReplicasToWrite: t.minReplicasToWrite,
+    minReplicasMaxLagS: t.minReplicasMaxLag,
+    checkIntervalMs: t.checkInterval,
+    replicationVia: t.replicationVia,
+    password,
+  };
+}
