@@ -3,7 +3,7 @@ export { checkBaseUrl, DEFAULT_BASE_URL, type ScenarioConfig, type ScenarioDefin
 export { durationMs, formatDuration, isDuration } from './duration.ts';
 export { type FlowOptions, reservationFlow } from './flow.ts';
 export { Api, type Checks, json, type Response, type RouteRequest } from './http.ts';
-export { type RunIdentity, runIdentity } from './identity.ts';
+export { type RunIdentity, runIdentity, taggedIdentity } from './identity.ts';
 export {
   type BuiltProfile,
   buildProfile,

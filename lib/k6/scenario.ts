@@ -5,11 +5,13 @@
  * SUMMARY_DIR). Bad configuration fails at init with one line naming every problem.
  */
 import { fail } from 'k6';
+import exec from 'k6/execution';
 import http from 'k6/http';
 import type { Options } from 'k6/options';
 import { type ScenarioConfig, type ScenarioDefinition, scenarioConfig } from './config.ts';
 import { reservationFlow } from './flow.ts';
 import { Api } from './http.ts';
+import { type RunIdentity, taggedIdentity } from './identity.ts';
 import { ROUTES, routeName } from './routes.ts';
 import { type K6SummaryData, summaryOutputs } from './summary.ts';
 
@@ -57,9 +59,19 @@ export function scenarioOptions(config: ScenarioConfig): Options {
   };
 }
 
+/**
+ * The run's identity as k6 tags its samples: `--tag testid=X` on the command line overrides
+ * the script's `tags` option, so X (not TESTID or a generated id) is what the dashboards
+ * show. Only readable outside the init context (setup, the default function, handleSummary).
+ */
+function runIdentityOfTags(config: ScenarioConfig): RunIdentity {
+  return taggedIdentity(config, exec.test.options.tags);
+}
+
 export function defineScenario(def: ScenarioDefinition): Scenario {
   const { config, errors } = scenarioConfig(def, __ENV);
   if (!config) return fail(`${def.name}: ${errors.join('; ')}`);
+  let identity: RunIdentity | undefined;
   const api = new Api(config.baseUrl);
   const vuBased = Object.values(config.built.scenarios).some((s) => s.executor === 'constant-vus' || s.executor === 'ramping-vus');
   return {
@@ -80,14 +92,16 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
       return { baseUrl: config.baseUrl };
     },
     run() {
-      reservationFlow(api, { testid: config.testid, thinkSeconds: vuBased ? 0.5 : 0 });
+      identity ??= runIdentityOfTags(config);
+      reservationFlow(api, { testid: identity.testid, thinkSeconds: vuBased ? 0.5 : 0 });
     },
     handleSummary(data: K6SummaryData) {
+      const id = runIdentityOfTags(config);
       return summaryOutputs(
         data,
         {
-          testid: config.testid,
-          runId: config.runId,
+          testid: id.testid,
+          runId: id.runId,
           scenario: config.scenario,
           profile: config.profile,
           k6Scenarios: Object.keys(config.built.scenarios),

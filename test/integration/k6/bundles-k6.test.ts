@@ -108,6 +108,20 @@ describe('scenario bundles under real k6', () => {
     }
   });
 
+  it.skipIf(!has)('k6 run --tag testid=X without TESTID: the summary names the run X, as the Prometheus series do', async () => {
+    const dir = env.tmpDir('summary-tagged');
+    const testid = `${env.namespace.runId}-tag`.slice(0, 48);
+    const r = await k6(['run', '--quiet', '--iterations', '1', '--vus', '1', '--tag', `testid=${testid}`, bundles.smoke as string], {
+      BASE_URL: svc?.url as string,
+      SUMMARY_DIR: dir,
+    });
+    expect(r.exitCode, r.stderr).toBe(0);
+    expect(r.stdout).toContain(`testid ${testid}`);
+    const s = JSON.parse(readFileSync(join(dir, 'summary.json'), 'utf8')) as StableSummary;
+    expect({ testid: s.testid, runId: s.runId }).toEqual({ testid, runId: testid });
+    expect(readFileSync(join(dir, 'junit.xml'), 'utf8')).toContain(`<property name="testid" value="${testid}"`);
+  });
+
   it.skipIf(!has)('bad input fails at init with one clear reason: unknown profile, malformed SLO, unreachable BASE_URL', async () => {
     const bad = await k6(['run', '--quiet', bundles.smoke as string], { PROFILE: 'heavy', SLO: '{"p95Ms":', BASE_URL: svc?.url as string });
     expect(bad.exitCode).toBe(107);
