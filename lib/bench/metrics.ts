@@ -85,6 +85,11 @@ export class BenchMetrics implements BenchObserver {
 
   private pendingByRun = new Map<RunSpec, number>();
 
+  /** A test's requests counter starts at 0 when it starts, so its first requests count in rate()/increase(). */
+  onRunStart(run: RunSpec): void {
+    this.requests.inc({ [TESTID_LABEL]: this.testid, test: run.title }, 0);
+  }
+
   onProgress(run: RunSpec, finishedDelta: number): void {
     if (finishedDelta > 0) {
       this.requests.inc({ [TESTID_LABEL]: this.testid, test: run.title }, finishedDelta);

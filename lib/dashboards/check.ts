@@ -66,6 +66,22 @@ async function promGet(base: string, path: string, params: Record<string, string
   }
 }
 
+/**
+ * The dashboard with only the panels whose queries name one of `metrics` (metric names or
+ * name prefixes such as `stormdrill_write_`), variables kept, annotations dropped: what a
+ * run of one component must fill. Checked with that run pinned and no `union`, a panel whose
+ * series are absent fails, so a clean run (no errors, no unavailability) proves its panels
+ * show 0 rather than "No data".
+ */
+export function panelsNaming(dashboard: unknown, metrics: string[]): unknown {
+  type Panel = { type?: string; panels?: Panel[]; targets?: Array<{ expr?: string }> };
+  const names = (p: Panel) => (p.targets ?? []).some((t) => metrics.some((m) => new RegExp(`\\b${m}`).test(t.expr ?? '')));
+  const keep = (panels: Panel[] | undefined): Panel[] =>
+    (panels ?? []).flatMap((p) => (p.type === 'row' ? keep(p.panels) : names(p) ? [p] : []));
+  const d = dashboard as { panels?: Panel[] };
+  return { ...d, panels: keep(d.panels), annotations: { list: [] } };
+}
+
 /** A result has data when some series has a sample that is not NaN (or a native histogram). */
 export function hasData(result: PromSeries[]): boolean {
   return result.some((s) => {
@@ -117,7 +133,9 @@ export async function checkDashboards(o: DashboardCheckOptions): Promise<Dashboa
           const where = `${q.dashboard} / ${q.panel} [${q.refId}]`;
           if (r.status !== 'success') problems.push({ file, where, kind: 'error', detail: `${r.error}: ${expr}`, vars: { ...ctx.vars } });
           else if (!hasData((r.data as { result: PromSeries[] }).result)) {
-            const p: DashboardProblem = { file, where, kind: 'empty', detail: `no data: ${expr}`, vars: { ...ctx.vars } };
+            const series = (r.data as { result: PromSeries[] }).result.length;
+            const why = series === 0 ? 'no series' : `${series} series, every value NaN`;
+            const p: DashboardProblem = { file, where, kind: 'empty', detail: `no data (${why}): ${expr}`, vars: { ...ctx.vars } };
             if (o.union?.includes(file)) emptyIn.set(`${where} (${pick})`, [...(emptyIn.get(`${where} (${pick})`) ?? []), p]);
             else problems.push(p);
           }

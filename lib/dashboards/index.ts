@@ -13,6 +13,7 @@ export {
   type DashboardProblem,
   formatDashboardProblem,
   hasData,
+  panelsNaming,
 } from './check.js';
 
 export {

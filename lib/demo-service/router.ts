@@ -21,6 +21,14 @@ export const ROUTE_TABLE: RouteDef[] = [
   { key: 'confirm', method: 'POST', template: ROUTES.confirm },
 ];
 
+/** The `route` label of a request that matches no route template. */
+export const UNMATCHED_ROUTE = 'unmatched';
+
+/** Every value the `route` label of the service's metrics can take. */
+export function routeLabels(): string[] {
+  return [...new Set(ROUTE_TABLE.map((r) => r.template)), UNMATCHED_ROUTE];
+}
+
 function compile(template: string): { re: RegExp; names: string[] } {
   const names: string[] = [];
   const src = template.replace(/:([A-Za-z_]\w*)/g, (_, n: string) => {

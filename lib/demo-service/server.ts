@@ -11,7 +11,7 @@ import { testId } from '../core/naming.js';
 import { createDemoMetrics, type DemoMetrics } from './metrics.js';
 import { ERROR_STATUS, type ErrorKind, IDEMPOTENCY_KEY, parseReserveBody, publicReason, RESERVATION_ID } from './model.js';
 import { type DemoServiceInput, describeTarget, validate, withDefaults } from './options.js';
-import { matchRoute } from './router.js';
+import { matchRoute, UNMATCHED_ROUTE } from './router.js';
 import { DemoStore, StoreError } from './store.js';
 
 export interface DemoService {
@@ -154,7 +154,7 @@ export async function startDemoService(input: DemoServiceInput): Promise<DemoSer
     const method = req.method ?? 'GET';
     const path = (req.url ?? '/').split('?')[0] as string;
     const m = matchRoute(method, path);
-    const route = m.kind === 'route' ? m.route.template : m.kind === 'method_not_allowed' ? m.template : 'unmatched';
+    const route = m.kind === 'route' ? m.route.template : m.kind === 'method_not_allowed' ? m.template : UNMATCHED_ROUTE;
     const finish = () => {
       const secs = Number(process.hrtime.bigint() - started) / 1e9;
       metrics.requestDuration.observe({ method, route, status: String(res.statusCode) }, secs);

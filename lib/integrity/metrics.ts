@@ -1,7 +1,9 @@
 /**
  * Live metrics of fill and write on a prom-client registry (names from
  * lib/core/metric-names.ts, every series labelled with `testid`). The hot paths keep
- * plain counters; `sync()` moves the deltas into the registry once per tick.
+ * plain counters; `sync()` moves the deltas into the registry once per tick. Counters
+ * whose label values are known start at 0 (outcomes, both ops), so a clean run shows 0
+ * windows and 0 s unavailable instead of "No data", and the first increment counts.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
@@ -61,6 +63,11 @@ export class WriteMetrics {
       registers: [registry],
     });
     this.unavailable.set({ [TESTID_LABEL]: testid, op: 'write' }, 0);
+    for (const outcome of ['acked', 'failed', 'unknown']) this.ops.inc({ [TESTID_LABEL]: testid, outcome }, 0);
+    for (const op of ['write', 'read']) {
+      this.windows.inc({ [TESTID_LABEL]: testid, op }, 0);
+      this.windowSeconds.inc({ [TESTID_LABEL]: testid, op }, 0);
+    }
   }
 
   sync(
@@ -109,6 +116,8 @@ export class FillMetrics {
       labelNames: [TESTID_LABEL],
       registers: [registry],
     });
+    this.keys.inc({ [TESTID_LABEL]: testid }, 0);
+    this.bytes.inc({ [TESTID_LABEL]: testid }, 0);
   }
   sync(keys: number, bytes: number): void {
     if (keys > this.last.keys) this.keys.inc({ [TESTID_LABEL]: this.testid }, keys - this.last.keys);

@@ -3,11 +3,22 @@
  * labelled `testid`): answers per side by route and status class (`none` = no answer), their
  * duration per side (until the answer, the failure or the mirror timeout), comparisons by
  * outcome (`match`, `status`, `body`, `mirror-error`, `mirror-timeout`) and dropped copies.
- * Fed by the proxy next to MirrorStats.
+ * Fed by the proxy next to MirrorStats. When a route is first seen, its comparisons (every
+ * outcome) and dropped copies start at 0: a clean run shows 0 differences instead of
+ * "No data", and the first difference counts in increase().
  */
 import { Counter, Histogram, Registry } from 'prom-client';
 import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
 import type { MirrorOutcome } from './compare.js';
+
+/** Every comparison outcome (a Record, so a new outcome kind cannot be forgotten here). */
+const OUTCOME_KINDS = Object.keys({
+  match: true,
+  status: true,
+  body: true,
+  'mirror-error': true,
+  'mirror-timeout': true,
+} satisfies Record<MirrorOutcome['kind'], true>);
 
 const statusClass = (status: number) => (status === 0 ? 'none' : `${Math.floor(status / 100)}xx`);
 
@@ -23,6 +34,7 @@ export class MirrorMetrics implements MirrorObserver {
   private readonly duration: Histogram<string>;
   private readonly compared: Counter<string>;
   private readonly droppedTotal: Counter<string>;
+  private readonly routes = new Set<string>();
 
   constructor(readonly testid: string) {
     const M = METRICS.mirror;
@@ -54,18 +66,28 @@ export class MirrorMetrics implements MirrorObserver {
     });
   }
 
+  private seen(route: string): void {
+    if (this.routes.has(route)) return;
+    this.routes.add(route);
+    for (const outcome of OUTCOME_KINDS) this.compared.inc({ [TESTID_LABEL]: this.testid, route, outcome }, 0);
+    this.droppedTotal.inc({ [TESTID_LABEL]: this.testid, route }, 0);
+  }
+
   primary(route: string, status: number, us: number): void {
+    this.seen(route);
     this.requests.inc({ [TESTID_LABEL]: this.testid, side: 'primary', route, status: statusClass(status) });
     this.duration.observe({ [TESTID_LABEL]: this.testid, side: 'primary' }, us / 1e6);
   }
 
   mirror(route: string, status: number, us: number | undefined, outcome: MirrorOutcome): void {
+    this.seen(route);
     this.requests.inc({ [TESTID_LABEL]: this.testid, side: 'mirror', route, status: statusClass(status) });
     if (us !== undefined) this.duration.observe({ [TESTID_LABEL]: this.testid, side: 'mirror' }, us / 1e6);
     this.compared.inc({ [TESTID_LABEL]: this.testid, route, outcome: outcome.kind });
   }
 
   dropped(route: string): void {
+    this.seen(route);
     this.droppedTotal.inc({ [TESTID_LABEL]: this.testid, route });
   }
 }

@@ -8,7 +8,9 @@
  *  - the demo service's /metrics, under k6 load (real k6 when present, otherwise real HTTP
  *    requests recorded as k6-shaped series and pushed by our remote-write code);
  *  - bench (runBench), fill (runFill), the continuous writer through the failover
- *    (startWriter) and a drill (runDrill), each pushing its own metrics by remote write.
+ *    (startWriter) and a drill (runDrill), each pushing its own metrics by remote write;
+ *  - clean runs on a redis-server of their own: a demo service that answers only 2xx and a
+ *    writer without a window, whose panels must show 0 (errors, windows), not "No data".
  * It fails on any query that errors or returns nothing, naming dashboard and panel.
  */
 import { readFileSync } from 'node:fs';
@@ -24,10 +26,11 @@ import {
   dashboardQueries,
   formatDashboardProblem,
   interpolate,
+  panelsNaming,
   templateContext,
 } from '../../../lib/dashboards/index.js';
 import { type DemoService, type RedisTarget, startDemoService } from '../../../lib/demo-service/index.js';
-import { FillMetrics, runFill, startWriter, WriteMetrics } from '../../../lib/integrity/index.js';
+import { FillMetrics, runFill, startWriter, WriteMetrics, type WriteResult } from '../../../lib/integrity/index.js';
 import { runK6 } from '../../../lib/k6run/index.js';
 import { MirrorMetrics, startMirrorProxy } from '../../../lib/mirror/index.js';
 import { K6ShapedMetrics, pushSeries, type RemoteWritePusher, startRemoteWritePush } from '../../../lib/observability/index.js';
@@ -35,11 +38,13 @@ import {
   type ExporterNode,
   makeWorkDir,
   type PrometheusNode,
+  type RedisNode,
   redisOnce,
   type SentinelGroup,
   spawnManaged,
   startPrometheus,
   startRedisExporter,
+  startRedisServer,
   startSentinelGroup,
   waitUntil,
 } from '../../../lib/stack/index.js';
@@ -60,6 +65,8 @@ const T = {
   demo: id('demo'),
   mirror: id('mirror'),
   mirrorSvc: id('mirror-svc'),
+  demoClean: id('demo-clean'),
+  writeClean: id('write-clean'),
 };
 
 interface PromResult {
@@ -73,6 +80,10 @@ interface PromResult {
 let prom: PrometheusNode;
 let group: SentinelGroup;
 let demo: DemoService;
+let cleanRedis: RedisNode;
+let demoClean: DemoService;
+let cleanWrite: WriteResult | null = null;
+const cleanStatuses: number[] = [];
 const exporters: ExporterNode[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
 let startMs = 0;
@@ -329,6 +340,52 @@ async function feedWriteThroughFailover(): Promise<void> {
   fed.push('write (startWriter) through a Sentinel failover');
 }
 
+/**
+ * Runs where nothing goes wrong, on a redis-server of their own: users' flows on a demo
+ * service that answers only 2xx, and the continuous writer without an unavailability window.
+ */
+async function feedCleanRuns(): Promise<void> {
+  await waitUntil('the clean demo service to reach Redis', async () => demoClean.redisReady, 15_000);
+  const metrics = new WriteMetrics(T.writeClean);
+  const p = pusher(metrics.registry, T.writeClean);
+  const writer = await startWriter(
+    {
+      connection: { host: '127.0.0.1', port: cleanRedis.port },
+      runId: T.writeClean,
+      ledgerPath: join(tmpDir('ledger-clean'), 'ledger.bin'),
+      rate: 100,
+      concurrency: 2,
+      readRate: 20,
+      timeoutMs: 1000,
+    },
+    metrics,
+  );
+  try {
+    const call = async (method: string, path: string, body?: unknown) => {
+      const res = await request(`${demoClean.url}${path}`, {
+        method: method as 'GET' | 'POST',
+        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+      });
+      cleanStatuses.push(res.statusCode);
+      return (await res.body.json()) as { id?: string };
+    };
+    for (let round = 0; round < 6; round++) {
+      await call('GET', '/healthz');
+      await call('GET', '/items');
+      const r = await call('POST', '/reservations', { itemId: 'item-001', qty: 1 });
+      if (r.id) {
+        await call('POST', `/reservations/${r.id}/confirm`);
+        await call('GET', `/reservations/${r.id}`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    }
+  } finally {
+    cleanWrite = await writer.stop();
+    await p.flush();
+  }
+  fed.push(`clean runs: ${cleanStatuses.length} demo requests, ${cleanWrite?.acked} writes acknowledged`);
+}
+
 beforeAll(async () => {
   startMs = Date.now();
   const work = makeWorkDir('dashq');
@@ -354,6 +411,10 @@ beforeAll(async () => {
     runId: T.demo,
   });
   cleanups.push(() => demo.stop());
+  cleanRedis = await startRedisServer({ port: await ports.take(), dir: join(work.path, 'clean') });
+  cleanups.push(() => cleanRedis.stop());
+  demoClean = await startDemoService({ port: await ports.take(), redis: cleanRedis.url, runId: T.demoClean });
+  cleanups.push(() => demoClean.stop());
   prom = await startPrometheus({
     port: await ports.take(),
     dir: tmpDir('prometheus'),
@@ -363,7 +424,7 @@ beforeAll(async () => {
         targets: [exporters[i]?.target as string],
         labels: { redis_node: `127.0.0.1:${n.port}`, role: i === 0 ? 'primary' : 'replica' },
       })),
-      demo: [{ targets: [`127.0.0.1:${demo.port}`] }],
+      demo: [{ targets: [`127.0.0.1:${demo.port}`, `127.0.0.1:${demoClean.port}`] }],
     },
   });
   cleanups.push(() => prom.stop());
@@ -373,7 +434,7 @@ beforeAll(async () => {
     'Prometheus to scrape the exporters and the demo service',
     async () => {
       const r = await promGet('/api/v1/query', { query: 'count(up{job=~"redis|demo"} == 1)' });
-      return Number((r.data as { result: PromResult[] }).result[0]?.value?.[1] ?? 0) === exporters.length + 1;
+      return Number((r.data as { result: PromResult[] }).result[0]?.value?.[1] ?? 0) === exporters.length + 2;
     },
     20_000,
   );
@@ -385,7 +446,13 @@ beforeAll(async () => {
     drillEndMs = Date.now();
     fed.push(r.description);
   });
-  await Promise.all([feedK6(), feedBenchAndFill().then(feedMemoryPressure).then(feedWriteThroughFailover), drill, feedMirror()]);
+  await Promise.all([
+    feedK6(),
+    feedBenchAndFill().then(feedMemoryPressure).then(feedWriteThroughFailover),
+    drill,
+    feedMirror(),
+    feedCleanRuns(),
+  ]);
   // let the scrapes and the last pushes land
   await new Promise((r) => setTimeout(r, 3000));
 }, 150_000);
@@ -432,6 +499,40 @@ describe('every panel of every dashboard returns data from a real Prometheus', (
       expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
     });
   }
+});
+
+describe('a clean run shows 0 where nothing went wrong, not "No data"', () => {
+  const check = (file: string, dashboard: unknown, testid: string) =>
+    checkDashboards({
+      prometheusUrl: prom.url,
+      dashboards: { [file]: dashboard },
+      fromMs: startMs - 60_000,
+      toMs: Date.now(),
+      pins: { [file]: [{ testid }] },
+    });
+  const dashboardJson = (file: string) => JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
+
+  it('the demo service without an error: every panel has series, errors per second by kind at 0', async () => {
+    expect(cleanStatuses.length).toBeGreaterThanOrEqual(24);
+    expect(cleanStatuses.filter((s) => s < 200 || s > 299)).toEqual([]);
+    const r = await check('demo-service.json', dashboardJson('demo-service.json'), T.demoClean);
+    expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
+    const errors = await promGet('/api/v1/query', { query: `sum(demo_errors_total{testid="${T.demoClean}"})` });
+    expect((errors.data as { result: PromResult[] }).result.map((x) => x.value?.[1])).toEqual(['0']);
+  });
+
+  it('the continuous writer without a window: its panels have series, windows and time unavailable at 0', async () => {
+    expect(cleanWrite?.acked).toBeGreaterThan(0);
+    expect({ write: cleanWrite?.writeWindows, read: cleanWrite?.readWindows }).toEqual({ write: [], read: [] });
+    const r = await check('stormdrill.json', panelsNaming(dashboardJson('stormdrill.json'), ['stormdrill_write_']), T.writeClean);
+    expect(r.queries).toBeGreaterThan(0);
+    expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
+    const windows = await promGet('/api/v1/query', {
+      query: `sum by (op) (stormdrill_write_unavailability_windows_total{testid="${T.writeClean}"})`,
+    });
+    const byOp = Object.fromEntries((windows.data as { result: PromResult[] }).result.map((x) => [x.metric.op, x.value?.[1]]));
+    expect(byOp).toEqual({ write: '0', read: '0' });
+  });
 });
 
 describe('the alert rules see what the failover caused', () => {

@@ -6,6 +6,7 @@ import {
   DASHBOARDS,
   dashboardQueries,
   interpolate,
+  panelsNaming,
   renderDashboards,
   templateContext,
   variableQueries,
@@ -96,6 +97,32 @@ describe('dashboards as code', () => {
     const a = dashboardQueries(parsed['drills.json']).filter((q) => q.panel.startsWith('annotation:'));
     expect(a).toHaveLength(1);
     expect(a[0]?.expr).toContain('stormdrill_drill_events_total');
+  });
+});
+
+describe('the panels one run must fill', () => {
+  it('keeps the panels naming the run’s metrics, with the variables, without rows and annotations', () => {
+    const stormdrill = parsed['stormdrill.json'];
+    const write = panelsNaming(stormdrill, ['stormdrill_write_']);
+    expect(dashboardQueries(write).map((q) => q.panel)).toEqual([
+      'Writes per second by outcome',
+      'Write latency p50 / p99',
+      'Write latency p50 / p99',
+      'Write errors per second by kind',
+      'Unavailable (writes / reads)',
+      'Unavailability windows',
+      'Time unavailable',
+    ]);
+    expect(variableQueries(write)).toEqual(variableQueries(stormdrill));
+    // the annotation names stormdrill_drill_events_total too, and is dropped with the other panels
+    expect(dashboardQueries(panelsNaming(parsed['drills.json'], ['stormdrill_drill_'])).map((q) => q.panel)).toEqual([
+      'Checks',
+      'Acknowledged writes lost',
+      'Failover time',
+      'Unavailable',
+      'Drill running',
+      'Drill events',
+    ]);
   });
 });
 
