@@ -1,4 +1,3 @@
-export { type HttpObservation, K6ShapedMetrics, type K6ShapeOptions, trendStat, trendStatSuffix } from './k6-shape.js';
 export {
   CONFIGMAP_MAX_BYTES,
   ConfigMapSchema,

@@ -33,7 +33,7 @@ import { type DemoService, type RedisTarget, startDemoService } from '../../../l
 import { FillMetrics, runFill, startWriter, WriteMetrics, type WriteResult } from '../../../lib/integrity/index.js';
 import { runK6 } from '../../../lib/k6run/index.js';
 import { MirrorMetrics, startMirrorProxy } from '../../../lib/mirror/index.js';
-import { K6ShapedMetrics, pushSeries, type RemoteWritePusher, startRemoteWritePush } from '../../../lib/observability/index.js';
+import { pushSeries, type RemoteWritePusher, startRemoteWritePush } from '../../../lib/observability/index.js';
 import {
   type ExporterNode,
   makeWorkDir,
@@ -49,6 +49,7 @@ import {
   waitUntil,
 } from '../../../lib/stack/index.js';
 import { announceK6Tier, k6Bin } from '../../support/k6.js';
+import { K6ShapedMetrics } from '../../support/k6-shape.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
 import { feedDrill } from './drill-feed.js';
 import { emulateK6Run } from './k6-emulation.js';

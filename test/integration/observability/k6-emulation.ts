@@ -1,10 +1,11 @@
 /**
  * Without a k6 binary: real HTTP requests against the demo service (the same user flow as
- * scripts/stress.ts), recorded into k6-shaped series (lib/observability/k6-shape.ts) and
+ * scripts/stress.ts), recorded into k6-shaped series (test/support/k6-shape.ts) and
  * pushed by our remote-write code every second, as k6 would push them.
  */
-import { K6ShapedMetrics } from '../../../lib/observability/k6-shape.js';
+
 import { pushSeries } from '../../../lib/observability/remote-write.js';
+import { K6ShapedMetrics } from '../../support/k6-shape.js';
 
 export interface EmulatedRun {
   testid: string;

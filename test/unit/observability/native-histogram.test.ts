@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { K6ShapedMetrics, trendStat, trendStatSuffix } from '../../../lib/observability/k6-shape.js';
 import {
   bucketIndex,
   bucketUpperBound,
@@ -9,6 +8,7 @@ import {
   NativeHistogram,
 } from '../../../lib/observability/native-histogram.js';
 import { decodeWriteRequest, encodeWriteRequest, type TimeSeries } from '../../../lib/observability/write-request.js';
+import { K6ShapedMetrics, trendStat, trendStatSuffix } from '../../support/k6-shape.js';
 
 describe('native histogram buckets', () => {
   it('puts a value in the bucket whose bounds enclose it, also exactly on a boundary', () => {

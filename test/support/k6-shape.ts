@@ -1,8 +1,9 @@
 /**
- * Series shaped exactly like k6 v2's `-o experimental-prometheus-rw` output (names, label
- * sets, types; checked against real k6 in test/integration/observability), built from
- * HTTP requests made by Node code. Used where k6 itself is absent: the dashboard-query test
- * and `stormdrill demo` without k6 still put k6-shaped data in Prometheus.
+ * Test-only: series shaped like k6 v2's `-o experimental-prometheus-rw` output (names, label
+ * sets, types), built from HTTP requests made by Node code, so the dashboard-query test can
+ * feed the k6 dashboard without a k6 binary. Checked in every run against a recorded sample
+ * of real k6 series (test/fixtures/k6/, test/unit/observability/k6-shape.test.ts), and
+ * against live k6 output by the dashboard-query test when K6_BIN is set.
  *
  * - counters `k6_http_reqs_total`, `k6_iterations_total`, `k6_data_sent_total`,
  *   `k6_data_received_total`; gauges `k6_vus`, `k6_vus_max`; rates `k6_http_req_failed_rate`,
@@ -11,8 +12,8 @@
  *   `k6_feature_native_histograms="true"` on every series, or as one gauge per trend stat
  *   `k6_<trend>_<stat>` in seconds (K6_PROMETHEUS_RW_TREND_STATS, default p(99)).
  */
-import { NativeHistogram } from './native-histogram.js';
-import type { TimeSeries } from './write-request.js';
+import { NativeHistogram } from '../../lib/observability/native-histogram.js';
+import type { TimeSeries } from '../../lib/observability/write-request.js';
 
 export interface K6ShapeOptions {
   testid: string;
