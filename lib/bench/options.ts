@@ -119,6 +119,10 @@ function int(flag: string, v: string, problems: string[], min: number, max = Num
     return Number.NaN;
   }
   const n = Number(v);
+  if (n > max && max === Number.MAX_SAFE_INTEGER) {
+    problems.push(`${flag} is too large: at most ${max}${what ? ` (${what})` : ''}, got ${v}`);
+    return Number.NaN;
+  }
   if (n < min || n > max) {
     problems.push(
       `${flag} must be ${max === Number.MAX_SAFE_INTEGER ? `>= ${min}` : `between ${min} and ${max}`}${what ? ` (${what})` : ''}, got ${v}`,

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
-import { redactSecrets, UserError } from '../core/errors.js';
+import { givenSecrets, redactSecrets, UserError } from '../core/errors.js';
 import { installSignalHandlers, runCleanups } from '../core/lifecycle.js';
 import type { CommandModule } from './command.js';
 import { COMMANDS } from './registry.js';
@@ -40,12 +40,13 @@ export function reportFailure(err: unknown): number {
     // commander already printed its one-line message (or the help/version)
     return err.exitCode === 0 ? 0 : 2;
   }
+  const secrets = givenSecrets(process.argv, process.env);
   if (err instanceof UserError) {
-    process.stderr.write(`stormdrill: ${redactSecrets(err.message)}\n`);
+    process.stderr.write(`stormdrill: ${redactSecrets(err.message, secrets)}\n`);
     return err.exitCode;
   }
   const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`stormdrill: ${redactSecrets(msg)}\n`);
+  process.stderr.write(`stormdrill: ${redactSecrets(msg, secrets)}\n`);
   if (process.env.STORMDRILL_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return 1;
 }

@@ -44,9 +44,58 @@ export function userMessage(err: unknown): string {
   return String(err);
 }
 
-/** Remove credentials from a redis:// or http:// URL or a command line before it is printed. */
-export function redactSecrets(text: string): string {
-  return text
-    .replace(/(\w+:\/\/)([^:@/\s]*):([^@/\s]+)@/g, '$1$2:***@')
-    .replace(/(\s-a\s+|\s--pass(?:word)?[ =]|requirepass\s+|AUTH\s+(?:\S+\s+)?)(\S+)/gi, '$1***');
+/**
+ * A value that only stands for a secret in our own texts (help, examples, fixes): `<password>`,
+ * `[user:password@]`, `(and --user ...)`, `PASSWORD`, an already redacted `***`, a flag.
+ */
+function isPlaceholder(value: string): boolean {
+  const v = value.replace(/[)\]>'",.;:]+$/, '');
+  return /^[<[(*-]/.test(v) || /^(?:password|pass|secret|token|username|user)$/i.test(v);
+}
+
+/**
+ * Remove real secrets from a text before it is printed: the password of a redis:// or
+ * http:// URL, the argument of -a/--pass, AUTH and requirepass, and every value in `known`
+ * (the passwords the process was given), wherever they appear. Placeholders in our own help
+ * and fix texts (`-a <password>`, `redis://[user:password@]host`) are left as written.
+ */
+export function redactSecrets(text: string, known: readonly string[] = []): string {
+  let out = text
+    .replace(/(\w+:\/\/)([^:@/\s]*):([^@/\s]+)@/g, (m, scheme: string, user: string, pass: string) =>
+      user.startsWith('[') || isPlaceholder(pass) ? m : `${scheme}${user}:***@`,
+    )
+    .replace(/(\s-a\s+|\s--pass(?:word)?[ =]|requirepass\s+|AUTH\s+(?:\S+\s+)?)(\S+)/gi, (m, lead: string, value: string) =>
+      isPlaceholder(value) ? m : `${lead}***`,
+    );
+  for (const secret of new Set(known)) {
+    if (!secret) continue;
+    const escaped = secret.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    // a whole token only: a one-letter password must not blank out every such letter
+    out = out.replace(new RegExp(`(^|[^\\w])${escaped}(?=$|[^\\w])`, 'g'), '$1***');
+  }
+  return out;
+}
+
+/** The secrets a process was given (for redactSecrets): password flags in argv and password variables. */
+export function givenSecrets(argv: readonly string[], env: Record<string, string | undefined>): string[] {
+  const out: string[] = [];
+  const flags = new Set(['-a', '--pass', '--password', '--sentinel-pass']);
+  for (let i = 0; i < argv.length; i++) {
+    const w = argv[i] as string;
+    if (flags.has(w) && argv[i + 1] !== undefined) out.push(argv[i + 1] as string);
+    const eq = /^(--pass|--password|--sentinel-pass)=(.+)$/.exec(w);
+    if (eq) out.push(eq[2] as string);
+    for (const m of w.matchAll(/\w+:\/\/[^:@/\s]*:([^@/\s]+)@/g)) {
+      try {
+        out.push(decodeURIComponent(m[1] as string), m[1] as string);
+      } catch {
+        out.push(m[1] as string);
+      }
+    }
+  }
+  for (const k of ['REDISCLI_AUTH', 'REDIS_PASSWORD', 'STORMDRILL_REDIS_PASSWORD', 'STORMDRILL_PROM_RW_BEARER_TOKEN']) {
+    const v = env[k];
+    if (v) out.push(v);
+  }
+  return out;
 }

@@ -2,6 +2,7 @@
 import type { AuditResult } from './audit/audit.js';
 import type { FillResult } from './fill/fill.js';
 import type { VerifyResult } from './verify/verify.js';
+import type { LedgerCut } from './write/ledger.js';
 import type { UnavailabilityWindow } from './write/windows.js';
 import type { WriteResult } from './write/writer.js';
 
@@ -43,12 +44,23 @@ export function formatWrite(r: WriteResult): string {
   return lines.join('\n');
 }
 
+/** What a truncated ledger lost, in one line. */
+export function ledgerCutLine(c: LedgerCut): string {
+  const head = `the ledger is truncated at byte ${int(c.atByte)} (its ${c.what}); the intact blocks before it are audited`;
+  if (c.recordsCutOff === 0) return `${head}; no recorded outcome was cut off (only the end record)`;
+  if (c.recordsCutOff === null)
+    return `${head}; the last block's header is cut too, so the number of outcomes cut off is unknown${c.firstSeq !== null ? ` (from seq ${c.firstSeq})` : ''}`;
+  const seqs = c.firstSeq !== null ? ` (seq ${c.firstSeq}..${c.firstSeq + c.recordsCutOff - 1})` : '';
+  return `${head}; ${int(c.recordsCutOff)} recorded outcome(s) of the last block were cut off${seqs} and are not audited`;
+}
+
 export function formatAudit(r: AuditResult): string {
   const lines = [
-    `audit of ${r.ledgerPath} (run ${r.runId}, mode ${r.mode}) against ${r.target}${r.ledgerComplete ? '' : ' — the ledger has no end record: the writer did not stop cleanly; its recorded outcomes are audited'}`,
+    `audit of ${r.ledgerPath} (run ${r.runId}, mode ${r.mode}) against ${r.target}${r.ledgerComplete || r.ledgerCut ? '' : ' — the ledger has no end record: the writer did not stop cleanly; its recorded outcomes are audited'}`,
     `attempted ${int(r.attempted)}: acked ${int(r.acked)}, failed ${int(r.failed)}, unknown ${int(r.unknown)}`,
     `acked-but-lost ${int(r.ackedLost)}, acked-but-corrupt ${int(r.ackedCorrupt)}, failed-but-present ${int(r.failedPresent)}, unknown-present ${int(r.unknownPresent)}, unknown-absent ${int(r.unknownAbsent)}`,
   ];
+  if (r.ledgerCut) lines.push(ledgerCutLine(r.ledgerCut));
   for (const [k, keys] of Object.entries(r.samples)) if (keys.length) lines.push(`  ${k} e.g.: ${keys.join(' ')}`);
   lines.push(
     r.passed

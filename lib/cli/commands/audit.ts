@@ -14,6 +14,7 @@ export default defineCommand({
       .option('--allow-loss <n>', 'acknowledged writes that may be lost before the audit fails', num('--allow-loss'))
       .option('--batch <n>', 'keys per read batch', num('--batch'))
       .option('--samples <n>', 'sample keys shown per class', num('--samples'))
+      .option('--allow-truncated', 'audit the intact blocks of a truncated ledger and say how many recorded outcomes were cut off')
       .option('--json <file>', 'write the result as JSON (atomically)')
       .action(async (f) => {
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
@@ -28,6 +29,7 @@ export default defineCommand({
           allowLoss: f.allowLoss,
           batchSize: f.batch,
           samples: f.samples,
+          allowTruncated: f.allowTruncated,
         });
         console.log(formatAudit(r));
         if (f.json) console.log(`json: ${writeJsonOutput('--json', f.json, r)}`);

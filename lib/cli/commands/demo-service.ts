@@ -1,10 +1,5 @@
-import { InvalidArgumentError } from 'commander';
 import { defineCommand } from '../command.js';
-
-const int = (v: string) => {
-  if (!/^\d+$/.test(v)) throw new InvalidArgumentError('must be a whole number, e.g. 8080');
-  return Number(v);
-};
+import { wholeNumber } from '../flags.js';
 
 export default defineCommand({
   name: 'demo-service',
@@ -13,15 +8,20 @@ export default defineCommand({
     program
       .command('demo-service')
       .description("run the Redis-backed demo HTTP service (the k6 scenarios' target) until Ctrl-C")
-      .option('--port <n>', 'HTTP port', int, 8080)
+      .option('--port <n>', 'HTTP port (0: any free port)', wholeNumber('--port', { max: 65535, example: '8080' }), 8080)
       .option('--host <addr>', 'listen address', '127.0.0.1')
       .option('-u, --redis-url <url>', 'Redis (or HAProxy) as redis://host:port; password from $REDIS_PASSWORD', 'redis://127.0.0.1:6379')
       .option('--sentinels <list>', 'use Sentinel instead: host:port[,host:port...]')
       .option('--master-name <name>', 'Sentinel master name', 'sdmaster')
       .option('--run-id <id>', 'key namespace: keys are sd:<run-id>:demo:*', 'demo')
-      .option('--durable-replicas <n>', 'confirm a reservation only after WAIT sees this many replicas', int, 0)
-      .option('--items <n>', 'catalog size', int, 50)
-      .option('--stock <n>', 'initial stock per item', int, 1_000_000)
+      .option(
+        '--durable-replicas <n>',
+        'confirm a reservation only after WAIT sees this many replicas',
+        wholeNumber('--durable-replicas', { example: '1' }),
+        0,
+      )
+      .option('--items <n>', 'catalog size', wholeNumber('--items', { min: 1, max: 10_000, example: '50' }), 50)
+      .option('--stock <n>', 'initial stock per item', wholeNumber('--stock', { min: 1, example: '1000000' }), 1_000_000)
       .action(
         async (opts: {
           port: number;

@@ -1,10 +1,5 @@
-import { InvalidArgumentError } from 'commander';
 import { defineCommand } from '../command.js';
-
-const int = (v: string) => {
-  if (!/^\d+$/.test(v) || Number(v) < 1) throw new InvalidArgumentError('must be a positive whole number, e.g. 10');
-  return Number(v);
-};
+import { wholeNumber } from '../flags.js';
 
 export default defineCommand({
   name: 'k6',
@@ -27,9 +22,9 @@ export default defineCommand({
       .option('--slo <json>', 'SLO as JSON, e.g. \'{"p95Ms":300,"errorRate":0.01}\'')
       .option('--duration <duration>', 'main phase duration, e.g. 2m')
       .option('--ramp <duration>', 'ramp duration, e.g. 30s')
-      .option('--vus <n>', 'target VUs (VU-based profiles)', int)
-      .option('--rate <n>', 'target iterations per second (arrival-rate profiles)', int)
-      .option('--max-vus <n>', 'most VUs an arrival-rate profile may use', int)
+      .option('--vus <n>', 'target VUs (VU-based profiles)', wholeNumber('--vus', { min: 1, example: '10' }))
+      .option('--rate <n>', 'target iterations per second (arrival-rate profiles)', wholeNumber('--rate', { min: 1, example: '50' }))
+      .option('--max-vus <n>', 'most VUs an arrival-rate profile may use', wholeNumber('--max-vus', { min: 1, example: '100' }))
       .option('--run-id <id>', 'run id, also the testid tag (default: generated)')
       .option('--report-root <dir>', 'directory that holds reports/<run-id>/ (default: the working directory)')
       .action(

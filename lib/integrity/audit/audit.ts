@@ -8,7 +8,7 @@ import { ReplyError, type RespValue } from '../../core/resp/index.js';
 import { type ConnectionOptions, defined, describeTarget, targetOrThrow } from '../connection.js';
 import { errorKind, type RespConn } from '../resp-conn.js';
 import { Router } from '../topology.js';
-import { type Ledger, type OutcomeCode, readLedger } from '../write/ledger.js';
+import { type Ledger, type LedgerCut, type OutcomeCode, readLedger } from '../write/ledger.js';
 import { classifyRead, readCommandFor, readsWithMget, type WriteMode, writeKey } from '../write/records.js';
 
 export interface AuditOptions {
@@ -22,6 +22,8 @@ export interface AuditOptions {
   samples: number;
   /** Acknowledged-but-lost writes tolerated before the audit fails. */
   allowLoss: number;
+  /** Audit the intact blocks of a truncated ledger (and say how many records were cut off) instead of refusing it. */
+  allowTruncated?: boolean;
 }
 
 export const AUDIT_DEFAULTS = { batchSize: 1000, samples: 10, allowLoss: 0 };
@@ -48,6 +50,8 @@ export interface AuditResult extends AuditCounts {
   target: string;
   /** False when the ledger has no end record (the writer crashed or was killed). */
   ledgerComplete: boolean;
+  /** A truncated ledger read with --allow-truncated: where it is cut and the outcomes lost with the cut (not audited). */
+  ledgerCut: LedgerCut | null;
   samples: { ackedLost: string[]; ackedCorrupt: string[]; failedPresent: string[]; unknownPresent: string[] };
   /** ackedLost / acked. */
   lossRate: number;
@@ -98,7 +102,7 @@ export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions,
   const problems = validateAuditOptions(o);
   if (problems.length > 0) throw new OptionsError(problems);
   const target = targetOrThrow(o.connection);
-  const ledger = readLedger(o.ledgerPath, { runId: o.runId });
+  const ledger = readLedger(o.ledgerPath, { runId: o.runId, allowTruncated: o.allowTruncated });
   const started = performance.now();
   const router = await Router.open(target);
   try {
@@ -123,6 +127,7 @@ export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions,
       mode: ledger.header.mode,
       target: describeTarget(target),
       ledgerComplete: ledger.end !== null,
+      ledgerCut: ledger.cut,
       ...counts,
       samples,
       lossRate: counts.acked > 0 ? counts.ackedLost / counts.acked : 0,

@@ -263,10 +263,30 @@ export interface Ledger {
   /** The end record, or null when the writer did not finish cleanly (crash, kill -9). */
   end: LedgerEnd | null;
   bytes: number;
+  /** Set when the file is cut short and was read with `allowTruncated`: what was lost. */
+  cut: LedgerCut | null;
+}
+
+/** Where a truncated ledger ends and how many recorded outcomes went with the cut. */
+export interface LedgerCut {
+  atByte: number;
+  /** The record that is cut short: 'block header', 'block' or 'end record'. */
+  what: string;
+  /** Outcomes in the cut block (0 for the end record); null when the block header itself is cut. */
+  recordsCutOff: number | null;
+  /** The first sequence number of the cut block, when its header still says it. */
+  firstSeq: number | null;
+}
+
+export interface ReadLedgerOptions {
+  /** Refuse a ledger of another run. */
+  runId?: string;
+  /** Read the intact blocks of a truncated ledger (the cut is in `Ledger.cut`) instead of refusing it. */
+  allowTruncated?: boolean;
 }
 
 /** Read and check a ledger; a foreign, truncated or corrupt file is one clear UserError. */
-export function readLedger(path: string, expect: { runId?: string } = {}): Ledger {
+export function readLedger(path: string, expect: ReadLedgerOptions = {}): Ledger {
   let buf: Buffer;
   try {
     buf = readFileSync(path);
@@ -279,14 +299,14 @@ export function readLedger(path: string, expect: { runId?: string } = {}): Ledge
 }
 
 /** Parse a ledger from bytes. Pure (exported for tests). */
-export function parseLedger(buf: Buffer, path: string, expect: { runId?: string } = {}): Ledger {
+export function parseLedger(buf: Buffer, path: string, expect: ReadLedgerOptions = {}): Ledger {
   if (buf.length < 14 || buf.toString('latin1', 0, 8) !== LEDGER_MAGIC)
     throw new UserError(`${path} is not a stormdrill ledger (no SDLEDGER header): pass the file that \`stormdrill write --ledger\` wrote`);
   const version = buf.readUInt16LE(8);
   if (version !== LEDGER_VERSION)
     throw new UserError(`${path} is a version ${version} ledger; this stormdrill reads version ${LEDGER_VERSION}`);
   const hlen = buf.readUInt32LE(10);
-  if (14 + hlen + 4 > buf.length) throw truncated(path, buf.length, 'header');
+  if (14 + hlen + 4 > buf.length) throw truncated(path, buf.length, 'header', false);
   const hjson = buf.subarray(14, 14 + hlen);
   if (crc32(hjson) !== buf.readUInt32LE(14 + hlen)) throw new UserError(`ledger ${path} has a corrupt header (checksum mismatch)`);
   const header = JSON.parse(hjson.toString('utf8')) as LedgerHeader;
@@ -296,16 +316,36 @@ export function parseLedger(buf: Buffer, path: string, expect: { runId?: string 
     );
   const outcomes = new LedgerOutcomes();
   let end: LedgerEnd | null = null;
+  let cut: LedgerCut | null = null;
+  const cutAt = (at: number, what: string): UserError | null => {
+    if (!expect.allowTruncated) return truncated(path, at, what);
+    const known = what !== 'end record' && at + 11 <= buf.length;
+    cut = {
+      atByte: at,
+      what,
+      recordsCutOff: what === 'end record' ? 0 : known ? buf.readUInt32LE(at + 7) : null,
+      firstSeq: what !== 'end record' && at + 7 <= buf.length ? buf.readUIntLE(at + 1, 6) : null,
+    };
+    return null;
+  };
   let pos = 14 + hlen + 4;
-  while (pos < buf.length) {
+  while (pos < buf.length && cut === null) {
     const tag = buf[pos];
     if (end !== null) throw new UserError(`ledger ${path} has data after its end record at byte ${pos}: it was appended to by another run`);
     if (tag === BLOCK_TAG) {
-      if (pos + BLOCK_HEAD > buf.length) throw truncated(path, pos, 'block header');
+      if (pos + BLOCK_HEAD > buf.length) {
+        const err = cutAt(pos, 'block header');
+        if (err) throw err;
+        break;
+      }
       const first = buf.readUIntLE(pos + 1, 6);
       const count = buf.readUInt32LE(pos + 7);
       const plen = Math.ceil(count / 4);
-      if (pos + BLOCK_HEAD + plen > buf.length) throw truncated(path, pos, 'block');
+      if (pos + BLOCK_HEAD + plen > buf.length) {
+        const err = cutAt(pos, 'block');
+        if (err) throw err;
+        break;
+      }
       const payload = buf.subarray(pos + BLOCK_HEAD, pos + BLOCK_HEAD + plen);
       if (crc32(payload) !== buf.readUInt32LE(pos + 11))
         throw new UserError(`ledger ${path} is corrupt at byte ${pos} (block checksum mismatch)`);
@@ -315,9 +355,12 @@ export function parseLedger(buf: Buffer, path: string, expect: { runId?: string 
       }
       pos += BLOCK_HEAD + plen;
     } else if (tag === END_TAG) {
-      if (pos + 5 > buf.length) throw truncated(path, pos, 'end record');
-      const n = buf.readUInt32LE(pos + 1);
-      if (pos + 5 + n + 4 > buf.length) throw truncated(path, pos, 'end record');
+      const n = pos + 5 <= buf.length ? buf.readUInt32LE(pos + 1) : 0;
+      if (pos + 5 > buf.length || pos + 5 + n + 4 > buf.length) {
+        const err = cutAt(pos, 'end record');
+        if (err) throw err;
+        break;
+      }
       const json = buf.subarray(pos + 5, pos + 5 + n);
       if (crc32(json) !== buf.readUInt32LE(pos + 5 + n))
         throw new UserError(`ledger ${path} is corrupt at byte ${pos} (end record checksum)`);
@@ -327,11 +370,11 @@ export function parseLedger(buf: Buffer, path: string, expect: { runId?: string 
       throw new UserError(`ledger ${path} is corrupt at byte ${pos} (unknown record 0x${(tag ?? 0).toString(16)})`);
     }
   }
-  return { path, header, outcomes, end, bytes: buf.length };
+  return { path, header, outcomes, end, bytes: buf.length, cut };
 }
 
-function truncated(path: string, at: number, what: string): UserError {
+function truncated(path: string, at: number, what: string, blocksLeft = true): UserError {
   return new UserError(
-    `ledger ${path} is truncated: its ${what} at byte ${at} is cut short (the file was cut or copied while being written)`,
+    `ledger ${path} is truncated: its ${what} at byte ${at} is cut short (the file was cut or copied while being written)${blocksLeft ? '; audit its intact blocks with --allow-truncated' : ''}`,
   );
 }

@@ -76,6 +76,10 @@ describe('parseBenchArgv', () => {
     [['--data-size-range', '10-5'], /^--data-size-range needs 1 <= MIN <= MAX/],
     [['--mix', 'set=0'], /^--mix entry 'set=0' must be NAME=WEIGHT/],
     [['--user', 'bob'], /^--user needs -a/],
+    [
+      ['-n', '99999999999999999999999'],
+      /^-n is too large: at most 9007199254740991 \(total requests, e.g. -n 100000\), got 99999999999999999999999$/,
+    ],
     [['--cluster', '--dbnum', '2'], /^--cluster cannot be used with --dbnum/],
   ])('rejects %j with one clear line', (argv, message) => {
     const { problems } = parseBenchArgv(argv);

@@ -82,6 +82,27 @@ describe('ledger', () => {
     expect(l.outcomes.total).toBe(4);
   });
 
+  it('with allowTruncated reads the intact blocks and says how many outcomes the cut took', () => {
+    const head = encodeHeader(header);
+    const b1 = encodeBlock(0, Uint8Array.from([1, 1, 2, 3, 1]));
+    const b2 = encodeBlock(5, Uint8Array.from([1, 1, 1, 1, 1, 1, 1, 2, 1]));
+    const end = encodeEnd({ acked: 11, failed: 2, unknown: 1, endedAt: 'x' });
+    const whole = Buffer.concat([head, b1, b2, end]);
+    const inBlock = parseLedger(whole.subarray(0, head.length + b1.length + b2.length - 1), 'f', { allowTruncated: true });
+    expect(inBlock.outcomes.total).toBe(5);
+    expect(inBlock.cut).toEqual({ atByte: head.length + b1.length, what: 'block', recordsCutOff: 9, firstSeq: 5 });
+    const inHeader = parseLedger(whole.subarray(0, head.length + b1.length + 5), 'f', { allowTruncated: true });
+    expect(inHeader.cut).toEqual({ atByte: head.length + b1.length, what: 'block header', recordsCutOff: null, firstSeq: null });
+    const inEnd = parseLedger(whole.subarray(0, whole.length - 2), 'f', { allowTruncated: true });
+    expect(inEnd.outcomes.total).toBe(14);
+    expect(inEnd.cut).toMatchObject({ what: 'end record', recordsCutOff: 0 });
+    expect(parseLedger(whole, 'f', { allowTruncated: true }).cut).toBeNull();
+    expect(() => parseLedger(whole.subarray(0, whole.length - 2), 'f')).toThrow(
+      /truncated.*audit its intact blocks with --allow-truncated$/,
+    );
+    expect(() => parseLedger(whole.subarray(0, 20), 'f', { allowTruncated: true })).toThrow(/its header at byte 20 is cut short/);
+  });
+
   it('rejects truncated, corrupt, foreign and other-run ledgers with one line each', () => {
     const good = Buffer.concat([
       encodeHeader(header),

@@ -1,0 +1,99 @@
+/**
+ * Messages name the right thing (real CLI processes): a number that is too large says so, a
+ * flag's example is its own, placeholders in help and fix texts stay as written while real
+ * secrets never show, and a truncated ledger can be audited up to the cut.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, describe, expect, it } from 'vitest';
+import { encodeEnd, parseLedger } from '../../../lib/integrity/write/ledger.js';
+import { useTestEnv } from '../../support/env.js';
+import { namespace } from '../../support/namespace.js';
+import { BIN, runProcess } from '../bench/helpers.js';
+
+const env = useTestEnv({ redis: true });
+const stormdrill = (args: string[], extraEnv: Record<string, string> = {}) =>
+  runProcess(process.execPath, [BIN, ...args], 60_000, { REDISCLI_AUTH: '', ...extraEnv });
+const redis = new Redis({ port: 1, lazyConnect: true });
+afterAll(() => redis.disconnect());
+
+function oneLine(r: { code: number | null; text: string }, code = 2): string {
+  expect(r.code, r.text).toBe(code);
+  const lines = r.text.trim().split('\n');
+  expect(lines, r.text).toHaveLength(1);
+  expect(r.text).not.toMatch(/\n\s+at /);
+  return lines[0] as string;
+}
+
+describe('messages that name the right thing', () => {
+  it('bench -n 99999999999999999999999 says the number is too large', async () => {
+    const line = oneLine(await stormdrill(['bench', '-p', String(env.redis.port), '-n', '99999999999999999999999']));
+    expect(line).toBe(
+      'stormdrill: -n is too large: at most 9007199254740991 (total requests, e.g. -n 100000), got 99999999999999999999999',
+    );
+  });
+
+  it('demo-service --items -1 names the range and an example of --items', async () => {
+    const line = oneLine(await stormdrill(['demo-service', '--items', '-1']));
+    expect(line).toBe("error: option '--items <n>' argument '-1' is invalid. It must be 1 or more, e.g. --items 50");
+    const big = oneLine(await stormdrill(['demo-service', '--items', '20000']));
+    expect(big).toMatch(/It is too large: at most 10000, e\.g\. --items 50$/);
+  });
+
+  it('help placeholders are printed as written; a real password never is', async () => {
+    expect(oneLine(await stormdrill(['bench', '--user', 'bob']))).toBe(
+      'stormdrill: --user needs -a <password> (ACL style AUTH username password)',
+    );
+    expect(oneLine(await stormdrill(['fill', '-u', 'nonsense', '--keys', '1']))).toContain('redis://[user:password@]host:port[/db]');
+    // a wrong password through every way in: the secret is not in the output
+    const secret = 'Hunter-2-x9';
+    for (const args of [
+      ['fill', '-p', String(env.redis.port), '-a', secret, '--keys', '1'],
+      ['verify', '--source', `redis://:${secret}@127.0.0.1:${env.redis.port}`, '--target', `redis://127.0.0.1:${env.redis.port}`],
+    ]) {
+      const r = await stormdrill(args);
+      expect(r.code, r.text).not.toBe(0);
+      expect(r.text).not.toContain(secret);
+    }
+  });
+
+  it('audit --allow-truncated audits the intact blocks and counts the outcomes cut off', async () => {
+    const dir = env.tmpDir('trunc');
+    const ledger = join(dir, 'ledger');
+    const runId = `${namespace.runId}-cut`;
+    const port = String(env.redis.port);
+    const w = await stormdrill(['write', '-p', port, '--run-id', runId, '--max-writes', '3000', '--ledger', ledger, '-q']);
+    expect(w.code, w.text).toBe(0);
+    const whole = readFileSync(ledger);
+    const full = parseLedger(whole, ledger);
+    expect(full.outcomes.total).toBe(3000);
+    // cut the end record and the last 3 bytes before it: the last block is cut short
+    const endLength = encodeEnd(full.end as NonNullable<typeof full.end>).length;
+    const cut = join(dir, 'cut');
+    writeFileSync(cut, whole.subarray(0, whole.length - endLength - 3));
+
+    const refused = oneLine(await stormdrill(['audit', '-p', port, '--ledger', cut]));
+    expect(refused).toMatch(
+      /is truncated: its block(?: header)? at byte \d+ is cut short .*; audit its intact blocks with --allow-truncated$/,
+    );
+
+    const r = await stormdrill(['audit', '-p', port, '--ledger', cut, '--allow-truncated']);
+    expect(r.code, r.text).toBe(0);
+    const attempted = Number(/attempted ([\d,]+)/.exec(r.text)?.[1]?.replace(/,/g, ''));
+    const m =
+      /the ledger is truncated at byte [\d,]+ \(its block(?: header)?\); the intact blocks before it are audited; ([\d,]+) recorded outcome\(s\) of the last block were cut off \(seq (\d+)\.\.(\d+)\) and are not audited/.exec(
+        r.text,
+      );
+    expect(m, r.text).not.toBeNull();
+    const cutOff = Number(m?.[1]?.replace(/,/g, ''));
+    expect(cutOff).toBeGreaterThan(0);
+    expect(attempted + cutOff).toBe(3000);
+    expect(Number(m?.[3]) - Number(m?.[2]) + 1).toBe(cutOff);
+    expect(r.text).toMatch(/acked-but-lost 0/);
+
+    redis.options.port = env.redis.port;
+    await redis.connect();
+    await redis.eval(`for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('UNLINK', k) end`, 0, `sd:${runId}:*`);
+  });
+});
