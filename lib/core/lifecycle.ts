@@ -8,6 +8,7 @@ type Cleanup = () => Promise<void> | void;
 
 const cleanups: Array<{ name: string; fn: Cleanup }> = [];
 const syncKillers = new Set<() => void>();
+const interruptListeners = new Set<(signal: NodeJS.Signals) => void>();
 let installed = false;
 let running: Promise<void> | null = null;
 
@@ -19,6 +20,16 @@ export function registerCleanup(name: string, fn: Cleanup): () => void {
     const i = cleanups.indexOf(entry);
     if (i >= 0) cleanups.splice(i, 1);
   };
+}
+
+/**
+ * Be told at once when SIGINT/SIGTERM arrives, before any cleanup runs (cleanups run one
+ * after another, LIFO): a long operation can stop early, while the processes it started
+ * are still being stopped. Returns the function that unregisters the listener.
+ */
+export function onInterrupt(fn: (signal: NodeJS.Signals) => void): () => void {
+  interruptListeners.add(fn);
+  return () => interruptListeners.delete(fn);
 }
 
 /**
@@ -77,6 +88,13 @@ export function installSignalHandlers(onSignal?: (signal: NodeJS.Signals) => voi
       if (second) process.exit(code);
       second = true;
       onSignal?.(signal);
+      for (const l of interruptListeners) {
+        try {
+          l(signal);
+        } catch {
+          /* a listener only flags its own work */
+        }
+      }
       process.stderr.write(`\n${signal} received: stopping everything this run started...\n`);
       void runCleanups().finally(() => process.exit(code));
     };

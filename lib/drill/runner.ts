@@ -6,7 +6,7 @@
  * not finish).
  */
 import { userMessage } from '../core/errors.js';
-import { registerCleanup } from '../core/lifecycle.js';
+import { onInterrupt, registerCleanup } from '../core/lifecycle.js';
 import { restoreTopology } from '../faults/restore.js';
 import { startRemoteWritePush } from '../observability/index.js';
 import { makeWorkDir } from '../stack/workdir.js';
@@ -20,23 +20,25 @@ import { stepsPhase } from './run/steps.js';
 import { topologyPhase } from './run/topology.js';
 import { stopTimers, stopWorkload, workloadPhase } from './run/workload.js';
 
+export type { DrillPhase } from './report/types.js';
 export { connectionOf } from './run/connection.js';
 export { DRILL_EXIT, type DrillOutcome } from './run/report.js';
-export type { DrillPhase, RunDrillOptions } from './run/state.js';
+export type { RunDrillOptions } from './run/state.js';
 
 export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
   const s = new RunState(o);
-  if (o.remoteWrite)
-    s.pusher = startRemoteWritePush({
-      ...o.remoteWrite,
-      registry: s.metrics.registry,
-      intervalMs: 1000,
-      labels: { testid: s.testid },
-      onError: (m) => s.log(`remote write: ${m}`),
-    });
-  s.work = makeWorkDir(`drill-${o.plan.runbook}`, o.workRoot);
+  // From the first line on, SIGINT/SIGTERM ends the run with a report, whatever phase it is in.
   const interrupt = interruptHandler(s);
   try {
+    if (o.remoteWrite)
+      s.pusher = startRemoteWritePush({
+        ...o.remoteWrite,
+        registry: s.metrics.registry,
+        intervalMs: 1000,
+        labels: { testid: s.testid },
+        onError: (m) => s.log(`remote write: ${m}`),
+      });
+    s.work = makeWorkDir(`drill-${o.plan.runbook}`, o.workRoot);
     await topologyPhase(s);
     interrupt.arm();
     s.rearmInterrupt = interrupt.arm;
@@ -55,10 +57,11 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     s.phase = 'report';
     return reportPhase(s, measuredReport(s, measured));
   } catch (err) {
-    if (!s.topology) throw err;
-    // An unexpected failure after the topology started: still a (partial) report.
+    if (!s.topology && !s.interrupted) throw err;
+    // An unexpected failure after the topology started, or an interrupt at any time: still a (partial) report.
     s.status = s.interrupted ? 'interrupted' : 'error';
     s.reason = s.reason ?? userMessage(err).split('\n')[0] ?? 'error';
+    s.stoppedIn ??= s.phase;
     return reportPhase(s, partialReport(s));
   } finally {
     await stopEverything(s);
@@ -67,10 +70,11 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
 }
 
 /**
- * SIGINT/SIGTERM: abort the drill, then let runDrill restore (thaw, heal), stop and
- * report. Cleanups run last-registered first, so this is re-registered before every step
- * and after every fault: it must run before the processes' own stops and the faults'
- * bare undos.
+ * SIGINT/SIGTERM: the run hears of it at once (onInterrupt) and aborts whatever phase it
+ * is in; its cleanup then waits until runDrill has restored (thaw, heal), stopped and
+ * reported. Cleanups run last-registered first, so once the topology is up the cleanup is
+ * re-registered before every step and after every fault: it must run before the
+ * processes' own stops and the faults' bare undos.
  */
 function interruptHandler(s: RunState): { arm: () => void; done: () => void } {
   let unregister: (() => void) | null = null;
@@ -78,16 +82,23 @@ function interruptHandler(s: RunState): { arm: () => void; done: () => void } {
   const finished = new Promise<void>((r) => {
     resolveFinished = r;
   });
+  const stop = () => {
+    s.interrupted = true;
+    s.abortDrill('interrupted (SIGINT/SIGTERM)');
+  };
+  const stopListening = onInterrupt(stop);
+  const arm = () => {
+    unregister?.();
+    unregister = registerCleanup(`drill ${s.plan.runbook}`, async () => {
+      stop();
+      await finished;
+    });
+  };
+  arm();
   return {
-    arm: () => {
-      unregister?.();
-      unregister = registerCleanup(`drill ${s.plan.runbook}`, async () => {
-        s.interrupted = true;
-        s.abortDrill('interrupted (SIGINT/SIGTERM)');
-        await finished;
-      });
-    },
+    arm,
     done: () => {
+      stopListening();
       unregister?.();
       resolveFinished();
     },
@@ -105,7 +116,8 @@ async function stopEverything(s: RunState): Promise<void> {
     await stopLeftovers(t, s.log);
   }
   if (s.pusher) await s.pusher.stop().catch(() => undefined);
-  if (!s.o.keepWorkDir) s.work?.remove();
+  if (s.work && s.o.keepWorkDir) s.log(`work dir kept: ${s.work.path}`);
+  else s.work?.remove();
 }
 
 /** Belt and braces: whatever the topology's stop() left running is stopped here. */

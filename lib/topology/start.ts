@@ -95,12 +95,18 @@ class RunningTopology implements Topology {
     return this.nodes.find((n) => n.host === h && (n.port === port || n.proxyPort === port));
   }
 
+  /** Refuse to go on once stop() ran (an aborted start): nothing new is created after it. */
+  private throwIfStopped(): void {
+    if (this.stopped) throw new StartError(`the ${this.kind} topology was stopped while it was starting`);
+  }
+
   get readyTimeoutMs(): number {
     return this.o.readyTimeoutMs ?? 30_000;
   }
 
   /** Start one redis-server (+ its proxy). */
   async startNode(name: string, role: 'master' | 'replica', replicaOf?: TopoNode, cluster = false): Promise<TopoNode> {
+    this.throwIfStopped();
     const spec = this.spec;
     const port = await this.o.ports.take();
     const proxyPort = spec.faultProxies ? await this.o.ports.take() : port;
@@ -136,13 +142,14 @@ class RunningTopology implements Topology {
     };
     const rn = await startRedisServer(opts);
     let proxy: TcpFaultProxy | null = null;
-    if (spec.faultProxies) {
-      try {
-        proxy = await startFaultProxy({ listenPort: proxyPort, target: { host: HOST, port } });
-      } catch (err) {
-        await rn.stop();
-        throw err;
-      }
+    try {
+      this.throwIfStopped();
+      if (spec.faultProxies) proxy = await startFaultProxy({ listenPort: proxyPort, target: { host: HOST, port } });
+      this.throwIfStopped();
+    } catch (err) {
+      await proxy?.stop();
+      await rn.stop();
+      throw err;
     }
     const node: TopoNode = { name, role, host: HOST, port, proxyPort, busPort, dir, process: rn.process, proxy, owned: true };
     nodeOptions.set(node, opts);
@@ -153,10 +160,11 @@ class RunningTopology implements Topology {
   async waitLinkUp(n: TopoNode): Promise<void> {
     await waitUntil(
       `${n.name} (port ${n.port}) to finish its sync with the primary`,
-      async () => (await redisInfo(n.port, 'replication', { password: this.password })).master_link_status === 'up',
+      async () => this.stopped || (await redisInfo(n.port, 'replication', { password: this.password })).master_link_status === 'up',
       this.readyTimeoutMs,
       50,
     );
+    this.throwIfStopped();
   }
 
   nextReplicaName(): string {
@@ -171,6 +179,7 @@ class RunningTopology implements Topology {
     const s = this.spec;
     const bin = requireBinary('redis-sentinel');
     for (let i = 1; i <= s.sentinels; i++) {
+      this.throwIfStopped();
       const port = await this.o.ports.take();
       const dir = join(this.dir, `sentinel-${i}-${port}`);
       mkdirSync(dir, { recursive: true });
@@ -201,8 +210,10 @@ class RunningTopology implements Topology {
       this.sentinels.push({ name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true });
       await waitReady(proc, () => redisPingOk(port), this.readyTimeoutMs);
     }
+    this.throwIfStopped();
     this.watch = watchTopologySentinels(this);
     await this.waitSentinelsKnow(s.replicas);
+    this.throwIfStopped();
   }
 
   async waitSentinelsKnow(replicas: number): Promise<void> {
@@ -212,6 +223,7 @@ class RunningTopology implements Topology {
       await waitUntil(
         `sentinel ${sn.port} to see ${replicas} replica(s) and ${s.sentinels - 1} other sentinel(s)`,
         async () => {
+          if (this.stopped) return true;
           const m = await sentinelMasterInfo(sn.port, s.masterName, sn.host);
           return Number(m['num-slaves']) === replicas && Number(m['num-other-sentinels']) === s.sentinels - 1;
         },
@@ -227,6 +239,7 @@ class RunningTopology implements Topology {
 
   async startHaproxy(): Promise<void> {
     if (this.spec.kind !== 'haproxy') return;
+    this.throwIfStopped();
     const port = await this.o.ports.take();
     this.haHandle = await startHaproxy({
       host: HOST,
@@ -239,6 +252,10 @@ class RunningTopology implements Topology {
       readyTimeoutMs: this.readyTimeoutMs,
     });
     this.haproxy = { host: HOST, port, configFile: this.haHandle.configFile, process: this.haHandle.process, owned: true };
+    if (this.stopped) {
+      await this.haHandle.stop();
+      this.throwIfStopped();
+    }
   }
 
   /**
@@ -280,6 +297,7 @@ class RunningTopology implements Topology {
       ],
       { env, reject: false, timeout: 60_000 },
     );
+    this.throwIfStopped();
     if (create.exitCode !== 0)
       throw new StartError(`redis-cli --cluster create failed: ${(create.stderr || create.stdout).split('\n').slice(-3).join(' | ')}`);
     await waitClusterOk(this, this.readyTimeoutMs, true);
@@ -288,6 +306,7 @@ class RunningTopology implements Topology {
       n.role = rep.role === 'slave' ? 'replica' : 'master';
       if (n.role === 'replica') await this.waitLinkUp(n);
     }
+    this.throwIfStopped();
     this.clusterWatch = watchTopologyCluster(this);
   }
 
@@ -372,7 +391,10 @@ export async function startTopology(input: TopologySpecInput | TopologySpec, o: 
   const spec = resolveSpec(input as TopologySpecInput);
   mkdirSync(o.dir, { recursive: true });
   const t = new RunningTopology(spec, o.dir, o);
+  const onAbort = () => void t.stop().catch(() => undefined);
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   try {
+    o.signal?.throwIfAborted();
     if (spec.kind === 'cluster') {
       await t.startCluster();
       t.endpoint = { kind: 'cluster', seeds: t.nodes.map((n) => ({ host: n.host, port: n.proxyPort })) };
@@ -397,6 +419,8 @@ export async function startTopology(input: TopologySpecInput | TopologySpec, o: 
   } catch (err) {
     await t.stop().catch(() => undefined);
     throw err;
+  } finally {
+    o.signal?.removeEventListener('abort', onAbort);
   }
 }
 

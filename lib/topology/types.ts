@@ -233,4 +233,6 @@ export interface StartTopologyOptions {
   onEvent?: (e: TopoEvent) => void;
   /** Per-step readiness timeout (default 30 s). */
   readyTimeoutMs?: number;
+  /** Abort the start (e.g. SIGINT): what started is stopped, nothing more starts, the start rejects. */
+  signal?: AbortSignal;
 }

@@ -1,4 +1,5 @@
 import { defineCommand } from '../command.js';
+import { ms, NOT_MEASURED } from '../drill/summary.js';
 
 export default defineCommand({
   name: 'demo',
@@ -48,7 +49,7 @@ export default defineCommand({
           if (r.drill) {
             const d = r.drill;
             console.log(
-              `  drill ${d.runbook}: ${d.status}; write unavailable ${d.writeUnavailableMs ?? 'n/a'} ms, read unavailable ${d.readUnavailableMs ?? 'n/a'} ms, failover ${d.failoverSeconds ?? 'n/a'} s, acked lost ${d.ackedLost ?? 'n/a'}`,
+              `  drill ${d.runbook}: ${d.status}; write unavailable ${ms(d.writeUnavailableMs)}, read unavailable ${ms(d.readUnavailableMs)}, failover ${d.failoverSeconds ?? 'n/a'} s, acked lost ${d.ackedLost ?? NOT_MEASURED}`,
             );
             for (const c of d.checks)
               console.log(`    ${c.ok ? 'pass' : 'FAIL'} ${c.name} (limit ${c.limit}, measured ${String(c.measured)})`);

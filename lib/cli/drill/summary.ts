@@ -1,11 +1,17 @@
 /** The lines `stormdrill drill run` prints for a finished drill. */
 import type { DrillReport } from '../../drill/report/types.js';
 
+/** A figure the run did not get to (no workload, no audit, stopped early). */
+export const NOT_MEASURED = 'not measured';
+
+/** `1234 ms`, or 'not measured'. */
+export const ms = (v: number | null) => (v === null ? NOT_MEASURED : `${v} ms`);
+
 /** One line per figure of a finished drill. */
 export function summaryLines(r: DrillReport): string[] {
   const lines = [
-    `drill ${r.runbook}${r.variant ? ` (${r.variant})` : ''}: ${r.status.toUpperCase()}${r.reason ? ` — ${r.reason}` : ''}`,
-    `  write unavailable ${r.writeUnavailableMs ?? 'n/a'} ms, read unavailable ${r.readUnavailableMs ?? 'n/a'} ms, failover ${r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`}, acked lost ${r.ackedLost ?? 'n/a'}, full syncs ${r.fullSyncs ?? 'n/a'}, LOADING errors ${r.loadingErrors}`,
+    `drill ${r.runbook}${r.variant ? ` (${r.variant})` : ''}: ${r.status.toUpperCase()}${r.reason ? ` — ${r.reason}` : ''}${r.phase ? ` (stopped in phase ${r.phase})` : ''}`,
+    `  write unavailable ${ms(r.writeUnavailableMs)}, read unavailable ${ms(r.readUnavailableMs)}, failover ${r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`}, acked lost ${r.ackedLost ?? NOT_MEASURED}, full syncs ${r.fullSyncs ?? NOT_MEASURED}, LOADING errors ${r.loadingErrors}`,
   ];
   for (const c of r.checks)
     lines.push(

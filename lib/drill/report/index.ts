@@ -8,7 +8,7 @@ import type { DrillReport } from './types.js';
 export { htmlReport } from './html.js';
 export { markdownReport } from './markdown.js';
 export { timelineSvg } from './svg.js';
-export type { DrillReport, DrillStatus, EventSource, ReportEvent, ReportStep, ReportWindow } from './types.js';
+export type { DrillPhase, DrillReport, DrillStatus, EventSource, ReportEvent, ReportStep, ReportWindow } from './types.js';
 
 /**
  * Write the three files into `dir`. When `dir` fails at the end of a drill (the CLI checked it

@@ -13,7 +13,7 @@ export function markdownReport(r: DrillReport): string {
   const verdict = r.status === 'passed' ? 'PASSED' : r.status.toUpperCase();
   lines.push(`# Drill ${r.runbook}${r.variant ? ` (${r.variant})` : ''}: ${verdict}`, '');
   lines.push(r.description.trim(), '');
-  if (r.reason) lines.push(`> **${r.partial ? 'Partial report' : 'Note'}:** ${r.reason}`, '');
+  if (r.reason) lines.push(`> **${r.partial ? 'Partial report' : 'Note'}:** ${r.reason}${r.phase ? ` (in phase ${r.phase})` : ''}`, '');
   lines.push(
     `- testid: \`${r.testid}\``,
     `- started: ${r.startedAt}, took ${r.durationSeconds.toFixed(1)} s`,

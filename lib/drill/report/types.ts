@@ -37,6 +37,9 @@ export interface ReportStep {
 
 export type DrillStatus = 'passed' | 'failed' | 'aborted' | 'interrupted' | 'error';
 
+/** The phases of a drill run, in order. */
+export type DrillPhase = 'topology' | 'preconditions' | 'workload' | 'steps' | 'rollback' | 'measure' | 'report';
+
 export interface DrillReport {
   runbook: string;
   variant: string;
@@ -47,6 +50,8 @@ export interface DrillReport {
   status: DrillStatus;
   /** True when the drill did not run to the end (aborted, interrupted, error). */
   partial: boolean;
+  /** The phase the run stopped in (aborted, interrupted, error); null when it ran every phase. */
+  phase: DrillPhase | null;
   reason: string | null;
   startedAt: string;
   endedAt: string;

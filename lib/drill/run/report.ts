@@ -108,6 +108,7 @@ function reportHead(s: RunState, endMs: number, partial: boolean, kind: string) 
     runId: s.runId,
     status: s.status,
     partial,
+    phase: partial ? s.stoppedIn : null,
     reason: s.reason,
     startedAt: new Date(s.startMs).toISOString(),
     endedAt: new Date(endMs).toISOString(),

@@ -13,7 +13,7 @@ import type { RoleWatch } from '../../topology/role-watch.js';
 import type { TopoEvent, Topology } from '../../topology/types.js';
 import { DrillMetrics } from '../metrics.js';
 import type { DrillPlan } from '../plan.js';
-import type { DrillStatus, EventSource, ReportEvent, ReportStep } from '../report/types.js';
+import type { DrillPhase, DrillStatus, EventSource, ReportEvent, ReportStep } from '../report/types.js';
 import type { WriteBurstResult } from '../steps/types.js';
 import { Timeline } from '../timeline.js';
 
@@ -41,9 +41,6 @@ export interface RunDrillOptions {
   beforeSteps?: (t: Topology) => Promise<void>;
 }
 
-/** The phases of a run, in order; a report names the one a run stopped in. */
-export type DrillPhase = 'topology' | 'preconditions' | 'workload' | 'steps' | 'rollback' | 'measure' | 'report';
-
 /** Why the drill stopped early (a failed step, an abort criterion, SIGINT). */
 export class AbortedError extends Error {}
 
@@ -68,6 +65,8 @@ export class RunState {
   readonly metrics: DrillMetrics;
   readonly abort = new AbortController();
   phase: DrillPhase = 'topology';
+  /** The phase the run was in when it was aborted or interrupted or failed (null: it ran every phase). */
+  stoppedIn: DrillPhase | null = null;
   status: DrillStatus = 'passed';
   reason: string | null = null;
   interrupted = false;
@@ -117,8 +116,20 @@ export class RunState {
   abortDrill(why: string): void {
     if (this.abort.signal.aborted) return;
     this.reason = why;
+    this.stoppedIn ??= this.phase;
     this.addEvent('drill', 'abort', undefined, why);
     this.abort.abort(new AbortedError(why));
+  }
+
+  /** `p`, or a rejection with the abort's reason as soon as the drill is aborted (p runs on). */
+  unlessAborted<T>(p: Promise<T>): Promise<T> {
+    const signal = this.abort.signal;
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise<T>((res, rej) => {
+      const onAbort = () => rej(signal.reason);
+      signal.addEventListener('abort', onAbort, { once: true });
+      p.then(res, rej).finally(() => signal.removeEventListener('abort', onAbort));
+    });
   }
 
   /** Sleep that rejects as soon as the drill is aborted. */

@@ -15,24 +15,33 @@ export async function topologyPhase(s: RunState): Promise<void> {
   s.log(
     `drill ${plan.runbook}${plan.variant ? ` (${plan.variant})` : ''}: ${o.target ? `attaching to ${describeAttachTarget(o.target)}` : `starting a ${plan.topology.kind} topology`}`,
   );
-  if (o.target) {
-    const attached = await attachTarget(o.target);
-    s.topology = attached;
-    attached.events.on('event', (e) => s.addTopoEvent(e, attached.kind));
-  } else {
-    const password = plan.topology.auth ? randomBytes(18).toString('base64url') : undefined;
-    try {
-      s.topology = await startTopology(specOf(plan, password), {
+  const pending = o.target
+    ? attachTarget(o.target)
+    : startTopology(specOf(plan, plan.topology.auth ? randomBytes(18).toString('base64url') : undefined), {
         ports: o.ports ?? new PortAllocator(),
         dir: join((s.work as { path: string }).path, 'topology'),
         onEvent: (e) => s.addTopoEvent(e, plan.topology.kind),
+        signal: s.abort.signal,
       });
-    } catch (err) {
-      throw new UserError(
-        `drill ${plan.runbook}: the ${plan.topology.kind} topology could not start: ${userMessage(err).split('\n')[0]}`,
-        3,
-      );
+  try {
+    s.topology = await s.unlessAborted(pending);
+  } catch (err) {
+    // Interrupted while starting: the start stops what it began; a topology that still comes up is stopped.
+    if (s.abort.signal.aborted) {
+      pending
+        .then(
+          (t) => t.stop(),
+          () => undefined,
+        )
+        .catch(() => undefined);
+      throw err;
     }
+    if (o.target) throw err;
+    throw new UserError(`drill ${plan.runbook}: the ${plan.topology.kind} topology could not start: ${userMessage(err).split('\n')[0]}`, 3);
+  }
+  if (o.target) {
+    const attached = s.topology;
+    attached.events.on('event', (e) => s.addTopoEvent(e, attached.kind));
   }
   o.onTopology?.(s.t);
   s.connection = connectionOf(s.t);

@@ -18,13 +18,13 @@ const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
 const env = useTestEnv({ redis: true });
 
 /** Run the CLI with its own pid registry, so the test can see every process it started. */
-function cli(args: string[], dir: string) {
+function cli(args: string[], dir: string, extraEnv: Record<string, string> = {}) {
   const registry = join(dir, 'pids');
   mkdirSync(registry, { recursive: true });
   const child = execa('node', [BIN, ...args], {
     reject: false,
     cwd: dir,
-    env: { STORMDRILL_PID_REGISTRY: registry, STORMDRILL_DEBUG: '', REDISCLI_AUTH: '' },
+    env: { STORMDRILL_PID_REGISTRY: registry, STORMDRILL_DEBUG: '', REDISCLI_AUTH: '', ...extraEnv },
     timeout: 55_000,
   });
   return { child, registry };
@@ -169,6 +169,58 @@ describe('stormdrill drill: interrupted', () => {
     expect(report.steps.at(-1).ok).toBe(false);
     expect(existsSync(join(dir, 'out/report.html'))).toBe(true);
     expectAllGone(registry, pids.seen);
+  });
+});
+
+/**
+ * SIGINT to `drill run primary-fails` once its Sentinel topology has begun to start (the
+ * phase's line is printed and its first redis-server is registered). The child's temp dir
+ * is the test's own, so the drill's work dir can be seen.
+ */
+async function interruptWhileTopologyStarts(name: string, extraArgs: string[] = []) {
+  const dir = tmpDir(name);
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
+  const { child, registry } = cli(['drill', 'run', 'primary-fails', '--report-dir', 'out', ...extraArgs], dir, { TMPDIR: tmp });
+  const pids = trackPids(registry);
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += String(d);
+  });
+  child.stderr?.on('data', (d) => {
+    out += String(d);
+  });
+  const started = () => /starting a sentinel topology/.test(out) && readdirSync(registry).length > 0;
+  for (let i = 0; i < 1200 && !started(); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(started(), out).toBe(true);
+  child.kill('SIGINT');
+  const r = await child;
+  pids.stop();
+  return { r, dir, tmp, registry, pids, out };
+}
+
+describe('stormdrill drill: interrupted while the topology starts', () => {
+  it('SIGINT in the topology phase: report.json says interrupted in phase topology, nothing left running, the work dir gone', async () => {
+    const { r, dir, tmp, registry, pids } = await interruptWhileTopologyStarts('sigint-topology');
+    expect(r.exitCode, r.stderr).toBe(130);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    expect(report.status).toBe('interrupted');
+    expect(report.phase).toBe('topology');
+    expect(r.stdout).toMatch(/INTERRUPTED — interrupted \(SIGINT\/SIGTERM\) \(stopped in phase topology\)/);
+    expect(report.partial).toBe(true);
+    expect(r.stdout).toMatch(/write unavailable not measured/);
+    expect(r.stdout).not.toMatch(/n\/a ms/);
+    expectAllGone(registry, pids.seen);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('stormdrill-drill-'))).toEqual([]);
+  });
+
+  it('with --keep-work-dir the work dir stays and the run says where it is', async () => {
+    const { r, tmp, registry, pids } = await interruptWhileTopologyStarts('sigint-topology-keep', ['--keep-work-dir']);
+    expect(r.exitCode, r.stderr).toBe(130);
+    expectAllGone(registry, pids.seen);
+    const kept = readdirSync(tmp).filter((f) => f.startsWith('stormdrill-drill-'));
+    expect(kept).toHaveLength(1);
+    expect(r.stdout).toContain(`work dir kept: ${join(tmp, kept[0] as string)}`);
   });
 });
 

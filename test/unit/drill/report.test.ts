@@ -23,6 +23,7 @@ function report(over: Partial<DrillReport> = {}): DrillReport {
     runId: 't-1',
     status: 'failed',
     partial: false,
+    phase: null,
     reason: null,
     startedAt: new Date(S).toISOString(),
     endedAt: new Date(S + 20_000).toISOString(),
