@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The project's setup step: installs the system programs the local stack and the tests
-# run (when missing), then the npm dependencies (when package-lock.json changed).
+# run (when missing; actionlint with go install), then the npm dependencies (when package-lock.json changed).
 # Runs before the README's two commands; safe to run again. Never runs at import time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,6 +39,21 @@ if ((${#missing[@]} > 0)); then
     done
   else
     echo "setup: missing programs; install them with: sudo apt-get install ${missing[*]}" >&2
+    exit 1
+  fi
+fi
+
+# actionlint (the test suite checks .github/workflows with it): a Go program, built from
+# the Go module proxy when missing
+ACTIONLINT_VERSION=v1.7.12
+if ! command -v actionlint >/dev/null 2>&1; then
+  go=$(command -v go || true)
+  [[ -z $go && -x /usr/local/go/bin/go ]] && go=/usr/local/go/bin/go
+  if [[ $(id -u) -eq 0 && -n $go ]]; then
+    echo "setup: installing actionlint $ACTIONLINT_VERSION with go install"
+    GOBIN=/usr/local/bin GOFLAGS=-buildvcs=false "$go" install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
+  else
+    echo "setup: missing actionlint; install it with: GOBIN=/usr/local/bin go install github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION" >&2
     exit 1
   fi
 fi

@@ -1,3 +1,4 @@
 export * from './evaluate.js';
 export * from './format.js';
+export * from './markdown.js';
 export * from './metrics.js';

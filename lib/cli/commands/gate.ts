@@ -17,6 +17,7 @@ export default defineCommand({
       .option('--ignore-thresholds', 'do not fail on the k6 thresholds recorded in the summary')
       .option('--junit <file>', 'write the checks as JUnit XML (atomically)')
       .option('--json <file>', 'write the checks as JSON (atomically)')
+      .option('--markdown <file>', 'append the verdict as a Markdown table (one row per check), e.g. "$GITHUB_STEP_SUMMARY"')
       .addHelpText(
         'after',
         `

@@ -2,10 +2,11 @@
  * `stormdrill gate`: the thin I/O edge over the pure gate — read the result (and baseline)
  * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
  */
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { UserError } from '../../core/errors.js';
 import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from '../../gate/evaluate.js';
 import { formatGate, gateJUnit } from '../../gate/format.js';
+import { gateMarkdown } from '../../gate/markdown.js';
 import { type GateInput, readResult } from '../../gate/metrics.js';
 import { checkOutputPaths, writeOutputFile } from '../output.js';
 
@@ -17,6 +18,8 @@ export interface GateFlags {
   ignoreThresholds?: boolean;
   junit?: string;
   json?: string;
+  /** Append the verdict as a Markdown table (e.g. to $GITHUB_STEP_SUMMARY). */
+  markdown?: string;
 }
 
 function loadResult(path: string, what: string): GateInput {
@@ -52,6 +55,7 @@ export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => vo
   checkOutputPaths([
     { flag: '--junit', path: f.junit },
     { flag: '--json', path: f.json },
+    { flag: '--markdown', path: f.markdown },
   ]);
   const rules: Rule[] = [];
   for (const text of f.rule ?? []) {
@@ -84,5 +88,13 @@ export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => vo
   const props = { result: resultPath, ...(f.baseline ? { baseline: f.baseline } : {}), ...(run.testid ? { testid: run.testid } : {}) };
   if (f.junit) out(`junit: ${writeOutputFile('--junit', f.junit, gateJUnit(result, props))}\n`);
   if (f.json) out(`json: ${writeOutputFile('--json', f.json, `${JSON.stringify({ ...props, ...result }, null, 2)}\n`)}\n`);
+  if (f.markdown) {
+    try {
+      appendFileSync(f.markdown, gateMarkdown(result, { title: header.replace(/^gate: /, ''), run, baseline }));
+    } catch (err) {
+      throw new UserError(`--markdown ${f.markdown}: cannot append: ${(err as Error).message}`);
+    }
+    out(`markdown: ${f.markdown}\n`);
+  }
   return result.passed ? 0 : 1;
 }

@@ -6,24 +6,15 @@
  * redis-server this file starts, and gate on the bench's JSON. STORMDRILL_ENTRY=built makes
  * the installed bin fail unless it runs the built JavaScript.
  */
-import { cpSync, existsSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { useTestEnv } from '../../support/env.js';
+import { PACKAGE as pkg, stageCopy } from '../../support/stage.js';
 
 const env = useTestEnv({ redis: true });
-const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, 'package.json'), 'utf8')) as { name: string; version: string; files: string[] };
-
-/** A copy of the package's files (no dist) with the repository's node_modules linked in. */
-function stageCopy(label: string): string {
-  const stage = env.tmpDir(label);
-  for (const f of [...pkg.files.filter((f) => !f.startsWith('dist')), 'package.json', 'package-lock.json'])
-    if (existsSync(join(PROJECT_ROOT, f))) cpSync(join(PROJECT_ROOT, f), join(stage, f), { recursive: true });
-  symlinkSync(join(PROJECT_ROOT, 'node_modules'), join(stage, 'node_modules'));
-  return stage;
-}
 
 describe('npm package', () => {
   it('a checkout runs the build only while it is current, else the sources (a stale build never runs)', async () => {
