@@ -28,6 +28,7 @@ export function jsonReport(
     tool: 'stormdrill bench',
     version: benchVersion(),
     testid: meta.testid,
+    instance: o.instance,
     startedAt: meta.startedAt,
     finishedAt: meta.finishedAt,
     seed: outcome.seed,
@@ -44,6 +45,8 @@ export function jsonReport(
       return {
         title: run.title,
         requests: result.finished,
+        /** When this test started (ms since the epoch): `stormdrill merge` lines instances up by it. */
+        startedAtMs: result.series.startMs,
         elapsedSeconds: sec,
         rps: result.finished / sec,
         latencyMs: { avg: s.avg, min: s.min, p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, max: s.max },

@@ -1,12 +1,16 @@
 /**
  * Prometheus metrics of a bench run (names from lib/core/metric-names.ts, every series
- * labelled `testid`): requests and errors counters, and the request duration as a classic
- * histogram read from the live HDR histogram when scraped or pushed (nothing on the hot
- * path).
+ * labelled `testid`): requests and errors counters, each test's elapsed seconds, and the
+ * request duration as a classic histogram read from the live HDR histogram when scraped or
+ * pushed (nothing on the hot path). Remote write also gets the duration as a native
+ * histogram (nativeSeries): summed over the instances of a distributed run, its quantiles
+ * are the run's (`stormdrill gate --prometheus`).
  */
 import { Counter, Registry } from 'prom-client';
 import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
 import type { LatencyHistogram } from '../core/stats/index.js';
+import { NativeHistogram } from '../observability/native-histogram.js';
+import type { TimeSeries } from '../observability/write-request.js';
 import type { BenchObserver } from './bench.js';
 import type { RunResult } from './runner.js';
 import type { RunSpec } from './setup.js';
@@ -18,6 +22,13 @@ interface HistogramValue {
   value: number;
   labels: Record<string, string | number>;
   metricName: string;
+}
+
+/** An HDR histogram (µs) as a native histogram of seconds (schema 3, like k6's). Pure. */
+export function nativeFromHdr(buckets: Iterable<readonly [number, number]>): NativeHistogram {
+  const n = new NativeHistogram();
+  for (const [us, count] of buckets) n.add(us / 1e6, count);
+  return n;
 }
 
 /** Cumulative bucket counts, sum and count of an HDR histogram (µs) for the given bounds (s). Pure. */
@@ -66,6 +77,41 @@ export class BenchMetrics implements BenchObserver {
       get: async () => ({ name, help: 'Request latency, seconds', type: 'histogram', aggregator: 'sum', values: this.durationValues() }),
       reset: () => {},
     } as unknown as Counter<string>);
+    const elapsed = METRICS.bench.elapsed;
+    this.registry.registerMetric({
+      name: elapsed,
+      help: 'Seconds each test has run',
+      type: 'gauge',
+      aggregator: 'sum',
+      get: async () => ({
+        name: elapsed,
+        help: 'Seconds each test has run',
+        type: 'gauge',
+        aggregator: 'sum',
+        values: this.elapsedValues(),
+      }),
+      reset: () => {},
+    } as unknown as Counter<string>);
+  }
+
+  /** Start (Date.now()) and, once over, elapsed ms of each test. */
+  private readonly times = new Map<string, { startMs: number; elapsedMs?: number }>();
+
+  private elapsedValues(): HistogramValue[] {
+    return [...this.times].map(([test, t]) => ({
+      value: (t.elapsedMs ?? Date.now() - t.startMs) / 1000,
+      labels: { [TESTID_LABEL]: this.testid, test },
+      metricName: METRICS.bench.elapsed,
+    }));
+  }
+
+  /** The request duration of every test as a native histogram series (for remote write). */
+  nativeSeries(nowMs: number): TimeSeries[] {
+    return [...this.hists].map(([test, h]) => ({
+      labels: { __name__: METRICS.bench.duration, [TESTID_LABEL]: this.testid, test },
+      samples: [],
+      histograms: [nativeFromHdr(h.buckets()).sample(nowMs)],
+    }));
   }
 
   private durationValues(): HistogramValue[] {
@@ -88,6 +134,7 @@ export class BenchMetrics implements BenchObserver {
   /** A test's requests counter starts at 0 when it starts, so its first requests count in rate()/increase(). */
   onRunStart(run: RunSpec): void {
     this.requests.inc({ [TESTID_LABEL]: this.testid, test: run.title }, 0);
+    this.times.set(run.title, { startMs: Date.now() });
   }
 
   onProgress(run: RunSpec, finishedDelta: number): void {
@@ -106,6 +153,7 @@ export class BenchMetrics implements BenchObserver {
     const rest = result.finished - counted;
     if (rest > 0) this.requests.inc({ [TESTID_LABEL]: this.testid, test: run.title }, rest);
     this.pendingByRun.delete(run);
+    this.times.set(run.title, { startMs: result.series.startMs, elapsedMs: result.elapsedMs });
     for (const [kind, n] of Object.entries(result.errors)) this.errors.inc({ [TESTID_LABEL]: this.testid, test: run.title, kind }, n);
     this.hists.set(run.title, result.histogram);
   }

@@ -70,6 +70,8 @@ export interface BenchOptions {
   /** Prometheus scrape endpoint port (serves /metrics while running). */
   metricsPort?: number;
   testid?: string;
+  /** The `instance` label of every pushed series: one pod of a distributed run. */
+  instance?: string;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -315,6 +317,12 @@ export const FLAGS: readonly Flag[] = [
     arg: '<id>',
     help: 'The testid label of every metric series (default: a new run id)',
     set: (o, v) => (o.testid = v),
+  },
+  {
+    names: ['--instance'],
+    arg: '<name>',
+    help: 'The instance label of every pushed series and of --json: one of several processes of one run (same --testid)',
+    set: (o, v) => (o.instance = v),
   },
 ];
 

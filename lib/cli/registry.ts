@@ -13,9 +13,24 @@ import drill from './commands/drill.js';
 import fill from './commands/fill.js';
 import gate from './commands/gate.js';
 import k6 from './commands/k6.js';
+import merge from './commands/merge.js';
 import mirror from './commands/mirror.js';
 import topology from './commands/topology.js';
 import verify from './commands/verify.js';
 import write from './commands/write.js';
 
-export const COMMANDS: readonly CommandModule[] = [audit, bench, demo, demoService, drill, fill, gate, k6, mirror, topology, verify, write];
+export const COMMANDS: readonly CommandModule[] = [
+  audit,
+  bench,
+  demo,
+  demoService,
+  drill,
+  fill,
+  gate,
+  k6,
+  merge,
+  mirror,
+  topology,
+  verify,
+  write,
+];

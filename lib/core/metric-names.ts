@@ -8,6 +8,8 @@ export const METRICS = {
     requests: 'stormdrill_bench_requests_total',
     errors: 'stormdrill_bench_errors_total',
     duration: 'stormdrill_bench_request_duration_seconds',
+    /** Seconds each test has run (per instance): requests / elapsed = the instance's rps. */
+    elapsed: 'stormdrill_bench_elapsed_seconds',
   },
   write: {
     ops: 'stormdrill_write_ops_total',

@@ -5,7 +5,7 @@
  * nothing, by dashboard and panel. Used by the dashboard-query test and usable after a
  * run (`stormdrill demo --keep`) to prove the dashboards show it.
  */
-import { request } from 'undici';
+import { type PromSeries, promGet } from '../observability/prom-query.js';
 import { dashboardQueries, interpolate, type TemplateContext, templateContext, variableQueries } from './queries.js';
 
 export interface DashboardProblem {
@@ -41,29 +41,6 @@ export interface DashboardCheckResult {
   /** Queries run (panel targets and annotations, every pin and pick). */
   queries: number;
   problems: DashboardProblem[];
-}
-
-interface PromResponse {
-  status: string;
-  error?: string;
-  data?: unknown;
-}
-
-interface PromSeries {
-  value?: [number, string];
-  values?: Array<[number, string]>;
-  histogram?: unknown;
-  histograms?: unknown[];
-}
-
-async function promGet(base: string, path: string, params: Record<string, string>, timeoutMs: number): Promise<PromResponse> {
-  const res = await request(`${base}${path}?${new URLSearchParams(params)}`, { headersTimeout: timeoutMs, bodyTimeout: timeoutMs });
-  const text = await res.body.text();
-  try {
-    return JSON.parse(text) as PromResponse;
-  } catch {
-    return { status: 'error', error: `HTTP ${res.statusCode}: ${text.slice(0, 200)}` };
-  }
 }
 
 /**

@@ -75,15 +75,21 @@ export class NativeHistogram {
   }
 
   observe(v: number): void {
+    this.add(v, 1);
+  }
+
+  /** `n` observations of the value `v` (e.g. one bucket of an HDR histogram). */
+  add(v: number, n: number): void {
     if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`native histogram observations must be finite and >= 0 (got ${v})`);
-    this.count++;
-    this.sum += v;
+    if (n <= 0) return;
+    this.count += n;
+    this.sum += v * n;
     if (v <= this.zeroThreshold) {
-      this.zero++;
+      this.zero += n;
       return;
     }
     const i = bucketIndex(this.schema, v);
-    this.buckets.set(i, (this.buckets.get(i) ?? 0) + 1);
+    this.buckets.set(i, (this.buckets.get(i) ?? 0) + n);
   }
 
   sample(timestampMs: number): HistogramSample {

@@ -90,14 +90,26 @@ export interface RemoteWritePusher {
 }
 
 export function startRemoteWritePush(
-  o: PushOptions & { url: string; registry: Registry; intervalMs?: number; onError?: (message: string) => void },
+  o: PushOptions & {
+    url: string;
+    registry: Registry;
+    intervalMs?: number;
+    onError?: (message: string) => void;
+    /** Series prom-client cannot express (native histograms), pushed with the registry's; `labels` are added. */
+    extraSeries?: (nowMs: number) => TimeSeries[];
+  },
 ): RemoteWritePusher {
   let failures = 0;
   const seen = new Set<string>();
   let inflight: Promise<void> = Promise.resolve();
+  const pushWithExtra = async () => {
+    const now = Date.now();
+    const extra = (o.extraSeries?.(now) ?? []).map((s) => ({ ...s, labels: { ...o.labels, ...s.labels } }));
+    await pushSeries(o.url, [...(await registryToSeries(o.registry, o.labels, now)), ...extra], o);
+  };
   const flush = () => {
     inflight = inflight.then(() =>
-      pushRegistry(o.url, o.registry, o).catch((err: Error) => {
+      (o.extraSeries ? pushWithExtra() : pushRegistry(o.url, o.registry, o)).catch((err: Error) => {
         failures++;
         // Report each kind of failure once, not once per push.
         const kind = err.message.replace(/\d+/g, 'N');

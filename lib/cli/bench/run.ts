@@ -59,6 +59,8 @@ export async function benchCli(argv: string[]): Promise<number> {
           username: promUrl.username ? decodeURIComponent(promUrl.username) : undefined,
           password: promUrl.password ? decodeURIComponent(promUrl.password) : undefined,
           registry: metrics.registry,
+          extraSeries: (now) => metrics.nativeSeries(now),
+          labels: o.instance ? { instance: o.instance } : undefined,
           intervalMs: 1000,
           onError: (m) => process.stderr.write(`stormdrill: ${redactSecrets(m)}\n`),
         })

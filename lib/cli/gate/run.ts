@@ -3,11 +3,13 @@
  * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { UserError } from '../../core/errors.js';
+import { redactSecrets, UserError } from '../../core/errors.js';
 import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from '../../gate/evaluate.js';
 import { formatGate, gateJUnit } from '../../gate/format.js';
 import { gateMarkdown } from '../../gate/markdown.js';
 import { type GateInput, readResult } from '../../gate/metrics.js';
+import { PromGateError, promGateInput } from '../../gate/prometheus.js';
+import { durationMs } from '../../k6/duration.js';
 import { checkOutputPaths, writeOutputFile } from '../output.js';
 
 export interface GateFlags {
@@ -20,6 +22,32 @@ export interface GateFlags {
   json?: string;
   /** Append the verdict as a Markdown table (e.g. to $GITHUB_STEP_SUMMARY). */
   markdown?: string;
+  /** Read the run from this Prometheus (all instances of --testid) instead of a result file. */
+  prometheus?: string;
+  testid?: string;
+  lookback?: string;
+}
+
+/** `--prometheus URL --testid ID`: the rules' statistics over every instance of the run. */
+async function loadFromPrometheus(f: GateFlags, rules: Rule[]): Promise<{ run: GateInput; what: string }> {
+  if (!f.testid) throw new UserError('--prometheus needs --testid ID (the testid every instance of the run pushed with)');
+  if (rules.length === 0) throw new UserError("--prometheus needs at least one --rule, e.g. --rule 'http_req_duration.p(99)<300'");
+  if (f.baseline)
+    throw new UserError('--baseline compares result files: gate the files (stormdrill merge) or drop --baseline with --prometheus');
+  const lookbackMs = durationMs(f.lookback ?? '1h');
+  if (!(lookbackMs > 0)) throw new UserError(`--lookback must be a duration like 30m or 2h, got '${f.lookback}'`);
+  try {
+    const { input, window } = await promGateInput(
+      { url: f.prometheus as string, testid: f.testid, lookbackSec: lookbackMs / 1000 },
+      rules.map((r) => r.metric),
+    );
+    const span = ((window.endMs - window.startMs) / 1000).toFixed(1);
+    const inst = window.instances.length ? `${window.instances.length} instances (${window.instances.join(', ')})` : 'no instance labels';
+    return { run: input, what: `prometheus ${redactSecrets(f.prometheus as string)} testid ${f.testid}: ${inst}, samples over ${span} s` };
+  } catch (err) {
+    if (err instanceof PromGateError) throw new UserError(redactSecrets(err.message));
+    throw err;
+  }
 }
 
 function loadResult(path: string, what: string): GateInput {
@@ -51,7 +79,11 @@ export function parsePercent(text: string): number {
 }
 
 /** Run the gate; returns the exit code (0 passed, 1 failed). Bad input throws UserError (exit 2). */
-export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => void = (s) => process.stdout.write(s)): number {
+export async function gateCli(
+  resultPath: string | undefined,
+  f: GateFlags,
+  out: (s: string) => void = (s) => process.stdout.write(s),
+): Promise<number> {
   checkOutputPaths([
     { flag: '--junit', path: f.junit },
     { flag: '--json', path: f.json },
@@ -64,13 +96,18 @@ export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => vo
     rules.push(r);
   }
   const maxRegression = parsePercent(f.maxRegression ?? '10');
-  const run = loadResult(resultPath, 'result');
+  if (f.prometheus && resultPath) throw new UserError(`give either a result file (${resultPath}) or --prometheus, not both`);
+  if (!f.prometheus && !resultPath)
+    throw new UserError('give a result file (bench --json, k6 summary.json) or --prometheus URL --testid ID');
+  const fromProm = f.prometheus ? await loadFromPrometheus(f, rules) : undefined;
+  const run = fromProm ? fromProm.run : loadResult(resultPath as string, 'result');
+  const source = fromProm ? fromProm.what : (resultPath as string);
   const baseline = f.baseline ? loadResult(f.baseline, 'baseline') : undefined;
   if (baseline && baseline.kind !== run.kind)
     throw new UserError(`baseline ${f.baseline} is a ${baseline.kind} but the result is a ${run.kind}; compare like with like`);
   for (const r of rules)
     if (!run.metrics.has(r.metric))
-      throw new UserError(`--rule '${r.text}': ${resultPath} has no '${r.metric}' (it has e.g. ${similarNames(run, r.metric).join(', ')})`);
+      throw new UserError(`--rule '${r.text}': ${source} has no '${r.metric}' (it has e.g. ${similarNames(run, r.metric).join(', ')})`);
   if (rules.length === 0 && !baseline && run.thresholds.length === 0)
     throw new UserError('nothing to check: give --rule METRIC<LIMIT and/or --baseline FILE');
 
@@ -81,11 +118,11 @@ export function gateCli(resultPath: string, f: GateFlags, out: (s: string) => vo
     compare: globMatcher(f.compare ?? DEFAULT_COMPARE),
     ignoreThresholds: f.ignoreThresholds,
   });
-  const header = `gate: ${resultPath} (${run.kind}${run.testid ? `, testid ${run.testid}` : ''})${
+  const header = `gate: ${source} (${run.kind}${run.testid ? `, testid ${run.testid}` : ''})${
     baseline ? ` against ${f.baseline} (regression allowed: ${(maxRegression * 100).toFixed(0)} %)` : ''
   }`;
   out(formatGate(result, header));
-  const props = { result: resultPath, ...(f.baseline ? { baseline: f.baseline } : {}), ...(run.testid ? { testid: run.testid } : {}) };
+  const props = { result: source, ...(f.baseline ? { baseline: f.baseline } : {}), ...(run.testid ? { testid: run.testid } : {}) };
   if (f.junit) out(`junit: ${writeOutputFile('--junit', f.junit, gateJUnit(result, props))}\n`);
   if (f.json) out(`json: ${writeOutputFile('--json', f.json, `${JSON.stringify({ ...props, ...result }, null, 2)}\n`)}\n`);
   if (f.markdown) {

@@ -1,0 +1,185 @@
+/**
+ * One verdict for a distributed run, on real processes: three `stormdrill bench` processes
+ * push under one testid with distinct `instance` labels into one real Prometheus (remote
+ * write, native histograms). Their `--json` files are merged (`stormdrill merge`), and
+ * `stormdrill gate` judges the run from the merged file and from Prometheus: counts and rps
+ * add up exactly, the p99s agree within the native histogram's resolution (schema 3: one
+ * bucket is 2^(1/8) wide). In a second run one instance's redis-server is paused with real
+ * SIGSTOPs: the merged verdict and the Prometheus verdict both fail while the other
+ * instances alone pass. With k6 (K6_BIN or on PATH), three k6 processes with execution
+ * segments 0:1/3, 1/3:2/3, 2/3:1 do the same against the demo service; without, the test
+ * prints "skipped: no k6".
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { promGateInput } from '../../../lib/gate/prometheus.js';
+import { startRedisServer } from '../../../lib/stack/redis.js';
+import { useTestEnv } from '../../support/env.js';
+import { BIN, runProcess } from '../bench/helpers.js';
+
+const env = useTestEnv({ redis: true, prometheus: true });
+const BUCKET = 2 ** (1 / 8);
+
+interface BenchTest {
+  title: string;
+  requests: number;
+  rps: number;
+  latencyMs: { p50: number; p99: number };
+  errors: Record<string, number>;
+}
+const readJson = (f: string) => JSON.parse(readFileSync(f, 'utf8')) as { instance?: string; tests: BenchTest[] };
+
+async function runInstances(testid: string, dir: string, ports: number[], during?: () => Promise<void>): Promise<string[]> {
+  // --rate: latency counts from each request's intended send time, so a paused server shows
+  const files = ports.map((_, i) => join(dir, `bench-${i}.json`));
+  const procs = ports.map((port, i) =>
+    runProcess(
+      process.execPath,
+      [BIN, 'bench', '-p', String(port), '-t', 'set', '--duration', '5', '--rate', '500', '-c', '4', '-r', '10000', '-q'].concat([
+        '--testid',
+        testid,
+        '--instance',
+        `bench-${i}`,
+        '--prom-rw',
+        env.prometheus.remoteWriteUrl,
+        '--json',
+        files[i] as string,
+      ]),
+      60_000,
+    ),
+  );
+  await during?.();
+  for (const r of await Promise.all(procs)) expect(r.code, r.text).toBe(0);
+  return files;
+}
+
+const gate = (args: string[]) => runProcess(process.execPath, [BIN, 'gate', ...args]);
+
+describe('one verdict for a distributed run', () => {
+  it('three bench instances: merged JSON and Prometheus agree; counts and rps add up', async () => {
+    const dir = env.tmpDir('dist');
+    const testid = `${env.namespace.runId}-dist`;
+    const files = await runInstances(testid, dir, [env.redis.port, env.redis.port, env.redis.port]);
+    const docs = files.map(readJson);
+    expect(docs.map((d) => d.instance)).toEqual(['bench-0', 'bench-1', 'bench-2']);
+    const merge = await runProcess(process.execPath, [BIN, 'merge', ...files, '-o', join(dir, 'all.json')]);
+    expect(merge.code, merge.text).toBe(0);
+    const all = readJson(join(dir, 'all.json')).tests[0] as BenchTest;
+    const parts = docs.map((d) => d.tests[0] as BenchTest);
+    expect(all.requests).toBe(parts.reduce((n, p) => n + p.requests, 0));
+    expect(all.rps).toBeCloseTo(
+      parts.reduce((n, p) => n + p.rps, 0),
+      6,
+    );
+
+    const { input, window } = await promGateInput({ url: env.prometheus.url, testid, lookbackSec: 600 }, [
+      'SET.requests',
+      'SET.rps',
+      'SET.p99',
+      'SET.p50',
+      'SET.errors',
+    ]);
+    const prom = (n: string) => input.metrics.get(n)?.value as number;
+    expect(window.instances).toEqual(['bench-0', 'bench-1', 'bench-2']);
+    expect(prom('SET.requests')).toBe(all.requests);
+    expect(prom('SET.errors')).toBe(0);
+    expect(prom('SET.rps') / all.rps).toBeCloseTo(1, 6);
+    for (const stat of ['p99', 'p50'] as const) {
+      const ratio = prom(`SET.${stat}`) / all.latencyMs[stat];
+      expect(ratio, `${stat}: prometheus ${prom(`SET.${stat}`)} ms, merged ${all.latencyMs[stat]} ms`).toBeGreaterThan(1 / BUCKET);
+      expect(ratio).toBeLessThan(BUCKET);
+    }
+    console.log(
+      `distributed bench: requests ${parts.map((p) => p.requests).join(' + ')} = ${all.requests} (prometheus ${prom('SET.requests')}); ` +
+        `rps ${parts.map((p) => p.rps.toFixed(0)).join(' + ')} = ${all.rps.toFixed(1)} (prometheus ${prom('SET.rps').toFixed(1)}); ` +
+        `p99 merged ${all.latencyMs.p99} ms, prometheus ${prom('SET.p99').toFixed(3)} ms; p50 merged ${all.latencyMs.p50} ms, prometheus ${prom('SET.p50').toFixed(3)} ms`,
+    );
+    // gate takes the merged file and Prometheus alike
+    const limit = (all.latencyMs.p99 * 4).toFixed(3);
+    const g1 = await gate([join(dir, 'all.json'), '--rule', `SET.p99<=${limit}`, '--rule', `SET.requests>=${all.requests}`]);
+    expect(g1.code, g1.text).toBe(0);
+    const g2 = await gate([
+      '--prometheus',
+      env.prometheus.url,
+      '--testid',
+      testid,
+      '--rule',
+      `SET.p99<=${limit}`,
+      '--rule',
+      `SET.requests>=${all.requests}`,
+    ]);
+    expect(g2.code, g2.text).toBe(0);
+    expect(g2.text).toMatch(/3 instances \(bench-0, bench-1, bench-2\)/);
+  }, 120_000);
+
+  it('one slow instance (its redis-server paused with SIGSTOP) fails the merged and the Prometheus verdict; the others alone pass', async () => {
+    const dir = env.tmpDir('slow');
+    const testid = `${env.namespace.runId}-slow`;
+    const slow = await startRedisServer({ port: await env.ports.take(), dir: join(env.tmpDir('slow-redis'), 'node') });
+    const pid = slow.process.pid;
+    let files: string[];
+    try {
+      files = await runInstances(testid, dir, [env.redis.port, env.redis.port, slow.port], async () => {
+        // one real 2.5 s freeze once its instance is sending (a busy machine starts processes slowly)
+        const probe = new Redis({ port: slow.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
+        await probe.connect();
+        try {
+          for (let i = 0; i < 300; i++) {
+            const stats = await probe.info('stats');
+            if (Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0) > 200) break;
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        } finally {
+          probe.disconnect();
+        }
+        await new Promise((r) => setTimeout(r, 300));
+        process.kill(pid, 'SIGSTOP');
+        try {
+          await new Promise((r) => setTimeout(r, 2500));
+        } finally {
+          process.kill(pid, 'SIGCONT');
+        }
+      });
+    } finally {
+      await slow.stop();
+    }
+    const parts = files.map((f) => readJson(f).tests[0] as BenchTest);
+    const merge = await runProcess(process.execPath, [BIN, 'merge', ...files, '-o', join(dir, 'all.json')]);
+    expect(merge.code, merge.text).toBe(0);
+    const all = readJson(join(dir, 'all.json')).tests[0] as BenchTest;
+    const fastP99 = Math.max(parts[0]?.latencyMs.p99 as number, parts[1]?.latencyMs.p99 as number);
+    // the freeze is real: the run's p99 is well above what the two other instances saw
+    expect(all.latencyMs.p99, `p99s ${parts.map((p) => p.latencyMs.p99).join(', ')}, merged ${all.latencyMs.p99}`).toBeGreaterThan(
+      2 * fastP99,
+    );
+    // a limit between the healthy instances' p99 and the run's (from this run's figures)
+    const limit = Math.sqrt(fastP99 * all.latencyMs.p99).toFixed(3);
+    const rule = `SET.p99<=${limit}`;
+    const alone = await Promise.all(files.map((f) => gate([f, '--rule', rule])));
+    expect(alone.map((g) => g.code)).toEqual([0, 0, 1]);
+    const merged = await gate([join(dir, 'all.json'), '--rule', rule]);
+    expect(merged.code, merged.text).toBe(1);
+    const fromProm = await gate([
+      '--prometheus',
+      env.prometheus.url,
+      '--testid',
+      testid,
+      '--rule',
+      rule,
+      '--json',
+      join(dir, 'prom-gate.json'),
+    ]);
+    expect(fromProm.code, fromProm.text).toBe(1);
+    expect(fromProm.text).toMatch(/FAIL {2}SET\.p99<=/);
+    const { input } = await promGateInput({ url: env.prometheus.url, testid, lookbackSec: 600 }, ['SET.p99']);
+    const promP99 = input.metrics.get('SET.p99')?.value as number;
+    expect(promP99 / all.latencyMs.p99).toBeGreaterThan(1 / BUCKET);
+    expect(promP99 / all.latencyMs.p99).toBeLessThan(BUCKET);
+    console.log(
+      `slow instance: p99 alone ${parts.map((p) => p.latencyMs.p99).join(' / ')} ms, merged ${all.latencyMs.p99} ms, prometheus ${promP99.toFixed(3)} ms; ` +
+        `rule ${rule}: alone ${alone.map((g) => (g.code === 0 ? 'pass' : 'FAIL')).join(' / ')}, merged FAIL, prometheus FAIL`,
+    );
+  }, 120_000);
+});
