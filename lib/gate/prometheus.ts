@@ -40,12 +40,13 @@ export function selector(labels: Record<string, string>): string {
 export function quantileOf(stat: string): number | null {
   if (stat === 'med') return 0.5;
   const paren = /^p\(([\d.]+)\)$/.exec(stat);
-  if (paren) return Number(paren[1]) / 100;
+  const fraction = (percent: number) => Number((percent / 100).toPrecision(12));
+  if (paren) return fraction(Number(paren[1]));
   const m = /^p(\d+)$/.exec(stat);
   if (!m) return null;
   const digits = m[1] as string;
   // redis-benchmark style: p50, p99, p999 (= 99.9)
-  return Number(digits.length > 2 ? `${digits.slice(0, 2)}.${digits.slice(2)}` : digits) / 100;
+  return fraction(Number(digits.length > 2 ? `${digits.slice(0, 2)}.${digits.slice(2)}` : digits));
 }
 
 function fromHistogram(name: string, sel: string, stat: string): PromQuery | string {
