@@ -36,7 +36,12 @@ describe('stormdrill merge (pure)', () => {
       { name: 'a.json', doc: doc('a', a, 1_000_000, 2, { ERR: 1 }) },
       { name: 'b.json', doc: doc('b', b, 1_000_500, 2, { ERR: 2, WRONGTYPE: 1 }) },
     ]);
-    const t = m.tests[0] as { requests: number; rps: number; latencyMs: { p99: number; p50: number }; errors: Record<string, number> };
+    const t = m.tests[0] as unknown as {
+      requests: number;
+      rps: number;
+      latencyMs: { p99: number; p50: number };
+      errors: Record<string, number>;
+    };
     expect(t.requests).toBe(2000);
     expect(t.rps).toBe(1000);
     // 30 of 2000 values are slow (1.5 %): the run's p99 is slow; the average of the two p99s would be 25 ms
