@@ -11,8 +11,8 @@ import { performance } from 'node:perf_hooks';
 import { execa } from 'execa';
 import { FillGenerator } from '../lib/integrity/fill/generator.js';
 import { runFill } from '../lib/integrity/index.js';
+import { redisOnce } from '../lib/redis/index.js';
 import { freePort } from '../lib/stack/ports.js';
-import { redisOnce } from '../lib/stack/probe.js';
 import { startRedisServer } from '../lib/stack/redis.js';
 
 const KEYS = Number(process.env.KEYS ?? 2_000_000);

@@ -6,13 +6,14 @@
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { LatencyHistogram } from '../core/stats/index.js';
-import { connect, type Endpoint, hostConfig } from './connection.js';
+import type { Endpoint, SlotMap } from '../redis/index.js';
+import { connect, hostConfig } from './connection.js';
 import { CSV_HEADER, formatCsv, formatLive, formatQuiet, formatReport, type TestReport } from './format.js';
 import type { BenchOptions } from './options.js';
 import { fromWire, mergeResults, type ReportContext, testReport, type WireResult } from './result.js';
 import { type RunResult, runBenchmark } from './runner.js';
 import { baseSeed, buildClients, kindTitles, newHistogram, planRuns, type RunSpec, reportDataSize, split } from './setup.js';
-import { discoverCluster, slotMapRefresher, type Topology } from './topology.js';
+import { discoverCluster, slotMapRefresher } from './topology.js';
 import type { WorkerInput } from './worker.js';
 
 export interface BenchIO {
@@ -42,7 +43,7 @@ export interface RunOutcome {
 
 export interface BenchOutcome {
   seed: number;
-  topology: Topology | null;
+  topology: SlotMap | null;
   runs: RunOutcome[];
   /** Error replies in total (all runs). */
   errors: number;
@@ -73,7 +74,7 @@ export async function runBench(
     );
 
   // Connect once first: unreachable host, wrong password and non-cluster nodes fail here, in one line.
-  let topology: Topology | null = null;
+  let topology: SlotMap | null = null;
   if (o.cluster) {
     topology = await discoverCluster(baseEndpoint(o), o);
     const n = topology.masters.length;
@@ -143,7 +144,7 @@ export async function runBench(
 async function executeRun(
   o: BenchOptions,
   run: RunSpec,
-  topology: Topology | null,
+  topology: SlotMap | null,
   io: BenchIO,
   kinds: number,
   signal: AbortSignal | undefined,
@@ -223,7 +224,7 @@ const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './
 async function runInWorkers(
   o: BenchOptions,
   run: RunSpec,
-  topology: Topology | null,
+  topology: SlotMap | null,
   kinds: number,
   live: (finished: number, intervalFinished: number, intervalAvgUs: number, dtMs: number) => void,
   onNewError: (kind: string, message: string) => void,
@@ -297,7 +298,7 @@ async function runInWorkers(
 }
 
 /** -I: open the connections and wait (until Ctrl-C, or --duration). */
-async function idle(o: BenchOptions, io: BenchIO, topology: Topology | null, signal?: AbortSignal): Promise<void> {
+async function idle(o: BenchOptions, io: BenchIO, topology: SlotMap | null, signal?: AbortSignal): Promise<void> {
   io.out(`Creating ${o.clients} idle connections and waiting forever (Ctrl+C when done)\n`);
   const eps = Array.from({ length: o.clients }, (_, i) =>
     topology

@@ -1,5 +1,5 @@
 export { type BenchIO, type BenchObserver, type BenchOutcome, type RunOutcome, runBench } from './bench.js';
-export { connect, type Endpoint, hostConfig, openSocket, request } from './connection.js';
+export { benchSettings, connect, hostConfig } from './connection.js';
 export * from './format.js';
 export { benchVersion, jsonReport, publicConfig } from './json-report.js';
 export { BenchMetrics, classicBuckets, DURATION_BUCKETS } from './metrics.js';
@@ -10,4 +10,4 @@ export { buildClients, kindTitles, newHistogram, planRuns, type RunSpec } from '
 export { CLUSTER_SLOTS, crc16, keySlot, slotTags, writeSlotTag } from './slots.js';
 export { Batch, compileCommand, VALUE } from './template.js';
 export { selectTests, TEST_NAMES, TESTS } from './tests.js';
-export { discoverCluster, type Master, parseClusterSlots, type Topology } from './topology.js';
+export { discoverCluster, slotChooser } from './topology.js';

@@ -7,7 +7,8 @@
  */
 import { ReplyReader } from '../core/resp/index.js';
 import { type LatencyHistogram, PerSecondSeries } from '../core/stats/index.js';
-import { type ConnectOptions, connect, type Endpoint, type RawConn } from './connection.js';
+import type { Endpoint, RawConn } from '../redis/index.js';
+import { type ConnectOptions, connect } from './connection.js';
 import type { Batch } from './template.js';
 
 /** One client's setup. */

@@ -5,13 +5,13 @@
  */
 import * as hdr from 'hdr-histogram-js';
 import { LatencyHistogram } from '../core/stats/index.js';
-import type { Endpoint } from './connection.js';
+import type { Endpoint, SlotMap } from '../redis/index.js';
 import type { BenchOptions, MixEntry } from './options.js';
 import { benchmarkData, keyGenerator, prng32 } from './random.js';
 import type { ClientSpec } from './runner.js';
 import { Batch, type CompiledCommand, compileCommand, type TemplateArg, type ValueSource, weightedPicker } from './template.js';
 import { isInline, selectTests, TESTS, testByName } from './tests.js';
-import { slotChooser, type Topology } from './topology.js';
+import { slotChooser } from './topology.js';
 
 /** One benchmark run: a built-in test, a custom command or a mix. Plain data. */
 export type RunSpec =
@@ -91,7 +91,7 @@ export interface ClientPlan {
 }
 
 /** Endpoint of global client `i`: cluster clients go round-robin over the masters. */
-export function clientEndpoint(o: BenchOptions, topo: Topology | null, i: number): Endpoint {
+export function clientEndpoint(o: BenchOptions, topo: SlotMap | null, i: number): Endpoint {
   if (topo) {
     const m = topo.masters[i % topo.masters.length];
     if (m) return { host: m.host, port: m.port };
@@ -100,7 +100,7 @@ export function clientEndpoint(o: BenchOptions, topo: Topology | null, i: number
 }
 
 /** Build this thread's clients. One key generator per thread (sequential keys stay sequential). */
-export function buildClients(o: BenchOptions, run: RunSpec, topo: Topology | null, plan: ClientPlan): ClientSpec[] {
+export function buildClients(o: BenchOptions, run: RunSpec, topo: SlotMap | null, plan: ClientPlan): ClientSpec[] {
   const seed = (baseSeed(o) + plan.thread * 1_000_003) >>> 0;
   const { commands, weights } = compileRun(run, o);
   const keyspace = o.keyspace;

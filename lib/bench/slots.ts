@@ -1,9 +1,9 @@
 /**
  * Slot hash tags for redis-benchmark's `--cluster` mode; the slot function itself is
- * lib/core/cluster-slots.ts.
+ * lib/redis/key-slot.ts.
  */
 
-import { crc16, keySlot, SLOT_COUNT } from '../core/cluster-slots.js';
+import { crc16, keySlot, SLOT_COUNT } from '../redis/key-slot.js';
 
 export { crc16, keySlot };
 export const CLUSTER_SLOTS = SLOT_COUNT;

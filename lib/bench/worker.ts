@@ -1,15 +1,16 @@
 /** A benchmark worker thread (--threads): builds its own clients and runs them. */
 import { parentPort, workerData } from 'node:worker_threads';
+import type { SlotMap } from '../redis/index.js';
 import type { BenchOptions } from './options.js';
 import { toWire } from './result.js';
 import { runBenchmark } from './runner.js';
 import { buildClients, type ClientPlan, newHistogram, type RunSpec } from './setup.js';
-import { slotMapRefresher, type Topology } from './topology.js';
+import { slotMapRefresher } from './topology.js';
 
 export interface WorkerInput {
   options: BenchOptions;
   run: RunSpec;
-  topology: Topology | null;
+  topology: SlotMap | null;
   plan: ClientPlan;
   requests: number;
   kinds: number;

@@ -3,17 +3,13 @@
  * DEFAULTS and a validate() that returns every problem. Pure.
  */
 import { isValidRunId } from '../core/naming.js';
-
-export interface HostPort {
-  host: string;
-  port: number;
-}
+import { type Endpoint, parseHostPortList } from '../redis/endpoint.js';
 
 /**
  * Where Redis is. `direct` covers a plain server and HAProxy in front of Sentinel (both
  * are just host:port); `sentinel` asks the sentinels for the current primary.
  */
-export type RedisTarget = { kind: 'direct'; url: string } | { kind: 'sentinel'; sentinels: HostPort[]; masterName: string };
+export type RedisTarget = { kind: 'direct'; url: string } | { kind: 'sentinel'; sentinels: Endpoint[]; masterName: string };
 
 export interface DemoServiceOptions {
   /** HTTP port; 0 picks a free one. */
@@ -58,27 +54,17 @@ export function withDefaults(o: DemoServiceInput): DemoServiceOptions {
   return { ...DEFAULTS, ...Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) } as DemoServiceOptions;
 }
 
-/** `host:port,host:port` → list (problems reported by validate). */
-export function parseHostPorts(text: string): { list: HostPort[]; errors: string[] } {
-  const list: HostPort[] = [];
-  const errors: string[] = [];
-  for (const part of text
-    .split(',')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):(\d{1,5})$/.exec(part);
-    const port = m ? Number(m[2]) : 0;
-    if (!m || port < 1 || port > 65535) errors.push(`sentinel address '${part}' must be host:port, e.g. 127.0.0.1:26379`);
-    else list.push({ host: (m[1] as string).replace(/^\[|\]$/g, ''), port });
-  }
-  if (list.length === 0 && errors.length === 0) errors.push('no sentinel addresses given: pass host:port[,host:port...]');
-  return { list, errors };
+/** `host:port,host:port` → the Sentinels' addresses (problems reported by validate). */
+export function parseSentinelList(text: string): { list: Endpoint[]; errors: string[] } {
+  if (text.trim() === '') return { list: [], errors: ['no sentinel addresses given: pass host:port[,host:port...]'] };
+  const { list, errors } = parseHostPortList(text);
+  return { list, errors: errors.map((e) => `sentinel address ${e.replace('e.g. 127.0.0.1:6379', 'e.g. 127.0.0.1:26379')}`) };
 }
 
 /** The target from environment variables (the plain entry point / docker-compose). */
 export function targetFromEnv(env: Record<string, string | undefined>): { target?: RedisTarget; errors: string[] } {
   if (env.REDIS_SENTINELS) {
-    const { list, errors } = parseHostPorts(env.REDIS_SENTINELS);
+    const { list, errors } = parseSentinelList(env.REDIS_SENTINELS);
     const masterName = env.REDIS_MASTER_NAME || 'sdmaster';
     return { target: { kind: 'sentinel', sentinels: list, masterName }, errors };
   }

@@ -8,11 +8,11 @@
 import { userMessage } from '../core/errors.js';
 import { keyPrefix } from '../core/naming.js';
 import { replicasCaughtUp } from '../faults/index.js';
-import { RespConn } from '../integrity/resp-conn.js';
 import { compareByDigest } from '../integrity/verify/digest.js';
 import { runVerify } from '../integrity/verify/verify.js';
+import { RespConn } from '../redis/index.js';
+import { redisOnce } from '../redis/once.js';
 import { waitUntil } from '../stack/info.js';
-import { redisOnce } from '../stack/probe.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 import type { VerifyOutcome } from './checks.js';
 
@@ -49,10 +49,10 @@ async function comparePair(t: Topology, runId: string, master: TopoNode, replica
         line: `${replica.name}: ${v.conflicts.total} conflict(s) in ${v.keysCompared} keys`,
       };
     }
-    const target = { mode: 'standalone' as const, user: t.username, password: t.password, db: 0, connectTimeoutMs: 2000 };
-    const a = await RespConn.open({ host: master.host, port: master.port }, { ...target, endpoints: [] });
+    const settings = { user: t.username, password: t.password, connectTimeoutMs: 2000 };
+    const a = await RespConn.open({ host: master.host, port: master.port }, settings);
     try {
-      const b = await RespConn.open({ host: replica.host, port: replica.port }, { ...target, endpoints: [] });
+      const b = await RespConn.open({ host: replica.host, port: replica.port }, settings);
       try {
         const r = await compareByDigest(a, b, { match });
         const sample = r.samples.length ? ` (e.g. ${r.samples.slice(0, 3).join(', ')})` : '';

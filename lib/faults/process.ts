@@ -3,7 +3,7 @@
  * same port and dir, DEBUG SLEEP and CLIENT PAUSE. Each applied fault registers its undo.
  */
 import { UserError } from '../core/errors.js';
-import { redisOnce } from '../stack/probe.js';
+import { redisOnce } from '../redis/once.js';
 import { startRedisServer } from '../stack/redis.js';
 import { peerAddress, startOptionsOf } from '../topology/start.js';
 import { assertDestructiveAllowed, auth, needProcess, Recorder, sleep } from './common.js';

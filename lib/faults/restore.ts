@@ -4,7 +4,7 @@
  * a fault explicitly removes its entry. restoreTopology() undoes everything still active.
  */
 import { registerCleanup } from '../core/lifecycle.js';
-import { redisOnce } from '../stack/probe.js';
+import { redisOnce } from '../redis/once.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 
 type Key = string;

@@ -1,7 +1,7 @@
 /** Planned switchovers: SENTINEL FAILOVER (writes paused until caught up), FAILOVER (6.2+), CLUSTER FAILOVER. */
 import { UserError } from '../core/errors.js';
+import { redisOnce } from '../redis/once.js';
 import { redisInfo } from '../stack/info.js';
-import { redisOnce } from '../stack/probe.js';
 import { peerAddress, waitClusterOk, waitHaproxyFollows, waitSentinelsAgree } from '../topology/start.js';
 import type { Topology } from '../topology/types.js';
 import { assertDestructiveAllowed, auth, firstLiveReplica, Recorder, waitFn } from './common.js';

@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import type { Registry } from 'prom-client';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/report/write-report.js';
-import type { ConnectionOptions } from './connection.js';
+import type { ConnectionOptions } from '../redis/index.js';
 
 export interface ConnectionFlags {
   host?: string;

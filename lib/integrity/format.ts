@@ -4,7 +4,7 @@ import type { FillResult } from './fill/fill.js';
 import type { VerifyResult } from './verify/verify.js';
 import type { LedgerCut } from './write/ledger.js';
 import type { UnavailabilityWindow } from './write/windows.js';
-import type { WriteResult } from './write/writer.js';
+import type { MasterSwitch, WriteResult } from './write/writer.js';
 
 const mib = (b: number) => `${(b / 1024 / 1024).toFixed(1)} MiB`;
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -28,12 +28,27 @@ export function formatWindow(w: UnavailabilityWindow): string {
   return `${new Date(w.startMs).toISOString()} → ${new Date(w.endMs).toISOString()}  ${w.durationMs.toFixed(0)} ms${w.open ? ' (still open at the end)' : ''}  ${errs}`;
 }
 
+/** One master change as a line: from → to, why, how fast the writer followed, the split window. */
+export function formatSwitch(s: MasterSwitch): string {
+  const why = s.reason === '+switch-master' ? `+switch-master from ${s.sentinel}` : s.reason;
+  const follow =
+    s.firstWriteMs !== null ? `, first write on the new master ${Math.max(0, s.firstWriteMs - s.atMs).toFixed(0)} ms later` : '';
+  const split = s.splitWrites === null ? 'split not counted' : `split ${int(s.splitWrites)} write(s)`;
+  return `${new Date(s.atMs).toISOString()} ${s.from} → ${s.to} (${why})${follow}; ${split}`;
+}
+
 export function formatWrite(r: WriteResult): string {
   const lines = [
     `write: ${int(r.attempted)} attempted, ${int(r.acked)} acked, ${int(r.failed)} failed, ${int(r.unknown)} unknown in ${r.durationSeconds.toFixed(2)} s (${int(r.ackedPerSecond)} acked/s, p99 ${r.latencyMs.p99.toFixed(3)} ms)`,
     `write unavailability: ${r.writeWindows.length} window(s), ${r.writeUnavailableMs.toFixed(0)} ms in total`,
   ];
   for (const w of r.writeWindows.slice(0, 20)) lines.push(`  ${formatWindow(w)}`);
+  if (r.switches.length > 0 || !r.followSwitchMaster) {
+    lines.push(
+      `master switches: ${r.switches.length}${r.followSwitchMaster ? '' : ' (--no-follow-switch-master: +switch-master not followed)'}; split window: ${int(r.splitWindow.writes)} write(s) acknowledged by an old master that the new master does not have`,
+    );
+    for (const s of r.switches) lines.push(`  ${formatSwitch(s)}`);
+  }
   if (r.reads.ok + r.reads.failed > 0) {
     lines.push(
       `read probe: ${int(r.reads.ok)} ok, ${int(r.reads.failed)} failed; ${r.readWindows.length} window(s), ${r.readUnavailableMs.toFixed(0)} ms`,

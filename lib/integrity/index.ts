@@ -4,21 +4,10 @@
  * Drills call these functions directly; the CLI commands are thin wrappers.
  */
 
-export { keySlot } from '../core/cluster-slots.js';
 export { AUDIT_DEFAULTS, type AuditOptions, type AuditResult, runAudit } from './audit/audit.js';
-export {
-  type ConnectionOptions,
-  describeTarget,
-  type Endpoint,
-  formatEndpoint,
-  parseHostPort,
-  resolveTarget,
-  type Target,
-  targetOrThrow,
-} from './connection.js';
 export { type FillEvents, type FillProgress, type FillResult, runFill } from './fill/fill.js';
 export { FILL_DEFAULTS, type FillOptions, type FillType, parseMemoryTarget } from './fill/options.js';
-export { formatAudit, formatFill, formatVerify, formatWindow, formatWrite } from './format.js';
+export { formatAudit, formatFill, formatSwitch, formatVerify, formatWindow, formatWrite } from './format.js';
 export { FillMetrics, WriteMetrics } from './metrics.js';
 export { VERIFY_DEFAULTS, type VerifyOptions } from './verify/options.js';
 export { type ConflictCounts, runVerify, type VerifyResult } from './verify/verify.js';
@@ -26,4 +15,4 @@ export { type Ledger, readLedger } from './write/ledger.js';
 export { WRITE_DEFAULTS, type WriteOptions } from './write/options.js';
 export { type WriteMode, writeKey, writeValue } from './write/records.js';
 export type { UnavailabilityWindow } from './write/windows.js';
-export { runWrite, startWriter, type WriteResult, Writer, type WriterTick } from './write/writer.js';
+export { type MasterSwitch, runWrite, startWriter, type WriteResult, Writer, type WriterTick } from './write/writer.js';

@@ -6,11 +6,11 @@
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { StartError } from '../core/errors.js';
+import { redisOnce } from '../redis/once.js';
 import { requireBinary } from './binaries.js';
 import { redisInfo, waitUntil } from './info.js';
 import { stopAll } from './local-stack.js';
 import type { PortAllocator } from './ports.js';
-import { redisOnce } from './probe.js';
 import { type RedisNode, startRedisServer } from './redis.js';
 import type { NodeExtras } from './replication.js';
 

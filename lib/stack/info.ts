@@ -1,5 +1,5 @@
 /** INFO replies as records, read without ioredis (no retries, no reconnect noise). */
-import { redisOnce } from './probe.js';
+import { redisOnce } from '../redis/once.js';
 
 export type InfoFields = Record<string, string>;
 

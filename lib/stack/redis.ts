@@ -1,8 +1,8 @@
 /** Start a real redis-server (or redis-sentinel) on loopback from a private config file. */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redisPingOk } from '../redis/once.js';
 import { requireBinary } from './binaries.js';
-import { redisPingOk } from './probe.js';
 import { type ManagedProcess, spawnManaged, waitReady } from './process.js';
 
 export interface RedisServerOptions {

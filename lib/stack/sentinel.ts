@@ -5,11 +5,11 @@
  */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { redisOnce, redisPingOk } from '../redis/once.js';
 import { requireBinary } from './binaries.js';
 import { waitUntil } from './info.js';
 import { stopAll } from './local-stack.js';
 import type { PortAllocator } from './ports.js';
-import { redisOnce, redisPingOk } from './probe.js';
 import { type ManagedProcess, spawnManaged, waitReady } from './process.js';
 import type { RedisNode } from './redis.js';
 import { type NodeExtras, type ReplicationGroup, startReplicationGroup } from './replication.js';

@@ -9,9 +9,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
-import { type Endpoint, formatEndpoint, parseHostPort } from '../integrity/connection.js';
+import { type Endpoint, formatEndpoint, parseHostPort } from '../redis/index.js';
+import { redisOnce } from '../redis/once.js';
 import { parseInfo } from '../stack/info.js';
-import { redisOnce } from '../stack/probe.js';
 import { fieldRecord, sentinelMasterInfo } from '../stack/sentinel.js';
 import { parseClusterNodes, splitAddr, watchTopologyCluster } from './cluster-watch.js';
 import { COMMON_DEFAULTS, SENTINEL_DEFAULTS } from './options.js';

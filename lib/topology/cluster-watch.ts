@@ -3,8 +3,9 @@
  * changes into timestamped events — `+pfail`/`+fail`/`-fail` (a node's failure flags),
  * `+promoted` (a replica became master), `cluster-state` (ok ↔ fail).
  */
+
+import { redisOnce } from '../redis/once.js';
 import { parseInfo } from '../stack/info.js';
-import { redisOnce } from '../stack/probe.js';
 import type { Topology } from './types.js';
 
 export interface ClusterNodeView {

@@ -7,11 +7,11 @@
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { StartError } from '../core/errors.js';
+import type { Endpoint } from '../redis/index.js';
+import { redisOnce } from '../redis/once.js';
 import { requireBinary } from '../stack/binaries.js';
 import { parseInfo, waitUntil } from '../stack/info.js';
-import { redisOnce } from '../stack/probe.js';
 import { type ManagedProcess, spawnManaged, waitReady } from '../stack/process.js';
-import type { HostPort } from './types.js';
 
 export interface HaproxyConfigOptions {
   host: string;
@@ -73,7 +73,7 @@ export interface HaproxyHandle {
 }
 
 /** The real port of the server HAProxy routes a new connection to (INFO server tcp_port). */
-export async function haproxyRoutesTo(h: HostPort, password?: string): Promise<{ port: number; role: string }> {
+export async function haproxyRoutesTo(h: Endpoint, password?: string): Promise<{ port: number; role: string }> {
   const r = await redisOnce(h.port, ['INFO', 'default'], { host: h.host, password, timeoutMs: 1000 });
   const info = parseInfo(String(r));
   return { port: Number(info.tcp_port), role: info.role ?? 'unknown' };
@@ -125,7 +125,7 @@ export async function startHaproxy(
  * True when `probes` consecutive new connections all reach the master on `port`. HAProxy
  * starts with every server up and balances round-robin, so one lucky probe proves nothing.
  */
-export async function routesOnlyTo(h: HostPort, port: number, password: string | undefined, probes: number): Promise<boolean> {
+export async function routesOnlyTo(h: Endpoint, port: number, password: string | undefined, probes: number): Promise<boolean> {
   for (let i = 0; i < probes; i++) {
     const got = await haproxyRoutesTo(h, password);
     if (got.port !== port || got.role !== 'master') return false;
@@ -135,7 +135,7 @@ export async function routesOnlyTo(h: HostPort, port: number, password: string |
 
 /** Wait until HAProxy routes new connections only to the server listening on `port`. */
 export async function waitHaproxyRoutesTo(
-  h: HostPort,
+  h: Endpoint,
   port: number,
   password: string | undefined,
   timeoutMs: number,

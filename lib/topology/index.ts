@@ -11,7 +11,7 @@ export {
   SENTINEL_DEFAULTS,
   validate,
 } from './options.js';
-export { messageAddress, parsePmessage, watchSentinels } from './sentinel-watch.js';
+export { watchSentinels } from './sentinel-watch.js';
 export { peerAddress, startOptionsOf, startTopology, waitClusterOk, waitHaproxyFollows } from './start.js';
 export { collectStatus, formatStatus, nodeStatus, nodeStatusFromInfo } from './status.js';
 export * from './types.js';

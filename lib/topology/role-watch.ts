@@ -3,7 +3,7 @@
  * event (failover time without Sentinel events, e.g. Cluster or FAILOVER); the
  * topology's choice of primary changing is 'primary-changed'. One poll at a time.
  */
-import { redisOnce } from '../stack/probe.js';
+import { redisOnce } from '../redis/once.js';
 import type { Topology } from './types.js';
 
 export interface RoleWatch {

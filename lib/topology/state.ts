@@ -10,7 +10,7 @@ import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors.js';
 import { resolveSpec } from './options.js';
 import { collectStatus, findPrimary } from './status.js';
-import type { HostPort, Topology, TopologyEndpoint, TopologyKind, TopologySpec, TopologyStatus, TopoNode } from './types.js';
+import type { Topology, TopologyEndpoint, TopologyKind, TopologySpec, TopologyStatus, TopoNode } from './types.js';
 
 export interface TopologyState {
   version: 1;
@@ -183,5 +183,3 @@ export function statePids(s: TopologyState): number[] {
     (p): p is number => typeof p === 'number',
   );
 }
-
-export type { HostPort };

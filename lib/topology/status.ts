@@ -6,8 +6,8 @@
 
 import { UserError } from '../core/errors.js';
 import { describeFault } from '../netfault/classify.js';
+import { redisOnce } from '../redis/once.js';
 import { type InfoFields, parseInfo, redisInfo } from '../stack/info.js';
-import { redisOnce } from '../stack/probe.js';
 import type { NodeStatus, Topology, TopologyStatus, TopoNode } from './types.js';
 
 /**

@@ -8,6 +8,8 @@
  */
 import type { EventEmitter } from 'node:events';
 import type { FaultProxy } from '../netfault/types.js';
+import type { Endpoint } from '../redis/endpoint.js';
+import type { TlsSettings } from '../redis/tls.js';
 import type { ManagedProcess } from '../stack/process.js';
 
 export type TopologyKind = 'standalone' | 'replicas' | 'sentinel' | 'haproxy' | 'cluster';
@@ -90,11 +92,6 @@ export type TopologySpecInput = { kind: TopologyKind } & Partial<Omit<Standalone
   Partial<Pick<HaproxySpec, 'checkIntervalMs'>> &
   Partial<Pick<ClusterSpec, 'masters' | 'replicasPerMaster' | 'nodeTimeoutMs'>>;
 
-export interface HostPort {
-  host: string;
-  port: number;
-}
-
 /** One redis-server of a topology. Mutable: restart() replaces `process`. */
 export interface TopoNode {
   /** 'primary', 'replica-1', ... (replicas/sentinel/haproxy); 'master-1', 'replica-1', ... (cluster). */
@@ -135,8 +132,8 @@ export interface HaproxyProc {
 
 export type TopologyEndpoint =
   | { kind: 'direct'; host: string; port: number }
-  | { kind: 'sentinel'; sentinels: HostPort[]; masterName: string }
-  | { kind: 'cluster'; seeds: HostPort[] };
+  | { kind: 'sentinel'; sentinels: Endpoint[]; masterName: string }
+  | { kind: 'cluster'; seeds: Endpoint[] };
 
 /** A timestamped event: actions, Sentinel pub/sub (+sdown, +odown, +switch-master, ...), topology changes. */
 export interface TopoEvent {
@@ -206,6 +203,8 @@ export interface Topology {
   password?: string;
   /** ACL user clients authenticate as (with `password`), when set. */
   username?: string;
+  /** TLS settings for every connection to its nodes and Sentinels (attached TLS deployments). */
+  tls?: TlsSettings;
   /** Working directory of the topology. */
   dir: string;
   events: TopoEventBus;

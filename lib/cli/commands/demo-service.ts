@@ -34,12 +34,12 @@ export default defineCommand({
           items: number;
           stock: number;
         }) => {
-          const { startDemoService, parseHostPorts } = await import('../../demo-service/index.js');
+          const { startDemoService, parseSentinelList } = await import('../../demo-service/index.js');
           const { OptionsError } = await import('../../core/errors.js');
           const { registerCleanup } = await import('../../core/lifecycle.js');
           let redis: import('../../demo-service/index.js').RedisTarget = { kind: 'direct', url: opts.redisUrl };
           if (opts.sentinels !== undefined) {
-            const { list, errors } = parseHostPorts(opts.sentinels);
+            const { list, errors } = parseSentinelList(opts.sentinels);
             if (errors.length) throw new OptionsError(errors.map((e) => `--sentinels: ${e}`));
             redis = { kind: 'sentinel', sentinels: list, masterName: opts.masterName };
           }

@@ -20,6 +20,10 @@ export default defineCommand({
       .option('--timeout <ms>', 'a write without a reply after this is "unknown"', num('--timeout'))
       .option('--ledger <file>', 'ledger file (default reports/<run-id>/ledger)')
       .option('--read-rate <n>', 'read probes per second (measures read unavailability)', num('--read-rate'))
+      .option(
+        '--no-follow-switch-master',
+        "with --sentinel: do not move on +switch-master (only on errors), as many application clients do; the summary's split window counts what that loses",
+      )
       .option('--json <file>', 'write the result as JSON (atomically)')
       .option('--prom-rw <url>', 'push live metrics to a Prometheus remote-write URL')
       .option('--metrics-port <port>', 'serve live metrics on http://127.0.0.1:PORT/metrics', num('--metrics-port'))
@@ -28,7 +32,7 @@ export default defineCommand({
         const { connectionFromFlags, startPromRw, fmtRate } = await import('../../integrity/cli-support.js');
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
         const { startWriter, WriteMetrics } = await import('../../integrity/index.js');
-        const { formatWrite, formatWindow } = await import('../../integrity/format.js');
+        const { formatWrite, formatWindow, formatSwitch } = await import('../../integrity/format.js');
         const { newRunId, isValidRunId, reportDir } = await import('../../core/naming.js');
         const { registerCleanup } = await import('../../core/lifecycle.js');
         const { UserError } = await import('../../core/errors.js');
@@ -62,6 +66,7 @@ export default defineCommand({
             timeoutMs: f.timeout,
             ledgerPath,
             readRate: f.readRate,
+            followSwitchMaster: f.followSwitchMaster,
           },
           metrics,
         ).catch(async (err: unknown) => {
@@ -80,6 +85,16 @@ export default defineCommand({
           });
           writer.on('window', ({ op, window }) => process.stderr.write(`write: ${op} window closed: ${formatWindow(window)}\n`));
         }
+        // master changes are always logged: they are what a switchover test is about
+        writer.on('masterChanged', (c) =>
+          process.stderr.write(
+            `write: master changed ${c.from} → ${c.to} (${c.reason === '+switch-master' ? `+switch-master from ${c.sentinel}` : c.reason})\n`,
+          ),
+        );
+        writer.on('switchSeen', (c) =>
+          process.stderr.write(`write: +switch-master ${c.from} → ${c.to} from ${c.sentinel}: not followed (--no-follow-switch-master)\n`),
+        );
+        writer.on('split', (s) => process.stderr.write(`write: ${formatSwitch(s)}\n`));
         let finished = false;
         const finish = async () => {
           if (finished) return;

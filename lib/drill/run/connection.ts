@@ -1,5 +1,5 @@
 /** How clients reach a drill's topology (the workload, fill and audit use it). */
-import type { ConnectionOptions } from '../../integrity/connection.js';
+import type { ConnectionOptions } from '../../redis/index.js';
 import type { Topology } from '../../topology/types.js';
 
 export function connectionOf(t: Topology): ConnectionOptions {

@@ -5,7 +5,7 @@
  */
 import { userMessage } from '../../core/errors.js';
 import { runAudit } from '../../integrity/audit/audit.js';
-import { redisOnce } from '../../stack/probe.js';
+import { redisOnce } from '../../redis/once.js';
 import { waitClusterOk } from '../../topology/start.js';
 import type { Topology } from '../../topology/types.js';
 import { type DrillMeasurements, failoverSeconds, NEW_PRIMARY_EVENTS, type VerifyOutcome } from '../checks.js';

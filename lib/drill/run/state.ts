@@ -4,9 +4,9 @@
  * what has been started so far (so the runner can always stop it and report).
  */
 import { newRunId, testId } from '../../core/naming.js';
-import type { ConnectionOptions } from '../../integrity/connection.js';
 import type { WriteResult, Writer } from '../../integrity/write/writer.js';
 import type { RemoteWriteAuth, RemoteWritePusher } from '../../observability/index.js';
+import type { ConnectionOptions } from '../../redis/index.js';
 import type { PortAllocator } from '../../stack/ports.js';
 import type { AttachTarget } from '../../topology/attach.js';
 import type { RoleWatch } from '../../topology/role-watch.js';

@@ -5,9 +5,8 @@
 import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
-import { type ConnectionOptions, defined, describeTarget, targetOrThrow } from '../connection.js';
-import { errorKind, type RespConn } from '../resp-conn.js';
-import { Router } from '../topology.js';
+import { type ConnectionOptions, defined, describeTarget, errorKind, type RespConn, targetOrThrow } from '../../redis/index.js';
+import { Router } from '../router.js';
 import { type Ledger, type LedgerCut, type OutcomeCode, readLedger } from '../write/ledger.js';
 import { classifyRead, readCommandFor, readsWithMget, type WriteMode, writeKey } from '../write/records.js';
 

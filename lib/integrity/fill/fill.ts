@@ -8,13 +8,21 @@
 import { randomBytes } from 'node:crypto';
 import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { slotOfBytes } from '../../core/cluster-slots.js';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
-import { defined, type Endpoint, formatEndpoint, targetOrThrow } from '../connection.js';
+import {
+  connectRaw,
+  defined,
+  discover,
+  type Endpoint,
+  formatEndpoint,
+  type RawConn,
+  type RespConn,
+  slotOfBytes,
+  targetOrThrow,
+} from '../../redis/index.js';
 import type { FillMetrics } from '../metrics.js';
-import { handshakeRaw, type RespConn, rawConnect } from '../resp-conn.js';
-import { discover, openOrExplain } from '../topology.js';
+import { openOrExplain } from '../router.js';
 import { FillGenerator } from './generator.js';
 import { FILL_DEFAULTS, type FillOptions, parseMemoryTarget, validateFillOptions } from './options.js';
 import { LineReplyCounter } from './reply-counter.js';
@@ -142,8 +150,8 @@ export async function runFill(
     let errors = 0;
     const errorSamples: string[] = [];
     for (const m of masters) {
-      const sock = await rawConnect(m, target);
-      await handshakeRaw(sock, m, target);
+      const raw: RawConn = await connectRaw(m, target);
+      const sock = raw.sock;
       const lane: Lane = {
         ep: m,
         sock,
@@ -157,15 +165,15 @@ export async function runFill(
           if (errorSamples.length < 5 && !errorSamples.includes(err)) errorSamples.push(err);
         }),
       };
-      sock.on('data', (d: Buffer) => {
+      raw.onBytes = (buf, n) => {
         try {
-          lane.reader.feed(d);
+          lane.reader.feed(buf.subarray(0, n));
         } catch (e) {
           failure ??= new UserError(`${formatEndpoint(m)}: ${(e as Error).message}`);
         }
         lane.replies = lane.reader.replies;
         wake();
-      });
+      };
       sock.on('drain', () => wake());
       sock.on('error', (e: Error) => {
         failure ??= new UserError(`lost the connection to ${formatEndpoint(m)} during the fill: ${e.message}`);

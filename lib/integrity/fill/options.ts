@@ -1,6 +1,6 @@
 /** Options of `stormdrill fill` (bulk load in pipe mode, without a file). */
 import { isValidRunId } from '../../core/naming.js';
-import type { ConnectionOptions } from '../connection.js';
+import type { ConnectionOptions } from '../../redis/index.js';
 
 export const FILL_TYPES = ['string', 'hash', 'list', 'set', 'zset', 'mixed'] as const;
 export type FillType = (typeof FILL_TYPES)[number];

@@ -7,7 +7,7 @@
  * `enable-debug-command local`, which every node stormdrill starts has.
  */
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
-import type { RespConn } from '../resp-conn.js';
+import type { RespConn } from '../../redis/index.js';
 
 /** What DEBUG DIGEST-VALUE answers for a key that does not exist. */
 const ABSENT_DIGEST = '0'.repeat(40);

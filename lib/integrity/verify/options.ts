@@ -1,5 +1,5 @@
 /** Options of `stormdrill verify` (source vs target consistency). */
-import type { ConnectionOptions } from '../connection.js';
+import type { ConnectionOptions } from '../../redis/index.js';
 
 export const COMPARE_MODES = ['value', 'length', 'keys'] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];

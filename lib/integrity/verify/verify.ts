@@ -8,9 +8,8 @@
 import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
-import { defined, describeTarget, targetOrThrow } from '../connection.js';
-import { encodeArgs, type RespConn } from '../resp-conn.js';
-import { Router } from '../topology.js';
+import { defined, describeTarget, encodeArgs, type RespConn, targetOrThrow } from '../../redis/index.js';
+import { Router } from '../router.js';
 import { CONFLICT_KINDS, type CompareSettings, type ConflictKind, compareStates } from './compare.js';
 import { type CompareMode, VERIFY_DEFAULTS, type VerifyOptions, validateVerifyOptions } from './options.js';
 import { ABSENT, INSPECT_SCRIPT, type KeyState } from './script.js';

@@ -1,6 +1,6 @@
 /** Options of `stormdrill write` (the continuous writer with a ledger). */
 import { isValidRunId } from '../../core/naming.js';
-import type { ConnectionOptions } from '../connection.js';
+import type { ConnectionOptions } from '../../redis/index.js';
 import { WRITE_MODES, type WriteMode } from './records.js';
 
 export interface WriteOptions {
@@ -29,6 +29,11 @@ export interface WriteOptions {
   /** Reconnect backoff, doubling from min to max. */
   backoffMinMs: number;
   backoffMaxMs: number;
+  /**
+   * Sentinel targets: move to the new master on +switch-master from any Sentinel (default).
+   * false: stay until an error or a reconnect says otherwise, as many application clients do.
+   */
+  followSwitchMaster: boolean;
 }
 
 export const WRITE_DEFAULTS = {
@@ -43,6 +48,7 @@ export const WRITE_DEFAULTS = {
   readRate: 0,
   backoffMinMs: 10,
   backoffMaxMs: 500,
+  followSwitchMaster: true,
 };
 
 const KNOWN = new Set([
@@ -61,6 +67,7 @@ const KNOWN = new Set([
   'readRate',
   'backoffMinMs',
   'backoffMaxMs',
+  'followSwitchMaster',
 ]);
 
 /** Every problem at once, flag names in the messages. */

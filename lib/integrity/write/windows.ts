@@ -44,6 +44,25 @@ export class WindowTracker {
     return w;
   }
 
+  /**
+   * Learned afterwards: from `startMs` on, `count` operations that looked fine were not
+   * (e.g. writes acknowledged by a master that had been replaced). Moves the start of the
+   * open window, or of the last closed one, back to `startMs`.
+   */
+  backdate(startMs: number, kind: string, count: number): void {
+    this.errorTotals[kind] = (this.errorTotals[kind] ?? 0) + count;
+    const w = this.current ?? this.closed[this.closed.length - 1];
+    if (!w) {
+      this.current = { startMs, errors: { [kind]: count } };
+      return;
+    }
+    w.errors[kind] = (w.errors[kind] ?? 0) + count;
+    if (startMs < w.startMs) {
+      w.startMs = startMs;
+      if ('durationMs' in w) (w as UnavailabilityWindow).durationMs = (w as UnavailabilityWindow).endMs - startMs;
+    }
+  }
+
   /** The window in progress: its start and errors so far. */
   get openWindow(): { startMs: number; errors: Record<string, number> } | null {
     return this.current;

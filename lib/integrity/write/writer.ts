@@ -1,27 +1,47 @@
 /**
  * The continuous writer: sequence-numbered writes at a rate or as fast as the in-flight
  * window allows, every outcome in the ledger, unavailability windows for writes (and
- * reads with the read probe), reconnects with backoff, Sentinel re-resolution (on
- * +switch-master and on errors) and cluster slot routing. It never stops by itself
+ * reads with the read probe), reconnects with backoff, cluster slot routing, and Sentinel
+ * following: subscribed to `+switch-master` on every Sentinel given, it moves to the new
+ * master as soon as any of them announces it (and re-asks the Sentinels when a
+ * subscription drops or a connection fails). Writes the old master acknowledged that the
+ * new master does not have are counted as the split window. It never stops by itself
  * because the target failed: only stop(), --duration or --max-writes end it.
  */
 import { EventEmitter } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { Redis } from 'ioredis';
-import { slotOfBytes } from '../../core/cluster-slots.js';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
 import { ReplyError } from '../../core/resp/index.js';
 import { LatencyHistogram, type LatencySummaryMs } from '../../core/stats/index.js';
-import { defined, type Endpoint, formatEndpoint, type Target, targetOrThrow } from '../connection.js';
+import {
+  ConnectionError,
+  defined,
+  discover,
+  type Endpoint,
+  errorKind,
+  firstSlotMap,
+  formatEndpoint,
+  masterIndexOf,
+  parseSwitchMaster,
+  RespConn,
+  type SentinelSubscription,
+  type SlotMap,
+  sameEndpoint,
+  sentinelMaster,
+  sentinelSettings,
+  subscribeSentinels,
+  type Target,
+  targetOrThrow,
+} from '../../redis/index.js';
 import type { WriteMetrics } from '../metrics.js';
-import { ConnectionError, errorKind, RespConn } from '../resp-conn.js';
-import { type ClusterMap, clusterMap, discover, openOrExplain, sentinelMaster } from '../topology.js';
+import { openOrExplain } from '../router.js';
 import { LedgerWriter } from './ledger.js';
 import { validateWriteOptions, WRITE_DEFAULTS, type WriteOptions } from './options.js';
 import { writeCommandFor, writeKey, writeValue } from './records.js';
+import { AckLog, countSplit } from './split.js';
 import { type UnavailabilityWindow, WindowTracker } from './windows.js';
 
 export interface WriteResult {
@@ -46,6 +66,30 @@ export interface WriteResult {
   latencyMs: LatencySummaryMs;
   ledgerBytes: number;
   reconnects: number;
+  /** Sentinel targets: whether the writer moved on +switch-master (--no-follow-switch-master turns it off). */
+  followSwitchMaster: boolean;
+  /** Every master change the writer saw, in order. */
+  switches: MasterSwitch[];
+  /** Writes the old master acknowledged that the new master does not have (the audit finds them lost). */
+  splitWindow: { writes: number; switches: number };
+}
+
+/** A master change: who said it, when the writer moved, and what the old master took alone. */
+export interface MasterSwitch {
+  from: string;
+  to: string;
+  /** '+switch-master' (the subscription), 'reconnect' (asked after a failed connection), 'resubscribe' (asked after a subscription dropped), 'not-followed' (seen, not followed). */
+  reason: '+switch-master' | 'reconnect' | 'resubscribe' | 'not-followed';
+  /** The Sentinel whose message moved it (for '+switch-master'). */
+  sentinel?: string;
+  /** Epoch ms the writer learned of the change. */
+  atMs: number;
+  /** Epoch ms of the first write acknowledged by the new master (null: none, or not followed). */
+  firstWriteMs: number | null;
+  /** Writes the old master acknowledged that the new master does not have (null: could not be counted). */
+  splitWrites: number | null;
+  /** Epoch ms the first of those was sent. */
+  splitStartMs?: number;
 }
 
 export interface WriterTick {
@@ -68,7 +112,11 @@ export interface WriterEvents {
   tick: [WriterTick];
   window: [{ op: 'write' | 'read'; window: UnavailabilityWindow }];
   reconnect: [{ endpoint: string; op: 'write' | 'read' }];
-  masterChanged: [{ from: string; to: string }];
+  masterChanged: [{ from: string; to: string; reason: MasterSwitch['reason']; sentinel?: string }];
+  /** A +switch-master the writer does not follow (--no-follow-switch-master). */
+  switchSeen: [{ from: string; to: string; sentinel: string }];
+  /** The split window of a switch was counted. */
+  split: [MasterSwitch];
 }
 
 /** A FIFO of send times (ms, performance clock). */
@@ -112,6 +160,12 @@ interface Lane {
   ep: Endpoint;
   write: Channel;
   read: Channel;
+  /** Sentinel targets: the writes this master acknowledged, to count a split window. */
+  acks: AckLog | null;
+  /** `ep` came from a +switch-master message: connect without asking the Sentinels first. */
+  fresh: boolean;
+  /** The switch that moved the lane here (and the old master's acknowledged writes), until the first acknowledged write. */
+  arriving: { sw: MasterSwitch; acks: AckLog | null } | null;
 }
 
 const newChannel = (min: number): Channel => ({ conn: null, connecting: false, backoff: min, sent: new TimeQueue() });
@@ -125,7 +179,7 @@ export class Writer extends EventEmitter<WriterEvents> {
   private readonly hist = new LatencyHistogram();
   private readonly lanes = new Map<string, Lane>();
   private laneList: Lane[] = [];
-  private map: ClusterMap | null;
+  private map: SlotMap | null;
   private nextSeq = 0;
   private inflight = 0;
   private lastAckedSeq = -1;
@@ -144,7 +198,11 @@ export class Writer extends EventEmitter<WriterEvents> {
   private readonly timers: NodeJS.Timeout[] = [];
   private mapRefreshing = false;
   private lastMapRefresh = 0;
-  private sentinelSub: Redis | null = null;
+  private sentinelSub: SentinelSubscription | null = null;
+  private readonly switches: MasterSwitch[] = [];
+  private readonly splitCounts: Array<Promise<void>> = [];
+  /** A +switch-master seen but not followed. */
+  private unfollowed: { to: Endpoint; atMs: number; sentinel: string } | null = null;
   private lastTickAcked = 0;
   private readonly metrics: WriteMetrics | undefined;
   /** Resolves when the writer stopped (duration reached, max writes, or stop()). */
@@ -152,13 +210,7 @@ export class Writer extends EventEmitter<WriterEvents> {
   private resolveDone!: (r: WriteResult) => void;
 
   /** Use startWriter(). */
-  constructor(
-    o: WriteOptions & { keyPrefix: string },
-    target: Target,
-    masters: Endpoint[],
-    map: ClusterMap | null,
-    metrics?: WriteMetrics,
-  ) {
+  constructor(o: WriteOptions & { keyPrefix: string }, target: Target, masters: Endpoint[], map: SlotMap | null, metrics?: WriteMetrics) {
     super();
     this.o = o;
     this.target = target;
@@ -182,7 +234,14 @@ export class Writer extends EventEmitter<WriterEvents> {
     const k = formatEndpoint(ep);
     let lane = this.lanes.get(k);
     if (!lane) {
-      lane = { ep, write: newChannel(this.o.backoffMinMs), read: newChannel(this.o.backoffMinMs) };
+      lane = {
+        ep,
+        write: newChannel(this.o.backoffMinMs),
+        read: newChannel(this.o.backoffMinMs),
+        acks: this.target.mode === 'sentinel' ? new AckLog() : null,
+        fresh: false,
+        arriving: null,
+      };
       this.lanes.set(k, lane);
       this.laneList.push(lane);
     }
@@ -191,7 +250,7 @@ export class Writer extends EventEmitter<WriterEvents> {
 
   private laneOfKey(key: string): Lane {
     if (!this.map) return this.laneList[0] as Lane;
-    const i = this.map.owner[slotOfBytes(Buffer.from(key))] as number;
+    const i = masterIndexOf(this.map, Buffer.from(key));
     return this.laneFor(this.map.masters[Math.max(i, 0)] as Endpoint);
   }
 
@@ -226,17 +285,25 @@ export class Writer extends EventEmitter<WriterEvents> {
     const tracker = op === 'write' ? this.writes : this.readsT;
     let ok = false;
     try {
-      if (this.target.mode === 'sentinel') {
+      if (this.target.mode === 'sentinel' && !lane.fresh) {
         try {
-          this.moveLane(lane, await sentinelMaster(this.target));
+          this.moveLane(lane, await sentinelMaster(this.target), 'reconnect');
         } catch {
           /* keep the last known master; the Sentinels may be electing */
         }
       }
+      lane.fresh = false;
       if (!this.stopping) {
-        const conn = await RespConn.open(lane.ep, this.target, { timeoutMs: Math.min(this.target.connectTimeoutMs, this.o.timeoutMs) });
+        const ep = lane.ep;
+        const conn = await RespConn.open(ep, this.target, Math.min(this.target.connectTimeoutMs, this.o.timeoutMs));
         if (this.stopping) conn.close();
-        else {
+        else if (!sameEndpoint(ep, lane.ep)) {
+          // the master changed while connecting: go to the new one now
+          conn.close();
+          ch.connecting = false;
+          void this.connect(lane, ch, op);
+          return;
+        } else {
           this.reconnects++;
           this.attach(lane, ch, conn, op);
           this.emit('reconnect', { endpoint: formatEndpoint(lane.ep), op });
@@ -270,39 +337,89 @@ export class Writer extends EventEmitter<WriterEvents> {
     return this.map.masters.some((m) => m.host === lane.ep.host && m.port === lane.ep.port);
   }
 
-  /** Sentinel named another master: point the lane there and drop the old connections. */
-  private moveLane(lane: Lane, m: Endpoint): void {
-    if (m.host === lane.ep.host && m.port === lane.ep.port) return;
+  /**
+   * Another master: point the lane there, drop the old connections (their pending writes
+   * become unknown), connect at once, and count the old master's split window once the
+   * new master took a write.
+   */
+  private moveLane(lane: Lane, m: Endpoint, reason: MasterSwitch['reason'], sentinel?: string): void {
+    if (sameEndpoint(m, lane.ep) || this.stopping) return;
     const from = formatEndpoint(lane.ep);
+    const atMs = this.nowMs();
+    const sw: MasterSwitch = { from, to: formatEndpoint(m), reason, sentinel, atMs, firstWriteMs: null, splitWrites: null };
+    this.switches.push(sw);
+    lane.arriving = { sw, acks: lane.acks };
+    lane.acks = lane.acks ? new AckLog() : null;
     lane.ep = m;
-    this.emit('masterChanged', { from, to: formatEndpoint(m) });
+    lane.fresh = reason === '+switch-master';
+    this.unfollowed = null;
+    // from the switch to the first write on the new master, writes are unavailable
+    this.writes.failure(atMs, 'SWITCH');
+    this.emit('masterChanged', { from, to: sw.to, reason, sentinel });
     for (const ch of [lane.write, lane.read]) ch.conn?.close(new ConnectionError('SWITCH', 'master changed'));
+    if (reason === '+switch-master') void this.connect(lane, lane.write, 'write');
   }
 
+  /** The first write the new master acknowledged: count what the old one took alone. */
+  private arrived(lane: Lane, conn: RespConn, ackMs: number): void {
+    const { sw, acks } = lane.arriving as NonNullable<Lane['arriving']>;
+    lane.arriving = null;
+    sw.firstWriteMs = ackMs;
+    if (acks && acks.length > 0) this.countSplitOf(sw, acks, conn);
+    else sw.splitWrites = 0;
+  }
+
+  private countSplitOf(sw: MasterSwitch, acks: AckLog, conn: RespConn, closeAfter = false): void {
+    const p = countSplit(acks, (seq) => writeKey(this.o.keyPrefix, seq), conn)
+      .then((r) => {
+        sw.splitWrites = r.writes;
+        if (r.writes > 0) {
+          sw.splitStartMs = r.firstSentMs;
+          this.writes.backdate(r.firstSentMs, 'SPLIT', r.writes);
+        }
+        this.emit('split', sw);
+      })
+      .catch(() => {
+        /* the new master went away too: the split stays uncounted (null) */
+      })
+      .finally(() => {
+        if (closeAfter) conn.close();
+      });
+    this.splitCounts.push(p);
+  }
+
+  /** Subscribe to +switch-master on every Sentinel; re-ask them when a subscription drops or comes back. */
   private watchSentinels(): void {
-    const eps = this.target.endpoints;
-    const s = new Redis({
-      sentinels: undefined,
-      host: eps[0]?.host,
-      port: eps[0]?.port,
-      password: this.target.sentinelPassword,
-      lazyConnect: true,
-      enableOfflineQueue: true,
-      maxRetriesPerRequest: null,
-      retryStrategy: (n) => Math.min(50 * n, 1000),
+    const lane = this.laneList[0] as Lane;
+    const settings = sentinelSettings(this.target, this.target.sentinelPassword);
+    const dropped = new Set<string>();
+    this.sentinelSub = subscribeSentinels(this.target.endpoints, settings, {
+      channel: '+switch-master',
+      onMessage: (m) => {
+        const sw = parseSwitchMaster(m.message);
+        if (!sw || sw.masterName !== this.target.masterName) return;
+        if (this.o.followSwitchMaster) this.moveLane(lane, sw.to, '+switch-master', formatEndpoint(m.sentinel));
+        else if (!sameEndpoint(sw.to, lane.ep) && !this.unfollowed) {
+          this.unfollowed = { to: sw.to, atMs: m.atMs, sentinel: formatEndpoint(m.sentinel) };
+          this.emit('switchSeen', { from: formatEndpoint(lane.ep), to: formatEndpoint(sw.to), sentinel: formatEndpoint(m.sentinel) });
+        }
+      },
+      onLink: (at, up) => {
+        const k = formatEndpoint(at);
+        if (!up) dropped.add(k);
+        else if (!dropped.delete(k)) return;
+        // a subscription dropped or came back: a +switch-master may have been missed
+        if (this.o.followSwitchMaster) this.reask(lane);
+      },
     });
-    s.on('error', () => {});
-    s.on('message', (_channel: string, message: string) => {
-      // "<name> <old-ip> <old-port> <new-ip> <new-port>"
-      const parts = message.split(' ');
-      if (parts[0] !== this.target.masterName || parts.length < 5) return;
-      const lane = this.laneList[0] as Lane;
-      this.moveLane(lane, { host: parts[3] as string, port: Number(parts[4]) });
-    });
-    s.connect()
-      .then(() => s.subscribe('+switch-master'))
-      .catch(() => {});
-    this.sentinelSub = s;
+  }
+
+  private reask(lane: Lane): void {
+    if (this.stopping) return;
+    sentinelMaster(this.target).then(
+      (m) => this.moveLane(lane, m, 'resubscribe'),
+      () => {},
+    );
   }
 
   private refreshMap(): void {
@@ -311,7 +428,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     this.mapRefreshing = true;
     this.lastMapRefresh = now;
     const seeds = [...this.laneList.map((l) => l.ep), ...this.target.endpoints];
-    clusterMap(this.target, seeds)
+    firstSlotMap(seeds, this.target)
       .then((m) => {
         this.map = m;
         for (const ep of m.masters) {
@@ -405,6 +522,8 @@ export class Writer extends EventEmitter<WriterEvents> {
       } else {
         this.counts.acked++;
         this.ledger.record(seq, 1);
+        if (lane.acks && ch.conn === conn) lane.acks.push(seq, sentMs);
+        if (lane.arriving && ch.conn === conn) this.arrived(lane, conn, performance.timeOrigin + now);
         if (seq > this.lastAckedSeq) this.lastAckedSeq = seq;
         this.hist.record((now - sent) * 1000);
         this.metrics?.observe((now - sent) / 1000);
@@ -484,6 +603,30 @@ export class Writer extends EventEmitter<WriterEvents> {
     return this.tickData();
   }
 
+  /**
+   * At the end of a run in which the writer stayed on a master the Sentinels no longer
+   * name (not followed, or no chance yet): count what that master took alone.
+   */
+  private async countUnfollowed(): Promise<void> {
+    const lane = this.laneList[0] as Lane;
+    if (!lane.acks || lane.acks.length === 0) return;
+    const master = await sentinelMaster(this.target).catch(() => null);
+    if (!master || sameEndpoint(master, lane.ep)) return;
+    const seen = this.unfollowed;
+    const sw: MasterSwitch = {
+      from: formatEndpoint(lane.ep),
+      to: formatEndpoint(master),
+      reason: 'not-followed',
+      sentinel: seen?.sentinel,
+      atMs: seen?.atMs ?? this.nowMs(),
+      firstWriteMs: null,
+      splitWrites: null,
+    };
+    this.switches.push(sw);
+    const conn = await RespConn.open(master, this.target).catch(() => null);
+    if (conn) this.countSplitOf(sw, lane.acks, conn, true);
+  }
+
   /** Stop writing, wait for in-flight replies (bounded by the op timeout), close the ledger. */
   stop(): Promise<WriteResult> {
     if (this.stopPromise) return this.stopPromise;
@@ -495,12 +638,14 @@ export class Writer extends EventEmitter<WriterEvents> {
         await new Promise((r) => setTimeout(r, 2));
         this.onTimer();
       }
+      this.sentinelSub?.stop();
+      if (this.target.mode === 'sentinel') await this.countUnfollowed();
+      await Promise.all(this.splitCounts);
       for (const l of this.laneList) {
         l.write.conn?.close();
         l.read.conn?.close();
       }
       for (const t of this.timers) clearInterval(t);
-      this.sentinelSub?.disconnect();
       this.ledger.close();
       const nowMs = this.nowMs();
       const durationSeconds = (this.endPerf - this.startPerf) / 1000;
@@ -524,6 +669,12 @@ export class Writer extends EventEmitter<WriterEvents> {
         latencyMs: this.hist.summaryMs(),
         ledgerBytes: this.ledger.bytes,
         reconnects: this.reconnects,
+        followSwitchMaster: this.o.followSwitchMaster,
+        switches: this.switches.map((s) => ({ ...s })),
+        splitWindow: {
+          writes: this.switches.reduce((a, s) => a + (s.splitWrites ?? 0), 0),
+          switches: this.switches.filter((s) => (s.splitWrites ?? 0) > 0).length,
+        },
       };
       this.resolveDone(r);
       return r;

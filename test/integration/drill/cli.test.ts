@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
-import { redisOnce } from '../../../lib/stack/probe.js';
+import { redisOnce } from '../../../lib/redis/once.js';
 import { startTopology } from '../../../lib/topology/index.js';
 import { useTestEnv } from '../../support/env.js';
 import { ports, tmpDir } from '../../support/namespace.js';
@@ -298,7 +298,7 @@ describe('stormdrill drill: --target', () => {
     expect(report.events.some((e: { kind: string }) => e.kind === 'client-pause')).toBe(true);
     expect(env.redis.process.running).toBe(true);
     // the keys it wrote are in its own namespace only
-    const { redisOnce } = await import('../../../lib/stack/probe.js');
+    const { redisOnce } = await import('../../../lib/redis/index.js');
     const keys = ((await redisOnce(env.redis.port, ['KEYS', '*'])) as unknown[]).map(String);
     expect(keys.length).toBe(300);
     expect(keys.every((k) => k.startsWith(`sd:${report.runId}:`))).toBe(true);

@@ -161,7 +161,7 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     const secured = await startRedisServer({ port: await ports.take(), dir: join(tmpDir('auth'), 'node'), password: 's3cret-pw' });
     try {
       const wrong = await run(['fill', '-p', String(secured.port), '-a', 'nope', '--keys', '10']);
-      oneLine(wrong, /authentication failed at 127\.0\.0\.1:\d+: wrong password or user/);
+      oneLine(wrong, /authentication failed on 127\.0\.0\.1:\d+: WRONGPASS .*\(check -a\/--pass, --user or REDISCLI_AUTH\)/);
       oneLine(await run(['write', '-p', String(secured.port), '--duration', '1', '--ledger', join(dir, 'l3')]), /requires a password/);
       const ok = await run(['fill', '-p', String(secured.port), '--keys', '100', '-q'], { REDISCLI_AUTH: 's3cret-pw' });
       expect(ok.exitCode, ok.stderr).toBe(0);

@@ -4,8 +4,9 @@
  */
 import { Cluster, Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keySlot, runAudit, runFill, runVerify, runWrite } from '../../../lib/integrity/index.js';
+import { runAudit, runFill, runVerify, runWrite } from '../../../lib/integrity/index.js';
 import { writeKey } from '../../../lib/integrity/write/records.js';
+import { keySlot } from '../../../lib/redis/index.js';
 import { type ClusterHandle, startCluster } from '../../../lib/stack/cluster.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';

@@ -5,8 +5,8 @@
  */
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RespConn } from '../../../lib/integrity/resp-conn.js';
 import { compareByDigest } from '../../../lib/integrity/verify/digest.js';
+import { RespConn } from '../../../lib/redis/index.js';
 import { waitUntil } from '../../../lib/stack/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { useTestEnv } from '../../support/env.js';
@@ -22,7 +22,7 @@ const client = (port: number) => {
   return c;
 };
 const open = async (port: number) => {
-  const c = await RespConn.open({ host: '127.0.0.1', port }, { mode: 'standalone', endpoints: [], db: 0, connectTimeoutMs: 2000 });
+  const c = await RespConn.open({ host: '127.0.0.1', port }, { connectTimeoutMs: 2000 });
   conns.push(c);
   return c;
 };

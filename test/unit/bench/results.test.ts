@@ -4,8 +4,9 @@ import { parseBenchArgv } from '../../../lib/bench/options.js';
 import { fromWire, mergeResults, toWire } from '../../../lib/bench/result.js';
 import type { RunResult } from '../../../lib/bench/runner.js';
 import { newHistogram } from '../../../lib/bench/setup.js';
-import { parseClusterSlots, redirectTarget, slotChooser } from '../../../lib/bench/topology.js';
+import { slotChooser } from '../../../lib/bench/topology.js';
 import { PerSecondSeries } from '../../../lib/core/stats/index.js';
+import { parseClusterSlots, redirectTarget } from '../../../lib/redis/index.js';
 
 function result(values: number[], startMs: number, errors: Record<string, number> = {}): RunResult {
   const h = newHistogram(3);

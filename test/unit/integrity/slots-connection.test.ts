@@ -1,7 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { crc16, keySlot, SLOT_COUNT } from '../../../lib/core/cluster-slots.js';
-import { parseHostPort, resolveTarget } from '../../../lib/integrity/connection.js';
-import { parseClusterSlots } from '../../../lib/integrity/topology.js';
+import { crc16, keySlot, parseClusterSlots, parseHostPort, resolveTarget, SLOT_COUNT } from '../../../lib/redis/index.js';
 
 describe('cluster slots', () => {
   it('computes CRC16/XMODEM and the slots of the cluster spec', () => {
@@ -29,13 +27,15 @@ describe('cluster slots', () => {
       [10923, 16383, [Buffer.from('127.0.0.1'), 7002, Buffer.from('id3')]],
     ];
     const m = parseClusterSlots(reply, '10.0.0.9');
+    // sorted by address; a node announced without a host is on the seed's host
     expect(m.masters).toEqual([
-      { host: '127.0.0.1', port: 7000 },
-      { host: '10.0.0.9', port: 7001 },
-      { host: '127.0.0.1', port: 7002 },
+      { host: '10.0.0.9', port: 7001, slots: [[5461, 10922]] },
+      { host: '127.0.0.1', port: 7000, slots: [[0, 5460]] },
+      { host: '127.0.0.1', port: 7002, slots: [[10923, 16383]] },
     ]);
-    expect(m.owner[0]).toBe(0);
-    expect(m.owner[5461]).toBe(1);
+    expect(m.owner[0]).toBe(1);
+    expect(m.owner[5460]).toBe(1);
+    expect(m.owner[5461]).toBe(0);
     expect(m.owner[16383]).toBe(2);
   });
 });
@@ -73,7 +73,7 @@ describe('connection options', () => {
       {},
     );
     expect(target).toBeUndefined();
-    expect(problems.join('\n')).toMatch(/scheme must be redis/);
+    expect(problems.join('\n')).toMatch(/-u\/--uri must be redis:\/\/.*\(got http:\/\/\)/);
     expect(problems.join('\n')).toMatch(/either -u\/--uri or -h\/-p/);
     expect(problems.join('\n')).toMatch(/--user needs a password/);
     expect(problems.join('\n')).toMatch(/--sentinel and --cluster cannot be combined/);

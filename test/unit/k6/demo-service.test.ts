@@ -8,7 +8,7 @@ import {
   parseReserveBody,
   reservationFrom,
 } from '../../../lib/demo-service/model.ts';
-import { DEFAULTS, describeTarget, parseHostPorts, targetFromEnv, validate, withDefaults } from '../../../lib/demo-service/options.ts';
+import { DEFAULTS, describeTarget, parseSentinelList, targetFromEnv, validate, withDefaults } from '../../../lib/demo-service/options.ts';
 import { matchRoute } from '../../../lib/demo-service/router.ts';
 
 describe('demo service options', () => {
@@ -52,14 +52,14 @@ describe('demo service options', () => {
   });
 
   it('parses sentinel lists and the env of the plain entry point', () => {
-    expect(parseHostPorts('127.0.0.1:26379, s2:26380')).toEqual({
+    expect(parseSentinelList('127.0.0.1:26379, s2:26380')).toEqual({
       list: [
         { host: '127.0.0.1', port: 26379 },
         { host: 's2', port: 26380 },
       ],
       errors: [],
     });
-    expect(parseHostPorts('nohost,h:0').errors).toEqual([
+    expect(parseSentinelList('nohost,h:0').errors).toEqual([
       "sentinel address 'nohost' must be host:port, e.g. 127.0.0.1:26379",
       "sentinel address 'h:0' must be host:port, e.g. 127.0.0.1:26379",
     ]);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeEndpoints } from '../../../lib/cli/topology/ops.js';
+import { messageAddress, parsePubSubMessage, parseSwitchMaster } from '../../../lib/redis/index.js';
 import { haproxyConfig } from '../../../lib/topology/haproxy.js';
-import { messageAddress, parsePmessage } from '../../../lib/topology/sentinel-watch.js';
 import { formatStatus, nodeStatusFromInfo } from '../../../lib/topology/status.js';
 import type { TopologyStatus } from '../../../lib/topology/types.js';
 
@@ -38,17 +38,30 @@ describe('HAProxy config', () => {
 
 describe('Sentinel messages', () => {
   it('parses pmessages and the address they name', () => {
-    expect(parsePmessage(['pmessage', '*', '+sdown', 'master sdmaster 127.0.0.1 7001'])).toEqual({
+    expect(parsePubSubMessage(['pmessage', '*', '+sdown', 'master sdmaster 127.0.0.1 7001'])).toEqual({
       channel: '+sdown',
       message: 'master sdmaster 127.0.0.1 7001',
     });
-    expect(parsePmessage(['psubscribe', '*', 1])).toBeNull();
+    expect(parsePubSubMessage(['psubscribe', '*', 1])).toBeNull();
     expect(messageAddress('+switch-master', 'sdmaster 127.0.0.1 7001 127.0.0.1 7002')).toEqual({ host: '127.0.0.1', port: 7002 });
     expect(messageAddress('+sdown', 'slave 127.0.0.1:7002 127.0.0.1 7002 @ sdmaster 127.0.0.1 7001')).toEqual({
       host: '127.0.0.1',
       port: 7002,
     });
     expect(messageAddress('+new-epoch', '3')).toBeNull();
+  });
+
+  it('parses a subscribed +switch-master message into the master name and both addresses', () => {
+    expect(parsePubSubMessage(['message', '+switch-master', 'sdmaster 127.0.0.1 7001 127.0.0.1 7002'])).toEqual({
+      channel: '+switch-master',
+      message: 'sdmaster 127.0.0.1 7001 127.0.0.1 7002',
+    });
+    expect(parseSwitchMaster('sdmaster 127.0.0.1 7001 ::1 7002')).toEqual({
+      masterName: 'sdmaster',
+      from: { host: '127.0.0.1', port: 7001 },
+      to: { host: '::1', port: 7002 },
+    });
+    expect(parseSwitchMaster('sdmaster 127.0.0.1 x')).toBeNull();
   });
 });
 

@@ -1,34 +1,26 @@
 /**
- * Connection options shared by fill, write, audit and verify (redis-benchmark's
- * `-h -p -a --user`, `-u redis://...`, plus Sentinel, Cluster and TLS), and the pure
- * step that turns them into a normalized target. The I/O (asking Sentinel for the
- * master, reading the cluster's slot map) is in topology.ts.
+ * What a user points a command at — a server, a Sentinel group or a Cluster — from flags
+ * (`-h -p -a --user -n`, `--sentinel --master-name`, `--cluster`, TLS) or one URI, checked
+ * into a Target; and the one way to find the masters behind it (Sentinel: ask them;
+ * Cluster: the slot map).
  */
-import { readFileSync } from 'node:fs';
 import { OptionsError } from '../core/errors.js';
-
-export interface Endpoint {
-  host: string;
-  port: number;
-}
-
-export interface TlsSettings {
-  /** PEM file(s) of the CA to trust (default: the system's). */
-  caFile?: string;
-  certFile?: string;
-  keyFile?: string;
-  /** Skip certificate verification (self-signed test setups). */
-  insecure?: boolean;
-  servername?: string;
-}
+import { type Endpoint, formatEndpoint, parseHostPort } from './endpoint.js';
+import { type ConnectSettings, DEFAULT_HINTS, type FlagHints } from './handshake.js';
+import { askMaster, sentinelSettings } from './sentinel.js';
+import { firstSlotMap, type SlotMap } from './slot-map.js';
+import { type TlsSettings, unreadableTlsFiles } from './tls.js';
+import { parseRedisUri } from './uri.js';
 
 export interface ConnectionOptions {
   host?: string;
   port?: number;
+  /** A unix socket path instead of host:port. */
+  socket?: string;
   /** AUTH password; defaults to $REDISCLI_AUTH like redis-cli. */
   password?: string;
   user?: string;
-  /** redis://[user:pass@]host:port[/db] or rediss:// (TLS). */
+  /** Any URI parseRedisUri() takes (redis://, rediss://, unix:, redis-sentinel://, redis-cluster://). */
   uri?: string;
   /** Sentinel addresses `host:port`; with masterName. */
   sentinels?: string[];
@@ -39,38 +31,24 @@ export interface ConnectionOptions {
   tls?: boolean | TlsSettings;
   db?: number;
   connectTimeoutMs?: number;
+  /** Flag names for messages (default: -h/-p, -a, --user, --tls, -n). */
+  hints?: FlagHints;
 }
 
 export type TargetMode = 'standalone' | 'sentinel' | 'cluster';
 
 /** A validated target: where to connect first and how. */
-export interface Target {
+export interface Target extends ConnectSettings {
   mode: TargetMode;
   /** standalone: the server; sentinel: the Sentinels; cluster: the seed nodes. */
   endpoints: Endpoint[];
   masterName?: string;
-  user?: string;
-  password?: string;
   sentinelPassword?: string;
-  tls?: TlsSettings;
   db: number;
   connectTimeoutMs: number;
 }
 
 export const CONNECTION_DEFAULTS = { host: '127.0.0.1', port: 6379, connectTimeoutMs: 2000 } as const;
-
-/** Parse `host:port` (IPv6 as `[::1]:6379`). Returns null when malformed. */
-export function parseHostPort(text: string, defaultPort?: number): Endpoint | null {
-  const m = /^\[([^\]]+)\](?::(\d+))?$/.exec(text) ?? /^([^:]+)(?::(\d+))?$/.exec(text);
-  if (!m) return null;
-  const port = m[2] !== undefined ? Number(m[2]) : defaultPort;
-  if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) return null;
-  return { host: m[1] as string, port };
-}
-
-export function formatEndpoint(e: Endpoint): string {
-  return e.host.includes(':') ? `[${e.host}]:${e.port}` : `${e.host}:${e.port}`;
-}
 
 /**
  * Validate connection options and resolve them to a Target. Returns every problem
@@ -81,33 +59,36 @@ export function resolveTarget(
   env: Record<string, string | undefined> = process.env,
 ): { target?: Target; problems: string[] } {
   const problems: string[] = [];
-  let host = o.host;
-  let port = o.port;
+  const hints = o.hints ?? DEFAULT_HINTS;
+  const host = o.host;
+  const port = o.port;
   let user = o.user;
   let password = o.password;
   let db = o.db ?? 0;
   let tls: TlsSettings | undefined = o.tls === true ? {} : o.tls === false || o.tls === undefined ? undefined : o.tls;
+  let mode: TargetMode = o.cluster ? 'cluster' : 'standalone';
+  let endpoints: Endpoint[] = [];
+  let masterName = o.masterName;
+  const sentinels = o.sentinels ?? [];
+  let fromUri = false;
   if (o.uri !== undefined) {
-    let u: URL | null = null;
+    if (host !== undefined || port !== undefined || o.socket !== undefined)
+      problems.push(`give either -u/--uri or ${hints.address}, not both`);
     try {
-      u = new URL(o.uri);
-    } catch {
-      problems.push(`-u/--uri: '${redactUri(o.uri)}' is not a URL: use redis://[user:password@]host:port[/db]`);
-    }
-    if (u) {
-      if (u.protocol !== 'redis:' && u.protocol !== 'rediss:')
-        problems.push(`-u/--uri: scheme must be redis:// or rediss://, got ${u.protocol}//`);
-      if (host !== undefined || port !== undefined) problems.push('give either -u/--uri or -h/-p, not both');
-      host = u.hostname.replace(/^\[|\]$/g, '') || CONNECTION_DEFAULTS.host;
-      port = u.port ? Number(u.port) : CONNECTION_DEFAULTS.port;
-      if (u.username) user = decodeURIComponent(u.username);
-      if (u.password) password = decodeURIComponent(u.password);
-      const path = u.pathname.replace(/^\//, '');
-      if (path !== '') {
-        if (!/^\d+$/.test(path)) problems.push(`-u/--uri: database '${path}' must be a number`);
-        else db = Number(path);
-      }
-      if (u.protocol === 'rediss:') tls = tls ?? {};
+      const u = parseRedisUri(o.uri);
+      fromUri = true;
+      if (u.user !== undefined) user = u.user;
+      if (u.password !== undefined) password = u.password;
+      if (u.db !== undefined) db = u.db;
+      if (u.tls) tls = tls ?? {};
+      endpoints = u.endpoints;
+      if (u.kind === 'sentinel') {
+        mode = 'sentinel';
+        masterName = u.masterName;
+        if (sentinels.length > 0) problems.push('give either a redis-sentinel:// URI or --sentinel, not both');
+      } else if (u.kind === 'cluster') mode = 'cluster';
+    } catch (e) {
+      problems.push((e as Error).message);
     }
   }
   password ??= env.REDISCLI_AUTH || undefined;
@@ -116,54 +97,31 @@ export function resolveTarget(
   const connectTimeoutMs = o.connectTimeoutMs ?? CONNECTION_DEFAULTS.connectTimeoutMs;
   if (!(connectTimeoutMs > 0)) problems.push('connect timeout must be > 0 ms');
   if (user !== undefined && password === undefined) problems.push('--user needs a password: add -a/--pass or set REDISCLI_AUTH');
-  if (tls) {
-    for (const [flag, file] of [
-      ['--tls-ca', tls.caFile],
-      ['--tls-cert', tls.certFile],
-      ['--tls-key', tls.keyFile],
-    ] as const) {
-      if (file !== undefined) {
-        try {
-          readFileSync(file);
-        } catch {
-          problems.push(`${flag}: cannot read ${file}`);
-        }
-      }
-    }
-  }
+  if (tls) problems.push(...unreadableTlsFiles(tls, { ca: '--tls-ca', cert: '--tls-cert', key: '--tls-key' }));
 
-  let mode: TargetMode = 'standalone';
-  let endpoints: Endpoint[] = [];
-  const sentinels = o.sentinels ?? [];
-  if (sentinels.length > 0 || o.masterName !== undefined) {
+  if (sentinels.length > 0 || (o.masterName !== undefined && mode !== 'sentinel')) {
     mode = 'sentinel';
     if (o.cluster) problems.push('--sentinel and --cluster cannot be combined');
-    if (!o.masterName) problems.push('--sentinel needs --master-name NAME (the name in sentinel.conf)');
+    if (!masterName) problems.push('--sentinel needs --master-name NAME (the name in sentinel.conf)');
     if (sentinels.length === 0) problems.push('--master-name needs at least one --sentinel HOST:PORT');
+    endpoints = [];
     for (const s of sentinels) {
       const e = parseHostPort(s, 26379);
       if (!e) problems.push(`--sentinel: '${s}' is not HOST:PORT`);
       else endpoints.push(e);
     }
-  } else {
-    if (o.cluster) mode = 'cluster';
-    endpoints = [{ host: host ?? CONNECTION_DEFAULTS.host, port: port ?? CONNECTION_DEFAULTS.port }];
-  }
+  } else if (!fromUri) {
+    endpoints = [
+      o.socket
+        ? { host: 'localhost', port: 0, socket: o.socket }
+        : { host: host ?? CONNECTION_DEFAULTS.host, port: port ?? CONNECTION_DEFAULTS.port },
+    ];
+  } else if (o.cluster && mode === 'standalone') mode = 'cluster';
   if (mode === 'cluster' && db !== 0) problems.push('a Redis Cluster has only database 0');
   if (problems.length > 0) return { problems };
   return {
     problems,
-    target: {
-      mode,
-      endpoints,
-      masterName: o.masterName,
-      user,
-      password,
-      sentinelPassword: o.sentinelPassword,
-      tls,
-      db,
-      connectTimeoutMs,
-    },
+    target: { mode, endpoints, masterName, user, password, sentinelPassword: o.sentinelPassword, tls, db, connectTimeoutMs, hints },
   };
 }
 
@@ -180,11 +138,23 @@ export function describeTarget(t: Target): string {
   const scheme = t.tls ? 'rediss' : 'redis';
   if (t.mode === 'sentinel') return `sentinel ${eps} master '${t.masterName}'`;
   if (t.mode === 'cluster') return `cluster via ${scheme}://${eps}`;
+  if (t.endpoints[0]?.socket) return `unix:${eps}${t.db ? ` db ${t.db}` : ''}`;
   return `${scheme}://${eps}${t.db ? `/${t.db}` : ''}`;
 }
 
-function redactUri(u: string): string {
-  return u.replace(/\/\/([^:@/]*):[^@/]*@/, '//$1:***@');
+/** The master a Sentinel target's Sentinels name now. */
+export function sentinelMaster(t: Target): Promise<Endpoint> {
+  return askMaster(t.endpoints, t.masterName as string, sentinelSettings(t, t.sentinelPassword));
+}
+
+/** The masters to talk to (one unless a cluster), with the slot map for a cluster. */
+export async function discover(t: Target, seeds: Endpoint[] = t.endpoints): Promise<{ masters: Endpoint[]; map: SlotMap | null }> {
+  if (t.mode === 'sentinel') return { masters: [await sentinelMaster(t)], map: null };
+  if (t.mode === 'cluster') {
+    const map = await firstSlotMap(seeds, t);
+    return { masters: map.masters, map };
+  }
+  return { masters: [t.endpoints[0] as Endpoint], map: null };
 }
 
 /** A copy of `o` without undefined values, so defaults are not overwritten by them. */
