@@ -22,6 +22,8 @@ export interface ConnectionOptions {
   user?: string;
   /** Any URI parseRedisUri() takes (redis://, rediss://, unix:, redis-sentinel://, redis-cluster://). */
   uri?: string;
+  /** How messages name the URI (default '-u/--uri'). */
+  uriFlag?: string;
   /** Sentinel addresses `host:port`; with masterName. */
   sentinels?: string[];
   masterName?: string;
@@ -73,9 +75,9 @@ export function resolveTarget(
   let fromUri = false;
   if (o.uri !== undefined) {
     if (host !== undefined || port !== undefined || o.socket !== undefined)
-      problems.push(`give either -u/--uri or ${hints.address}, not both`);
+      problems.push(`give either ${o.uriFlag ?? '-u/--uri'} or ${hints.address}, not both`);
     try {
-      const u = parseRedisUri(o.uri);
+      const u = parseRedisUri(o.uri, o.uriFlag);
       fromUri = true;
       if (u.user !== undefined) user = u.user;
       if (u.password !== undefined) password = u.password;

@@ -21,7 +21,7 @@ export interface RedisUri {
 }
 
 export const URI_FORMS = {
-  direct: 'redis://[user:password@]host:port[/db] (rediss:// for TLS, or unix:/path)',
+  direct: 'redis://host:port[/db] (user:password@ before the host if needed; rediss:// for TLS; or unix:/path)',
   sentinel: 'redis-sentinel://host:port[,host:port...]/master-name',
   cluster: 'redis-cluster://host:port[,host:port...]',
 } as const;

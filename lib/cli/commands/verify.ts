@@ -47,7 +47,7 @@ export default defineCommand({
         const side = (uri: string, cluster: boolean, sentinels?: string[], masterName?: string) =>
           sentinels?.length
             ? { sentinels, masterName, password: new URL(uri).password ? decodeURIComponent(new URL(uri).password) : undefined }
-            : { uri, cluster, tls: uri.startsWith('rediss:') ? (tls ?? true) : undefined };
+            : { uri, uriFlag: 'the URI', cluster, tls: uri.startsWith('rediss') ? (tls ?? true) : undefined };
         const r = await runVerify(
           {
             source: side(f.source, Boolean(f.cluster || f.sourceCluster), f.sourceSentinel, f.sourceMasterName),

@@ -129,7 +129,7 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     );
     oneLine(
       await run(['verify', '--source', 'http://x', '--target', `redis://127.0.0.1:${env.redis.port}`]),
-      /--source: -u\/--uri: scheme must be redis/,
+      /--source: the URI must be redis:\/\/host:port.*\(got http:\/\/\)/,
     );
     const foreign = join(dir, 'foreign');
     writeFileSync(foreign, 'this is not a ledger\n');
