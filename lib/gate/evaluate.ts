@@ -113,13 +113,41 @@ export function evaluateGate(run: GateInput, o: GateOptions): GateResult {
   return { passed: checks.every((c) => c.ok), checks };
 }
 
-/** Names in `run` that a missing name was probably meant to be (same subject or same stat). */
-export function similarNames(run: GateInput, missing: string, max = 5): string[] {
-  const want = splitName(missing);
-  const names = [...run.metrics.keys()];
-  const near = names.filter((n) => {
-    const s = splitName(n);
-    return s && want && (s.subject === want.subject || s.stat === want.stat);
-  });
-  return (near.length ? near : names).slice(0, max);
+/** Parse every `--rule`; each one that is not `METRIC OP NUMBER` is a problem (all of them, not the first). */
+export function parseRules(texts: readonly string[]): { rules: Rule[]; problems: string[] } {
+  const rules: Rule[] = [];
+  const problems: string[] = [];
+  for (const text of texts) {
+    const r = parseRule(text);
+    if (typeof r === 'string') problems.push(r);
+    else rules.push(r);
+  }
+  return { rules, problems };
+}
+
+/**
+ * Every statistic a result has, grouped by subject in the result's order:
+ * `SET.{rps,requests,p50,p99}, checks.rate, http_req_duration{name:GET /items}.{avg,p(99)}`.
+ */
+export function listStatistics(run: GateInput): string {
+  const bySubject = new Map<string, string[]>();
+  for (const name of run.metrics.keys()) {
+    const s = splitName(name);
+    const [subject, stat] = s ? [s.subject, s.stat] : [name, ''];
+    const stats = bySubject.get(subject) ?? [];
+    stats.push(stat);
+    bySubject.set(subject, stats);
+  }
+  return [...bySubject]
+    .map(([subject, stats]) => (stats.length === 1 ? `${subject}.${stats[0]}` : `${subject}.{${stats.join(',')}}`))
+    .join(', ');
+}
+
+/** The rules naming statistics the result does not have, as one line listing every one it has; undefined when none. */
+export function missingStatistics(run: GateInput, rules: readonly Rule[], resultName: string): string | undefined {
+  const missing = rules.filter((r) => !run.metrics.has(r.metric));
+  if (missing.length === 0) return undefined;
+  const rulesText = missing.map((r) => `--rule '${r.text}'`).join(', ');
+  const names = missing.map((r) => `'${r.metric}'`).join(', ');
+  return `${rulesText}: ${resultName} has no ${names}; it has ${listStatistics(run)}`;
 }

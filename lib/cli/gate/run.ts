@@ -3,8 +3,16 @@
  * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
-import { redactSecrets, UserError } from '../../core/errors.js';
-import { DEFAULT_COMPARE, evaluateGate, type GateResult, globMatcher, parseRule, type Rule, similarNames } from '../../gate/evaluate.js';
+import { OptionsError, redactSecrets, UserError } from '../../core/errors.js';
+import {
+  DEFAULT_COMPARE,
+  evaluateGate,
+  type GateResult,
+  globMatcher,
+  missingStatistics,
+  parseRules,
+  type Rule,
+} from '../../gate/evaluate.js';
 import { formatGate, gateJUnit } from '../../gate/format.js';
 import { gateMarkdown } from '../../gate/markdown.js';
 import { type GateInput, readResult } from '../../gate/metrics.js';
@@ -89,12 +97,7 @@ export async function gateCli(
     { flag: '--json', path: f.json },
     { flag: '--markdown', path: f.markdown },
   ]);
-  const rules: Rule[] = [];
-  for (const text of f.rule ?? []) {
-    const r = parseRule(text);
-    if (typeof r === 'string') throw new UserError(r);
-    rules.push(r);
-  }
+  const { rules, problems } = parseRules(f.rule ?? []);
   const maxRegression = parsePercent(f.maxRegression ?? '10');
   if (f.prometheus && resultPath) throw new UserError(`give either a result file (${resultPath}) or --prometheus, not both`);
   if (!f.prometheus && !resultPath)
@@ -105,9 +108,9 @@ export async function gateCli(
   const baseline = f.baseline ? loadResult(f.baseline, 'baseline') : undefined;
   if (baseline && baseline.kind !== run.kind)
     throw new UserError(`baseline ${f.baseline} is a ${baseline.kind} but the result is a ${run.kind}; compare like with like`);
-  for (const r of rules)
-    if (!run.metrics.has(r.metric))
-      throw new UserError(`--rule '${r.text}': ${source} has no '${r.metric}' (it has e.g. ${similarNames(run, r.metric).join(', ')})`);
+  const missing = missingStatistics(run, rules, source);
+  if (missing) problems.push(missing);
+  if (problems.length) throw new OptionsError(problems);
   if (rules.length === 0 && !baseline && run.thresholds.length === 0)
     throw new UserError('nothing to check: give --rule METRIC<LIMIT and/or --baseline FILE');
 

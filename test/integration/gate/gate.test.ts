@@ -63,7 +63,7 @@ describe('stormdrill gate on real benchmark results', () => {
       [[join(dir, 'missing.json'), '--rule', 'SET.p99<1'], /result .*missing\.json: no such file/],
       [[notJson, '--rule', 'SET.p99<1'], /is not JSON/],
       [[base, '--rule', 'SET.p99 is small'], /is not METRIC OP NUMBER/],
-      [[base, '--rule', 'SETT.p99<1'], /has no 'SETT\.p99' \(it has e\.g\. .*SET\.p99/],
+      [[base, '--rule', 'SETT.p99<1'], /has no 'SETT\.p99'; it has SET\.\{rps,requests,.*p99.*\}, GET\.\{/],
       [[base, '--max-regression', 'ten'], /--max-regression must be a percentage/],
       [[base], /nothing to check/],
     ];
@@ -75,5 +75,24 @@ describe('stormdrill gate on real benchmark results', () => {
       expect(lines[0]).toMatch(message);
       expect(r.text).not.toMatch(/\n\s+at /);
     }
+  });
+
+  it('several bad rules: every one reported in one go, with every statistic the result has, exit code 2', async () => {
+    const dir = env.tmpDir('gate-rules');
+    const base = await bench(join(dir, 'base.json'), '10');
+    const r = await gate([base, '--rule', 'SET.p99<50', '--rule', 'SET.p99 is small', '--rule', 'SETT.p99<1', '--rule', 'GET.p98<1']);
+    expect(r.code, r.text).toBe(2);
+    const lines = r.text.trim().split('\n');
+    expect(lines, r.text).toHaveLength(2);
+    expect(lines[0]).toMatch(/^stormdrill: --rule 'SET\.p99 is small' is not METRIC OP NUMBER/);
+    expect(lines[1]).toMatch(
+      new RegExp(
+        `^--rule 'SETT\\.p99<1', --rule 'GET\\.p98<1': ${base.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} has no 'SETT\\.p99', 'GET\\.p98'; it has `,
+      ),
+    );
+    // every statistic of the result is named
+    const doc = JSON.parse(readFileSync(base, 'utf8')) as { tests: Array<{ title: string; latencyMs: Record<string, number> }> };
+    for (const t of doc.tests) expect(lines[1]).toContain(`${t.title}.{rps,requests,${Object.keys(t.latencyMs).join(',')},errors}`);
+    expect(r.text).not.toMatch(/\n\s+at /);
   });
 });

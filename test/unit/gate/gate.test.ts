@@ -6,7 +6,10 @@ import {
   type GateInput,
   gateJUnit,
   globMatcher,
+  listStatistics,
+  missingStatistics,
   parseRule,
+  parseRules,
   type Rule,
   readResult,
   splitName,
@@ -66,6 +69,30 @@ describe('gate: reading results', () => {
     expect(parseRule('http_req_duration.p(95)<300ms')).toMatchObject({ metric: 'http_req_duration.p(95)', op: '<', limit: 300 });
     expect(parseRule('SET.p99 is small')).toMatch(/METRIC OP NUMBER/);
     expect(parseRule('SET<2')).toMatch(/name a statistic/);
+  });
+});
+
+describe('gate: rules naming what a result does not have', () => {
+  it('lists every statistic the result has, grouped by subject', () => {
+    expect(listStatistics(read(benchDoc(100, 1)))).toBe(
+      'SET.{rps,requests,avg,min,p50,p99,max,errors}, MSET (10 keys).{rps,requests,p50,p99,errors}',
+    );
+    expect(listStatistics(read(k6Doc(5, 0)))).toBe(
+      'http_reqs.{count,rate}, http_req_failed.{rate,passes,fails}, http_req_duration{name:POST /reservations}.{p(95),p(99.9),med}, checks.rate, vus.value',
+    );
+  });
+
+  it('reports every bad rule at once: each malformed one, and all missing statistics in one line', () => {
+    const { rules, problems } = parseRules(['SET.p99<=2', 'SET.p99 is small', 'SETT.p99<1', 'GET.rps>5', 'nope']);
+    expect(rules.map((r) => r.metric)).toEqual(['SET.p99', 'SETT.p99', 'GET.rps']);
+    expect(problems).toHaveLength(2);
+    expect(problems[0]).toMatch(/^--rule 'SET\.p99 is small' is not METRIC OP NUMBER/);
+    expect(problems[1]).toMatch(/^--rule 'nope' is not METRIC OP NUMBER/);
+    const run = read(benchDoc(100, 1));
+    expect(missingStatistics(run, rules, 'now.json')).toBe(
+      `--rule 'SETT.p99<1', --rule 'GET.rps>5': now.json has no 'SETT.p99', 'GET.rps'; it has ${listStatistics(run)}`,
+    );
+    expect(missingStatistics(run, rules.slice(0, 1), 'now.json')).toBeUndefined();
   });
 });
 
