@@ -6,7 +6,8 @@
 import { isValidRunId } from '../core/naming.ts';
 import { runIdentity } from './identity.ts';
 import { type BuiltProfile, buildProfile, isProfileName, type Knobs, knobsFromEnv, PROFILE_NAMES, type ProfileName } from './profiles.ts';
-import { DEFAULT_SLO, parseSlo, type Slo, sloThresholds, type Thresholds } from './slo.ts';
+import { FLOW_ROUTES } from './routes.ts';
+import { DEFAULT_SLO, parseSlo, type Slo, sloThresholds, type Thresholds, withRouteFigures } from './slo.ts';
 
 /** The local demo service (`stormdrill demo-service` default port). */
 export const DEFAULT_BASE_URL = 'http://127.0.0.1:8080';
@@ -74,7 +75,8 @@ export function scenarioConfig(
     testid: id.testid,
     keyPrefix: id.keyPrefix,
     built,
-    thresholds: sloThresholds(slo, { abortOnFail: built.abortOnFail }),
+    // the SLO's thresholds, and every route of the flow with its own figures in the summary
+    thresholds: withRouteFigures(sloThresholds(slo, { abortOnFail: built.abortOnFail }), FLOW_ROUTES),
   };
   if (env.SUMMARY_DIR) config.summaryDir = env.SUMMARY_DIR;
   return { config, errors };

@@ -21,6 +21,17 @@ export function routeName(method: HttpMethod, route: string): string {
   return `${method} ${route}`;
 }
 
+/**
+ * The `name` tags of the requests the user flow sends (lib/k6/flow.ts); the scenarios
+ * give each one its own `http_req_duration{name:<route>}` figures in the summary.
+ */
+export const FLOW_ROUTES: readonly string[] = [
+  routeName('GET', ROUTES.items),
+  routeName('POST', ROUTES.reservations),
+  routeName('POST', ROUTES.confirm),
+  routeName('GET', ROUTES.reservation),
+];
+
 /** Fill a template's `:param`s (URL-encoded). Throws when one is missing. */
 export function fillRoute(route: string, params: Record<string, string | number> = {}): string {
   return route.replace(/:([A-Za-z_]\w*)/g, (_, key: string) => {

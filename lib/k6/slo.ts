@@ -123,3 +123,17 @@ export function sloThresholds(slo: Slo, o: ThresholdOptions = {}): Thresholds {
   for (const [name, l] of Object.entries(slo.routes ?? {})) add(`http_req_duration{name:${name}}`, latency(l));
   return t;
 }
+
+/**
+ * k6 writes a tagged sub-metric (`http_req_duration{name:GET /items}`) into the end-of-test
+ * summary only when a threshold names it. This threshold always holds: it only asks k6
+ * for the route's figures, and the summary leaves it out of its verdicts.
+ */
+export const ROUTE_FIGURES_THRESHOLD = 'max>=0';
+
+/** `thresholds` plus a figures-only threshold for each route that has none, so every route gets its own latency figures. */
+export function withRouteFigures(thresholds: Thresholds, routes: readonly string[]): Thresholds {
+  const t: Thresholds = { ...thresholds };
+  for (const name of routes) t[`http_req_duration{name:${name}}`] ??= [ROUTE_FIGURES_THRESHOLD];
+  return t;
+}

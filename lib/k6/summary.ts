@@ -6,6 +6,7 @@
  * `--summary-export` file inverts it).
  */
 import { junitXml } from '../core/junit.js';
+import { ROUTE_FIGURES_THRESHOLD } from './slo.js';
 
 /** The parts of k6's handleSummary(data) argument this module reads. */
 export interface K6Metric {
@@ -105,6 +106,7 @@ export function toStableSummary(data: K6SummaryData, meta: SummaryMeta): StableS
     const m = data.metrics[name] as K6Metric;
     metrics[name] = { type: m.type, contains: m.contains, values: orderedValues(m.values) };
     for (const [expr, r] of Object.entries(m.thresholds ?? {})) {
+      if (expr === ROUTE_FIGURES_THRESHOLD) continue; // asks for figures, judges nothing
       const actual = m.values[thresholdAggregate(expr)];
       thresholds.push({ metric: name, threshold: expr, ok: r.ok === true, ...(actual !== undefined ? { actual } : {}) });
     }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { checkBaseUrl, DEFAULT_BASE_URL, scenarioConfig } from '../../../lib/k6/config.ts';
-import { fillRoute, ROUTES, routeName } from '../../../lib/k6/routes.ts';
+import { FLOW_ROUTES, fillRoute, ROUTES, routeName } from '../../../lib/k6/routes.ts';
+import { ROUTE_FIGURES_THRESHOLD } from '../../../lib/k6/slo.ts';
 
 const def = { name: 'stress', defaultProfile: 'stress' as const };
 
@@ -31,8 +32,20 @@ describe('scenario configuration from the environment', () => {
     });
     expect(config?.profile).toBe('breakpoint');
     expect(config?.baseUrl).toBe('http://svc:9000/api');
-    expect(config?.thresholds).toEqual({ http_req_duration: [{ threshold: 'p(99)<200', abortOnFail: true, delayAbortEval: '10s' }] });
+    expect(config?.thresholds.http_req_duration).toEqual([{ threshold: 'p(99)<200', abortOnFail: true, delayAbortEval: '10s' }]);
     expect(config?.summaryDir).toBe('/r');
+  });
+
+  it('names every route of the flow in a threshold, so the summary has its figures; an SLO for a route stays its threshold', () => {
+    const { config } = scenarioConfig(def, { SLO: '{"p95Ms":300,"routes":{"POST /reservations":{"p99Ms":250}}}' });
+    expect(FLOW_ROUTES).toEqual(['GET /items', 'POST /reservations', 'POST /reservations/:id/confirm', 'GET /reservations/:id']);
+    expect(config?.thresholds).toEqual({
+      http_req_duration: ['p(95)<300'],
+      'http_req_duration{name:POST /reservations}': ['p(99)<250'],
+      'http_req_duration{name:GET /items}': [ROUTE_FIGURES_THRESHOLD],
+      'http_req_duration{name:POST /reservations/:id/confirm}': [ROUTE_FIGURES_THRESHOLD],
+      'http_req_duration{name:GET /reservations/:id}': [ROUTE_FIGURES_THRESHOLD],
+    });
   });
 
   it('collects every problem instead of stopping at the first', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { xmlEscape } from '../../../lib/core/junit.ts';
+import { ROUTE_FIGURES_THRESHOLD } from '../../../lib/k6/slo.ts';
 import {
   type K6SummaryData,
   SUMMARY_SCHEMA,
@@ -73,6 +74,17 @@ describe('handleSummary outputs', () => {
       { metric: 'http_req_failed', threshold: 'rate<=0.01', ok: false, actual: 0.02 },
     ]);
     expect(toStableSummary(data({ latencyOk: true, failedOk: true }), meta).passed).toBe(true);
+    // a threshold that only asks k6 for a route's figures is no verdict; the figures stay
+    const d = data({ latencyOk: true, failedOk: true });
+    d.metrics['http_req_duration{name:GET /items}'] = {
+      type: 'trend',
+      contains: 'time',
+      values: { avg: 1, 'p(99)': 3 },
+      thresholds: { [ROUTE_FIGURES_THRESHOLD]: { ok: true } },
+    };
+    const withFigures = toStableSummary(d, meta);
+    expect(withFigures.thresholds).toEqual(s.thresholds.map((t) => (t.metric === 'http_req_failed' ? { ...t, ok: true } : t)));
+    expect(withFigures.metrics['http_req_duration{name:GET /items}']?.values['p(99)']).toBe(3);
     expect(s.checks).toEqual([
       { path: '::GET /items is 200', passes: 80, fails: 0 },
       { path: '::g::inner', passes: 1, fails: 2 },
