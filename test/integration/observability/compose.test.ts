@@ -22,7 +22,7 @@ interface Service {
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
   profiles?: string[];
-  ports?: Array<{ published: number; target: number }>;
+  ports?: string[];
 }
 
 let services: Record<string, Service> = {};
@@ -111,7 +111,7 @@ describe('docker-compose.yml', () => {
       ]),
     );
     expect(g.environment).toMatchObject({ GF_SECURITY_ADMIN_USER: 'admin', GF_SECURITY_ADMIN_PASSWORD: 'admin' });
-    expect(g.ports).toContainEqual({ published: 3000, target: 3000 });
+    expect(g.ports).toEqual(['127.0.0.1:3000:3000/tcp']);
     // the provisioning files point at the compose services
     const ds = parse(readFileSync(join(PROJECT_ROOT, 'grafana/provisioning/datasources/prometheus.yml'), 'utf8')) as {
       datasources: Array<{ url: string }>;
@@ -189,7 +189,7 @@ describe('docker-compose.yml', () => {
         .map(([n]) => n)
         .sort();
     expect(byProfile('bench')).toEqual(['bench']);
-    expect(byProfile('drill')).toEqual(['drill-failover', 'drill-writer']);
+    expect(byProfile('drill')).toEqual(['drill-audit', 'drill-failover', 'drill-writer']);
     for (const [name, s] of Object.entries(services)) {
       if (s.profiles?.length) continue;
       for (const dep of Object.keys(s.depends_on ?? {}))
