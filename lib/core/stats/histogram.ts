@@ -1,5 +1,5 @@
 /**
- * Latency histograms shared by bench, write and drills (houses' habit 7): record locally
+ * Latency histograms shared by bench, write, drills and the mirror: record locally
  * in microseconds, merge afterwards, serialise in the standard HdrHistogram compressed
  * base64 encoding.
  */

@@ -201,7 +201,7 @@ describe('docker-compose.yml', () => {
     );
   });
 
-  it('HAProxy gets the tcp-check master routing of field notes section 3, over every Redis node', async () => {
+  it('HAProxy gets the tcp-check master routing (PING, role:master with an active backlog, QUIT) over every Redis node', async () => {
     const file = join(PROJECT_ROOT, 'deploy/haproxy/haproxy.cfg');
     expect(services.haproxy?.volumes).toContain(`${file}:/usr/local/etc/haproxy/haproxy.cfg:ro`);
     const r = await execa(requireBinary('haproxy'), ['-c', '-f', file], { reject: false });
