@@ -5,6 +5,7 @@
  * every problem is returned at once with the field path (load.ts adds file:line).
  */
 import { z } from 'zod';
+import { feasibilityProblems } from './feasible.js';
 import {
   AbortSection,
   ChecksSection,
@@ -140,6 +141,52 @@ export function substitute(value: unknown, vars: Record<string, VarValue>, path:
   return value;
 }
 
+/**
+ * Variables may use other variables (`b: ${a}x`): resolve them in dependency order. A cycle
+ * (`a: ${b}`, `b: ${a}`) is one problem naming the variables in it.
+ */
+export function resolveVars(vars: Record<string, VarValue>, problems: PlanProblem[]): Record<string, VarValue> {
+  const out: Record<string, VarValue> = {};
+  const reported = new Set<string>();
+  const resolveOne = (name: string, stack: string[]): VarValue | undefined => {
+    if (name in out) return out[name];
+    const at = stack.indexOf(name);
+    if (at >= 0) {
+      const cycle = [...stack.slice(at), name];
+      const key = [...new Set(cycle)].sort().join(',');
+      if (!reported.has(key)) {
+        reported.add(key);
+        problems.push({ path: ['vars', name], message: `variable cycle ${cycle.join(' → ')}: give one of them a value` });
+      }
+      return undefined;
+    }
+    const v = vars[name];
+    if (typeof v !== 'string' || !VAR_REF.test(v)) return v;
+    VAR_REF.lastIndex = 0;
+    const refs = [...v.matchAll(VAR_REF)].map((m) => m[1] as string);
+    const known: Record<string, VarValue> = {};
+    for (const r of refs) {
+      if (!(r in vars)) continue;
+      const rv = resolveOne(r, [...stack, name]);
+      if (rv === undefined) return undefined;
+      known[r] = rv;
+    }
+    const unknown = refs.filter((r) => !(r in vars));
+    if (unknown.length) {
+      problems.push({
+        path: ['vars', name],
+        message: `unknown variable \${${unknown[0]}}: define it under vars (known: ${Object.keys(vars).join(', ')})`,
+      });
+      return undefined;
+    }
+    const r = substitute(v, known, ['vars', name], problems) as VarValue;
+    out[name] = r;
+    return r;
+  };
+  for (const name of Object.keys(vars)) resolveOne(name, []);
+  return { ...vars, ...out };
+}
+
 export interface VariantChoice {
   /** --set name=value overrides. */
   set?: Record<string, string>;
@@ -269,6 +316,34 @@ function checksOf(value: unknown, vars: Record<string, VarValue>, problems: Plan
   return ok ? merged : undefined;
 }
 
+/** Stand-ins for top-level fields with a problem, so the rest is still checked in the same round. */
+const STAND_INS: Record<string, unknown> = { name: 'runbook', description: '' };
+
+/**
+ * The runbook's shape (as parseRaw), and every shape problem; when those are confined to
+ * fields the rest does not need, the runbook without them is returned too, so the
+ * sections and steps are checked in the same round.
+ */
+export function parseRawAll(input: unknown): { raw: RawRunbook | null; problems: PlanProblem[] } {
+  try {
+    return { raw: parseRaw(input), problems: [] };
+  } catch (err) {
+    if (!(err instanceof PlanError) || !input || typeof input !== 'object' || Array.isArray(input)) throw err;
+    const rest: Record<string, unknown> = { ...(input as Record<string, unknown>) };
+    for (const p of err.problems) {
+      const k = p.path[0];
+      if (typeof k !== 'string') continue;
+      if (k in STAND_INS) rest[k] = STAND_INS[k];
+      else if (k !== 'topology' && k !== 'steps') delete rest[k];
+    }
+    try {
+      return { raw: parseRaw(rest), problems: err.problems };
+    } catch {
+      return { raw: null, problems: err.problems };
+    }
+  }
+}
+
 /** Validate the shape of the runbook before variables (name, vars, matrix, section types). */
 export function parseRaw(input: unknown): RawRunbook {
   if (!input || typeof input !== 'object' || Array.isArray(input)) {
@@ -296,8 +371,10 @@ export function parseRaw(input: unknown): RawRunbook {
 }
 
 /** One variant of a runbook as a plan; throws PlanError with every problem. */
-export function planVariant(raw: RawRunbook, vars: Record<string, VarValue>): DrillPlan {
+export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): DrillPlan {
   const problems: PlanProblem[] = [];
+  const vars = resolveVars(given, problems);
+  const varProblems = problems.length;
   const sub = substitute(
     { ...raw, vars: undefined, matrix: undefined, name: raw.name, description: raw.description },
     vars,
@@ -320,6 +397,9 @@ export function planVariant(raw: RawRunbook, vars: Record<string, VarValue>): Dr
   if (topology && (checks?.maxReadUnavailable !== undefined || checks?.maxWriteUnavailable !== undefined) && workload?.kind === 'idle') {
     problems.push({ path: ['checks'], message: 'unavailability checks need a workload (workload: { kind: write })' });
   }
+  if (topology && abort) problems.push(...feasibilityProblems({ topology, abort, steps, rollback }));
+  // a value still holding ${name} after a variable problem is that problem again: said once
+  if (varProblems) throw new PlanError(problems.filter((p, i) => i < varProblems || !p.message.includes('${')));
   if (problems.length || !topology || !preconditions || !workload || !checks || !abort) throw new PlanError(problems);
   if (steps.length === 0) throw new PlanError([{ path: ['steps'], message: `no step applies to variant ${variantName(vars)}` }]);
   const all = [...steps, ...rollback];
@@ -348,11 +428,13 @@ export function variantName(vars: Record<string, VarValue>): string {
 
 /** Every plan the choice selects; problems of all variants are reported together. */
 export function planRunbook(input: unknown, choice: VariantChoice = {}): DrillPlan[] {
-  const raw = parseRaw(input);
+  const { raw, problems: early } = parseRawAll(input);
+  if (!raw) throw new PlanError(early);
   const plans: DrillPlan[] = [];
   const all = variants(raw, choice);
   // problem text → the variants it occurs in
   const seen = new Map<string, { problem: PlanProblem; in: string[] }>();
+  for (const p of early) seen.set(`${formatPath(p.path)}\u0000${p.message}`, { problem: p, in: all.map(variantName) });
   for (const vars of all) {
     try {
       plans.push(planVariant(raw, vars));

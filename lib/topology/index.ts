@@ -6,6 +6,7 @@ export {
   DEFAULTS,
   MAXMEMORY_POLICIES,
   nodeCount,
+  nodeNames,
   redisDirectives,
   resolveSpec,
   SENTINEL_DEFAULTS,

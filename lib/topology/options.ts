@@ -186,6 +186,19 @@ export function redisDirectives(spec: TopologySpec): Record<string, string | num
   return d;
 }
 
+/** The names of the redis-server nodes a spec starts (primary, replica-N; master-N, replica-N in a cluster). */
+export function nodeNames(spec: TopologySpec): string[] {
+  const replicas = (n: number) => Array.from({ length: n }, (_, i) => `replica-${i + 1}`);
+  switch (spec.kind) {
+    case 'standalone':
+      return ['primary'];
+    case 'cluster':
+      return [...Array.from({ length: spec.masters }, (_, i) => `master-${i + 1}`), ...replicas(spec.masters * spec.replicasPerMaster)];
+    default:
+      return ['primary', ...replicas(spec.replicas)];
+  }
+}
+
 /** Number of redis-server nodes a spec starts. */
 export function nodeCount(spec: TopologySpec): number {
   switch (spec.kind) {

@@ -5,8 +5,7 @@ import { UserError, userMessage } from '../../core/errors.js';
 import { PortAllocator } from '../../stack/ports.js';
 import { attachTarget, describeAttachTarget } from '../../topology/attach.js';
 import { startTopology } from '../../topology/start.js';
-import type { TopologySpecInput } from '../../topology/types.js';
-import type { DrillPlan } from '../plan.js';
+import { specOf } from '../spec.js';
 import { connectionOf } from './connection.js';
 import type { RunState } from './state.js';
 
@@ -17,7 +16,7 @@ export async function topologyPhase(s: RunState): Promise<void> {
   );
   const pending = o.target
     ? attachTarget(o.target)
-    : startTopology(specOf(plan, plan.topology.auth ? randomBytes(18).toString('base64url') : undefined), {
+    : startTopology(specOf(plan.topology, plan.topology.auth ? randomBytes(18).toString('base64url') : undefined), {
         ports: o.ports ?? new PortAllocator(),
         dir: join((s.work as { path: string }).path, 'topology'),
         onEvent: (e) => s.addTopoEvent(e, plan.topology.kind),
@@ -46,29 +45,4 @@ export async function topologyPhase(s: RunState): Promise<void> {
   o.onTopology?.(s.t);
   s.connection = connectionOf(s.t);
   s.initialNodes = s.t.nodes.map((n) => n.name);
-}
-
-function specOf(plan: DrillPlan, password: string | undefined): TopologySpecInput {
-  const t = plan.topology;
-  return {
-    kind: t.kind,
-    replicas: t.replicas,
-    sentinels: t.sentinels,
-    quorum: t.quorum,
-    downAfterMs: t.downAfter,
-    failoverTimeoutMs: t.failoverTimeout,
-    parallelSyncs: t.parallelSyncs,
-    masters: t.masters,
-    replicasPerMaster: t.replicasPerMaster,
-    nodeTimeoutMs: t.nodeTimeout,
-    maxmemory: t.maxmemory,
-    maxmemoryPolicy: t.maxmemoryPolicy,
-    aof: t.appendonly,
-    replBacklogSize: t.replBacklogSize,
-    minReplicasToWrite: t.minReplicasToWrite,
-    minReplicasMaxLagS: t.minReplicasMaxLag,
-    checkIntervalMs: t.checkInterval,
-    replicationVia: t.replicationVia,
-    password,
-  };
 }

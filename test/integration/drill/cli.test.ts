@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook variables are written ${name}
 /**
  * The `stormdrill drill` CLI as a child process: bad input gives one clear line and a
  * non-zero exit with everything stopped; SIGINT in the middle of a step restores what the
@@ -71,6 +72,52 @@ describe('stormdrill drill: bad input', () => {
     expect(lines[1]).toBe("bad.yaml:8: steps[1].duration: bad duration '3 fortnights': use e.g. 250ms, 2s, 1m30s");
     expect(r.stderr).not.toMatch(/\n\s+at /);
     expect(readdirSync(registry)).toEqual([]);
+    expect(existsSync(join(dir, 'reports'))).toBe(false);
+  });
+
+  it('a runbook that validates in shape but cannot run: validate and run list every problem at once on stderr, exit 2, nothing started', async () => {
+    const dir = tmpDir('cannot-run');
+    const file = runbook(
+      dir,
+      'cannot-run',
+      [
+        'vars: { a: "${b}", b: "${a}" }',
+        'topology: { kind: replicas, replicas: 1 }',
+        'abort: { maxDuration: 2m }',
+        'steps:',
+        '  - action: crash',
+        '    node: replica-7',
+        '  - action: wait-for',
+        '    event: +switch-master',
+        '    timeout: 10m',
+        '  - action: sleep',
+        '    duration: 1s',
+        '    at: 100h',
+        '  - action: sleep',
+        '    duration: ${a}',
+        '',
+      ].join('\n'),
+    );
+    const expected = [
+      'cannot-run.yaml:3: vars.a: variable cycle a → b → a: give one of them a value',
+      "cannot-run.yaml:8: steps[0].node: no node 'replica-7' in this replicas topology (it has primary, replica-1): name one of those or use a selector such as primary or replicas",
+      'cannot-run.yaml:10: steps[1].event: +switch-master comes from Sentinels or a cluster: a replicas topology has neither (use kind sentinel, haproxy or cluster)',
+      'cannot-run.yaml:11: steps[1].timeout: timeout 10m is longer than abort.maxDuration (2m)',
+      'cannot-run.yaml:14: steps[2].at: at 6000m is after abort.maxDuration (2m): the step would never run',
+    ];
+    for (const cmd of ['validate', 'run']) {
+      const { child, registry } = cli(['drill', cmd, file], dir);
+      const r = await child;
+      expect(r.exitCode, r.stderr).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(
+        r.stderr
+          .trim()
+          .replace(/^stormdrill: /, '')
+          .split('\n'),
+      ).toEqual(expected);
+      expect(readdirSync(registry)).toEqual([]);
+    }
     expect(existsSync(join(dir, 'reports'))).toBe(false);
   });
 

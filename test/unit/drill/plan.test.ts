@@ -124,6 +124,71 @@ describe('planRunbook', () => {
     expect(problems(base({ workload: { kind: 'idle' }, checks: { maxWriteUnavailable: '1s' } }))[0]).toContain('need a workload');
   });
 
+  it('runbooks that validate but cannot run: node names, events, conditions, methods and times, every problem at once', () => {
+    const p = problems(
+      base({
+        topology: { kind: 'replicas', replicas: 1 },
+        abort: { maxDuration: '2m' },
+        steps: [
+          { action: 'crash', node: 'replica-7' },
+          { action: 'restart', node: 'master-2' },
+          { action: 'wait-for', event: '+switch-master', timeout: '10m' },
+          { action: 'wait-for', clusterOk: true, timeout: '5s' },
+          { action: 'switchover', method: 'sentinel' },
+          { action: 'sleep', duration: '1s', at: '100h' },
+        ],
+      }),
+    );
+    expect(p).toEqual([
+      "steps[0].node: no node 'replica-7' in this replicas topology (it has primary, replica-1): name one of those or use a selector such as primary or replicas",
+      "steps[1].node: no node 'master-2' in this replicas topology (it has primary, replica-1): name one of those or use a selector such as primary or replicas",
+      'steps[2].event: +switch-master comes from Sentinels or a cluster: a replicas topology has neither (use kind sentinel, haproxy or cluster)',
+      'steps[2].timeout: timeout 10m is longer than abort.maxDuration (2m)',
+      'steps[3].clusterOk: clusterOk needs topology.kind: cluster (this one is replicas)',
+      'steps[4].method: method sentinel needs Sentinels (kind sentinel or haproxy), not replicas',
+      'steps[5].at: at 6000m is after abort.maxDuration (2m): the step would never run',
+    ]);
+  });
+
+  it('without abort.maxDuration a step may wait at most 60m; names added by scale-out are known', () => {
+    expect(problems(base({ steps: [{ action: 'sleep', duration: '1s', at: '100h' }] }))).toEqual([
+      'steps[0].at: at 6000m is after 60m (set abort.maxDuration to allow more): the step would never run',
+    ]);
+    const ok = base({
+      topology: { kind: 'sentinel', replicas: 2 },
+      steps: [
+        { action: 'scale-out', count: 2 },
+        { action: 'wait-for', linkUp: 'replica-4', timeout: '30s' },
+        { action: 'wait-for', event: '+switch-master', timeout: '30s' },
+      ],
+    });
+    expect(problems(ok)).toEqual([]);
+    expect(
+      problems(base({ topology: { kind: 'cluster' }, steps: [{ action: 'wait-for', event: '+switch-master', timeout: '5s' }] })),
+    ).toEqual([
+      'steps[0].event: +switch-master is a Sentinel event: a cluster reports +pfail, +fail, -fail, +promoted, +demoted, cluster-state',
+    ]);
+    expect(problems(base({ topology: { kind: 'cluster' }, steps: [{ action: 'crash', node: 'master-3' }] }))).toEqual([]);
+  });
+
+  it("a top-level problem does not hide the sections' problems: one round", () => {
+    const p = problems(base({ bogus: 1, topology: { kind: 'mongo', shards: 3 }, steps: [{ action: 'sleep', duration: '3 fortnights' }] }));
+    expect(p).toEqual([
+      'bogus: unknown field: check the spelling (see docs/drills.md)',
+      'topology.kind: must be one of standalone, replicas, sentinel, haproxy, cluster',
+      'topology.shards: unknown field: check the spelling (see docs/drills.md)',
+      "steps[0].duration: bad duration '3 fortnights': use e.g. 250ms, 2s, 1m30s",
+    ]);
+  });
+
+  it('variables may use variables; a cycle is named, not reported as a bad value', () => {
+    const [plan] = planRunbook(base({ vars: { base: 2, wait: '${base}s' }, steps: [{ action: 'sleep', duration: '${wait}' }] }));
+    expect(plan?.steps[0]?.params).toEqual({ action: 'sleep', duration: 2000 });
+    expect(problems(base({ vars: { a: '${b}', b: '${a}' }, steps: [{ action: 'sleep', duration: '${a}' }] }))).toEqual([
+      'vars.a: variable cycle a → b → a: give one of them a value',
+    ]);
+  });
+
   it('substitute keeps non-strings and reports the path of unknown variables', () => {
     const probs: Array<{ path: Array<string | number>; message: string }> = [];
     expect(substitute({ a: [1, 'x${v}y', '${v}'], b: true }, { v: 7 }, [], probs)).toEqual({ a: [1, 'x7y', 7], b: true });

@@ -47,8 +47,8 @@ function ctxWith(actions: DrillActions, calls: string[]): StepContext {
   };
 }
 
-async function run(step: Record<string, unknown>): Promise<string[]> {
-  const [plan] = planRunbook({ name: 'x', description: 'x', topology: { kind: 'sentinel' }, steps: [step] });
+async function run(step: Record<string, unknown>, kind = 'sentinel'): Promise<string[]> {
+  const [plan] = planRunbook({ name: 'x', description: 'x', topology: { kind, replicas: 2 }, steps: [step] });
   const s = plan?.steps[0];
   if (!s) throw new Error('no step');
   const { actions, calls } = recorder();
@@ -164,7 +164,9 @@ describe('steps map their params onto the actions', () => {
   });
   it('switchover, scale and process steps', async () => {
     expect(await run({ action: 'switchover' })).toEqual(['switchover("auto",undefined,true)']);
-    expect(await run({ action: 'switchover', method: 'failover', to: 'replica-2' })).toEqual(['switchover("failover","replica-2",true)']);
+    expect(await run({ action: 'switchover', method: 'failover', to: 'replica-2' }, 'replicas')).toEqual([
+      'switchover("failover","replica-2",true)',
+    ]);
     expect(await run({ action: 'switchover', method: 'sentinel', pauseWrites: false })).toEqual(['switchover("sentinel",undefined,false)']);
     expect(await run({ action: 'scale-out', count: 2 })).toEqual(['scaleOut(2)']);
     expect(await run({ action: 'scale-in', node: 'old' })).toEqual(['scaleIn("old")']);
