@@ -4,6 +4,7 @@
  * parseBenchArgv() maps argv to typed options and collects every problem at once;
  * validate() checks values. The help text is generated from the same table.
  */
+import { readDurationFlag } from '../core/duration.js';
 import { splitCommandLine } from '../core/resp/index.js';
 import type { KeyDist } from './random.js';
 import { TEST_NAMES, testByName } from './tests.js';
@@ -143,6 +144,16 @@ function num(flag: string, v: string, problems: string[], min: number, exclusive
   return n;
 }
 
+/** A duration flag in seconds (the one duration parser: a bare number is seconds, units allowed). */
+function seconds(flag: string, v: string, problems: string[], example: string, allowZero = false): number {
+  const r = readDurationFlag(flag, v, { example, allowZero });
+  if ('problem' in r) {
+    problems.push(r.problem);
+    return Number.NaN;
+  }
+  return r.ms / 1000;
+}
+
 export const FLAGS: readonly Flag[] = [
   { names: ['-h'], arg: '<hostname>', help: 'Server hostname (default 127.0.0.1)', set: (o, v) => (o.host = v) },
   {
@@ -264,15 +275,15 @@ export const FLAGS: readonly Flag[] = [
   // beyond redis-benchmark
   {
     names: ['--duration'],
-    arg: '<seconds>',
-    help: 'Run each test for this long instead of -n requests',
-    set: (o, v, p) => (o.durationSec = num('--duration', v, p, 0, true, 'seconds')),
+    arg: '<duration>',
+    help: 'Run each test for this long instead of -n requests, e.g. 30 (seconds) or 2m',
+    set: (o, v, p) => (o.durationSec = seconds('--duration', v, p, '30s')),
   },
   {
     names: ['--warmup'],
-    arg: '<seconds>',
-    help: 'Run each test this long before measuring (not counted)',
-    set: (o, v, p) => (o.warmupSec = num('--warmup', v, p, 0, false, 'seconds')),
+    arg: '<duration>',
+    help: 'Run each test this long before measuring (not counted), e.g. 5 (seconds) or 500ms',
+    set: (o, v, p) => (o.warmupSec = seconds('--warmup', v, p, '5s', true)),
   },
   {
     names: ['--rate'],

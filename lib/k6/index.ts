@@ -1,6 +1,7 @@
 /** The k6 scenario library (runs inside k6 v2; see docs/k6.md). */
+
+export { durationMs, formatDuration, isDuration } from '../core/duration.ts';
 export { checkBaseUrl, DEFAULT_BASE_URL, type ScenarioConfig, type ScenarioDefinition, scenarioConfig } from './config.ts';
-export { durationMs, formatDuration, isDuration } from './duration.ts';
 export { type FlowOptions, reservationFlow } from './flow.ts';
 export { Api, type Checks, json, type Response, type RouteRequest } from './http.ts';
 export { type RunIdentity, runIdentity, taggedIdentity } from './identity.ts';

@@ -4,7 +4,7 @@
  * mirror @types/k6's scenario types (lib/k6/k6-types.ts proves they are assignable), so
  * Node unit tests can check the builders without k6.
  */
-import { durationMs, formatDuration, isDuration } from './duration.ts';
+import { durationMs, formatDuration, isDuration } from '../core/duration.ts';
 
 export const PROFILE_NAMES = ['smoke', 'average-load', 'stress', 'spike', 'soak', 'breakpoint'] as const;
 export type ProfileName = (typeof PROFILE_NAMES)[number];

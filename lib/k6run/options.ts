@@ -1,4 +1,5 @@
 /** Options of `stormdrill k6`: typed, with DEFAULTS and a validate() returning every problem. Pure. */
+import { isDuration } from '../core/duration.js';
 import { isValidRunId } from '../core/naming.js';
 import { checkBaseUrl, DEFAULT_BASE_URL } from '../k6/config.js';
 import { isProfileName, type Knobs, PROFILE_NAMES, validateKnobs } from '../k6/profiles.js';
@@ -36,8 +37,6 @@ export const DEFAULTS = {
   pushInterval: '5s',
 } as const;
 
-const DURATION = /^(?:\d+(?:\.\d+)?(?:ms|s|m|h))+$/;
-
 /** Split credentials out of a remote-write URL. */
 export function splitRemoteWriteUrl(raw: string): { url?: string; username?: string; password?: string; error?: string } {
   let u: URL;
@@ -70,7 +69,7 @@ export function validate(o: K6RunOptions, scenarios: string[]): string[] {
     const r = splitRemoteWriteUrl(o.promRw);
     if (r.error) errors.push(r.error);
   }
-  if (o.pushInterval !== undefined && !DURATION.test(o.pushInterval))
+  if (o.pushInterval !== undefined && !isDuration(o.pushInterval))
     errors.push(`--push-interval must be a duration such as 5s (got '${o.pushInterval}')`);
   if (o.runId !== undefined && !isValidRunId(o.runId))
     errors.push(`--run-id '${o.runId}' must be lower-case letters, digits and dashes (at most 48)`);

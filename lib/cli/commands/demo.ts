@@ -1,5 +1,6 @@
 import { defineCommand } from '../command.js';
 import { ms, NOT_MEASURED } from '../drill/summary.js';
+import { durationTextFlag } from '../flags.js';
 
 export default defineCommand({
   name: 'demo',
@@ -11,7 +12,12 @@ export default defineCommand({
         'the main job on the embedded default: Prometheus, Sentinel behind HAProxy with exporters, the demo service, a short bench, a k6 stress run (when k6 is present) and a primary-failover drill with continuous writes; then stop everything',
       )
       .option('--bench-requests <n>', 'requests per bench test (SET, GET)', (v) => Number(v), 50_000)
-      .option('--k6-duration <d>', 'hold phase of the k6 stress run, e.g. 10s', '10s')
+      .option(
+        '--k6-duration <d>',
+        'hold phase of the k6 stress run, e.g. 10s or 10 (seconds)',
+        durationTextFlag('--k6-duration', '10s'),
+        '10s',
+      )
       .option('--no-k6', 'skip the k6 stress run even when k6 is installed')
       .option('--runbook <name>', 'failover runbook to run (default haproxy-failover, fault=crash)')
       .option('--run-id <id>', 'run id, also the testid label (default: generated)')
@@ -24,7 +30,6 @@ export default defineCommand({
           if (!Number.isInteger(opts.benchRequests) || opts.benchRequests < 1) {
             throw new UserError('--bench-requests must be a positive integer, e.g. --bench-requests 50000');
           }
-          if (!/^\d+(ms|s|m)$/.test(opts.k6Duration)) throw new UserError('--k6-duration must look like 10s, 500ms or 1m');
           if (opts.runId !== undefined && !isValidRunId(opts.runId)) {
             throw new UserError('--run-id must be lower-case letters, digits and dashes (at most 48)');
           }

@@ -1,5 +1,6 @@
 import { addConnectionOptions, num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
+import { durationFlag } from '../flags.js';
 
 export default defineCommand({
   name: 'fill',
@@ -23,7 +24,11 @@ export default defineCommand({
       .option('--window <n>', 'commands in flight per connection', num('--window'))
       .option('--mset <n>', 'keys per MSET for fixed-size strings without TTL (1: one SET per key, like redis-cli --pipe)', num('--mset'))
       .option('--allow-eviction', 'fill even when maxmemory-policy would evict keys')
-      .option('--max-seconds <s>', 'hard stop after this many seconds', num('--max-seconds'))
+      .option(
+        '--max-seconds <d>',
+        'hard stop after this long, e.g. 600 (seconds) or 10m',
+        durationFlag('--max-seconds', { unit: 's', example: '10m' }),
+      )
       .option('--json <file>', 'write the result as JSON (atomically)')
       .option('--prom-rw <url>', 'push live metrics to a Prometheus remote-write URL')
       .option('-q, --quiet', 'no progress output')

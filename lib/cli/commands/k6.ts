@@ -1,5 +1,5 @@
 import { defineCommand } from '../command.js';
-import { wholeNumber } from '../flags.js';
+import { bareSeconds, wholeNumber } from '../flags.js';
 
 export default defineCommand({
   name: 'k6',
@@ -18,10 +18,10 @@ export default defineCommand({
         '--prom-rw <url>',
         'Prometheus remote-write URL, e.g. http://127.0.0.1:9090/api/v1/write (default: $K6_PROMETHEUS_RW_SERVER_URL)',
       )
-      .option('--push-interval <duration>', 'remote-write push interval', '5s')
+      .option('--push-interval <duration>', 'remote-write push interval (a bare number is seconds)', '5s')
       .option('--slo <json>', 'SLO as JSON, e.g. \'{"p95Ms":300,"errorRate":0.01}\'')
-      .option('--duration <duration>', 'main phase duration, e.g. 2m')
-      .option('--ramp <duration>', 'ramp duration, e.g. 30s')
+      .option('--duration <duration>', 'main phase duration, e.g. 2m or 120 (seconds)')
+      .option('--ramp <duration>', 'ramp duration, e.g. 30s (a bare number is seconds)')
       .option('--vus <n>', 'target VUs (VU-based profiles)', wholeNumber('--vus', { min: 1, example: '10' }))
       .option('--rate <n>', 'target iterations per second (arrival-rate profiles)', wholeNumber('--rate', { min: 1, example: '50' }))
       .option('--max-vus <n>', 'most VUs an arrival-rate profile may use', wholeNumber('--max-vus', { min: 1, example: '100' }))
@@ -54,16 +54,20 @@ export default defineCommand({
           checkOutputPaths([{ flag: '--report-root', path: join(root, 'reports'), kind: 'dir' }]);
           const { runK6 } = await import('../../k6run/index.js');
           const knobs = Object.fromEntries(
-            Object.entries({ duration: opts.duration, ramp: opts.ramp, vus: opts.vus, rate: opts.rate, maxVus: opts.maxVus }).filter(
-              ([, v]) => v !== undefined,
-            ),
+            Object.entries({
+              duration: bareSeconds(opts.duration),
+              ramp: bareSeconds(opts.ramp),
+              vus: opts.vus,
+              rate: opts.rate,
+              maxVus: opts.maxVus,
+            }).filter(([, v]) => v !== undefined),
           );
           const r = await runK6({
             scenario,
             profile: opts.profile,
             baseUrl: opts.baseUrl,
             promRw: opts.promRw,
-            pushInterval: opts.pushInterval,
+            pushInterval: bareSeconds(opts.pushInterval) as string,
             slo: opts.slo,
             knobs,
             runId: opts.runId,

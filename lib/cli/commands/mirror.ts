@@ -12,7 +12,7 @@ export default defineCommand({
       .requiredOption('--primary <url>', 'the service clients use (its answers go back to them), e.g. http://127.0.0.1:8080')
       .requiredOption('--mirror <url>', 'the deployment under test; its answers are only compared, never returned')
       .option('--listen <host:port>', 'where clients connect', '127.0.0.1:8090')
-      .option('--duration <d>', 'stop after this long (e.g. 30s, 10m)', '10m')
+      .option('--duration <d>', 'stop after this long (e.g. 30s, 10m; a bare number is seconds)', '10m')
       .option('--requests <n>', 'stop after this many requests')
       .option('--ignore-field <names>', 'JSON fields that may differ, at any depth (comma-separated, repeatable), e.g. createdAt', collect)
       .option(
@@ -21,7 +21,7 @@ export default defineCommand({
         collect,
         [],
       )
-      .option('--mirror-timeout <d>', 'how long a mirrored request may take', '2s')
+      .option('--mirror-timeout <d>', 'how long a mirrored request may take (e.g. 2s, 500ms; a bare number is seconds)', '2s')
       .option('--mirror-concurrency <n>', 'mirrored requests in flight at most; more are dropped (counted)', '64')
       .option('--max-body <bytes>', 'larger request bodies go to the primary only (counted as dropped)', '1048576')
       .option('--show-values', 'show differing values in the report (off: only where they differ)')

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { defineCommand } from '../command.js';
+import { durationFlag } from '../flags.js';
 
 interface UpFlags {
   name?: string;
@@ -53,29 +54,53 @@ export default defineCommand({
       .option('--replicas <n>', 'replicas of the primary (1..4)', int)
       .option('--sentinels <n>', 'sentinel processes (default 3)', int)
       .option('--quorum <n>', 'sentinel quorum (default: majority)', int)
-      .option('--down-after <ms>', 'sentinel down-after-milliseconds (default 1000)', int)
-      .option('--failover-timeout <ms>', 'sentinel failover-timeout (default 10000)', int)
+      .option(
+        '--down-after <d>',
+        'sentinel down-after-milliseconds, e.g. 1s or 500ms (default 1s)',
+        durationFlag('--down-after', { unit: 'ms', bare: 'refuse', example: '1s' }),
+      )
+      .option(
+        '--failover-timeout <d>',
+        'sentinel failover-timeout, e.g. 10s (default 10s)',
+        durationFlag('--failover-timeout', { unit: 'ms', bare: 'refuse', example: '10s' }),
+      )
       .option('--parallel-syncs <n>', 'sentinel parallel-syncs (default 1)', int)
       .option('--master-name <name>', 'sentinel master name (default sdmaster)')
-      .option('--check-interval <ms>', 'HAProxy tcp-check interval (default 1000)', int)
+      .option(
+        '--check-interval <d>',
+        'HAProxy tcp-check interval, e.g. 1s or 200ms (default 1s)',
+        durationFlag('--check-interval', { unit: 'ms', bare: 'refuse', example: '1s' }),
+      )
       .option('--masters <n>', 'cluster masters (default 3)', int)
       .option('--replicas-per-master <n>', 'cluster replicas per master (default 1)', int)
-      .option('--node-timeout <ms>', 'cluster-node-timeout (default 2000)', int)
+      .option(
+        '--node-timeout <d>',
+        'cluster-node-timeout, e.g. 2s (default 2s)',
+        durationFlag('--node-timeout', { unit: 'ms', bare: 'refuse', example: '2s' }),
+      )
       .option('--maxmemory <size>', 'maxmemory, e.g. 64mb')
       .option('--policy <policy>', 'maxmemory-policy, e.g. noeviction, allkeys-lru')
       .option('--aof', 'appendonly yes, appendfsync everysec')
       .option('--repl-backlog-size <size>', 'repl-backlog-size, e.g. 1mb')
       .option('--min-replicas-to-write <n>', 'min-replicas-to-write', int)
-      .option('--min-replicas-max-lag <s>', 'min-replicas-max-lag in seconds (default 10)', int)
+      .option(
+        '--min-replicas-max-lag <d>',
+        'min-replicas-max-lag, whole seconds, e.g. 10 or 10s (default 10)',
+        durationFlag('--min-replicas-max-lag', { unit: 's', example: '10s' }),
+      )
       .option('--acl-user <name>', 'an ACL user (password from STORMDRILL_REDIS_PASSWORD) for clients')
       .option('--no-fault-proxies', 'no TCP fault proxy in front of the nodes')
       .option('--replication-via <how>', "'proxy' (network faults cut replication too; default) or 'direct'")
-      .option('--max-time <s>', 'stop by itself after this many seconds', int, 4 * 3600)
+      .option(
+        '--max-time <d>',
+        'stop by itself after this long, e.g. 3600 (seconds) or 1h (default 4h)',
+        durationFlag('--max-time', { unit: 's', example: '1h' }),
+        4 * 3600,
+      )
       .action(async (kind: string, f: UpFlags) => {
         const { topologyUp, PASSWORD_ENV } = await import('../topology/ops.js');
         const { UserError } = await import('../../core/errors.js');
-        if (!Number.isInteger(f.maxTime) || f.maxTime < 1)
-          throw new UserError('--max-time must be a positive number of seconds, e.g. --max-time 3600');
+        if (f.maxTime < 1) throw new UserError('--max-time must be at least 1s, e.g. --max-time 1h');
         const password = process.env[PASSWORD_ENV] || undefined;
         await topologyUp(
           {

@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
+import { durationFlag } from '../flags.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 
@@ -29,14 +30,22 @@ export default defineCommand({
       .option('--target-master-name <name>', 'master name for --target-sentinel')
       .option('--tls-insecure', 'do not verify TLS certificates (rediss://)')
       .option('--rounds <n>', 'rounds; later rounds re-check only the conflicts', num('--rounds'))
-      .option('--interval <seconds>', 'seconds between rounds', num('--interval'))
+      .option(
+        '--interval <d>',
+        'time between rounds, e.g. 2 (seconds) or 500ms',
+        durationFlag('--interval', { unit: 's', example: '2s', allowZero: true }),
+      )
       .option('--compare <mode>', 'value|length|keys', 'value')
       .option('--qps <n>', 'keys read per second per side (0: no limit)', num('--qps'))
       .option('--match <pattern>', "SCAN MATCH pattern, e.g. 'sd:<run-id>:*'")
       .option('--batch <n>', 'keys per SCAN batch', num('--batch'))
       .option('--samples <n>', 'sample keys shown per conflict kind', num('--samples'))
       .option('--one-way', 'only check that every source key is on the target (skip the reverse scan)')
-      .option('--ttl-tolerance <ms>', 'TTLs may differ by this much', num('--ttl-tolerance'))
+      .option(
+        '--ttl-tolerance <d>',
+        'TTLs may differ by this much, e.g. 500ms or 2s (give the unit)',
+        durationFlag('--ttl-tolerance', { unit: 'ms', bare: 'refuse', example: '500ms', allowZero: true }),
+      )
       .option('--json <file>', 'write the result as JSON (atomically)')
       .action(async (f) => {
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');

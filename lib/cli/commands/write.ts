@@ -1,5 +1,6 @@
 import { addConnectionOptions, num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
+import { durationFlag } from '../flags.js';
 
 export default defineCommand({
   name: 'write',
@@ -15,9 +16,17 @@ export default defineCommand({
       .option('-d, --value-size <bytes>', 'value bytes (carries the seq and a checksum)', num('--value-size'))
       .option('--rate <n>', 'writes per second (default: as fast as --concurrency allows)', num('--rate'))
       .option('-c, --concurrency <n>', 'writes in flight', num('--concurrency'))
-      .option('--duration <seconds>', 'stop after this many seconds (default: until Ctrl-C)', num('--duration'))
+      .option(
+        '--duration <d>',
+        'stop after this long, e.g. 120 (seconds) or 2m (default: until Ctrl-C)',
+        durationFlag('--duration', { unit: 's', example: '2m' }),
+      )
       .option('--max-writes <n>', 'stop after this many writes', num('--max-writes'))
-      .option('--timeout <ms>', 'a write without a reply after this is "unknown"', num('--timeout'))
+      .option(
+        '--timeout <d>',
+        'a write without a reply after this is "unknown", e.g. 500ms or 2s (give the unit)',
+        durationFlag('--timeout', { unit: 'ms', bare: 'refuse', example: '500ms' }),
+      )
       .option('--ledger <file>', 'ledger file (default reports/<run-id>/ledger)')
       .option('--read-rate <n>', 'read probes per second (measures read unavailability)', num('--read-rate'))
       .option(

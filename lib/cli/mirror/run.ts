@@ -3,11 +3,11 @@
  * --duration, --requests or Ctrl-C, then print the comparison and write --json.
  */
 import { isIP } from 'node:net';
+import { formatDuration, readDurationFlag } from '../../core/duration.js';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
 import { isLoopback } from '../../core/loopback.js';
 import { isValidRunId, newRunId, testId } from '../../core/naming.js';
-import { parseDuration } from '../../drill/duration.js';
 import { startPromRw } from '../../integrity/cli-support.js';
 import { MirrorMetrics } from '../../mirror/metrics.js';
 import { startMirrorProxy } from '../../mirror/proxy.js';
@@ -79,11 +79,13 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
   if (!lm || listenPort > 65535) problems.push(`--listen must be HOST:PORT like 127.0.0.1:8090, got '${f.listen}'`);
   else if (!isLoopback(listenHost) && !(f.allowRemote && isIP(listenHost)))
     problems.push(`--listen ${listenHost} is not a loopback address; use 127.0.0.1 (or --allow-remote)`);
-  const durationMs = parseDuration(f.duration);
-  if (durationMs === null || durationMs <= 0) problems.push(`--duration must be a duration like 30s or 10m, got '${f.duration}'`);
+  const duration = readDurationFlag('--duration', f.duration, { example: '10m' });
+  if ('problem' in duration) problems.push(duration.problem);
+  const durationMs = 'ms' in duration ? duration.ms : undefined;
   const maxRequests = f.requests !== undefined ? count('--requests', f.requests, 1, problems) : undefined;
-  const timeoutMs = parseDuration(f.mirrorTimeout);
-  if (timeoutMs === null || timeoutMs <= 0) problems.push(`--mirror-timeout must be a duration like 2s or 500ms, got '${f.mirrorTimeout}'`);
+  const timeout = readDurationFlag('--mirror-timeout', f.mirrorTimeout, { example: '2s' });
+  if ('problem' in timeout) problems.push(timeout.problem);
+  const timeoutMs = 'ms' in timeout ? timeout.ms : undefined;
   const concurrency = count('--mirror-concurrency', f.mirrorConcurrency, 1, problems);
   const maxBody = count('--max-body', f.maxBody, 0, problems);
   if (f.runId !== undefined && !isValidRunId(f.runId)) problems.push('--run-id must be lower-case letters, digits and dashes (at most 48)');
@@ -160,7 +162,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
   });
   out(
     `mirror: run ${testid}, listening on ${proxy.url} → primary ${safeUrl(primary as URL)}, mirror ${safeUrl(mirror as URL)} ` +
-      `(for ${f.duration}${maxRequests ? ` or ${maxRequests} requests` : ''}; Ctrl-C ends it and prints the comparison)\n`,
+      `(for ${formatDuration(durationMs as number)}${maxRequests ? ` or ${maxRequests} requests` : ''}; Ctrl-C ends it and prints the comparison)\n`,
   );
   await finished;
   const code = await end();

@@ -27,7 +27,7 @@ describe('stormdrill CLI', () => {
     [['nosuchcmd'], /unknown command 'nosuchcmd'/],
     [['demo', '--no-such-flag'], /unknown option '--no-such-flag'/],
     [['demo', '--bench-requests', '0'], /--bench-requests must be a positive integer/],
-    [['demo', '--k6-duration', 'soon'], /--k6-duration must look like 10s/],
+    [['demo', '--k6-duration', 'soon'], /--k6-duration must be a duration such as 30s, 2m or 1m30s \(a bare number is seconds\)/],
   ])('rejects %j with one clear line and a non-zero exit', async (args, message) => {
     const r = await run(args);
     expect(r.exitCode).not.toBe(0);

@@ -38,13 +38,13 @@ describe('stormdrill k6 without k6', () => {
   });
 
   it('names every bad option in one line each before looking for k6', async () => {
-    const r = await cli(['k6', 'stres', '--profile', 'heavy', '--base-url', 'nope', '--duration', '5'], { PATH: PATH_WITHOUT_K6 });
+    const r = await cli(['k6', 'stres', '--profile', 'heavy', '--base-url', 'nope', '--duration', '5 minutes'], { PATH: PATH_WITHOUT_K6 });
     expect(r.exitCode).toBe(2);
     expect(r.stderr.trim().split('\n')).toEqual([
       expect.stringMatching(/^stormdrill: unknown scenario 'stres': use one of .*stress/),
       "unknown profile 'heavy': use one of smoke, average-load, stress, spike, soak, breakpoint",
       "--base-url must be an http:// or https:// URL such as http://127.0.0.1:8080 (got 'nope')",
-      "--duration must be a k6 duration such as 30s, 5m or 1h30m (got '5')",
+      "--duration must be a k6 duration such as 30s, 5m or 1h30m (got '5 minutes')",
     ]);
     const vus = await cli(['k6', 'smoke', '--vus', 'x'], { PATH: PATH_WITHOUT_K6 });
     expect(vus.exitCode).toBe(2);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { durationMs, formatDuration, isDuration } from '../../../lib/k6/duration.ts';
+import { durationMs, formatDuration, isDuration } from '../../../lib/core/duration.ts';
 import { buildProfile, knobsFromEnv, PROFILE_DEFAULTS, PROFILE_NAMES, type ScenarioSpec } from '../../../lib/k6/profiles.ts';
 
 const only = (name: (typeof PROFILE_NAMES)[number], knobs = {}) => {
