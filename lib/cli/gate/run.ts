@@ -3,6 +3,7 @@
  * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
  */
 import { appendFileSync, readFileSync } from 'node:fs';
+import { readDurationFlag } from '../../core/duration.js';
 import { OptionsError, redactSecrets, UserError } from '../../core/errors.js';
 import {
   DEFAULT_COMPARE,
@@ -17,7 +18,6 @@ import { formatGate, gateJUnit } from '../../gate/format.js';
 import { gateMarkdown } from '../../gate/markdown.js';
 import { type GateInput, readResult } from '../../gate/metrics.js';
 import { PromGateError, promGateInput } from '../../gate/prometheus.js';
-import { durationMs } from '../../k6/duration.js';
 import { checkOutputPaths, writeOutputFile } from '../output.js';
 
 export interface GateFlags {
@@ -42,8 +42,9 @@ async function loadFromPrometheus(f: GateFlags, rules: Rule[]): Promise<{ run: G
   if (rules.length === 0) throw new UserError("--prometheus needs at least one --rule, e.g. --rule 'http_req_duration.p(99)<300'");
   if (f.baseline)
     throw new UserError('--baseline compares result files: gate the files (stormdrill merge) or drop --baseline with --prometheus');
-  const lookbackMs = durationMs(f.lookback ?? '1h');
-  if (!(lookbackMs > 0)) throw new UserError(`--lookback must be a duration like 30m or 2h, got '${f.lookback}'`);
+  const lookback = readDurationFlag('--lookback', f.lookback ?? '1h', { example: '2h' });
+  if ('problem' in lookback) throw new UserError(lookback.problem);
+  const lookbackMs = lookback.ms;
   try {
     const { input, window } = await promGateInput(
       { url: f.prometheus as string, testid: f.testid, lookbackSec: lookbackMs / 1000 },
