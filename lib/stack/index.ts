@@ -1,6 +1,6 @@
 export { redisOnce, redisPingOk } from '../redis/once.js';
 export { BINARY_PACKAGES, findBinary, type KnownBinary, requireBinary } from './binaries.js';
-export { type ClusterHandle, type ClusterOptions, clusterInfo, startCluster } from './cluster.js';
+export { clusterInfo } from './cluster.js';
 export { type ExporterNode, type ExporterOptions, startRedisExporter } from './exporter.js';
 export { type InfoFields, type NodeAuth, parseInfo, redisInfo, waitUntil } from './info.js';
 export { type LocalStack, type LocalStackOptions, startLocalStack, stopAll } from './local-stack.js';
@@ -16,14 +16,5 @@ export {
   writeTargets,
 } from './prometheus.js';
 export { type RedisNode, type RedisServerOptions, redisConfig, startRedisServer } from './redis.js';
-export { addReplica, type NodeExtras, type ReplicationGroup, type ReplicationGroupOptions, startReplicationGroup } from './replication.js';
-export {
-  DEFAULT_MASTER_NAME,
-  type SentinelGroup,
-  type SentinelGroupOptions,
-  type SentinelNode,
-  sentinelConfig,
-  sentinelMasterInfo,
-  startSentinelGroup,
-} from './sentinel.js';
+export { fieldRecord, sentinelConfig, sentinelMasterInfo } from './sentinel.js';
 export { makeWorkDir } from './workdir.js';

@@ -1,17 +1,20 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execa } from 'execa';
+import type { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseCsv, parseQuiet, parseReport } from '../../../lib/bench/format.js';
+import { requireBinary } from '../../../lib/stack/binaries.js';
+import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { bench, cli, REDIS_BENCHMARK, runProcess } from './helpers.js';
+import { redisClient } from '../../support/redis.js';
+import { bench } from './helpers.js';
 
 const env = useTestEnv({ redis: true });
 let client: Redis;
 
 beforeAll(async () => {
-  client = new Redis({ port: env.redis.port, lazyConnect: true, maxRetriesPerRequest: 1 });
+  client = redisClient(env.redis.port);
   await client.connect();
 });
-afterAll(() => client.disconnect());
 
 const p = () => ['-p', String(env.redis.port)];
 
@@ -114,15 +117,18 @@ describe('stormdrill bench against a real redis-server', () => {
     expect((r?.kindFinished[1] ?? 0) / 8000).toBeLessThan(0.8);
   });
 
-  describe.skipIf(!REDIS_BENCHMARK)('output parity with redis-benchmark on the same server', () => {
-    const rb = (args: string[]) => runProcess(REDIS_BENCHMARK as string, [...p(), ...args]);
+  describe('output parity with redis-benchmark on the same server', () => {
+    const rb = (args: string[]) =>
+      execa(requireBinary('redis-benchmark'), [...p(), ...args], { all: true, reject: false, timeout: 60_000 });
+    const cli = (args: string[]) => stormdrill(['bench', ...args]);
     const args = ['-t', 'ping,set,get,lrange_100,mset', '-n', '5000', '-r', '1000', '-d', '16'];
 
     it('-q', async () => {
       const [theirs, ours] = [await rb([...args, '-q']), await cli([...p(), ...args, '-q'])];
-      expect(ours.code).toBe(0);
-      const a = parseQuiet(theirs.text);
-      const b = parseQuiet(ours.text);
+      expect(theirs.exitCode, theirs.all).toBe(0);
+      expect(ours.exitCode, ours.all).toBe(0);
+      const a = parseQuiet(theirs.all);
+      const b = parseQuiet(ours.all);
       expect(b.map((r) => r.title)).toEqual(a.map((r) => r.title));
       expect(a.length).toBe(7);
       for (const r of b) expect(r.rps).toBeGreaterThan(0);
@@ -131,9 +137,9 @@ describe('stormdrill bench against a real redis-server', () => {
     it('--csv', async () => {
       const [theirs, ours] = [await rb([...args, '--csv']), await cli([...p(), ...args, '--csv'])];
       const header = (t: string) => t.split('\n').find((l) => l.startsWith('"test"'));
-      expect(header(ours.text)).toBe(header(theirs.text));
-      const a = parseCsv(theirs.text);
-      const b = parseCsv(ours.text);
+      expect(header(ours.all)).toBe(header(theirs.all));
+      const a = parseCsv(theirs.all);
+      const b = parseCsv(ours.all);
       expect(b.map((r) => r.title)).toEqual(a.map((r) => r.title));
       for (const r of b) expect(Object.keys(r).sort()).toEqual(Object.keys(a[0] as object).sort());
       for (const r of b) expect(r.min).toBeLessThanOrEqual(r.p50 as number);
@@ -141,8 +147,8 @@ describe('stormdrill bench against a real redis-server', () => {
 
     it('default report', async () => {
       const [theirs, ours] = [await rb(args), await cli([...p(), ...args])];
-      const a = parseReport(theirs.text.replace(/\r[^\n]*\r/g, ''));
-      const b = parseReport(ours.text);
+      const a = parseReport(theirs.all.replace(/\r[^\n]*\r/g, ''));
+      const b = parseReport(ours.all);
       expect(b.map((r) => r.title)).toEqual(a.map((r) => r.title));
       expect(b.map((r) => r.requests)).toEqual(a.map((r) => r.requests));
       const section = (t: string) =>
@@ -150,7 +156,7 @@ describe('stormdrill bench against a real redis-server', () => {
           .split('\n')
           .map((l) => l.replace(/\d+(\.\d+)?/g, 'N').trimEnd())
           .filter((l) => /^( {2}\S|Latency by|Cumulative distribution|Summary|====== )/.test(l));
-      expect(section(ours.text).slice(0, 12)).toEqual(section(theirs.text.replace(/\r[^\n]*\r/g, '\n')).slice(0, 12));
+      expect(section(ours.all).slice(0, 12)).toEqual(section(theirs.all.replace(/\r[^\n]*\r/g, '\n')).slice(0, 12));
     });
   });
 });

@@ -1,24 +1,19 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { parseQuiet } from '../../../lib/bench/format.js';
 import { keySlot } from '../../../lib/bench/slots.js';
-import { type ClusterHandle, startCluster } from '../../../lib/stack/cluster.js';
-import { useTestEnv } from '../../support/env.js';
+import type { Topology } from '../../../lib/topology/types.js';
+import { redisClient } from '../../support/redis.js';
+import { startTestTopology } from '../../support/topology.js';
 import { bench } from './helpers.js';
 
-const env = useTestEnv({});
-let cluster: ClusterHandle;
+let cluster: Topology;
 let clients: Redis[];
-let moved: { slots: number[]; fromId: string; toId: string } | undefined;
 
 beforeAll(async () => {
-  cluster = await startCluster({ ports: env.ports, dir: env.tmpDir('cluster'), masters: 3, replicasPerMaster: 0 });
-  clients = cluster.nodes.map((n) => new Redis({ port: n.port, lazyConnect: true, maxRetriesPerRequest: 1 }));
+  cluster = await startTestTopology({ kind: 'cluster', masters: 3, replicasPerMaster: 0, faultProxies: false });
+  clients = cluster.nodes.map((n) => redisClient(n.port));
   await Promise.all(clients.map((c) => c.connect()));
-});
-afterAll(async () => {
-  for (const c of clients ?? []) c.disconnect();
-  await cluster?.stop();
 });
 
 /**
@@ -41,6 +36,25 @@ async function moveSlots(slots: number[], ids: { fromId: string; toId: string },
 }
 
 const seed = () => ['-p', String(cluster.nodes[0]?.port)];
+
+/**
+ * A GET run of 3 s (`extra` flags added) during which the first 2000 slots (no keys there)
+ * move from their owner to another master; the run's result.
+ */
+async function runWhileSlotsMove(extra: string[]) {
+  const ids = await Promise.all(clients.map(async (c) => String(await c.cluster('MYID'))));
+  const ranges = (await clients[0]?.cluster('SLOTS')) as unknown as Array<[number, number, [string, number, string]]>;
+  const [first] = ranges.sort((a, b) => a[0] - b[0]);
+  const fromId = first?.[2][2] as string;
+  const toId = ids.find((id) => id !== fromId) as string;
+  const slots = Array.from({ length: 2000 }, (_, i) => (first?.[0] as number) + i);
+  await Promise.all(clients.map((c) => c.flushall()));
+  const run = bench([...seed(), '--cluster', '-t', 'get', '--duration', '3', '-r', '1000', '-c', '6', '-q', ...extra]);
+  await new Promise((r) => setTimeout(r, 700));
+  await moveSlots(slots, { fromId, toId }, clients[ids.indexOf(toId)] as Redis, clients[ids.indexOf(fromId)] as Redis);
+  const { outcome } = await run;
+  return outcome.runs[0]?.result;
+}
 
 describe('stormdrill bench --cluster', () => {
   it("runs the field notes' line and spreads the keys over every master, each key on its slot's owner", async () => {
@@ -92,22 +106,7 @@ describe('stormdrill bench --cluster', () => {
   });
 
   it('counts MOVED/ASK replies when slots move during a run, refreshes the map and goes on', async () => {
-    const ids = await Promise.all(clients.map(async (c) => String(await c.cluster('MYID'))));
-    const ranges = (await clients[0]?.cluster('SLOTS')) as unknown as Array<[number, number, [string, number, string]]>;
-    // Move the first 2000 slots of one master (no keys there: GET only) to another master.
-    const [from] = ranges.sort((a, b) => a[0] - b[0]);
-    const fromId = from?.[2][2] as string;
-    const toId = ids.find((id) => id !== fromId) as string;
-    const slots = Array.from({ length: 2000 }, (_, i) => (from?.[0] as number) + i);
-    await Promise.all(clients.map((c) => c.flushall()));
-    const run = bench([...seed(), '--cluster', '-t', 'get', '--duration', '3', '-r', '1000', '-c', '6', '-q']);
-    await new Promise((r) => setTimeout(r, 700));
-    const toClient = clients[ids.indexOf(toId)] as Redis;
-    const fromClient = clients[ids.indexOf(fromId)] as Redis;
-    await moveSlots(slots, { fromId, toId }, toClient, fromClient);
-    const { outcome } = await run;
-    moved = { slots, fromId, toId };
-    const r = outcome.runs[0]?.result;
+    const r = await runWhileSlotsMove([]);
     // MIGRATING answers ASK for a missing key until the move completes, MOVED after it
     const redirects = (r?.moved ?? 0) + (r?.ask ?? 0);
     expect(redirects).toBeGreaterThan(0);
@@ -118,17 +117,7 @@ describe('stormdrill bench --cluster', () => {
   });
 
   it('also with --threads: every worker thread refreshes its own slot map', async () => {
-    expect(moved).toBeDefined();
-    const { slots, fromId, toId } = moved as { slots: number[]; fromId: string; toId: string };
-    const ids = await Promise.all(clients.map(async (c) => String(await c.cluster('MYID'))));
-    const run = bench([...seed(), '--cluster', '-t', 'get', '--duration', '3', '-r', '1000', '-c', '6', '--threads', '2', '-q']);
-    await new Promise((r) => setTimeout(r, 900));
-    // move the slots back to their first owner
-    const back = clients[ids.indexOf(fromId)] as Redis;
-    const away = clients[ids.indexOf(toId)] as Redis;
-    await moveSlots(slots, { fromId: toId, toId: fromId }, back, away);
-    const { outcome } = await run;
-    const r = outcome.runs[0]?.result;
+    const r = await runWhileSlotsMove(['--threads', '2']);
     // MIGRATING answers ASK for a missing key until the move completes, MOVED after it
     const redirects = (r?.moved ?? 0) + (r?.ask ?? 0);
     expect(redirects).toBeGreaterThan(0);

@@ -2,11 +2,12 @@ import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
-import { freePort, spawnManaged } from '../../../lib/stack/index.js';
+import { freePort } from '../../../lib/stack/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import { expectOneLine, stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { BIN, cli } from './helpers.js';
+import { redisClient } from '../../support/redis.js';
+import { waitUntil } from '../../support/wait.js';
 
 const PASSWORD = 'sd-bench-secret-9f2';
 const env = useTestEnv({ redis: { password: PASSWORD } });
@@ -15,15 +16,13 @@ afterAll(async () => {
   for (const n of started) await n.stop();
 });
 
-/** One line on stderr naming the problem, non-zero exit, no stack trace. */
-function expectOneLine(r: { code: number | null; text: string }, message: RegExp): void {
-  expect(r.code).not.toBe(0);
-  const lines = r.text.trim().split('\n');
-  expect(lines, r.text).toHaveLength(1);
-  expect(lines[0]).toMatch(/^stormdrill: /);
-  expect(lines[0]).toMatch(message);
-  expect(r.text).not.toMatch(/\n\s+at /);
-  expect(r.text).not.toContain(PASSWORD);
+const cli = (args: string[], env: Record<string, string> = {}) => stormdrill(['bench', ...args], { env });
+
+/** Bad input: the one line is all the run prints (both streams), and it never shows the password. */
+function oneLine(r: { exitCode?: number; all: string }, message: RegExp): void {
+  expectOneLine({ exitCode: r.exitCode, stderr: r.all }, /^stormdrill: /);
+  expect(r.all).toMatch(message);
+  expect(r.all).not.toContain(PASSWORD);
 }
 
 describe('bad input: one clear line each', () => {
@@ -37,28 +36,28 @@ describe('bad input: one clear line each', () => {
     [['-d', '0'], /-d must be between 1 and 536870912 \(payload bytes\)/],
     [['-d', '600000000'], /-d must be between 1 and 536870912/],
   ])('%j', async (args, message) => {
-    expectOneLine(await cli([...p(), ...args, '-n', '10'], undefined, auth), message);
+    oneLine(await cli([...p(), ...args, '-n', '10'], auth), message);
   });
 
   it('unreachable host', async () => {
     const port = await freePort();
-    expectOneLine(
+    oneLine(
       await cli(['-p', String(port), '-n', '10', '-t', 'ping']),
       new RegExp(`cannot connect to 127\\.0\\.0\\.1:${port}: connection refused`),
     );
   });
 
   it('wrong password, and no password where one is needed', async () => {
-    expectOneLine(
+    oneLine(
       await cli(['-p', String(env.redis.port), '-a', 'not-the-password', '-n', '10', '-t', 'ping']),
       /authentication failed on 127\.0\.0\.1:\d+: WRONGPASS.*\(check -a\/--user\)/,
     );
-    expectOneLine(await cli(['-p', String(env.redis.port), '-n', '10', '-t', 'ping']), /requires a password: pass it with -a/);
+    oneLine(await cli(['-p', String(env.redis.port), '-n', '10', '-t', 'ping']), /requires a password: pass it with -a/);
   });
 
   it('--cluster against a non-cluster node', async () => {
-    expectOneLine(
-      await cli([...p(), '--cluster', '-n', '10', '-t', 'set'], undefined, auth),
+    oneLine(
+      await cli([...p(), '--cluster', '-n', '10', '-t', 'set'], auth),
       /--cluster: 127\.0\.0\.1:\d+ is not a cluster node \(cluster support disabled\); drop --cluster/,
     );
   });
@@ -68,8 +67,8 @@ describe('bad input: one clear line each', () => {
     const busy = createServer();
     await new Promise<void>((r) => busy.listen(port, '127.0.0.1', r));
     try {
-      expectOneLine(
-        await cli([...p(), '-t', 'set', '-n', '10', '--metrics-port', String(port)], undefined, auth),
+      oneLine(
+        await cli([...p(), '-t', 'set', '-n', '10', '--metrics-port', String(port)], auth),
         new RegExp(`--metrics-port ${port}: 127\\.0\\.0\\.1:${port} is already in use \\(pick another port`),
       );
     } finally {
@@ -79,8 +78,8 @@ describe('bad input: one clear line each', () => {
 
   it('keeps the password out of --json', async () => {
     const file = join(env.tmpDir('json'), 'out.json');
-    const r = await cli([...p(), '-t', 'set,get', '-n', '2000', '-r', '100', '-q', '--json', file], undefined, auth);
-    expect(r.code).toBe(0);
+    const r = await cli([...p(), '-t', 'set,get', '-n', '2000', '-r', '100', '-q', '--json', file], auth);
+    expect(r.exitCode, r.all).toBe(0);
     const text = readFileSync(file, 'utf8');
     expect(text).not.toContain(PASSWORD);
     const doc = JSON.parse(text);
@@ -105,8 +104,8 @@ describe('server errors (OOM) are counted, printed once per kind, and the run go
     started.push(node);
     const file = join(env.tmpDir('oom-json'), 'oom.json');
     const r = await cli(['-p', String(node.port), '-t', 'set,get', '-n', '20000', '-d', '1000', '-r', '1000000', '-q', '--json', file]);
-    expect(r.code, r.text).toBe(0);
-    const oomLines = r.text.split('\n').filter((l) => l.startsWith('Error from server: OOM command not allowed when used memory'));
+    expect(r.exitCode, r.all).toBe(0);
+    const oomLines = r.all.split('\n').filter((l) => l.startsWith('Error from server: OOM command not allowed when used memory'));
     expect(oomLines).toHaveLength(1);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     const [set, get] = doc.tests;
@@ -115,7 +114,7 @@ describe('server errors (OOM) are counted, printed once per kind, and the run go
     expect(set.errors.OOM).toBeLessThan(20000);
     expect(get.requests).toBe(20000);
     expect(get.errors).toEqual({});
-    expect(r.text).toMatch(/^GET: [\d.]+ requests per second/m);
+    expect(r.all).toMatch(/^GET: [\d.]+ requests per second/m);
   });
 });
 
@@ -123,22 +122,24 @@ describe('Ctrl-C', () => {
   it('stops the run, prints what was measured and still writes --json', async () => {
     const dir = env.tmpDir('sigint');
     const file = join(dir, 'partial.json');
-    const proc = spawnManaged({
-      name: 'test:stormdrill-bench-sigint',
-      command: process.execPath,
-      args: [BIN, 'bench', '-p', String(env.redis.port), '-t', 'set,get', '-n', '100000000', '-q', '--json', file],
-      cwd: PROJECT_ROOT,
-      logFile: join(dir, 'out.log'),
-      env: { REDISCLI_AUTH: PASSWORD },
-    });
-    await new Promise((r) => setTimeout(r, 2500));
-    proc.signal('SIGINT');
-    await proc.exited;
-    expect(proc.exit?.code).toBe(130);
+    const prefix = `${env.namespace.keyPrefix}sigint:`;
+    const run = stormdrill(
+      ['bench', '-p', String(env.redis.port), '-t', 'set,get', '-n', '100000000', '-q', '--json', file, '--key-prefix', prefix],
+      {
+        env: { REDISCLI_AUTH: PASSWORD },
+      },
+    );
+    // interrupt once the SET test is writing, not after a guessed delay
+    const c = redisClient(env.redis.port, { password: PASSWORD });
+    await waitUntil('the bench to write its first SET', async () => (await c.exists(`${prefix}key:__rand_int__`)) === 1, 30_000);
+    run.kill('SIGINT');
+    const r = await run;
+    expect(r.exitCode, r.all).toBe(130);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
     expect(doc.interrupted).toBe(true);
     expect(doc.tests.map((t: { title: string }) => t.title)).toEqual(['SET']);
     expect(doc.tests[0].requests).toBeGreaterThan(0);
-    expect(readFileSync(join(dir, 'out.log'), 'utf8')).toMatch(/^SET: [\d.]+ requests per second/m);
+    await c.del(`${prefix}key:__rand_int__`);
+    expect(r.all).toMatch(/^SET: [\d.]+ requests per second/m);
   });
 });

@@ -1,9 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { useTestEnv } from '../../support/env.js';
-import { bench, runProcess } from './helpers.js';
+import { bench } from './helpers.js';
 
 const env = useTestEnv({});
 let node: RedisNode;
@@ -12,7 +13,7 @@ let dir: string;
 
 beforeAll(async () => {
   dir = env.tmpDir('tls');
-  const ssl = (args: string[]) => runProcess('openssl', args, 30_000);
+  const ssl = (args: string[]) => execa('openssl', args, { all: true, reject: false, timeout: 30_000 });
   const r1 = await ssl([
     'req',
     '-x509',
@@ -28,7 +29,7 @@ beforeAll(async () => {
     '-out',
     join(dir, 'ca.crt'),
   ]);
-  expect(r1.code, r1.text).toBe(0);
+  expect(r1.exitCode, r1.all).toBe(0);
   const r2 = await ssl([
     'req',
     '-newkey',
@@ -41,7 +42,7 @@ beforeAll(async () => {
     '-out',
     join(dir, 'server.csr'),
   ]);
-  expect(r2.code, r2.text).toBe(0);
+  expect(r2.exitCode, r2.all).toBe(0);
   const ext = join(dir, 'san.ext');
   writeFileSync(ext, 'subjectAltName=IP:127.0.0.1\n');
   const r3 = await ssl([
@@ -61,7 +62,7 @@ beforeAll(async () => {
     '-out',
     join(dir, 'server.crt'),
   ]);
-  expect(r3.code, r3.text).toBe(0);
+  expect(r3.exitCode, r3.all).toBe(0);
   tlsPort = await env.ports.take();
   node = await startRedisServer({
     port: await env.ports.take(),

@@ -6,28 +6,22 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { redisOnce } from '../../../lib/redis/once.js';
 import { startTopology } from '../../../lib/topology/index.js';
+import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { ports, tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
+import { waitUntil } from '../../support/wait.js';
 
-const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
 const env = useTestEnv({ redis: true });
 
 /** Run the CLI with its own pid registry, so the test can see every process it started. */
 function cli(args: string[], dir: string, extraEnv: Record<string, string> = {}) {
   const registry = join(dir, 'pids');
   mkdirSync(registry, { recursive: true });
-  const child = execa('node', [BIN, ...args], {
-    reject: false,
-    cwd: dir,
-    env: { STORMDRILL_PID_REGISTRY: registry, STORMDRILL_DEBUG: '', REDISCLI_AUTH: '', ...extraEnv },
-    timeout: 55_000,
-  });
+  const child = stormdrill(args, { cwd: dir, env: { STORMDRILL_PID_REGISTRY: registry, ...extraEnv }, timeoutMs: 55_000 });
   return { child, registry };
 }
 
@@ -193,9 +187,7 @@ describe('stormdrill drill: interrupted', () => {
     child.stdout?.on('data', (d) => {
       out += String(d);
     });
-    for (let i = 0; i < 600 && !/freeze replica-1 for 1m/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-    expect(out).toMatch(/freeze replica-1 for 1m/);
-    await new Promise((r) => setTimeout(r, 500));
+    await waitUntil('the freeze step to start', async () => /freeze replica-1 for 1m/.test(out), 30_000);
     child.kill('SIGINT');
     const r = await child;
     pids.stop();
@@ -238,8 +230,7 @@ async function interruptWhileTopologyStarts(name: string, extraArgs: string[] = 
     out += String(d);
   });
   const started = () => /starting a sentinel topology/.test(out) && readdirSync(registry).length > 0;
-  for (let i = 0; i < 1200 && !started(); i++) await new Promise((r) => setTimeout(r, 25));
-  expect(started(), out).toBe(true);
+  await waitUntil('the topology to start (a process registered)', async () => started(), 30_000, 25);
   child.kill('SIGINT');
   const r = await child;
   pids.stop();
@@ -285,8 +276,8 @@ describe('stormdrill drill: interrupted in a step that does not watch for aborts
     child.stdout?.on('data', (d) => {
       out += String(d);
     });
-    for (let i = 0; i < 600 && !/DEBUG SLEEP 20s on primary/.test(out); i++) await new Promise((r) => setTimeout(r, 50));
-    await new Promise((r) => setTimeout(r, 500));
+    // interrupt only once the step has started (the runner prints it as it begins)
+    await waitUntil('the DEBUG SLEEP step to start', async () => /DEBUG SLEEP 20s on primary/.test(out), 30_000);
     const sent = Date.now();
     child.kill('SIGINT');
     const r = await child;
@@ -296,6 +287,10 @@ describe('stormdrill drill: interrupted in a step that does not watch for aborts
     const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
     expect(report.status).toBe('interrupted');
     expect(report.steps[0]).toMatchObject({ action: 'debug-sleep', ok: false });
+    // the server was asleep when the interrupt came, and the drill did not wait for it to wake
+    const kinds = (report.events as Array<{ kind: string }>).map((e) => e.kind);
+    expect(kinds).toContain('debug-sleep');
+    expect(kinds).not.toContain('debug-sleep-end');
     expectAllGone(registry, pids.seen);
   });
 });

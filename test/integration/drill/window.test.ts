@@ -4,21 +4,16 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../../lib/drill/load.js';
 import { planRunbook } from '../../../lib/drill/plan.js';
 import { runDrill } from '../../../lib/drill/runner.js';
 import { useTestEnv } from '../../support/env.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { promQuery } from '../../support/prom.js';
+import { waitForValue } from '../../support/wait.js';
 
 const env = useTestEnv({ prometheus: true });
-
-async function promQuery(port: number, q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await request(`http://127.0.0.1:${port}/api/v1/query?query=${encodeURIComponent(q)}`);
-  const body = (await res.body.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } };
-  return body.data.result;
-}
 
 describe('drill measurements', () => {
   it('a 2 s freeze gives a 2 s write window (±100 ms), pushed to Prometheus with the testid', async () => {
@@ -47,15 +42,17 @@ describe('drill measurements', () => {
     expect(html.match(/<rect class="window write"/g)).toHaveLength(r.report.writeWindows.length);
     expect(html).toContain('<g class="marker step" data-action="freeze"');
     // the figures reached Prometheus under the run's testid
-    let rows: Awaited<ReturnType<typeof promQuery>> = [];
-    for (let i = 0; i < 40 && rows.length < 2; i++) {
-      rows = await promQuery(env.prometheus.port, `stormdrill_drill_check_ok{testid="${runId}"}`);
-      if (rows.length < 2) await new Promise((res) => setTimeout(res, 250));
-    }
+    const rows = await waitForValue(
+      'both checks in Prometheus',
+      () => promQuery(env.prometheus.url, `stormdrill_drill_check_ok{testid="${runId}"}`),
+      (x) => x.length === 2,
+      10_000,
+      250,
+    );
     expect(rows.map((x) => x.metric.check).sort()).toEqual(['ackedLost', 'maxWriteUnavailable']);
-    expect(rows.every((x) => x.value[1] === '1')).toBe(true);
-    const unavailable = await promQuery(env.prometheus.port, `stormdrill_drill_unavailable_ms{testid="${runId}",op="write"}`);
-    expect(Number(unavailable[0]?.value[1])).toBe(r.report.writeUnavailableMs);
+    expect(rows.every((x) => x.value?.[1] === '1')).toBe(true);
+    const unavailable = await promQuery(env.prometheus.url, `stormdrill_drill_unavailable_ms{testid="${runId}",op="write"}`);
+    expect(Number(unavailable[0]?.value?.[1])).toBe(r.report.writeUnavailableMs);
   });
 
   it('maxmemory: noeviction counts OOM rejections, allkeys-lru counts evictions', async () => {

@@ -1,13 +1,12 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { stormdrill } from '../../support/cli.js';
 import { tmpDir } from '../../support/namespace.js';
+import { waitUntil } from '../../support/wait.js';
 
-const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
-const run = (args: string[], opts: { cwd?: string } = {}) =>
-  execa('node', [BIN, ...args], { reject: false, cwd: opts.cwd ?? PROJECT_ROOT, env: { STORMDRILL_DEBUG: '' } });
+const run = (args: string[]) => stormdrill(args, { cwd: PROJECT_ROOT });
 
 describe('stormdrill CLI', () => {
   it('prints help for the program and for each command', async () => {
@@ -37,7 +36,7 @@ describe('stormdrill CLI', () => {
 
   it('runs the main job end to end on the embedded default (short settings) and writes its reports', async () => {
     const cwd = tmpDir('demo');
-    const r = await execa('node', [BIN, 'demo', '--bench-requests', '20000', '--no-k6'], { cwd, reject: false, timeout: 180_000 });
+    const r = await stormdrill(['demo', '--bench-requests', '20000', '--no-k6'], { cwd, timeoutMs: 180_000 });
     expect(r.exitCode, r.stdout + r.stderr).toBe(0);
     expect(r.stdout).toMatch(/everything the demo started is stopped/);
     expect(r.stdout).toMatch(/k6 stress: skipped: disabled with --no-k6/);
@@ -56,13 +55,12 @@ describe('stormdrill CLI', () => {
 
   it('stops everything it started when interrupted with SIGINT', async () => {
     const cwd = tmpDir('sigint');
-    const child = execa('node', [BIN, 'demo', '--bench-requests', '100000000', '--no-k6'], { cwd, reject: false });
+    const child = stormdrill(['demo', '--bench-requests', '100000000', '--no-k6'], { cwd, timeoutMs: 180_000 });
     let out = '';
     child.stdout?.on('data', (d) => {
       out += String(d);
     });
-    for (let i = 0; i < 600 && !/bench: SET and GET/.test(out); i++) await new Promise((r) => setTimeout(r, 100));
-    expect(out).toMatch(/bench: SET and GET/);
+    await waitUntil('the demo to reach its bench', async () => /bench: SET and GET/.test(out), 60_000, 100);
     const port = Number(/Prometheus http:\/\/127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
     child.kill('SIGINT');
     const r = await child;

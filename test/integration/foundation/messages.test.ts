@@ -8,21 +8,20 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { encodeEnd, parseLedger } from '../../../lib/integrity/write/ledger.js';
+import { stormdrill as cli } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { namespace } from '../../support/namespace.js';
-import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true });
-const stormdrill = (args: string[], extraEnv: Record<string, string> = {}) =>
-  runProcess(process.execPath, [BIN, ...args], 60_000, { REDISCLI_AUTH: '', ...extraEnv });
+const stormdrill = (args: string[], extraEnv: Record<string, string> = {}) => cli(args, { env: extraEnv });
 const redis = new Redis({ port: 1, lazyConnect: true });
 afterAll(() => redis.disconnect());
 
-function oneLine(r: { code: number | null; text: string }, code = 2): string {
-  expect(r.code, r.text).toBe(code);
-  const lines = r.text.trim().split('\n');
-  expect(lines, r.text).toHaveLength(1);
-  expect(r.text).not.toMatch(/\n\s+at /);
+function oneLine(r: { exitCode?: number; all: string }, code = 2): string {
+  expect(r.exitCode, r.all).toBe(code);
+  const lines = r.all.trim().split('\n');
+  expect(lines, r.all).toHaveLength(1);
+  expect(r.all).not.toMatch(/\n\s+at /);
   return lines[0] as string;
 }
 
@@ -53,8 +52,8 @@ describe('messages that name the right thing', () => {
       ['verify', '--source', `redis://:${secret}@127.0.0.1:${env.redis.port}`, '--target', `redis://127.0.0.1:${env.redis.port}`],
     ]) {
       const r = await stormdrill(args);
-      expect(r.code, r.text).not.toBe(0);
-      expect(r.text).not.toContain(secret);
+      expect(r.exitCode, r.all).not.toBe(0);
+      expect(r.all).not.toContain(secret);
     }
   });
 
@@ -64,7 +63,7 @@ describe('messages that name the right thing', () => {
     const runId = `${namespace.runId}-cut`;
     const port = String(env.redis.port);
     const w = await stormdrill(['write', '-p', port, '--run-id', runId, '--max-writes', '3000', '--ledger', ledger, '-q']);
-    expect(w.code, w.text).toBe(0);
+    expect(w.exitCode, w.all).toBe(0);
     const whole = readFileSync(ledger);
     const full = parseLedger(whole, ledger);
     expect(full.outcomes.total).toBe(3000);
@@ -79,18 +78,18 @@ describe('messages that name the right thing', () => {
     );
 
     const r = await stormdrill(['audit', '-p', port, '--ledger', cut, '--allow-truncated']);
-    expect(r.code, r.text).toBe(0);
-    const attempted = Number(/attempted ([\d,]+)/.exec(r.text)?.[1]?.replace(/,/g, ''));
+    expect(r.exitCode, r.all).toBe(0);
+    const attempted = Number(/attempted ([\d,]+)/.exec(r.all)?.[1]?.replace(/,/g, ''));
     const m =
       /the ledger is truncated at byte [\d,]+ \(its block(?: header)?\); the intact blocks before it are audited; ([\d,]+) recorded outcome\(s\) of the last block were cut off \(seq (\d+)\.\.(\d+)\) and are not audited/.exec(
-        r.text,
+        r.all,
       );
-    expect(m, r.text).not.toBeNull();
+    expect(m, r.all).not.toBeNull();
     const cutOff = Number(m?.[1]?.replace(/,/g, ''));
     expect(cutOff).toBeGreaterThan(0);
     expect(attempted + cutOff).toBe(3000);
     expect(Number(m?.[3]) - Number(m?.[2]) + 1).toBe(cutOff);
-    expect(r.text).toMatch(/acked-but-lost 0/);
+    expect(r.all).toMatch(/acked-but-lost 0/);
 
     redis.options.port = env.redis.port;
     await redis.connect();

@@ -8,9 +8,9 @@ import { existsSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
+import { stormdrill as cli } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { namespace } from '../../support/namespace.js';
-import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true });
 const redis = new Redis({ port: 1, lazyConnect: true });
@@ -19,7 +19,7 @@ afterAll(() => redis.disconnect());
 /** A real CLI process with its own pid registry (to see that it started nothing). */
 async function stormdrill(args: string[], timeoutMs = 60_000) {
   const registry = env.tmpDir('pids');
-  const r = await runProcess(process.execPath, [BIN, ...args], timeoutMs, { STORMDRILL_PID_REGISTRY: registry, REDISCLI_AUTH: '' });
+  const r = await cli(args, { env: { STORMDRILL_PID_REGISTRY: registry }, timeoutMs });
   return { ...r, started: readdirSync(registry).length };
 }
 
@@ -31,13 +31,13 @@ function fileAndUnder(name: string): { file: string; under: string } {
   return { file, under: join(file, 'sub', `${name}.out`) };
 }
 
-function oneLineNaming(r: { code: number | null; text: string }, flag: string, path: string): void {
-  expect(r.code, r.text).toBe(2);
-  const lines = r.text.trim().split('\n');
-  expect(lines, r.text).toHaveLength(1);
+function oneLineNaming(r: { exitCode?: number; all: string }, flag: string, path: string): void {
+  expect(r.exitCode, r.all).toBe(2);
+  const lines = r.all.trim().split('\n');
+  expect(lines, r.all).toHaveLength(1);
   expect(lines[0]).toContain(`${flag} ${path}`);
   expect(lines[0]).toMatch(/is a file, not a directory|already exists/);
-  expect(r.text).not.toMatch(/EEXIST|ENOTDIR|\n\s+at /);
+  expect(r.all).not.toMatch(/EEXIST|ENOTDIR|\n\s+at /);
 }
 
 async function commandsProcessed(): Promise<number> {
@@ -63,15 +63,15 @@ describe('output paths are checked before any work', () => {
     const dir = env.tmpDir('gate');
     const result = join(dir, 'now.json');
     const b = await stormdrill(['bench', '-p', String(env.redis.port), '-t', 'ping_inline', '-n', '500', '-q', '--json', result]);
-    expect(b.code, b.text).toBe(0);
+    expect(b.exitCode, b.all).toBe(0);
     const { under } = fileAndUnder('gate');
     const r = await stormdrill(['gate', result, '--rule', 'PING_INLINE.errors==0', '--junit', under]);
     oneLineNaming(r, '--junit', under);
-    expect(r.text).not.toMatch(/gate: passed/);
+    expect(r.all).not.toMatch(/gate: passed/);
     const both = await stormdrill(['gate', result, '--rule', 'PING_INLINE.errors==0', '--junit', under, '--json', under]);
-    expect(both.code, both.text).toBe(2);
+    expect(both.exitCode, both.all).toBe(2);
     expect(
-      both.text
+      both.all
         .trim()
         .split('\n')
         .map((l) => l.replace(/^stormdrill: /, '').split(' ')[0]),
@@ -103,7 +103,7 @@ describe('output paths are checked before any work', () => {
     const ledgerDir = env.tmpDir('audit');
     const ledger = join(ledgerDir, 'ledger');
     const w = await stormdrill(['write', '-p', port, '--run-id', `${namespace.runId}-au`, '--max-writes', '50', '-q', '--ledger', ledger]);
-    expect(w.code, w.text).toBe(0);
+    expect(w.exitCode, w.all).toBe(0);
     const before = await commandsProcessed();
     const runs = [
       ['fill', '-p', port, '--keys', '100', '--run-id', `${namespace.runId}-fill`, '-q', '--json', under],
@@ -121,9 +121,9 @@ describe('output paths are checked before any work', () => {
   it('k6 --report-root <a regular file>: exit 2 naming the flag', async () => {
     const { file } = fileAndUnder('k6');
     const r = await stormdrill(['k6', 'smoke', '--report-root', file]);
-    expect(r.code, r.text).toBe(2);
-    expect(r.text.trim().split('\n')).toHaveLength(1);
-    expect(r.text).toContain('--report-root');
+    expect(r.exitCode, r.all).toBe(2);
+    expect(r.all.trim().split('\n')).toHaveLength(1);
+    expect(r.all).toContain('--report-root');
     expect(r.started).toBe(0);
   });
 });

@@ -1,6 +1,5 @@
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
-import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { MissingBinaryError, StartError } from '../../../lib/core/errors.js';
 import { startLocalStack } from '../../../lib/stack/local-stack.js';
@@ -8,6 +7,8 @@ import { assertPortFree } from '../../../lib/stack/ports.js';
 import { startRedisServer } from '../../../lib/stack/redis.js';
 import { ports, tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
+import { promQuery } from '../../support/prom.js';
+import { waitForValue } from '../../support/wait.js';
 
 describe('local stack (real processes)', () => {
   it('starts redis-server, the exporter and Prometheus, which scrapes real data; stop leaves nothing', async () => {
@@ -19,12 +20,13 @@ describe('local stack (real processes)', () => {
       expect(await client.ping()).toBe('PONG');
       client.disconnect();
       // Prometheus scrapes the exporter: redis_up shows up as a real series.
-      let up: unknown[] = [];
-      for (let i = 0; i < 60 && up.length === 0; i++) {
-        const res = await request(`${stack.prometheus?.url}/api/v1/query?query=redis_up`);
-        up = ((await res.body.json()) as { data: { result: unknown[] } }).data.result;
-        if (up.length === 0) await new Promise((r) => setTimeout(r, 250));
-      }
+      const up = await waitForValue(
+        'Prometheus to scrape redis_up',
+        () => promQuery(stack.prometheus?.url as string, 'redis_up'),
+        (x) => x.length > 0,
+        15_000,
+        250,
+      );
       expect(up.length).toBe(1);
     } finally {
       await stack.stop();

@@ -16,8 +16,8 @@ import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { promGateInput } from '../../../lib/gate/prometheus.js';
 import { startRedisServer } from '../../../lib/stack/redis.js';
+import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true, prometheus: true });
 const BUCKET = 2 ** (1 / 8);
@@ -35,9 +35,8 @@ async function runInstances(testid: string, dir: string, ports: number[], during
   // --rate: latency counts from each request's intended send time, so a paused server shows
   const files = ports.map((_, i) => join(dir, `bench-${i}.json`));
   const procs = ports.map((port, i) =>
-    runProcess(
-      process.execPath,
-      [BIN, 'bench', '-p', String(port), '-t', 'set', '--duration', '5', '--rate', '500', '-c', '4', '-r', '10000', '-q'].concat([
+    stormdrill(
+      ['bench', '-p', String(port), '-t', 'set', '--duration', '5', '--rate', '500', '-c', '4', '-r', '10000', '-q'].concat([
         '--testid',
         testid,
         '--instance',
@@ -47,15 +46,14 @@ async function runInstances(testid: string, dir: string, ports: number[], during
         '--json',
         files[i] as string,
       ]),
-      60_000,
     ),
   );
   await during?.();
-  for (const r of await Promise.all(procs)) expect(r.code, r.text).toBe(0);
+  for (const r of await Promise.all(procs)) expect(r.exitCode, r.all).toBe(0);
   return files;
 }
 
-const gate = (args: string[]) => runProcess(process.execPath, [BIN, 'gate', ...args]);
+const gate = (args: string[]) => stormdrill(['gate', ...args]);
 
 describe('one verdict for a distributed run', () => {
   it('three bench instances: merged JSON and Prometheus agree; counts and rps add up', async () => {
@@ -64,8 +62,8 @@ describe('one verdict for a distributed run', () => {
     const files = await runInstances(testid, dir, [env.redis.port, env.redis.port, env.redis.port]);
     const docs = files.map(readJson);
     expect(docs.map((d) => d.instance)).toEqual(['bench-0', 'bench-1', 'bench-2']);
-    const merge = await runProcess(process.execPath, [BIN, 'merge', ...files, '-o', join(dir, 'all.json')]);
-    expect(merge.code, merge.text).toBe(0);
+    const merge = await stormdrill(['merge', ...files, '-o', join(dir, 'all.json')]);
+    expect(merge.exitCode, merge.all).toBe(0);
     const all = readJson(join(dir, 'all.json')).tests[0] as BenchTest;
     const parts = docs.map((d) => d.tests[0] as BenchTest);
     expect(all.requests).toBe(parts.reduce((n, p) => n + p.requests, 0));
@@ -99,7 +97,7 @@ describe('one verdict for a distributed run', () => {
     // gate takes the merged file and Prometheus alike
     const limit = (all.latencyMs.p99 * 4).toFixed(3);
     const g1 = await gate([join(dir, 'all.json'), '--rule', `SET.p99<=${limit}`, '--rule', `SET.requests>=${all.requests}`]);
-    expect(g1.code, g1.text).toBe(0);
+    expect(g1.exitCode, g1.all).toBe(0);
     const g2 = await gate([
       '--prometheus',
       env.prometheus.url,
@@ -110,8 +108,8 @@ describe('one verdict for a distributed run', () => {
       '--rule',
       `SET.requests>=${all.requests}`,
     ]);
-    expect(g2.code, g2.text).toBe(0);
-    expect(g2.text).toMatch(/3 instances \(bench-0, bench-1, bench-2\)/);
+    expect(g2.exitCode, g2.all).toBe(0);
+    expect(g2.all).toMatch(/3 instances \(bench-0, bench-1, bench-2\)/);
   }, 120_000);
 
   it('one slow instance (its redis-server paused with SIGSTOP) fails the merged and the Prometheus verdict; the others alone pass', async () => {
@@ -146,8 +144,8 @@ describe('one verdict for a distributed run', () => {
       await slow.stop();
     }
     const parts = files.map((f) => readJson(f).tests[0] as BenchTest);
-    const merge = await runProcess(process.execPath, [BIN, 'merge', ...files, '-o', join(dir, 'all.json')]);
-    expect(merge.code, merge.text).toBe(0);
+    const merge = await stormdrill(['merge', ...files, '-o', join(dir, 'all.json')]);
+    expect(merge.exitCode, merge.all).toBe(0);
     const all = readJson(join(dir, 'all.json')).tests[0] as BenchTest;
     const fastP99 = Math.max(parts[0]?.latencyMs.p99 as number, parts[1]?.latencyMs.p99 as number);
     // the freeze is real: the run's p99 is well above what the two other instances saw
@@ -158,9 +156,9 @@ describe('one verdict for a distributed run', () => {
     const limit = Math.sqrt(fastP99 * all.latencyMs.p99).toFixed(3);
     const rule = `SET.p99<=${limit}`;
     const alone = await Promise.all(files.map((f) => gate([f, '--rule', rule])));
-    expect(alone.map((g) => g.code)).toEqual([0, 0, 1]);
+    expect(alone.map((g) => g.exitCode)).toEqual([0, 0, 1]);
     const merged = await gate([join(dir, 'all.json'), '--rule', rule]);
-    expect(merged.code, merged.text).toBe(1);
+    expect(merged.exitCode, merged.all).toBe(1);
     const fromProm = await gate([
       '--prometheus',
       env.prometheus.url,
@@ -171,15 +169,15 @@ describe('one verdict for a distributed run', () => {
       '--json',
       join(dir, 'prom-gate.json'),
     ]);
-    expect(fromProm.code, fromProm.text).toBe(1);
-    expect(fromProm.text).toMatch(/FAIL {2}SET\.p99<=/);
+    expect(fromProm.exitCode, fromProm.all).toBe(1);
+    expect(fromProm.all).toMatch(/FAIL {2}SET\.p99<=/);
     const { input } = await promGateInput({ url: env.prometheus.url, testid, lookbackSec: 600 }, ['SET.p99']);
     const promP99 = input.metrics.get('SET.p99')?.value as number;
     expect(promP99 / all.latencyMs.p99).toBeGreaterThan(1 / BUCKET);
     expect(promP99 / all.latencyMs.p99).toBeLessThan(BUCKET);
     console.log(
       `slow instance: p99 alone ${parts.map((p) => p.latencyMs.p99).join(' / ')} ms, merged ${all.latencyMs.p99} ms, prometheus ${promP99.toFixed(3)} ms; ` +
-        `rule ${rule}: alone ${alone.map((g) => (g.code === 0 ? 'pass' : 'FAIL')).join(' / ')}, merged FAIL, prometheus FAIL`,
+        `rule ${rule}: alone ${alone.map((g) => (g.exitCode === 0 ? 'pass' : 'FAIL')).join(' / ')}, merged FAIL, prometheus FAIL`,
     );
   }, 120_000);
 });

@@ -1,14 +1,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { expectOneLine, stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true });
-const gate = (args: string[]) => runProcess(process.execPath, [BIN, 'gate', ...args]);
+const gate = (args: string[]) => stormdrill(['gate', ...args]);
 const bench = async (file: string, clients: string, requests = '20000', extra: string[] = []) => {
-  const r = await runProcess(process.execPath, [
-    BIN,
+  const r = await stormdrill([
     'bench',
     '-p',
     String(env.redis.port),
@@ -25,7 +24,7 @@ const bench = async (file: string, clients: string, requests = '20000', extra: s
     file,
     ...extra,
   ]);
-  expect(r.code, r.text).toBe(0);
+  expect(r.exitCode, r.all).toBe(0);
   return file;
 };
 
@@ -40,15 +39,15 @@ describe('stormdrill gate on real benchmark results', () => {
     const slow = await bench(join(dir, 'slow.json'), '50', '4000', ['--rate', '4000']);
 
     const ok = await gate([again, '--baseline', base, '--max-regression', '90', '--compare', '*.rps,*.errors', '--rule', 'SET.errors==0']);
-    expect(ok.code, ok.text).toBe(0);
-    expect(ok.text).toMatch(/PASS {2}SET\.rps/);
-    expect(ok.text).toMatch(/gate: passed \(5 checks\)/);
+    expect(ok.exitCode, ok.all).toBe(0);
+    expect(ok.all).toMatch(/PASS {2}SET\.rps/);
+    expect(ok.all).toMatch(/gate: passed \(5 checks\)/);
 
     const junit = join(dir, 'gate.xml');
     const bad = await gate([slow, '--baseline', base, '--max-regression', '20', '--compare', '*.rps', '--junit', junit]);
-    expect(bad.code, bad.text).toBe(1);
-    expect(bad.text).toMatch(/FAIL {2}SET\.rps +\d+ rps vs baseline \d+ rps \(-\d+\.\d %; at most -20 %\)/);
-    expect(bad.text).toMatch(/gate: FAILED \(2 of 2 checks\)/);
+    expect(bad.exitCode, bad.all).toBe(1);
+    expect(bad.all).toMatch(/FAIL {2}SET\.rps +\d+ rps vs baseline \d+ rps \(-\d+\.\d %; at most -20 %\)/);
+    expect(bad.all).toMatch(/gate: FAILED \(2 of 2 checks\)/);
     const xml = readFileSync(junit, 'utf8');
     expect(xml.match(/<testcase /g)).toHaveLength(2);
     expect(xml.match(/<failure /g)).toHaveLength(2);
@@ -69,11 +68,7 @@ describe('stormdrill gate on real benchmark results', () => {
     ];
     for (const [args, message] of cases) {
       const r = await gate(args);
-      expect(r.code, r.text).toBe(2);
-      const lines = r.text.trim().split('\n');
-      expect(lines, r.text).toHaveLength(1);
-      expect(lines[0]).toMatch(message);
-      expect(r.text).not.toMatch(/\n\s+at /);
+      expectOneLine({ exitCode: r.exitCode, stderr: r.all }, message, 2);
     }
   });
 

@@ -7,44 +7,26 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { describe, expect, it } from 'vitest';
 import { readLedger } from '../../../lib/integrity/write/ledger.js';
-import { spawnManaged } from '../../../lib/stack/process.js';
 import { startRedisServer } from '../../../lib/stack/redis.js';
+import { expectOneLine as oneLine, stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { redisClient } from '../../support/redis.js';
+import { waitUntil } from '../../support/wait.js';
 
 const env = useTestEnv({ redis: true });
-const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
-const run = (args: string[], extraEnv: Record<string, string> = {}) =>
-  execa('node', [BIN, ...args], {
-    reject: false,
-    cwd: tmpDir('cwd'),
-    env: { STORMDRILL_DEBUG: '', REDISCLI_AUTH: '', ...extraEnv },
-    timeout: 60_000,
-  });
+const run = (args: string[], extraEnv: Record<string, string> = {}) => stormdrill(args, { env: extraEnv });
 const p = () => ['-p', String(env.redis.port)];
-const redis = new Redis({ port: 1, lazyConnect: true });
-afterAll(() => redis.disconnect());
+const redis = () => redisClient(env.redis.port);
 async function unlinkAll(pattern: string): Promise<void> {
-  const keys = await redis.keys(pattern);
-  for (let i = 0; i < keys.length; i += 1000) await redis.unlink(...keys.slice(i, i + 1000));
-}
-
-function oneLine(r: { exitCode?: number; stderr: string }, re: RegExp) {
-  expect(r.exitCode).not.toBe(0);
-  const lines = r.stderr.trim().split('\n');
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(re);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
+  const keys = await redis().keys(pattern);
+  for (let i = 0; i < keys.length; i += 1000) await redis().unlink(...keys.slice(i, i + 1000));
 }
 
 describe('stormdrill fill / write / audit / verify (CLI)', () => {
   it('writes the JSON results with the camelCase fields of the issue', async () => {
-    redis.options.port = env.redis.port;
-    await redis.connect();
     const dir = tmpDir('json');
     const runId = `${namespace.runId}-cli`;
     const fill = await run(['fill', ...p(), '--keys', '3000', '--run-id', runId, '--json', join(dir, 'fill.json'), '-q']);
@@ -86,7 +68,7 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
       unknownPresent: 0,
       unknownAbsent: 0,
     });
-    await redis.del(`${runId.replace(/^/, 'sd:')}:w:17`);
+    await redis().del(`sd:${runId}:w:17`);
     const lost = await run(['audit', ...p(), '--ledger', ledger]);
     expect(lost.exitCode).toBe(1);
     expect(lost.stdout).toMatch(/FAIL: 1 acknowledged write\(s\) lost/);
@@ -148,8 +130,7 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
       const args = ['write', ...p(), '--key-prefix', prefix, '--duration', '2', '--ledger', ledger, '--metrics-port', String(port)];
       oneLine(await run(args), new RegExp(`--metrics-port ${port}: 127\\.0\\.0\\.1:${port} is already in use \\(pick another port`));
       expect(existsSync(ledger)).toBe(false);
-      redis.options.port = env.redis.port;
-      expect(await redis.keys(`${prefix}*`)).toEqual([]);
+      expect(await redis().keys(`${prefix}*`)).toEqual([]);
     } finally {
       await new Promise((r) => busy.close(r));
     }
@@ -204,22 +185,21 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     const dir = tmpDir('crash');
     const ledger = join(dir, 'ledger');
     const runId = `${namespace.runId}-crash`;
-    const proc = spawnManaged({
-      name: 'stormdrill-write',
-      command: process.execPath,
-      args: [BIN, 'write', ...p(), '--run-id', runId, '--ledger', ledger, '--concurrency', '32'],
-      cwd: dir,
-      logFile: join(dir, 'write.log'),
-    });
+    const proc = run(['write', ...p(), '--run-id', runId, '--ledger', ledger, '--concurrency', '32']);
+    let out = '';
+    proc.all.on('data', (d: Buffer) => (out += d));
     let recorded = 0;
-    for (let i = 0; i < 200 && recorded < 20_000; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      const m = [...readFileSync(proc.logFile, 'utf8').matchAll(/ledger (\d+)/g)].pop();
-      recorded = m ? Number(m[1]) : 0;
-    }
-    expect(recorded).toBeGreaterThanOrEqual(20_000);
-    await proc.crash();
-    expect(proc.exit?.signal).toBe('SIGKILL');
+    await waitUntil(
+      'the writer to record 20,000 outcomes in its ledger',
+      async () => {
+        const m = [...out.matchAll(/ledger (\d+)/g)].pop();
+        recorded = m ? Number(m[1]) : 0;
+        return recorded >= 20_000;
+      },
+      30_000,
+    );
+    proc.kill('SIGKILL');
+    expect((await proc).signal).toBe('SIGKILL');
     const l = readLedger(ledger);
     expect(l.end).toBeNull();
     expect(l.outcomes.total).toBeGreaterThanOrEqual(recorded);
@@ -229,7 +209,7 @@ describe('stormdrill fill / write / audit / verify (CLI)', () => {
     expect(audit.exitCode, audit.stdout).toBe(0);
     expect(audit.stdout).toMatch(/the writer did not stop cleanly/);
     // every key on the server beyond the ledger's acked ones was in flight or unflushed at the kill
-    const keys = await redis.dbsize();
+    const keys = (await redis().keys(`sd:${runId}:*`)).length;
     expect(keys).toBeGreaterThanOrEqual(l.outcomes.counts.acked);
     expect(keys - l.outcomes.counts.acked).toBeLessThan(10_000);
     await unlinkAll(`sd:${runId}:*`);

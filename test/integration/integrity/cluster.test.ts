@@ -2,51 +2,44 @@
  * Cluster: keys routed per slot (checked against CLUSTER KEYSLOT), fill, write, audit
  * and verify across every master of a real 3-master Redis Cluster.
  */
-import { Cluster, Redis } from 'ioredis';
+import { Cluster } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, runFill, runVerify, runWrite } from '../../../lib/integrity/index.js';
 import { writeKey } from '../../../lib/integrity/write/records.js';
 import { keySlot } from '../../../lib/redis/index.js';
-import { type ClusterHandle, startCluster } from '../../../lib/stack/cluster.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import type { Topology } from '../../../lib/topology/types.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { redisClient } from '../../support/redis.js';
+import { startTestTopology } from '../../support/topology.js';
 
-let cluster: ClusterHandle;
+let cluster: Topology;
 let single: RedisNode;
 let client: Cluster;
-const seed = () => ({ port: cluster.seeds[0]?.port as number, cluster: true });
+const seed = () => ({ port: cluster.nodes[0]?.port as number, cluster: true });
 
 beforeAll(async () => {
-  cluster = await startCluster({ ports, dir: tmpDir('cluster'), masters: 3, replicasPerMaster: 0 });
+  cluster = await startTestTopology({ kind: 'cluster', masters: 3, replicasPerMaster: 0, faultProxies: false });
   single = await startRedisServer({ port: await ports.take(), dir: `${tmpDir('single')}/node` });
-  client = new Cluster([{ host: '127.0.0.1', port: cluster.seeds[0]?.port as number }]);
+  client = new Cluster([{ host: '127.0.0.1', port: cluster.nodes[0]?.port as number }]);
 });
 afterAll(async () => {
   client?.disconnect();
   await single?.stop();
-  await cluster?.stop();
 });
 
 /** Keys of this file's fill on each master. */
 async function dbsizes(): Promise<number[]> {
-  return Promise.all(
-    cluster.nodes.map(async (n) => {
-      const c = new Redis({ port: n.port });
-      const s = (await c.keys(`${namespace.keyPrefix}fill:*`)).length;
-      c.disconnect();
-      return s;
-    }),
-  );
+  return Promise.all(cluster.nodes.map(async (n) => (await redisClient(n.port).keys(`${namespace.keyPrefix}fill:*`)).length));
 }
 
 describe('integrity on a Redis Cluster', () => {
   it('computes the same slot as CLUSTER KEYSLOT', async () => {
-    const node = new Redis({ port: cluster.seeds[0]?.port as number });
+    const node = redisClient(cluster.nodes[0]?.port as number);
     for (let i = 0; i < 300; i++) {
       const key = `${namespace.keyPrefix}${Math.random().toString(36).slice(2)}${i % 5 === 0 ? `{t${i}}` : ''}`;
       expect(keySlot(key)).toBe(Number(await node.call('CLUSTER', 'KEYSLOT', key)));
     }
-    node.disconnect();
   });
 
   it('fills every master by slot, writes and audits across masters, and finds exactly the K keys destroyed', async () => {
@@ -76,10 +69,9 @@ describe('integrity on a Redis Cluster', () => {
     const same = await runVerify({ source: seed(), target: { port: single.port }, match, rounds: 1 });
     expect(same.keysCompared).toBe(30_000);
     expect(same.conflicts.total).toBe(0);
-    const s = new Redis({ port: single.port });
+    const s = redisClient(single.port);
     await s.del(`${namespace.keyPrefix}fill:5`, `${namespace.keyPrefix}fill:77`);
     await s.set(`${namespace.keyPrefix}fill:extra`, 'x');
-    s.disconnect();
     const there = await runVerify({ source: seed(), target: { port: single.port }, match, rounds: 1 });
     expect(there.conflicts).toMatchObject({ missingOnTarget: 2, missingOnSource: 1, total: 3 });
     const back = await runVerify({ source: { port: single.port }, target: seed(), match, rounds: 1 });

@@ -4,14 +4,17 @@
  * values, T changed types, U changed TTLs and E extra keys gives exactly those counts,
  * in both directions; a writer running during the check causes no false conflict.
  */
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Redis } from 'ioredis';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runFill, runVerify, startWriter } from '../../../lib/integrity/index.js';
 import { redisInfo, waitUntil } from '../../../lib/stack/info.js';
-import { type ReplicationGroup, startReplicationGroup } from '../../../lib/stack/replication.js';
-import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import type { TopoNode } from '../../../lib/topology/types.js';
+import { namespace, tmpDir } from '../../support/namespace.js';
+import { redisClient } from '../../support/redis.js';
+import { startTestTopology } from '../../support/topology.js';
+import { waitMoreAcks } from '../../support/wait.js';
 
-let group: ReplicationGroup;
+const group = { primary: null as unknown as TopoNode, replica: null as unknown as TopoNode };
 let primary: Redis;
 let replica: Redis;
 const prefix = `${namespace.keyPrefix}`;
@@ -21,7 +24,7 @@ async function synced(): Promise<void> {
     'the replica to catch up',
     async () => {
       const p = await redisInfo(group.primary.port, 'replication');
-      const r = await redisInfo((group.replicas[0] as { port: number }).port, 'replication');
+      const r = await redisInfo(group.replica.port, 'replication');
       return p.master_repl_offset === r.slave_repl_offset;
     },
     20_000,
@@ -30,18 +33,17 @@ async function synced(): Promise<void> {
 }
 
 beforeAll(async () => {
-  group = await startReplicationGroup({ ports, dir: tmpDir('repl'), replicas: 1, redis: { config: { 'replica-read-only': 'no' } } });
-  primary = new Redis({ port: group.primary.port });
-  replica = new Redis({ port: (group.replicas[0] as { port: number }).port });
-});
-afterAll(async () => {
-  primary?.disconnect();
-  replica?.disconnect();
-  await group?.stop();
+  const t = await startTestTopology({ kind: 'replicas', replicas: 1, faultProxies: false });
+  group.primary = t.node('primary');
+  group.replica = t.node('replica-1');
+  primary = redisClient(group.primary.port);
+  replica = redisClient(group.replica.port);
+  // the test changes the replica behind the primary's back
+  await replica.config('SET', 'replica-read-only', 'no');
 });
 
 const src = () => ({ port: group.primary.port });
-const tgt = () => ({ port: (group.replicas[0] as { port: number }).port });
+const tgt = () => ({ port: group.replica.port });
 
 function sample<T>(from: T[], n: number): T[] {
   const copy = from.slice();
@@ -64,7 +66,7 @@ describe('verify (primary vs replica)', () => {
       connection: src(),
     });
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      await waitMoreAcks(writer, 500);
       const r = await runVerify({ source: src(), target: tgt(), rounds: 4, interval: 0.3, batchSize: 200 });
       expect(r.keysCompared).toBeGreaterThanOrEqual(20_000);
       expect(r.conflicts.total).toBe(0);

@@ -7,8 +7,11 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
-import { type SentinelGroup, startSentinelGroup } from '../../../lib/stack/sentinel.js';
+import type { Topology } from '../../../lib/topology/types.js';
 import { useTestEnv } from '../../support/env.js';
+import { httpCall as call } from '../../support/http.js';
+import { startTestTopology, viaSentinels } from '../../support/topology.js';
+import { waitForValue, waitNewMaster, waitUntil } from '../../support/wait.js';
 
 const env = useTestEnv({});
 
@@ -20,61 +23,38 @@ interface Outcome {
   error?: string;
 }
 
-async function call(
-  base: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<{ status: number; json: Record<string, unknown> | null; thrown?: string }> {
-  try {
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-      signal: AbortSignal.timeout(5000),
-    });
-    const text = await res.text();
-    try {
-      return { status: res.status, json: JSON.parse(text) };
-    } catch {
-      return { status: res.status, json: null };
-    }
-  } catch (err) {
-    return { status: 0, json: null, thrown: err instanceof Error ? err.message : String(err) };
-  }
-}
-
 describe('demo service during a real Sentinel failover', () => {
-  let group: SentinelGroup | undefined;
   let svc: DemoService | undefined;
   afterAll(async () => {
     await svc?.stop();
-    await group?.stop();
   });
 
   it('fails cleanly while the primary is gone, recovers by itself, and loses no confirmed reservation', async () => {
-    group = await startSentinelGroup({
-      ports: env.ports,
-      dir: env.tmpDir('sentinel'),
+    const t: Topology = await startTestTopology({
+      kind: 'sentinel',
       replicas: 2,
       downAfterMs: 1000,
       failoverTimeoutMs: 5000,
+      faultProxies: false,
     });
-    const oldPrimary = { host: group.primary.host, port: group.primary.port };
+    const oldPrimary = t.node('primary');
     const serviceLog: string[] = [];
     let killedAt = 0;
     svc = await startDemoService({
       port: 0,
       runId: env.namespace.runId,
-      redis: { kind: 'sentinel', sentinels: group.sentinels.map((s) => ({ host: s.host, port: s.port })), masterName: group.masterName },
+      redis: {
+        kind: 'sentinel',
+        sentinels: t.sentinels.map((s) => ({ host: s.host, port: s.port })),
+        masterName: viaSentinels(t).masterName,
+      },
       durableReplicas: 1,
       durableTimeoutMs: 500,
       commandTimeoutMs: 1000,
       log: (l) => serviceLog.push(`${Date.now() - (killedAt || Date.now())} ms: ${l}`),
     });
     const service = svc;
-    for (let i = 0; i < 100 && !service.redisReady; i++) await new Promise((r) => setTimeout(r, 100));
-    expect(service.redisReady).toBe(true);
+    await waitUntil('the demo service to reach the master', async () => service.redisReady, 10_000, 100);
 
     const outcomes: Outcome[] = [];
     const confirmed = new Set<string>();
@@ -107,26 +87,20 @@ describe('demo service during a real Sentinel failover', () => {
     };
     const workers = [0, 1, 2, 3].map((w) => worker(w));
 
-    await new Promise((r) => setTimeout(r, 1500));
+    await waitUntil('11 confirmed reservations before the kill', async () => confirmed.size > 10, 20_000, 20);
     const confirmedBefore = confirmed.size;
-    expect(confirmedBefore).toBeGreaterThan(10);
     killedAt = Date.now();
-    await group.primary.process.crash(); // kill -9
+    await oldPrimary.process?.crash(); // kill -9
 
     // Sentinel promotes a replica
-    let newPrimary = oldPrimary;
-    for (let i = 0; i < 200 && newPrimary.port === oldPrimary.port; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      newPrimary = await group.currentMaster().catch(() => oldPrimary);
-    }
-    expect(newPrimary.port).not.toBe(oldPrimary.port);
-    // keep the load on until confirms succeed again, then a little longer
-    for (let i = 0; i < 300; i++) {
-      const recovered = outcomes.filter((o) => o.at > killedAt && o.ok).length;
-      if (recovered >= 20) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    await new Promise((r) => setTimeout(r, 500));
+    await waitNewMaster(t, oldPrimary, 20_000);
+    // keep the load on until requests succeed again
+    await waitUntil(
+      '20 successful requests after the kill',
+      async () => outcomes.filter((o) => o.at > killedAt && o.ok).length >= 20,
+      30_000,
+      100,
+    );
     stop = true;
     await Promise.all(workers);
 
@@ -152,11 +126,13 @@ describe('demo service during a real Sentinel failover', () => {
     const lost: string[] = [];
     for (const id of confirmed) {
       // a 5xx is unavailability, not loss: ask again (bounded) before judging
-      let r = await call(service.url, 'GET', `/reservations/${id}`);
-      for (let i = 0; i < 20 && r.status >= 500; i++) {
-        await new Promise((res) => setTimeout(res, 100));
-        r = await call(service.url, 'GET', `/reservations/${id}`);
-      }
+      const r = await waitForValue(
+        `GET /reservations/${id} to answer other than 5xx`,
+        () => call(service.url, 'GET', `/reservations/${id}`),
+        (x) => x.status < 500,
+        2000,
+        100,
+      ).catch(() => call(service.url, 'GET', `/reservations/${id}`));
       if (r.status !== 200 || r.json?.status !== 'confirmed') lost.push(`${id}: ${r.status} ${String(r.json?.status ?? r.json?.error)}`);
     }
     expect(lost).toEqual([]);

@@ -8,37 +8,35 @@ import { execa, type ResultPromise } from 'execa';
 import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { isPortFree } from '../../../lib/stack/ports.js';
+import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
+import { httpCall } from '../../support/http.js';
+import { waitUntil } from '../../support/wait.js';
 
 const env = useTestEnv({ redis: true });
-const CLI = join(PROJECT_ROOT, 'bin/stormdrill.js');
 
+/** Until the service answers /healthz with 200; fails at once when the process exited. */
 async function waitHealthy(url: string, proc: ResultPromise): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    if (proc.exitCode !== null) break;
-    const ok = await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(1000) })
-      .then((r) => r.status === 200)
-      .catch(() => false);
-    if (ok) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${url} never became healthy`);
+  await waitUntil(
+    `${url} to answer /healthz`,
+    async () => {
+      if (proc.exitCode !== null) throw new Error(`the process exited with ${proc.exitCode}`);
+      return (await httpCall(url, 'GET', '/healthz', undefined, {}, 1000)).status === 200;
+    },
+    30_000,
+    100,
+  );
 }
 
 describe('demo service processes', () => {
   it('stormdrill demo-service serves the flow and stops on SIGINT, freeing its port', async () => {
     const port = await env.ports.take();
-    const proc = execa(
-      'node',
-      [CLI, 'demo-service', '--port', String(port), '-u', env.redis.url, '--run-id', `${env.namespace.runId}-cli`],
-      {
-        reject: false,
-        timeout: 30_000,
-      },
-    );
+    const proc = stormdrill(['demo-service', '--port', String(port), '-u', env.redis.url, '--run-id', `${env.namespace.runId}-cli`], {
+      timeoutMs: 30_000,
+    });
     try {
       await waitHealthy(`http://127.0.0.1:${port}`, proc);
-      const r = await fetch(`http://127.0.0.1:${port}/reservations`, { method: 'POST', body: JSON.stringify({ itemId: 'item-001' }) });
+      const r = await httpCall(`http://127.0.0.1:${port}`, 'POST', '/reservations', { itemId: 'item-001' });
       expect(r.status).toBe(201);
     } finally {
       proc.kill('SIGINT');
@@ -61,7 +59,7 @@ describe('demo service processes', () => {
     });
     try {
       await waitHealthy(`http://127.0.0.1:${port}`, proc);
-      const items = (await (await fetch(`http://127.0.0.1:${port}/items`)).json()) as { items: unknown[] };
+      const items = (await httpCall(`http://127.0.0.1:${port}`, 'GET', '/items')).json as { items: unknown[] };
       expect(items.items).toHaveLength(50);
     } finally {
       proc.kill('SIGTERM');
@@ -72,10 +70,10 @@ describe('demo service processes', () => {
   });
 
   it('bad options are one clear line and a non-zero exit', async () => {
-    const bad = await execa('node', [CLI, 'demo-service', '--sentinels', 'nohost', '--port', '0'], { reject: false, timeout: 30_000 });
+    const bad = await stormdrill(['demo-service', '--sentinels', 'nohost', '--port', '0'], { timeoutMs: 30_000 });
     expect(bad.exitCode).toBe(2);
     expect(bad.stderr.trim()).toBe("stormdrill: --sentinels: sentinel address 'nohost' must be host:port, e.g. 127.0.0.1:26379");
-    const url = await execa('node', [CLI, 'demo-service', '-u', 'http://x', '--port', '0'], { reject: false, timeout: 30_000 });
+    const url = await stormdrill(['demo-service', '-u', 'http://x', '--port', '0'], { timeoutMs: 30_000 });
     expect(url.exitCode).toBe(2);
     expect(url.stderr.trim()).toBe('stormdrill: redis URL must start with redis:// or rediss:// (got http://)');
     const main = await execa('node', ['--import', 'tsx', join(PROJECT_ROOT, 'lib/demo-service/main.ts')], {

@@ -10,36 +10,11 @@ import { UserError } from '../../../lib/core/errors.js';
 import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { useTestEnv } from '../../support/env.js';
+import { httpCall as call } from '../../support/http.js';
+import { waitUntil } from '../../support/wait.js';
 
 const env = useTestEnv({ redis: true });
 const runId = env.namespace.runId;
-
-async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
-    signal: AbortSignal.timeout(5000),
-  });
-  const text = await res.text();
-  let json: Record<string, unknown> = {};
-  try {
-    json = JSON.parse(text);
-  } catch {
-    /* not JSON */
-  }
-  return { status: res.status, json, text, headers: res.headers };
-}
-
-/** Poll until fn() is true or the time is up; returns the elapsed ms or throws. */
-async function eventually(what: string, fn: () => Promise<boolean>, timeoutMs = 15_000): Promise<number> {
-  const t0 = Date.now();
-  while (Date.now() - t0 < timeoutMs) {
-    if (await fn().catch(() => false)) return Date.now() - t0;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`${what}: not within ${timeoutMs} ms`);
-}
 
 /** The sum of the exposition lines of `name` carrying every given label (undefined when none). */
 function sample(text: string, name: string, labels: Record<string, string>): number | undefined {
@@ -60,7 +35,7 @@ afterAll(async () => {
 async function start(o: Partial<Parameters<typeof startDemoService>[0]> & { redis: string }): Promise<DemoService> {
   const s = await startDemoService({ port: 0, runId, ...o });
   services.push(s);
-  await eventually('demo service reaches redis', async () => s.redisReady);
+  await waitUntil('demo service reaches redis', async () => s.redisReady, 15_000, 100);
   return s;
 }
 
@@ -241,8 +216,7 @@ describe('demo service while Redis dies and comes back', () => {
     expect(outageErrors).toBeGreaterThanOrEqual(3);
 
     node = await startRedisServer({ port, dir });
-    const recoveredIn = await eventually('requests succeed again', async () => (await call(svc.url, 'GET', '/items')).status === 200);
-    expect(recoveredIn).toBeLessThan(15_000);
+    await waitUntil('requests succeed again', async () => (await call(svc.url, 'GET', '/items')).status === 200, 15_000, 100);
     const again = await call(svc.url, 'POST', '/reservations', { itemId: 'item-001' });
     expect(again.status).toBe(201);
     expect((await call(svc.url, 'GET', '/healthz')).status).toBe(200);
@@ -260,7 +234,7 @@ describe('demo service while Redis dies and comes back', () => {
       expect(Date.now() - t0).toBeLessThan(2000);
       for (const r of during) expect([r.status, r.json.error]).toEqual([503, 'redis_timeout']);
       frozen.process.thaw();
-      await eventually('requests succeed after SIGCONT', async () => (await call(svc.url, 'GET', '/items')).status === 200);
+      await waitUntil('requests succeed after SIGCONT', async () => (await call(svc.url, 'GET', '/items')).status === 200, 15_000, 100);
       expect((await call(svc.url, 'POST', '/reservations', { itemId: 'item-001' })).status).toBe(201);
     } finally {
       await frozen.stop();

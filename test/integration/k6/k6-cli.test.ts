@@ -6,21 +6,20 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import type { StableSummary } from '../../../lib/k6/summary.js';
 import { runK6 } from '../../../lib/k6run/index.js';
+import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { announceK6Tier, k6Bin } from '../../support/k6.js';
 import { ports, tmpDir } from '../../support/namespace.js';
+import { promQuery } from '../../support/prom.js';
+import { waitForValue } from '../../support/wait.js';
 
-const CLI = join(PROJECT_ROOT, 'bin/stormdrill.js');
-
-function cli(args: string[], env: Record<string, string>) {
-  return execa('node', [CLI, ...args], { env, extendEnv: false, reject: false, timeout: 60_000, cwd: PROJECT_ROOT });
-}
+/** The CLI with only `env` (no inherited PATH: tests choose whether k6 is findable). */
+const cli = (args: string[], env: Record<string, string>) => stormdrill(args, { env, extendEnv: false, cwd: PROJECT_ROOT });
 
 /** PATH with node but without any k6. */
 const PATH_WITHOUT_K6 = [dirname(process.execPath), '/usr/bin', '/bin'].join(':');
@@ -84,15 +83,7 @@ describe('stormdrill k6 under real k6, pushing to a real Prometheus', () => {
     await svc?.stop();
   });
 
-  async function query(promql: string): Promise<Array<{ metric: Record<string, string>; value?: [number, string]; histogram?: unknown }>> {
-    const res = await fetch(`${env.prometheus.url}/api/v1/query?query=${encodeURIComponent(promql)}`, {
-      signal: AbortSignal.timeout(5000),
-    });
-    const body = (await res.json()) as {
-      data: { result: Array<{ metric: Record<string, string>; value?: [number, string]; histogram?: unknown }> };
-    };
-    return body.data.result;
-  }
+  const query = (promql: string) => promQuery(env.prometheus.url, promql);
 
   it.skipIf(!has)(
     'runs stress for a few seconds, writes reports/<run-id>/ and the data arrives in Prometheus under its testid',
@@ -127,11 +118,13 @@ describe('stormdrill k6 under real k6, pushing to a real Prometheus', () => {
       expect(run.k6Args).toEqual(expect.arrayContaining(['--tag', `testid=${runId}`, '-o', 'experimental-prometheus-rw']));
 
       // remote write: the counter and the native histogram arrived, labelled with testid and route name
-      let series: Awaited<ReturnType<typeof query>> = [];
-      for (let i = 0; i < 50 && series.length === 0; i++) {
-        series = await query(`sum by (name) (k6_http_reqs_total{testid="${runId}"})`);
-        if (series.length === 0) await new Promise((res) => setTimeout(res, 200));
-      }
+      const series = await waitForValue(
+        'the k6 request counter in Prometheus',
+        () => query(`sum by (name) (k6_http_reqs_total{testid="${runId}"})`),
+        (x) => x.length > 0,
+        10_000,
+        200,
+      );
       const byName: Record<string, number> = Object.fromEntries(series.map((s) => [s.metric.name, Number(s.value?.[1])]));
       expect(Object.keys(byName)).toEqual(
         expect.arrayContaining(['GET /items', 'POST /reservations', 'POST /reservations/:id/confirm', 'GET /reservations/:id']),

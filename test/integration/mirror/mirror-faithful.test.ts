@@ -8,13 +8,13 @@
 import http from 'node:http';
 import { createServer, type Server } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { execa, type ResultPromise } from 'execa';
+import type { ResultPromise } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import { formatMirror, type MirrorProxy, startMirrorProxy } from '../../../lib/mirror/index.js';
 import { httpOk, waitUntil } from '../../../lib/stack/index.js';
+import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { BIN } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true });
 let primarySvc: DemoService;
@@ -28,10 +28,11 @@ beforeAll(async () => {
   primarySvc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
   const port = await env.ports.take();
   mirrorUrl = `http://127.0.0.1:${port}`;
-  mirrorProc = execa(
-    process.execPath,
-    [BIN, 'demo-service', '--port', String(port), '-u', env.redis.url, '--run-id', `${env.namespace.runId}-mirror`.slice(0, 48)],
-    { reject: false, timeout: 300_000 },
+  mirrorProc = stormdrill(
+    ['demo-service', '--port', String(port), '-u', env.redis.url, '--run-id', `${env.namespace.runId}-mirror`.slice(0, 48)],
+    {
+      timeoutMs: 300_000,
+    },
   );
   for (const url of [primarySvc.url, mirrorUrl]) await waitUntil(`${url} to reach its Redis`, () => httpOk(`${url}/healthz`), 15_000);
 });

@@ -1,14 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type DemoService, runUserFlow, startDemoService } from '../../../lib/demo-service/index.js';
 import { type MirrorProxy, startMirrorProxy } from '../../../lib/mirror/index.js';
-import { httpOk, tcpOpen, waitUntil } from '../../../lib/stack/index.js';
+import { httpOk, tcpOpen } from '../../../lib/stack/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import { expectOneLine, stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { BIN, runProcess } from '../bench/helpers.js';
+import { httpCall } from '../../support/http.js';
+import { redisClient } from '../../support/redis.js';
+import { waitUntil } from '../../support/wait.js';
 
 const env = useTestEnv({ redis: true });
 let mirrorRedis: RedisNode;
@@ -50,12 +52,16 @@ async function proxy(mirrorTimeoutMs: number): Promise<MirrorProxy> {
 /** One user's flow through the proxy: list, reserve, read back, confirm, list. Statuses and latencies. */
 const flow = (base: string, n: number) => runUserFlow(base, n, env.namespace.runId);
 
+/** Until every request was mirrored or dropped; fails the test when that does not happen in 15 s. */
 async function settled(p: MirrorProxy, requests: number): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    const t = p.stats.totals();
-    if (t.mirrored + t.dropped >= requests) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await waitUntil(
+    `${requests} requests mirrored or dropped`,
+    async () => {
+      const t = p.stats.totals();
+      return t.mirrored + t.dropped >= requests;
+    },
+    15_000,
+  );
 }
 
 describe('stormdrill mirror against two real deployments of the demo service', () => {
@@ -70,10 +76,7 @@ describe('stormdrill mirror against two real deployments of the demo service', (
     expect(t.mismatches, JSON.stringify(p.stats.samples)).toEqual({ status: 0, body: 0, error: 0, timeout: 0 });
     expect(t.matches).toBe(results.length);
     // the mirror really holds its own copy: six confirmed reservations under its own ids
-    const r = new Redis({ port: mirrorRedis.port, lazyConnect: true });
-    await r.connect();
-    const keys = await r.keys(`${mirrorSvc.keyPrefix}*`);
-    r.disconnect();
+    const keys = await redisClient(mirrorRedis.port).keys(`${mirrorSvc.keyPrefix}*`);
     expect(keys.length).toBeGreaterThan(6);
   });
 
@@ -111,10 +114,8 @@ describe('stormdrill mirror against two real deployments of the demo service', (
       new RegExp(`--metrics-port ${busyPort}: 127\\.0\\.0\\.1:${busyPort} is already in use`),
     ]);
     for (const [args, message] of bad) {
-      const r = await runProcess(process.execPath, [BIN, 'mirror', ...args]);
-      expect(r.code).toBe(2);
-      expect(r.text.trim().split('\n'), r.text).toHaveLength(1);
-      expect(r.text).toMatch(message);
+      const r = await stormdrill(['mirror', ...args]);
+      expectOneLine({ exitCode: r.exitCode, stderr: r.all }, message, 2);
     }
     await new Promise((r) => busy.close(r));
     expect(await tcpOpen(listenPort)).toBe(false);
@@ -122,8 +123,7 @@ describe('stormdrill mirror against two real deployments of the demo service', (
     const port = await env.ports.take();
     const metricsPort = await env.ports.take();
     const json = join(env.tmpDir('mirror-cli'), 'mirror.json');
-    const run = runProcess(process.execPath, [
-      BIN,
+    const run = stormdrill([
       'mirror',
       '--primary',
       primarySvc.url,
@@ -156,16 +156,16 @@ describe('stormdrill mirror against two real deployments of the demo service', (
     await waitUntil(
       'the comparisons in the live metrics',
       async () => {
-        text = await fetch(`http://127.0.0.1:${metricsPort}/metrics`).then((x) => x.text());
+        text = (await httpCall(`http://127.0.0.1:${metricsPort}`, 'GET', '/metrics')).text;
         return /stormdrill_mirror_compared_total\{[^}]*outcome="match"\} 1\b/.test(text) && text.includes('route="GET /reservations/:id"');
       },
       10_000,
     );
     expect(text).toMatch(/stormdrill_mirror_requests_total\{testid="[^"]+",side="primary",route="POST \/reservations",status="2xx"\} 1/);
-    await fetch(`http://127.0.0.1:${port}/healthz`).then((x) => x.text()); // the sixth ends the run
+    await httpCall(`http://127.0.0.1:${port}`, 'GET', '/healthz'); // the sixth ends the run
     const r = await run;
-    expect(r.code, r.text).toBe(0);
-    expect(r.text).toMatch(/mirror: 6 requests in [\d.]+ s; errors primary 0, mirror 0; mirrored 6, dropped 0; 6 matched, 0 differed/);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/mirror: 6 requests in [\d.]+ s; errors primary 0, mirror 0; mirrored 6, dropped 0; 6 matched, 0 differed/);
     expect(existsSync(json)).toBe(true);
     const doc = JSON.parse(readFileSync(json, 'utf8'));
     expect(doc.totals.matches).toBe(6);

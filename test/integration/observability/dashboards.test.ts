@@ -15,7 +15,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { request } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS as BENCH_DEFAULTS, runBench } from '../../../lib/bench/index.js';
 import { BenchMetrics } from '../../../lib/bench/metrics.js';
@@ -40,18 +39,21 @@ import {
   type PrometheusNode,
   type RedisNode,
   redisOnce,
-  type SentinelGroup,
   spawnManaged,
   startPrometheus,
   startRedisExporter,
   startRedisServer,
-  startSentinelGroup,
   waitUntil,
 } from '../../../lib/stack/index.js';
+import type { Topology } from '../../../lib/topology/types.js';
+import { httpCall } from '../../support/http.js';
 import { announceK6Tier, k6Bin } from '../../support/k6.js';
 import { labelSetsByName, type PromInstantSeries, type SeriesShape, shapesFromPrometheus } from '../../support/k6-series.js';
 import { K6ShapedMetrics } from '../../support/k6-shape.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { promGet } from '../../support/prom.js';
+import { startTestTopology, viaSentinels } from '../../support/topology.js';
+import { waitMoreAcks, waitNewMaster } from '../../support/wait.js';
 import { feedDrill } from './drill-feed.js';
 import { emulateK6Run } from './k6-emulation.js';
 
@@ -80,7 +82,7 @@ interface PromResult {
 }
 
 let prom: PrometheusNode;
-let group: SentinelGroup;
+let group: Topology;
 let demo: DemoService;
 let cleanRedis: RedisNode;
 let demoClean: DemoService;
@@ -94,16 +96,6 @@ let promotedPort = 0;
 let drillEndMs = 0;
 const fed: string[] = [];
 const k6Real = Boolean(k6Bin);
-
-async function promGet(
-  path: string,
-  params: Record<string, string | string[]>,
-): Promise<{ status: string; error?: string; data: unknown }> {
-  const qs = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) for (const x of Array.isArray(v) ? v : [v]) qs.append(k, x);
-  const res = await request(`${prom.url}${path}?${qs}`);
-  return (await res.body.json()) as { status: string; error?: string; data: unknown };
-}
 
 function pusher(registry: import('prom-client').Registry, testid: string): RemoteWritePusher {
   const p = startRemoteWritePush({ url: prom.remoteWriteUrl, registry, intervalMs: 250, labels: { testid } });
@@ -195,7 +187,11 @@ async function feedK6(): Promise<void> {
 
 /** The Sentinel group as a demo service's Redis target. */
 function throughSentinels(): RedisTarget {
-  return { kind: 'sentinel', sentinels: group.sentinels.map((s) => ({ host: '127.0.0.1', port: s.port })), masterName: group.masterName };
+  return {
+    kind: 'sentinel',
+    sentinels: group.sentinels.map((s) => ({ host: s.host, port: s.port })),
+    masterName: viaSentinels(group).masterName,
+  };
 }
 
 /**
@@ -227,15 +223,10 @@ async function feedMirror(): Promise<void> {
   });
   cleanups.push(() => proxy.stop());
   for (let round = 0; round < 8; round++) {
-    await request(`${proxy.url}/healthz`).then((r) => r.body.text());
-    await request(`${proxy.url}/items`).then((r) => r.body.text());
-    const res = await request(`${proxy.url}/reservations`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ itemId: 'item-001', qty: 1 }),
-    });
-    const r = (await res.body.json()) as { id?: string };
-    if (r.id) await request(`${proxy.url}/reservations/${r.id}`).then((x) => x.body.text());
+    await httpCall(proxy.url, 'GET', '/healthz');
+    await httpCall(proxy.url, 'GET', '/items');
+    const r = (await httpCall(proxy.url, 'POST', '/reservations', { itemId: 'item-001', qty: 1 })).json as { id?: string };
+    if (r.id) await httpCall(proxy.url, 'GET', `/reservations/${r.id}`);
     await new Promise((resolve) => setTimeout(resolve, 400));
   }
   await proxy.stop();
@@ -248,7 +239,7 @@ async function feedBenchAndFill(): Promise<void> {
   const bench = new BenchMetrics(T.bench);
   const p = pusher(bench.registry, T.bench);
   const quiet = { out: () => {}, err: () => {}, isTTY: false };
-  const primary = group.primary;
+  const primary = group.node('primary');
   await runBench(
     {
       ...BENCH_DEFAULTS,
@@ -277,7 +268,7 @@ async function feedBenchAndFill(): Promise<void> {
  * with OOM (noeviction), then evict keys (allkeys-lru); then the settings are restored.
  */
 async function feedMemoryPressure(): Promise<void> {
-  const port = group.primary.port;
+  const port = group.node('primary').port;
   const info = String(await redisOnce(port, ['INFO', 'memory']));
   const used = Number(/used_memory:(\d+)/.exec(info)?.[1]);
   const value = 'x'.repeat(64 * 1024);
@@ -304,10 +295,9 @@ async function feedMemoryPressure(): Promise<void> {
 async function feedWriteThroughFailover(): Promise<void> {
   const metrics = new WriteMetrics(T.write);
   const p = pusher(metrics.registry, T.write);
-  const sentinels = group.sentinels.map((s) => `127.0.0.1:${s.port}`);
   const writer = await startWriter(
     {
-      connection: { sentinels, masterName: group.masterName },
+      connection: viaSentinels(group),
       runId: T.write,
       ledgerPath: join(tmpDir('ledger'), 'ledger.bin'),
       rate: 300,
@@ -317,28 +307,29 @@ async function feedWriteThroughFailover(): Promise<void> {
     },
     metrics,
   );
+  let result: Awaited<ReturnType<typeof writer.stop>>;
+  let promoted: Topology['nodes'][number];
   try {
-    await new Promise((r) => setTimeout(r, 2000));
-    const before = await group.currentMaster();
+    await waitMoreAcks(writer, 600); // two seconds of writes at 300/s before the failover
+    const before = await group.currentPrimary();
     // a real failover: the primary freezes (SIGSTOP) until Sentinel promotes a replica
-    group.primary.process.freeze();
+    before.process?.freeze();
     try {
-      await waitUntil(
-        'Sentinel to promote a replica',
-        async () => {
-          promotedPort = (await group.currentMaster()).port;
-          return promotedPort !== before.port;
-        },
-        20_000,
-      );
+      promoted = await waitNewMaster(group, before, 20_000);
+      promotedPort = promoted.port;
     } finally {
-      group.primary.process.thaw();
+      before.process?.thaw();
     }
-    await new Promise((r) => setTimeout(r, 2500));
+    // the old primary is back and alive: only Sentinel's word moves the writer off it
+    await waitMoreAcks(writer, 600);
   } finally {
-    await writer.stop();
+    result = await writer.stop();
     await p.flush();
   }
+  // the writer ended on the promoted replica, with the failover as a closed write window
+  expect(result.target).toBe(`${promoted.host}:${promoted.port}`);
+  expect(result.writeWindows.length).toBeGreaterThanOrEqual(1);
+  expect(result.writeWindows.every((w) => !w.open)).toBe(true);
   fed.push('write (startWriter) through a Sentinel failover');
 }
 
@@ -364,12 +355,9 @@ async function feedCleanRuns(): Promise<void> {
   );
   try {
     const call = async (method: string, path: string, body?: unknown) => {
-      const res = await request(`${demoClean.url}${path}`, {
-        method: method as 'GET' | 'POST',
-        ...(body === undefined ? {} : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      });
-      cleanStatuses.push(res.statusCode);
-      return (await res.body.json()) as { id?: string };
+      const res = await httpCall(demoClean.url, method, path, body);
+      cleanStatuses.push(res.status);
+      return res.json as { id?: string };
     };
     for (let round = 0; round < 6; round++) {
       await call('GET', '/healthz');
@@ -392,16 +380,15 @@ beforeAll(async () => {
   startMs = Date.now();
   const work = makeWorkDir('dashq');
   cleanups.push(async () => work.remove());
-  group = await startSentinelGroup({
-    ports,
-    dir: work.path,
+  group = await startTestTopology({
+    kind: 'sentinel',
     replicas: 2,
     sentinels: 3,
     downAfterMs: 1000,
     failoverTimeoutMs: 5000,
-    redis: { maxmemory: '128mb' },
+    maxmemory: '128mb',
+    faultProxies: false,
   });
-  cleanups.push(() => group.stop());
   for (const node of group.nodes) {
     const e = await startRedisExporter({ port: await ports.take(), dir: work.path, redisPort: node.port });
     exporters.push(e);
@@ -435,13 +422,13 @@ beforeAll(async () => {
   await waitUntil(
     'Prometheus to scrape the exporters and the demo service',
     async () => {
-      const r = await promGet('/api/v1/query', { query: 'count(up{job=~"redis|demo"} == 1)' });
+      const r = await promGet(prom.url, '/api/v1/query', { query: 'count(up{job=~"redis|demo"} == 1)' });
       return Number((r.data as { result: PromResult[] }).result[0]?.value?.[1] ?? 0) === exporters.length + 2;
     },
     20_000,
   );
   // a client error, so demo_errors_total exists even if the failover costs nothing
-  await request(`${demo.url}/no-such-route`).then((r) => r.body.text());
+  expect((await httpCall(demo.url, 'GET', '/no-such-route')).status).toBe(404);
 
   const drill = feedDrill(prom.remoteWriteUrl, ports, tmpDir('drill')).then((r) => {
     drillTestid = r.testid;
@@ -519,7 +506,7 @@ describe('a clean run shows 0 where nothing went wrong, not "No data"', () => {
     expect(cleanStatuses.filter((s) => s < 200 || s > 299)).toEqual([]);
     const r = await check('demo-service.json', dashboardJson('demo-service.json'), T.demoClean);
     expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
-    const errors = await promGet('/api/v1/query', { query: `sum(demo_errors_total{testid="${T.demoClean}"})` });
+    const errors = await promGet(prom.url, '/api/v1/query', { query: `sum(demo_errors_total{testid="${T.demoClean}"})` });
     expect((errors.data as { result: PromResult[] }).result.map((x) => x.value?.[1])).toEqual(['0']);
   });
 
@@ -529,7 +516,7 @@ describe('a clean run shows 0 where nothing went wrong, not "No data"', () => {
     const r = await check('stormdrill.json', panelsNaming(dashboardJson('stormdrill.json'), ['stormdrill_write_']), T.writeClean);
     expect(r.queries).toBeGreaterThan(0);
     expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
-    const windows = await promGet('/api/v1/query', {
+    const windows = await promGet(prom.url, '/api/v1/query', {
       query: `sum by (op) (stormdrill_write_unavailability_windows_total{testid="${T.writeClean}"})`,
     });
     const byOp = Object.fromEntries((windows.data as { result: PromResult[] }).result.map((x) => [x.metric.op, x.value?.[1]]));
@@ -540,7 +527,7 @@ describe('a clean run shows 0 where nothing went wrong, not "No data"', () => {
 describe('the alert rules see what the failover caused', () => {
   it('RedisMasterChanged fired for the promoted node, StormdrillWritesUnavailable for the writer', async () => {
     const fired = async (alert: string) => {
-      const r = await promGet('/api/v1/query', { query: `max_over_time(ALERTS{alertname="${alert}", alertstate="firing"}[5m])` });
+      const r = await promGet(prom.url, '/api/v1/query', { query: `max_over_time(ALERTS{alertname="${alert}", alertstate="firing"}[5m])` });
       return (r.data as { result: PromResult[] }).result.map((x) => x.metric);
     };
     expect(promotedPort).toBeGreaterThan(0);
@@ -613,12 +600,12 @@ describe('drill events as annotations', () => {
       scrapeIntervalMs: 5000,
       vars: { testid: [drillTestid as string] },
     });
-    const emitted = await promGet('/api/v1/query', {
+    const emitted = await promGet(prom.url, '/api/v1/query', {
       query: `sum by (source, kind) (stormdrill_drill_events_total{testid="${drillTestid}"})`,
     });
     const kinds = (emitted.data as { result: PromResult[] }).result.map((r) => `${r.metric.source}/${r.metric.kind}`).sort();
     expect(kinds.length).toBeGreaterThan(2);
-    const r = await promGet('/api/v1/query_range', {
+    const r = await promGet(prom.url, '/api/v1/query_range', {
       query: interpolate(anno?.expr as string, ctx),
       start: String(startMs / 1000 - 60),
       end: String(Date.now() / 1000),
@@ -652,7 +639,10 @@ describe('the k6 dashboard merges the instances of a distributed run', () => {
       scrapeIntervalMs: 5000,
       vars: { testid: [testid], scenario: { all: '.*' }, name: { all: '.*' } },
     });
-    const r = await promGet('/api/v1/query', { query: interpolate(p50?.expr as string, ctx), time: String((t0 + 15_000) / 1000) });
+    const r = await promGet(prom.url, '/api/v1/query', {
+      query: interpolate(p50?.expr as string, ctx),
+      time: String((t0 + 15_000) / 1000),
+    });
     const result = (r.data as { result: PromResult[] }).result;
     expect(result).toHaveLength(1);
     const v = Number(result[0]?.value?.[1]);
@@ -664,7 +654,7 @@ describe('the k6 dashboard merges the instances of a distributed run', () => {
 describe('k6-shaped series match what real k6 writes', () => {
   it.skipIf(!k6Real)('same metric names, label sets and types as real k6 (native histograms)', async () => {
     const shapes = async (testid: string) => {
-      const r = await promGet('/api/v1/query', { query: `{__name__=~"k6_.+", testid="${testid}"}` });
+      const r = await promGet(prom.url, '/api/v1/query', { query: `{__name__=~"k6_.+", testid="${testid}"}` });
       return shapesFromPrometheus((r.data as { result: PromInstantSeries[] }).result);
     };
     const real = await shapes(T.k6native);
@@ -683,7 +673,7 @@ describe('k6-shaped series match what real k6 writes', () => {
   });
 
   it('the native-histogram p99 recording rule evaluates on the pushed histograms', async () => {
-    const r = await promGet('/api/v1/query', {
+    const r = await promGet(prom.url, '/api/v1/query', {
       query: `histogram_quantile(0.99, sum by (testid) (rate(k6_http_req_duration_seconds{testid="${T.k6native}"}[1m])))`,
     });
     const result = (r.data as { result: PromResult[] }).result;

@@ -7,18 +7,12 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
-import {
-  type ManagedProcess,
-  redisOnce,
-  requireBinary,
-  type SentinelGroup,
-  spawnManaged,
-  startSentinelGroup,
-  tcpOpen,
-  waitReady,
-  waitUntil,
-} from '../../../lib/stack/index.js';
+import { type ManagedProcess, redisOnce, requireBinary, spawnManaged, tcpOpen, waitReady } from '../../../lib/stack/index.js';
+import type { Topology } from '../../../lib/topology/types.js';
+import { httpCall } from '../../support/http.js';
 import { ports, tmpDir } from '../../support/namespace.js';
+import { startTestTopology } from '../../support/topology.js';
+import { waitNewMaster, waitUntil } from '../../support/wait.js';
 
 /** The compose config with its servers, binds and Docker DNS resolver replaced for loopback. Pure. */
 function loopbackHaproxyConfig(text: string, servers: Record<string, number>, redisPort: number, statsPort: number): string {
@@ -32,15 +26,14 @@ function loopbackHaproxyConfig(text: string, servers: Record<string, number>, re
   return out;
 }
 
-let group: SentinelGroup;
+let group: Topology;
 let haproxy: ManagedProcess;
 let port = 0;
 let statsPort = 0;
 
 /** Servers of the redis_master backend HAProxy's stats call UP (what the compose healthcheck counts). */
 const upServers = async (): Promise<string[]> => {
-  const res = await fetch(`http://127.0.0.1:${statsPort}/stats;csv`);
-  return (await res.text())
+  return (await httpCall(`http://127.0.0.1:${statsPort}`, 'GET', '/stats;csv')).text
     .split('\n')
     .map((l) => l.split(','))
     .filter((c) => c[0] === 'redis_master' && c[1] !== 'BACKEND' && c[17]?.startsWith('UP'))
@@ -58,15 +51,22 @@ const routedPort = async () => {
 
 beforeAll(async () => {
   const dir = tmpDir('haproxy');
-  group = await startSentinelGroup({ ports, dir, replicas: 2, sentinels: 3, downAfterMs: 1000, failoverTimeoutMs: 5000 });
+  group = await startTestTopology({
+    kind: 'sentinel',
+    replicas: 2,
+    sentinels: 3,
+    downAfterMs: 1000,
+    failoverTimeoutMs: 5000,
+    faultProxies: false,
+  });
   port = await ports.take();
   statsPort = await ports.take();
   const cfg = loopbackHaproxyConfig(
     readFileSync(join(PROJECT_ROOT, 'deploy/haproxy/haproxy.cfg'), 'utf8'),
     {
-      'redis-primary': group.primary.port,
-      'redis-replica-1': group.replicas[0]?.port as number,
-      'redis-replica-2': group.replicas[1]?.port as number,
+      'redis-primary': group.node('primary').port,
+      'redis-replica-1': group.node('replica-1').port,
+      'redis-replica-2': group.node('replica-2').port,
     },
     port,
     statsPort,
@@ -85,39 +85,32 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await haproxy?.stop();
-  await group?.stop();
 });
 
 describe('deploy/haproxy/haproxy.cfg against real Redis', () => {
   it('routes to the master only, and to the new master after a Sentinel failover', async () => {
     await waitUntil('HAProxy to mark only the primary up', oneUp('redis-primary'), 15_000);
-    for (let i = 0; i < 5; i++) expect(await routedPort()).toBe(group.primary.port);
+    const old = group.node('primary');
+    for (let i = 0; i < 5; i++) expect(await routedPort()).toBe(old.port);
     // the primary hangs (SIGSTOP): Sentinel promotes a replica, HAProxy's checks of the
     // old primary time out and only the new master stays up
-    group.primary.process.freeze();
+    old.process?.freeze();
     let promoted = 0;
     let name = '';
     try {
-      await waitUntil(
-        'Sentinel to promote a replica',
-        async () => {
-          promoted = (await group.currentMaster()).port;
-          return promoted !== group.primary.port;
-        },
-        20_000,
-      );
-      expect(group.replicas.map((r) => r.port)).toContain(promoted);
-      name = promoted === group.replicas[0]?.port ? 'redis-replica-1' : 'redis-replica-2';
+      const now = await waitNewMaster(group, old, 20_000);
+      promoted = now.port;
+      expect(['replica-1', 'replica-2']).toContain(now.name);
+      name = `redis-${now.name}`;
       await waitUntil('HAProxy to mark only the new master up', oneUp(name), 15_000);
       for (let i = 0; i < 5; i++) expect(await routedPort()).toBe(promoted);
     } finally {
-      group.primary.process.thaw();
+      old.process?.thaw();
     }
     // the old primary comes back, is turned into a replica, and HAProxy keeps routing to the new master
     await waitUntil(
       'the old primary to rejoin as a replica',
-      async () =>
-        /role:slave/.test(String(await redisOnce(group.primary.port, ['INFO', 'replication'], { timeoutMs: 1000 }).catch(() => ''))),
+      async () => /role:slave/.test(String(await redisOnce(old.port, ['INFO', 'replication'], { timeoutMs: 1000 }).catch(() => ''))),
       20_000,
     );
     await waitUntil('HAProxy to mark only the new master up again', oneUp(name), 15_000);

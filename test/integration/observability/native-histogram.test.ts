@@ -1,22 +1,13 @@
 /** Native histograms pushed by our remote-write code, read back from a real Prometheus. */
-import { request } from 'undici';
 import { describe, expect, it } from 'vitest';
 import { NativeHistogram } from '../../../lib/observability/native-histogram.js';
 import { pushSeries } from '../../../lib/observability/remote-write.js';
 import { useTestEnv } from '../../support/env.js';
+import { promQuery } from '../../support/prom.js';
 
 const env = useTestEnv({ prometheus: true });
 
-async function query(
-  q: string,
-  time?: number,
-): Promise<Array<{ metric: Record<string, string>; value?: [number, string]; histogram?: [number, { count: string; sum: string }] }>> {
-  const params = new URLSearchParams({ query: q, ...(time ? { time: String(time) } : {}) });
-  const res = await request(`${env.prometheus.url}/api/v1/query?${params}`);
-  const body = (await res.body.json()) as { status: string; error?: string; data: { result: [] } };
-  if (body.status !== 'success') throw new Error(`${q}: ${body.error}`);
-  return body.data.result;
-}
+const query = (q: string, timeSec?: number) => promQuery(env.prometheus.url, q, timeSec);
 
 describe('native histograms by remote write', () => {
   it('Prometheus stores them as native histograms with the right count, sum and quantiles', async () => {

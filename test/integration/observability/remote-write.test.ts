@@ -4,13 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { serveMetrics } from '../../../lib/observability/metrics-server.js';
 import { pushRegistry, pushSeries, startRemoteWritePush } from '../../../lib/observability/remote-write.js';
 import { useTestEnv } from '../../support/env.js';
+import { promQuery } from '../../support/prom.js';
 
 const env = useTestEnv({ prometheus: true });
 
-async function query(q: string): Promise<Array<{ metric: Record<string, string>; value: [number, string] }>> {
-  const res = await request(`${env.prometheus.url}/api/v1/query?query=${encodeURIComponent(q)}`);
-  return ((await res.body.json()) as { data: { result: Array<{ metric: Record<string, string>; value: [number, string] }> } }).data.result;
-}
+const query = (q: string) => promQuery(env.prometheus.url, q);
 
 describe('remote write into a real Prometheus', () => {
   it('pushes a registry that Prometheus then answers for, labelled with testid', async () => {
@@ -21,7 +19,7 @@ describe('remote write into a real Prometheus', () => {
     await pushRegistry(env.prometheus.remoteWriteUrl, reg, { labels: { testid } });
     const r = await query(`stormdrill_rw_test_total{testid="${testid}"}`);
     expect(r).toHaveLength(1);
-    expect(r[0]?.value[1]).toBe('7');
+    expect(r[0]?.value?.[1]).toBe('7');
   });
 
   it('keeps credentials out of error messages and reports a bad endpoint once', async () => {

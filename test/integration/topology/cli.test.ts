@@ -1,26 +1,19 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
-import { waitUntil } from '../../../lib/stack/info.js';
 import type { TopologyState } from '../../../lib/topology/state.js';
+import { stormdrill } from '../../support/cli.js';
 import { tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
-
-const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
+import { waitUntil } from '../../support/wait.js';
 
 describe('stormdrill topology up | status | down (real CLI processes)', () => {
   it('up in one process, status and down from another; the password stays out of argv and the state file', async () => {
     const stateDir = tmpDir('topo-state');
     const env = { STORMDRILL_STATE_DIR: stateDir, STORMDRILL_REDIS_PASSWORD: 'cli-secret-7', STORMDRILL_DEBUG: '' };
-    const up = execa(
-      'node',
-      [BIN, 'topology', 'up', 'replicas', '--replicas', '1', '--name', 'clitest', '--maxmemory', '64mb', '--max-time', '120'],
-      {
-        env,
-        reject: false,
-      },
+    const up = stormdrill(
+      ['topology', 'up', 'replicas', '--replicas', '1', '--name', 'clitest', '--maxmemory', '64mb', '--max-time', '120'],
+      { env },
     );
     const file = join(stateDir, 'clitest.json');
     try {
@@ -30,7 +23,7 @@ describe('stormdrill topology up | status | down (real CLI processes)', () => {
       expect(state.nodes.map((n) => n.name)).toEqual(['primary', 'replica-1']);
       for (const n of state.nodes) expect(readFileSync(`/proc/${n.pid}/cmdline`, 'utf8')).not.toContain('cli-secret-7');
 
-      const st = await execa('node', [BIN, 'topology', 'status', '--name', 'clitest', '--json'], { env, reject: false });
+      const st = await stormdrill(['topology', 'status', '--name', 'clitest', '--json'], { env });
       expect(st.exitCode, st.stderr).toBe(0);
       const status = JSON.parse(st.stdout);
       expect(status.primary).toBe('primary');
@@ -39,21 +32,18 @@ describe('stormdrill topology up | status | down (real CLI processes)', () => {
       expect(status.nodes[0].syncFull).toBe(1);
       expect(status.nodes[0].memoryPct).toBeGreaterThan(0);
 
-      const table = await execa('node', [BIN, 'topology', 'status', 'x', '--name', 'clitest'], { env, reject: false });
+      const table = await stormdrill(['topology', 'status', 'x', '--name', 'clitest'], { env });
       expect(table.stdout).toMatch(/sync_full\s+sync_partial_ok\s+memory\s+mem%/);
 
-      const noPw = await execa('node', [BIN, 'topology', 'status', '--name', 'clitest'], {
-        env: { ...env, STORMDRILL_REDIS_PASSWORD: '' },
-        reject: false,
-      });
+      const noPw = await stormdrill(['topology', 'status', '--name', 'clitest'], { env: { ...env, STORMDRILL_REDIS_PASSWORD: '' } });
       expect(noPw.exitCode).toBe(2);
       expect(noPw.stderr).toMatch(/needs a password: set STORMDRILL_REDIS_PASSWORD/);
 
-      const again = await execa('node', [BIN, 'topology', 'up', 'standalone', '--name', 'clitest'], { env, reject: false });
+      const again = await stormdrill(['topology', 'up', 'standalone', '--name', 'clitest'], { env });
       expect(again.exitCode).toBe(2);
       expect(again.stderr).toMatch(/already up/);
 
-      const down = await execa('node', [BIN, 'topology', 'down', '--name', 'clitest'], { env, reject: false });
+      const down = await stormdrill(['topology', 'down', '--name', 'clitest'], { env });
       expect(down.exitCode, down.stderr).toBe(0);
       expect(down.stdout).toMatch(/stopped topology 'clitest' \(2 process/);
       const r = await up;
@@ -68,7 +58,7 @@ describe('stormdrill topology up | status | down (real CLI processes)', () => {
   it('Ctrl-C (SIGINT) on `up` stops everything it started', async () => {
     const stateDir = tmpDir('topo-state-int');
     const env = { STORMDRILL_STATE_DIR: stateDir, STORMDRILL_REDIS_PASSWORD: '' };
-    const up = execa('node', [BIN, 'topology', 'up', 'standalone', '--max-time', '120'], { env, reject: false });
+    const up = stormdrill(['topology', 'up', 'standalone', '--max-time', '120'], { env });
     const file = join(stateDir, 'standalone.json');
     await waitUntil('the state file', async () => existsSync(file), 30_000, 100);
     const state = JSON.parse(readFileSync(file, 'utf8')) as TopologyState;
@@ -80,17 +70,12 @@ describe('stormdrill topology up | status | down (real CLI processes)', () => {
   });
 
   it('bad options: every problem on its own line, non-zero exit, nothing started', async () => {
-    const r = await execa('node', [BIN, 'topology', 'up', 'sentinel', '--replicas', '7', '--quorum', '9', '--policy', 'lru'], {
-      reject: false,
-    });
+    const r = await stormdrill(['topology', 'up', 'sentinel', '--replicas', '7', '--quorum', '9', '--policy', 'lru']);
     expect(r.exitCode).toBe(2);
     expect(r.stderr).toMatch(/replicas must be an integer 1..4/);
     expect(r.stderr).toMatch(/quorum must be an integer 1..3/);
     expect(r.stderr).toMatch(/maxmemory policy 'lru' is unknown/);
-    const d = await execa('node', [BIN, 'topology', 'down', '--name', 'nothing-here'], {
-      env: { STORMDRILL_STATE_DIR: tmpDir('empty') },
-      reject: false,
-    });
+    const d = await stormdrill(['topology', 'down', '--name', 'nothing-here'], { env: { STORMDRILL_STATE_DIR: tmpDir('empty') } });
     expect(d.exitCode).toBe(2);
     expect(d.stderr).toMatch(/no running topology found/);
   });
