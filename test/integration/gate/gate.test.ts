@@ -76,9 +76,9 @@ describe('stormdrill gate on real benchmark results', () => {
     const dir = env.tmpDir('gate-rules');
     const base = await bench(join(dir, 'base.json'), '10');
     const r = await gate([base, '--rule', 'SET.p99<50', '--rule', 'SET.p99 is small', '--rule', 'SETT.p99<1', '--rule', 'GET.p98<1']);
-    expect(r.code, r.text).toBe(2);
-    const lines = r.text.trim().split('\n');
-    expect(lines, r.text).toHaveLength(2);
+    expect(r.exitCode, r.all).toBe(2);
+    const lines = r.all.trim().split('\n');
+    expect(lines, r.all).toHaveLength(2);
     expect(lines[0]).toMatch(/^stormdrill: --rule 'SET\.p99 is small' is not METRIC OP NUMBER/);
     expect(lines[1]).toMatch(
       new RegExp(
@@ -88,6 +88,6 @@ describe('stormdrill gate on real benchmark results', () => {
     // every statistic of the result is named
     const doc = JSON.parse(readFileSync(base, 'utf8')) as { tests: Array<{ title: string; latencyMs: Record<string, number> }> };
     for (const t of doc.tests) expect(lines[1]).toContain(`${t.title}.{rps,requests,${Object.keys(t.latencyMs).join(',')},errors}`);
-    expect(r.text).not.toMatch(/\n\s+at /);
+    expect(r.all).not.toMatch(/\n\s+at /);
   });
 });

@@ -12,9 +12,9 @@ import { type DemoService, startDemoService } from '../../../lib/demo-service/in
 import { FLOW_ROUTES } from '../../../lib/k6/routes.js';
 import type { StableSummary } from '../../../lib/k6/summary.js';
 import { runK6 } from '../../../lib/k6run/index.js';
+import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { announceK6Tier, k6Bin } from '../../support/k6.js';
-import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true });
 const has = announceK6Tier('per-route metrics in the stress summary and the documented gate rule on it');
@@ -60,9 +60,9 @@ describe('the demo k6 stress summary, per route', () => {
       ]);
 
       // the gate example of docs/gate.md, on this summary
-      const gate = await runProcess(process.execPath, [BIN, 'gate', file, '--rule', 'http_req_duration{name:GET /items}.p(99)<10000']);
-      expect(gate.code, gate.text).toBe(0);
-      expect(gate.text).toMatch(
+      const gate = await stormdrill(['gate', file, '--rule', 'http_req_duration{name:GET /items}.p(99)<10000']);
+      expect(gate.exitCode, gate.all).toBe(0);
+      expect(gate.all).toMatch(
         /PASS {2}http_req_duration\{name:GET \/items\}\.p\(99\)<10000 +http_req_duration\{name:GET \/items\}\.p\(99\) = [\d.]+ ms/,
       );
     },
