@@ -7,20 +7,19 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readLedger } from '../../../lib/integrity/write/ledger.js';
+import { stormdrill as cli } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { namespace } from '../../support/namespace.js';
-import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true });
-const stormdrill = (args: string[], timeoutMs = 60_000) =>
-  runProcess(process.execPath, [BIN, ...args], timeoutMs, { REDISCLI_AUTH: '', STORMDRILL_STATE_DIR: env.tmpDir('state') });
+const stormdrill = (args: string[], timeoutMs = 60_000) => cli(args, { env: { STORMDRILL_STATE_DIR: env.tmpDir('state') }, timeoutMs });
 const redis = new Redis({ port: 1, lazyConnect: true });
 afterAll(() => redis.disconnect());
 
-function oneLine(r: { code: number | null; text: string }): string {
-  expect(r.code, r.text).toBe(2);
-  const lines = r.text.trim().split('\n');
-  expect(lines, r.text).toHaveLength(1);
+function oneLine(r: { exitCode?: number; all: string }): string {
+  expect(r.exitCode, r.all).toBe(2);
+  const lines = r.all.trim().split('\n');
+  expect(lines, r.all).toHaveLength(1);
   return lines[0] as string;
 }
 
@@ -40,8 +39,8 @@ describe('duration flags: a bare number is seconds, or refused', () => {
       '2',
     ]);
     const took = Date.now() - t0;
-    expect(r.code, r.text).toBe(0);
-    expect(r.text).toContain('(for 2s;');
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toContain('(for 2s;');
     expect(took).toBeGreaterThanOrEqual(2000);
     expect(
       oneLine(await stormdrill(['mirror', '--primary', 'http://127.0.0.1:1', '--mirror', 'http://127.0.0.1:2', '--duration', '60x'])),
@@ -55,7 +54,7 @@ describe('duration flags: a bare number is seconds, or refused', () => {
       const ledger = join(env.tmpDir('dur'), 'ledger');
       const t0 = Date.now();
       const r = await stormdrill(['write', '-p', port, '--run-id', runId, '--rate', '200', '--duration', d, '--ledger', ledger, '-q']);
-      expect(r.code, r.text).toBe(0);
+      expect(r.exitCode, r.all).toBe(0);
       expect(Date.now() - t0).toBeGreaterThanOrEqual(1000);
       const l = readLedger(ledger);
       expect(l.outcomes.total).toBeGreaterThan(100);
@@ -84,8 +83,8 @@ describe('duration flags: a bare number is seconds, or refused', () => {
       '2',
       '-q',
     ]);
-    expect(r.code, r.text).toBe(0);
-    expect(r.text).toMatch(/^PING_INLINE: [\d.]+ requests per second/m);
+    expect(r.exitCode, r.all).toBe(0);
+    expect(r.all).toMatch(/^PING_INLINE: [\d.]+ requests per second/m);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1200);
   });
 
