@@ -193,8 +193,9 @@ export function k6TestRunManifests(o: K6TestRunOptions): { configMap: unknown; t
       metadata: meta(name),
       spec: {
         parallelism: o.parallelism,
-        // every runner tags its series with testid; the operator adds instance_id, and the
-        // dashboards sum native histograms over instances before taking quantiles
+        // every runner tags its series with the run's testid; the operator adds instance_id
+        // (one per runner pod), and the dashboards and `stormdrill gate --prometheus` sum the
+        // native histograms and counters over the instances: one verdict for the run
         arguments: `--tag testid=${o.testid} -o experimental-prometheus-rw`,
         script: { configMap: { name: `${name}-script`, file } },
         runner: {
@@ -208,7 +209,11 @@ export function k6TestRunManifests(o: K6TestRunOptions): { configMap: unknown; t
   };
 }
 
-/** The Redis driver as an Indexed Job: pod i pushes its series as testid `<testid>-<i>`. */
+/**
+ * The Redis driver as an Indexed Job: every pod pushes under the run's one testid with its
+ * own `instance` label (`bench-<i>`), so the dashboards sum the run and `stormdrill gate
+ * --prometheus URL --testid <testid>` gives one verdict for all pods.
+ */
 export function redisDriverJob(o: RedisDriverJobOptions): unknown {
   const name = `stormdrill-bench-${o.testid}`.slice(0, 63).replace(/-+$/, '');
   return {
@@ -230,7 +235,7 @@ export function redisDriverJob(o: RedisDriverJobOptions): unknown {
               name: 'bench',
               image: o.image ?? STORMDRILL_IMAGE,
               // Kubernetes expands $(VAR) from the container's env; in Indexed mode every pod
-              // has its completion index, so every pod pushes its own series
+              // has its completion index: one testid for the run, one instance per pod
               args: [
                 'bench',
                 '-h',
@@ -241,7 +246,9 @@ export function redisDriverJob(o: RedisDriverJobOptions): unknown {
                 '--prom-rw',
                 o.remoteWriteUrl,
                 '--testid',
-                '$(TESTID)-$(JOB_COMPLETION_INDEX)',
+                '$(TESTID)',
+                '--instance',
+                'bench-$(JOB_COMPLETION_INDEX)',
               ],
               env: [
                 { name: 'TESTID', value: o.testid },

@@ -99,16 +99,25 @@ describe('the Redis driver as a Job with parallelism', () => {
     expect(job.spec).toMatchObject({ parallelism: 4, completions: 4, completionMode: 'Indexed' });
     const c = job.spec.template.spec.containers[0];
     expect(c?.args.join(' ')).toBe(
-      `bench -h haproxy.stormdrill.svc -p 6379 -t set,get --duration 60 -r 100000 -q --prom-rw ${RW} --testid $(TESTID)-$(JOB_COMPLETION_INDEX)`,
+      `bench -h haproxy.stormdrill.svc -p 6379 -t set,get --duration 60 -r 100000 -q --prom-rw ${RW} --testid $(TESTID) --instance bench-$(JOB_COMPLETION_INDEX)`,
     );
     // every $(VAR) the args use is defined in the container's env (Kubernetes expands only those)
     const defined = new Set((c?.env ?? []).map((e) => e.name));
     for (const m of c?.args.join(' ').matchAll(/\$\((\w+)\)/g) ?? []) expect(defined).toContain(m[1]);
     // and the arguments parse as stormdrill bench options
     const { parseBenchArgv } = await import('../../../lib/bench/options.js');
-    const parsed = parseBenchArgv((c?.args ?? []).slice(1).map((a) => a.replace('$(TESTID)-$(JOB_COMPLETION_INDEX)', 'k8s-bench-0')));
+    // as Kubernetes expands them for pod 2: one testid for every pod, one instance each
+    const expand = (a: string) => a.replace('$(TESTID)', 'k8s-bench').replace('$(JOB_COMPLETION_INDEX)', '2');
+    const parsed = parseBenchArgv((c?.args ?? []).slice(1).map(expand));
     expect(parsed.problems).toEqual([]);
-    expect(parsed.options).toMatchObject({ host: 'haproxy.stormdrill.svc', port: 6379, testid: 'k8s-bench-0', promRw: RW });
+    expect(parsed.options).toMatchObject({
+      host: 'haproxy.stormdrill.svc',
+      port: 6379,
+      testid: 'k8s-bench',
+      instance: 'bench-2',
+      promRw: RW,
+    });
+    expect(c?.env?.find((e) => e.name === 'TESTID')).toEqual({ name: 'TESTID', value: 'k8s-bench' });
   });
 });
 
