@@ -14,10 +14,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
+import { startDemoService } from '../../../lib/demo-service/index.js';
 import { promGateInput } from '../../../lib/gate/prometheus.js';
 import { startRedisServer } from '../../../lib/stack/redis.js';
 import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
+import { k6Bin } from '../../support/k6.js';
+import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true, prometheus: true });
 const BUCKET = 2 ** (1 / 8);
@@ -180,4 +183,72 @@ describe('one verdict for a distributed run', () => {
         `rule ${rule}: alone ${alone.map((g) => (g.exitCode === 0 ? 'pass' : 'FAIL')).join(' / ')}, merged FAIL, prometheus FAIL`,
     );
   }, 120_000);
+
+  it('three k6 processes with execution segments 0:1/3, 1/3:2/3, 2/3:1: one testid, counts add up, one verdict from Prometheus', async () => {
+    if (!k6Bin) {
+      console.log('skipped: no k6 (three k6 processes with execution segments); set K6_BIN or put k6 on PATH');
+      return;
+    }
+    const testid = `${env.namespace.runId}-k6dist`;
+    const svc = await startDemoService({ port: 0, redis: env.redis.url, runId: testid });
+    const segments = ['0:1/3', '1/3:2/3', '2/3:1'];
+    const roots = segments.map((_, i) => env.tmpDir(`k6-${i}`));
+    try {
+      const runs = await Promise.all(
+        segments.map((segment, i) =>
+          runProcess(
+            process.execPath,
+            [BIN, 'k6', 'smoke', '--vus', '3', '--duration', '5s', '--base-url', svc.url, '--prom-rw', env.prometheus.remoteWriteUrl]
+              .concat(['--push-interval', '1s', '--run-id', testid, '--report-root', roots[i] as string, '--'])
+              .concat(['--execution-segment', segment, '--execution-segment-sequence', '0,1/3,2/3,1', '--tag', `instance=k6-${i}`]),
+            120_000,
+            { K6_BIN: k6Bin as string },
+          ),
+        ),
+      );
+      for (const r of runs) expect(r.code, r.text).toBe(0);
+    } finally {
+      await svc.stop();
+    }
+    type Summary = { metrics: Record<string, { values: Record<string, number> }> };
+    const summaries = roots.map((root) => JSON.parse(readFileSync(join(root, 'reports', testid, 'summary.json'), 'utf8')) as Summary);
+    const counts = summaries.map((s) => s.metrics.http_reqs?.values.count as number);
+    const p99s = summaries.map((s) => s.metrics.http_req_duration?.values['p(99)'] as number);
+    const { input, window } = await promGateInput({ url: env.prometheus.url, testid, lookbackSec: 600 }, [
+      'http_reqs.count',
+      'http_req_duration.p(99)',
+      'http_req_failed.rate',
+    ]);
+    const prom = (n: string) => input.metrics.get(n)?.value as number;
+    expect(window.instances).toEqual(['k6-0', 'k6-1', 'k6-2']);
+    // every VU of the run ran in exactly one segment, and every request is counted once
+    expect(counts.every((c) => c > 0)).toBe(true);
+    expect(prom('http_reqs.count')).toBe(counts.reduce((a, b) => a + b, 0));
+    expect(prom('http_req_failed.rate')).toBe(0);
+    // the run's p99 lies between the runners' p99s (within one native bucket)
+    expect(prom('http_req_duration.p(99)')).toBeGreaterThan(Math.min(...p99s) / BUCKET);
+    expect(prom('http_req_duration.p(99)')).toBeLessThan(Math.max(...p99s) * BUCKET);
+    const pass = await gate([
+      '--prometheus',
+      env.prometheus.url,
+      '--testid',
+      testid,
+      '--rule',
+      `http_req_duration.p(99)<${(Math.max(...p99s) * 2).toFixed(3)}`,
+    ]);
+    expect(pass.code, pass.text).toBe(0);
+    const fail = await gate([
+      '--prometheus',
+      env.prometheus.url,
+      '--testid',
+      testid,
+      '--rule',
+      `http_req_duration.p(99)<${(Math.min(...p99s) / 2).toFixed(3)}`,
+    ]);
+    expect(fail.code, fail.text).toBe(1);
+    console.log(
+      `distributed k6: http_reqs ${counts.join(' + ')} = ${prom('http_reqs.count')} in Prometheus; ` +
+        `p99 per runner ${p99s.map((p) => p.toFixed(2)).join(' / ')} ms, run (Prometheus) ${prom('http_req_duration.p(99)').toFixed(2)} ms`,
+    );
+  }, 180_000);
 });
