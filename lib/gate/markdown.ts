@@ -44,7 +44,7 @@ export function gateMarkdown(r: GateResult, ctx: MarkdownContext): string {
     const metric = checkedMetric(c);
     const cur = metric ? ctx.run.metrics.get(metric) : undefined;
     const base = metric ? ctx.baseline?.metrics.get(metric) : undefined;
-    const pct = cur && base ? changePercent(cur.value, base.value) : null;
+    const pct = cur && base ? (cur.value === 0 && base.value === 0 ? 0 : changePercent(cur.value, base.value)) : null;
     const change = pct === null ? (cur && base ? 'was 0' : '') : `${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %`;
     // the baseline's detail ends with the change and the bound in parentheses: the change has its own column
     const figures = c.kind === 'baseline' ? c.detail.replace(/ \([^()]*\)$/, '') : c.detail;

@@ -38,8 +38,9 @@ async function runInstances(testid: string, dir: string, ports: number[], during
   // --rate: latency counts from each request's intended send time, so a paused server shows
   const files = ports.map((_, i) => join(dir, `bench-${i}.json`));
   const procs = ports.map((port, i) =>
-    stormdrill(
-      ['bench', '-p', String(port), '-t', 'set', '--duration', '5', '--rate', '500', '-c', '4', '-r', '10000', '-q'].concat([
+    runProcess(
+      process.execPath,
+      [BIN, 'bench', '-p', String(port), '-t', 'set', '--duration', '8', '--rate', '200', '-c', '4', '-r', '10000', '-q'].concat([
         '--testid',
         testid,
         '--instance',
@@ -123,13 +124,13 @@ describe('one verdict for a distributed run', () => {
     let files: string[];
     try {
       files = await runInstances(testid, dir, [env.redis.port, env.redis.port, slow.port], async () => {
-        // one real 2.5 s freeze once its instance is sending (a busy machine starts processes slowly)
+        // one real 4 s freeze once its instance is sending (a busy machine starts processes slowly)
         const probe = new Redis({ port: slow.port, host: '127.0.0.1', lazyConnect: true, maxRetriesPerRequest: 1 });
         await probe.connect();
         try {
           for (let i = 0; i < 300; i++) {
             const stats = await probe.info('stats');
-            if (Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0) > 200) break;
+            if (Number(/total_commands_processed:(\d+)/.exec(stats)?.[1] ?? 0) > 100) break;
             await new Promise((r) => setTimeout(r, 50));
           }
         } finally {
@@ -138,7 +139,7 @@ describe('one verdict for a distributed run', () => {
         await new Promise((r) => setTimeout(r, 300));
         process.kill(pid, 'SIGSTOP');
         try {
-          await new Promise((r) => setTimeout(r, 2500));
+          await new Promise((r) => setTimeout(r, 4000));
         } finally {
           process.kill(pid, 'SIGCONT');
         }
@@ -151,9 +152,10 @@ describe('one verdict for a distributed run', () => {
     expect(merge.exitCode, merge.all).toBe(0);
     const all = readJson(join(dir, 'all.json')).tests[0] as BenchTest;
     const fastP99 = Math.max(parts[0]?.latencyMs.p99 as number, parts[1]?.latencyMs.p99 as number);
-    // the freeze is real: the run's p99 is well above what the two other instances saw
+    // the freeze is real: the run's p99 is above what the two other instances saw, by more than
+    // two native buckets, so a limit between them is clear of both for Prometheus too
     expect(all.latencyMs.p99, `p99s ${parts.map((p) => p.latencyMs.p99).join(', ')}, merged ${all.latencyMs.p99}`).toBeGreaterThan(
-      2 * fastP99,
+      BUCKET ** 2 * fastP99,
     );
     // a limit between the healthy instances' p99 and the run's (from this run's figures)
     const limit = Math.sqrt(fastP99 * all.latencyMs.p99).toFixed(3);
@@ -225,16 +227,18 @@ describe('one verdict for a distributed run', () => {
     expect(counts.every((c) => c > 0)).toBe(true);
     expect(prom('http_reqs.count')).toBe(counts.reduce((a, b) => a + b, 0));
     expect(prom('http_req_failed.rate')).toBe(0);
-    // the run's p99 lies between the runners' p99s (within one native bucket)
+    // the run's p99 lies between the runners' p99s and their largest request (within one native
+    // bucket; a p99 of a few dozen requests sits next to the largest one)
+    const maxes = summaries.map((x) => x.metrics.http_req_duration?.values.max as number);
     expect(prom('http_req_duration.p(99)')).toBeGreaterThan(Math.min(...p99s) / BUCKET);
-    expect(prom('http_req_duration.p(99)')).toBeLessThan(Math.max(...p99s) * BUCKET);
+    expect(prom('http_req_duration.p(99)')).toBeLessThan(Math.max(...maxes) * BUCKET);
     const pass = await gate([
       '--prometheus',
       env.prometheus.url,
       '--testid',
       testid,
       '--rule',
-      `http_req_duration.p(99)<${(Math.max(...p99s) * 2).toFixed(3)}`,
+      `http_req_duration.p(99)<${(Math.max(...maxes) * 2).toFixed(3)}`,
     ]);
     expect(pass.code, pass.text).toBe(0);
     const fail = await gate([
