@@ -53,6 +53,8 @@ describe('gate --markdown (the job summary table)', () => {
     expect(changePercent(5, 0)).toBeNull();
     const zero = read({ ...doc(1, 1), tests: [{ title: 'SET', requests: 1, rps: 1, latencyMs: {}, errors: {} }] });
     const r = evaluateGate(zero, { rules: [], baseline: zero, maxRegression: 0.1, compare: globMatcher('SET.errors') });
-    expect(gateMarkdown(r, { title: 't', run: zero, baseline: zero })).toContain('| SET.errors | baseline | 0 vs baseline 0 | +0.0 % | ✅ pass |');
+    expect(gateMarkdown(r, { title: 't', run: zero, baseline: zero })).toContain(
+      '| SET.errors | baseline | 0 vs baseline 0 | +0.0 % | ✅ pass |',
+    );
   });
 });
