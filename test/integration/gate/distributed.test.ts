@@ -20,7 +20,6 @@ import { startRedisServer } from '../../../lib/stack/redis.js';
 import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { k6Bin } from '../../support/k6.js';
-import { BIN, runProcess } from '../bench/helpers.js';
 
 const env = useTestEnv({ redis: true, prometheus: true });
 const BUCKET = 2 ** (1 / 8);
@@ -43,9 +42,8 @@ async function runInstances(
   // --rate: latency counts from each request's intended send time, so a paused server shows
   const files = ports.map((_, i) => join(dir, `bench-${i}.json`));
   const procs = ports.map((port, i) =>
-    runProcess(
-      process.execPath,
-      [BIN, 'bench', '-p', String(port), '-t', 'set', '--duration', '8', '--rate', '200', '-c', '4', '-r', '10000', '-q'].concat([
+    stormdrill(
+      ['bench', '-p', String(port), '-t', 'set', '--duration', '8', '--rate', '200', '-c', '4', '-r', '10000', '-q'].concat([
         '--testid',
         testid,
         '--instance',
@@ -58,7 +56,7 @@ async function runInstances(
     ),
   );
   await during?.(procs[procs.length - 1] as Promise<unknown>);
-  for (const r of await Promise.all(procs)) expect(r.code, r.text).toBe(0);
+  for (const r of await Promise.all(procs)) expect(r.exitCode, r.all).toBe(0);
   return files;
 }
 
@@ -210,17 +208,15 @@ describe('one verdict for a distributed run', () => {
     try {
       const runs = await Promise.all(
         segments.map((segment, i) =>
-          runProcess(
-            process.execPath,
-            [BIN, 'k6', 'smoke', '--vus', '3', '--duration', '5s', '--base-url', svc.url, '--prom-rw', env.prometheus.remoteWriteUrl]
+          stormdrill(
+            ['k6', 'smoke', '--vus', '3', '--duration', '5s', '--base-url', svc.url, '--prom-rw', env.prometheus.remoteWriteUrl]
               .concat(['--push-interval', '1s', '--run-id', testid, '--report-root', roots[i] as string, '--'])
               .concat(['--execution-segment', segment, '--execution-segment-sequence', '0,1/3,2/3,1', '--tag', `instance=k6-${i}`]),
-            120_000,
-            { K6_BIN: k6Bin as string },
+            { env: { K6_BIN: k6Bin as string }, timeoutMs: 120_000 },
           ),
         ),
       );
-      for (const r of runs) expect(r.code, r.text).toBe(0);
+      for (const r of runs) expect(r.exitCode, r.all).toBe(0);
     } finally {
       await svc.stop();
     }
@@ -252,7 +248,7 @@ describe('one verdict for a distributed run', () => {
       '--rule',
       `http_req_duration.p(99)<${(Math.max(...maxes) * 2).toFixed(3)}`,
     ]);
-    expect(pass.code, pass.text).toBe(0);
+    expect(pass.exitCode, pass.all).toBe(0);
     const fail = await gate([
       '--prometheus',
       env.prometheus.url,
@@ -261,7 +257,7 @@ describe('one verdict for a distributed run', () => {
       '--rule',
       `http_req_duration.p(99)<${(Math.min(...p99s) / 2).toFixed(3)}`,
     ]);
-    expect(fail.code, fail.text).toBe(1);
+    expect(fail.exitCode, fail.all).toBe(1);
     console.log(
       `distributed k6: http_reqs ${counts.join(' + ')} = ${prom('http_reqs.count')} in Prometheus; ` +
         `p99 per runner ${p99s.map((p) => p.toFixed(2)).join(' / ')} ms, run (Prometheus) ${prom('http_req_duration.p(99)').toFixed(2)} ms`,
