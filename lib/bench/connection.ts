@@ -25,7 +25,7 @@ export type ConnectOptions = Pick<
   | 'tlsCiphersuites'
 >;
 
-export const BENCH_HINTS: FlagHints = { address: '-h/-p/-s', auth: '-a/--user', tls: '--tls', db: '--dbnum' };
+export const BENCH_HINTS: FlagHints = { address: '-h/-p/-s', auth: '-a/--user', tls: '--tls', db: '--dbnum', cluster: '--cluster' };
 
 /** redis-benchmark's connection flags as the connection layer's settings. */
 export function benchSettings(o: ConnectOptions): ConnectSettings {

@@ -14,8 +14,6 @@ export async function discoverCluster(seed: Endpoint, o: ConnectOptions): Promis
     return await readSlotMap(seed, benchSettings(o));
   } catch (e) {
     if (!(e instanceof UserError)) throw e;
-    if (/cluster support disabled/.test(e.message))
-      throw new UserError(`--cluster: ${e.message}; drop --cluster or point -h/-p at a cluster node`);
     throw new UserError(`--cluster: ${e.message}`);
   }
 }

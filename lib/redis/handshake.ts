@@ -20,6 +20,8 @@ export interface FlagHints {
   tls: string;
   /** e.g. '-n/--db' */
   db: string;
+  /** The flag that says the target is a cluster, e.g. '--cluster'. */
+  cluster: string;
 }
 
 export const DEFAULT_HINTS: FlagHints = {
@@ -27,6 +29,7 @@ export const DEFAULT_HINTS: FlagHints = {
   auth: '-a/--pass, --user or REDISCLI_AUTH',
   tls: '--tls',
   db: '-n/--db',
+  cluster: '--cluster',
 };
 
 /** How to connect to a node: credentials, database, TLS, protocol. */

@@ -5,7 +5,7 @@
 import { UserError } from '../core/errors.js';
 import { ReplyError, type RespValue } from '../core/resp/index.js';
 import { type Endpoint, formatEndpoint } from './endpoint.js';
-import { type ConnectSettings, connectFailureMessage, connectRaw } from './handshake.js';
+import { type ConnectSettings, connectFailureMessage, connectRaw, DEFAULT_HINTS } from './handshake.js';
 import { SLOT_COUNT, slotOfBytes } from './key-slot.js';
 import { exchange } from './socket.js';
 
@@ -55,12 +55,15 @@ export function masterIndexOf(map: SlotMap, key: Uint8Array): number {
 
 /** Ask one node for the slot map. Rejects with a UserError when it is not a cluster node or has no slots. */
 export async function readSlotMap(node: Endpoint, s: ConnectSettings): Promise<SlotMap> {
+  const hints = s.hints ?? DEFAULT_HINTS;
   const conn = await connectRaw(node, { ...s, tracking: false, resp3: false, clientName: undefined });
   try {
     const [reply] = await exchange(conn, [['CLUSTER', 'SLOTS']], s.connectTimeoutMs ?? 5000);
     if (reply instanceof ReplyError) {
       if (/cluster support disabled/i.test(reply.message))
-        throw new UserError(`${formatEndpoint(node)} is not a cluster node (cluster support disabled)`);
+        throw new UserError(
+          `${formatEndpoint(node)} is not a cluster node (cluster support disabled): drop ${hints.cluster} or point ${hints.address} at a cluster node`,
+        );
       throw new UserError(`CLUSTER SLOTS failed on ${formatEndpoint(node)}: ${reply.message}`);
     }
     const map = parseClusterSlots(reply as RespValue, node.host);

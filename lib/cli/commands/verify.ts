@@ -53,14 +53,27 @@ export default defineCommand({
         const { runVerify } = await import('../../integrity/index.js');
         const { formatVerify } = await import('../../integrity/format.js');
         const tls = f.tlsInsecure ? { insecure: true } : undefined;
-        const side = (uri: string, cluster: boolean, sentinels?: string[], masterName?: string) =>
+        // messages name verify's own flags: the URI of each side, never -a/--pass it does not have
+        const hintsFor = (flag: '--source' | '--target') => ({
+          address: `the host:port in ${flag}`,
+          auth: `the password in ${flag}`,
+          tls: `rediss:// in ${flag} (or --tls-insecure)`,
+          db: `the /db of ${flag}`,
+          cluster: `--cluster/${flag}-cluster`,
+        });
+        const side = (flag: '--source' | '--target', uri: string, cluster: boolean, sentinels?: string[], masterName?: string) =>
           sentinels?.length
-            ? { sentinels, masterName, password: new URL(uri).password ? decodeURIComponent(new URL(uri).password) : undefined }
-            : { uri, uriFlag: 'the URI', cluster, tls: uri.startsWith('rediss') ? (tls ?? true) : undefined };
+            ? {
+                sentinels,
+                masterName,
+                password: new URL(uri).password ? decodeURIComponent(new URL(uri).password) : undefined,
+                hints: hintsFor(flag),
+              }
+            : { uri, uriFlag: 'the URI', cluster, tls: uri.startsWith('rediss') ? (tls ?? true) : undefined, hints: hintsFor(flag) };
         const r = await runVerify(
           {
-            source: side(f.source, Boolean(f.cluster || f.sourceCluster), f.sourceSentinel, f.sourceMasterName),
-            target: side(f.target, Boolean(f.cluster || f.targetCluster), f.targetSentinel, f.targetMasterName),
+            source: side('--source', f.source, Boolean(f.cluster || f.sourceCluster), f.sourceSentinel, f.sourceMasterName),
+            target: side('--target', f.target, Boolean(f.cluster || f.targetCluster), f.targetSentinel, f.targetMasterName),
             rounds: f.rounds,
             interval: f.interval,
             compare: f.compare,

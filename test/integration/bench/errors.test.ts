@@ -58,7 +58,7 @@ describe('bad input: one clear line each', () => {
   it('--cluster against a non-cluster node', async () => {
     oneLine(
       await cli([...p(), '--cluster', '-n', '10', '-t', 'set'], auth),
-      /--cluster: 127\.0\.0\.1:\d+ is not a cluster node \(cluster support disabled\); drop --cluster/,
+      /--cluster: 127\.0\.0\.1:\d+ is not a cluster node \(cluster support disabled\): drop --cluster/,
     );
   });
 

@@ -44,7 +44,6 @@ describe('messages that name the right thing', () => {
     expect(oneLine(await stormdrill(['bench', '--user', 'bob']))).toBe(
       'stormdrill: --user needs -a <password> (ACL style AUTH username password)',
     );
-    expect(oneLine(await stormdrill(['fill', '-u', 'nonsense', '--keys', '1']))).toContain('redis://[user:password@]host:port[/db]');
     // a wrong password through every way in: the secret is not in the output
     const secret = 'Hunter-2-x9';
     for (const args of [
@@ -54,6 +53,51 @@ describe('messages that name the right thing', () => {
       const r = await stormdrill(args);
       expect(r.exitCode, r.all).not.toBe(0);
       expect(r.all).not.toContain(secret);
+    }
+  });
+
+  it('fill and write --cluster on a node without cluster support say to drop --cluster, as bench does', async () => {
+    const port = String(env.redis.port);
+    const ledger = join(env.tmpDir('cluster'), 'ledger');
+    for (const args of [
+      ['fill', '-p', port, '--cluster', '--keys', '10', '--run-id', `${namespace.runId}-cf`],
+      ['write', '-p', port, '--cluster', '--max-writes', '10', '--run-id', `${namespace.runId}-cw`, '--ledger', ledger, '-q'],
+      ['bench', '-p', port, '--cluster', '-n', '10', '-t', 'set', '-q'],
+    ])
+      expect(oneLine(await stormdrill(args))).toMatch(
+        new RegExp(
+          `127\\.0\\.0\\.1:${port} is not a cluster node \\(cluster support disabled\\)[:;] drop --cluster or point -h/-p(/-s)? at a cluster node$`,
+        ),
+      );
+  });
+
+  it('verify with a wrong password points at its own --source URI, not at flags it does not have', async () => {
+    const { startRedisServer } = await import('../../../lib/stack/redis.js');
+    const secured = await startRedisServer({ port: await env.ports.take(), dir: join(env.tmpDir('pw'), 'node'), password: 'right-pw-1' });
+    try {
+      const line = oneLine(
+        await stormdrill([
+          'verify',
+          '--source',
+          `redis://:wrong-pw-2@127.0.0.1:${secured.port}`,
+          '--target',
+          `redis://:right-pw-1@127.0.0.1:${secured.port}`,
+        ]),
+      );
+      expect(line).toMatch(/authentication failed on 127\.0\.0\.1:\d+: .*\(check the password in --source\)$/);
+      expect(line).not.toMatch(/-a\/--pass|REDISCLI_AUTH|wrong-pw-2|right-pw-1/);
+      const missing = oneLine(
+        await stormdrill([
+          'verify',
+          '--source',
+          `redis://127.0.0.1:${secured.port}`,
+          '--target',
+          `redis://:right-pw-1@127.0.0.1:${secured.port}`,
+        ]),
+      );
+      expect(missing).toMatch(/requires a password: pass it with the password in --source$/);
+    } finally {
+      await secured.stop();
     }
   });
 

@@ -146,13 +146,13 @@ describe('planRunbook', () => {
       'steps[2].timeout: timeout 10m is longer than abort.maxDuration (2m)',
       'steps[3].clusterOk: clusterOk needs topology.kind: cluster (this one is replicas)',
       'steps[4].method: method sentinel needs Sentinels (kind sentinel or haproxy), not replicas',
-      'steps[5].at: at 6000m is after abort.maxDuration (2m): the step would never run',
+      'steps[5].at: at 100h is after abort.maxDuration (2m): the step would never run',
     ]);
   });
 
   it('without abort.maxDuration a step may wait at most 60m; names added by scale-out are known', () => {
     expect(problems(base({ steps: [{ action: 'sleep', duration: '1s', at: '100h' }] }))).toEqual([
-      'steps[0].at: at 6000m is after 60m (set abort.maxDuration to allow more): the step would never run',
+      'steps[0].at: at 100h is after 1h (set abort.maxDuration to allow more): the step would never run',
     ]);
     const ok = base({
       topology: { kind: 'sentinel', replicas: 2 },
