@@ -97,7 +97,7 @@ describe('stormdrill drill: bad input', () => {
       "cannot-run.yaml:8: steps[0].node: no node 'replica-7' in this replicas topology (it has primary, replica-1): name one of those or use a selector such as primary or replicas",
       'cannot-run.yaml:10: steps[1].event: +switch-master comes from Sentinels or a cluster: a replicas topology has neither (use kind sentinel, haproxy or cluster)',
       'cannot-run.yaml:11: steps[1].timeout: timeout 10m is longer than abort.maxDuration (2m)',
-      'cannot-run.yaml:14: steps[2].at: at 6000m is after abort.maxDuration (2m): the step would never run',
+      'cannot-run.yaml:14: steps[2].at: at 100h is after abort.maxDuration (2m): the step would never run',
     ];
     for (const cmd of ['validate', 'run']) {
       const { child, registry } = cli(['drill', cmd, file], dir);
