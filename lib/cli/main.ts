@@ -17,7 +17,9 @@ function version(): string {
 
 /** Every command module (lib/cli/registry.ts), in help order. */
 export async function loadCommands(): Promise<CommandModule[]> {
-  return [...COMMANDS].sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || a.name.localeCompare(b.name));
+  // plain code-unit order: the first localeCompare() loads ICU's collator, ~10 ms of every start
+  const byName = (a: CommandModule, b: CommandModule) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  return [...COMMANDS].sort((a, b) => (a.order ?? 50) - (b.order ?? 50) || byName(a, b));
 }
 
 /** Build the program (exported so tests can parse argv without spawning). */
