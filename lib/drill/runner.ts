@@ -44,7 +44,8 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     s.rearmInterrupt = interrupt.arm;
     if (o.beforeSteps) await o.beforeSteps(s.t);
     s.phase = 'preconditions';
-    await preconditionsPhase(s);
+    // the fill does not watch the abort: an interrupt must not wait for it
+    await s.unlessAborted(preconditionsPhase(s));
     s.phase = 'workload';
     await workloadPhase(s);
     s.phase = 'steps';

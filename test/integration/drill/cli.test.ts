@@ -216,7 +216,12 @@ describe('stormdrill drill: interrupted', () => {
  * phase's line is printed and its first redis-server is registered). The child's temp dir
  * is the test's own, so the drill's work dir can be seen.
  */
-async function interruptWhileTopologyStarts(name: string, extraArgs: string[] = []) {
+async function interruptWhileTopologyStarts(
+  name: string,
+  extraArgs: string[] = [],
+  until: (out: string, registry: string) => boolean = (out, registry) =>
+    /starting a sentinel topology/.test(out) && readdirSync(registry).length > 0,
+) {
   const dir = tmpDir(name);
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
@@ -229,8 +234,7 @@ async function interruptWhileTopologyStarts(name: string, extraArgs: string[] = 
   child.stderr?.on('data', (d) => {
     out += String(d);
   });
-  const started = () => /starting a sentinel topology/.test(out) && readdirSync(registry).length > 0;
-  await waitUntil('the topology to start (a process registered)', async () => started(), 30_000, 25);
+  await waitUntil('the phase to begin', async () => until(out, registry), 30_000, 25);
   child.kill('SIGINT');
   const r = await child;
   pids.stop();
@@ -248,6 +252,16 @@ describe('stormdrill drill: interrupted while the topology starts', () => {
     expect(report.partial).toBe(true);
     expect(r.stdout).toMatch(/write unavailable not measured/);
     expect(r.stdout).not.toMatch(/n\/a ms/);
+    expectAllGone(registry, pids.seen);
+    expect(readdirSync(tmp).filter((f) => f.startsWith('stormdrill-drill-'))).toEqual([]);
+  });
+
+  it('SIGINT while it fills (preconditions): the same, in phase preconditions, at once', async () => {
+    const { r, dir, tmp, registry, pids } = await interruptWhileTopologyStarts('sigint-fill', [], (out) => /filling to 60%/.test(out));
+    expect(r.exitCode, r.stderr).toBe(130);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    expect(report.status).toBe('interrupted');
+    expect(report.phase).toBe('preconditions');
     expectAllGone(registry, pids.seen);
     expect(readdirSync(tmp).filter((f) => f.startsWith('stormdrill-drill-'))).toEqual([]);
   });

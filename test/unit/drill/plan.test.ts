@@ -150,7 +150,7 @@ describe('planRunbook', () => {
     ]);
   });
 
-  it('without abort.maxDuration a step may wait at most 60m; names added by scale-out are known', () => {
+  it('without abort.maxDuration a step may wait at most 1h; names added by scale-out are known', () => {
     expect(problems(base({ steps: [{ action: 'sleep', duration: '1s', at: '100h' }] }))).toEqual([
       'steps[0].at: at 100h is after 1h (set abort.maxDuration to allow more): the step would never run',
     ]);
