@@ -9,6 +9,7 @@ import * as faults from '../faults/index.js';
 import type { NetworkFault } from '../netfault/types.js';
 import type { Topology } from '../topology/types.js';
 import { resolveSelector } from './selectors.js';
+import { isClientMember, isSentinelMember } from './steps/partition.js';
 import type { DrillActions, NetworkFaultParams, SwitchoverMethod, WaitCondition, WriteBurstResult } from './steps/types.js';
 
 export interface ActionsDeps {
@@ -22,8 +23,8 @@ export interface ActionsDeps {
   confirmNonLoopback: boolean;
   /** Events seen so far (for wait-for event since the previous step). */
   seenEvents(): Array<{ atMs: number; kind: string; node?: string }>;
-  /** The `write` step. */
-  write(count: number, valueSize: number): Promise<WriteBurstResult>;
+  /** The `write` step (to `node`, a node name, when given). */
+  write(count: number, valueSize: number, node?: string): Promise<WriteBurstResult>;
 }
 
 /**
@@ -82,6 +83,20 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
                 : { kind: 'blackhole', scope };
         return faults.networkFault(ctx, { node, fault });
       }),
+    partition: async (sides) => {
+      const resolved: faults.PartitionSide[] = [];
+      for (const side of sides) {
+        const r: faults.PartitionSide = { nodes: [], sentinels: [], clients: false };
+        for (const m of side) {
+          if (isClientMember(m)) r.clients = true;
+          else if (m === 'sentinels') r.sentinels.push(...t.sentinels.map((s) => s.name));
+          else if (isSentinelMember(m)) r.sentinels.push(m);
+          else r.nodes.push(...(await resolveSelector(t, m, d.initialNodes)));
+        }
+        resolved.push(r);
+      }
+      await faults.partition(ctx, { sides: resolved });
+    },
     heal: async (sel) => {
       if (sel === undefined) await faults.heal(ctx, {});
       else await each(sel, (node) => faults.heal(ctx, { node }));
@@ -140,6 +155,6 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
         ),
       );
     },
-    write: (count, valueSize) => d.write(count, valueSize),
+    write: async (count, valueSize, sel) => d.write(count, valueSize, sel === undefined ? undefined : await one(sel)),
   };
 }

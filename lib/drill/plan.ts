@@ -18,6 +18,7 @@ import {
   WorkloadSection,
 } from './schema.js';
 import { type DrillStep, RETIRED_STEPS, STEP_NAMES, stepDefinition } from './steps/index.js';
+import { partitionSideProblems } from './steps/partition.js';
 
 export type FieldPath = Array<string | number>;
 
@@ -398,6 +399,13 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
     problems.push({ path: ['checks'], message: 'unavailability checks need a workload (workload: { kind: write })' });
   }
   if (topology && abort) problems.push(...feasibilityProblems({ topology, abort, steps, rollback }));
+  if (topology) {
+    const scalesOut = steps.some((s) => s.action === 'scale-out');
+    for (const s of [...steps, ...rollback])
+      if (s.params.action === 'partition')
+        for (const message of partitionSideProblems(s.params.sides, topology, scalesOut))
+          problems.push({ path: [rollback.includes(s) ? 'rollback' : 'steps', s.index, 'sides'], message });
+  }
   // a value still holding ${name} after a variable problem is that problem again: said once
   if (varProblems) throw new PlanError(problems.filter((p, i) => i < varProblems || !p.message.includes('${')));
   if (problems.length || !topology || !preconditions || !workload || !checks || !abort) throw new PlanError(problems);

@@ -5,6 +5,7 @@
  */
 export { assertDestructiveAllowed, firstLiveReplica } from './common.js';
 export { heal, networkFault } from './network.js';
+export { cutPlan, describeSides, type PartitionParams, type PartitionSide, partition, partitionProblems } from './partition.js';
 export { clientPause, crash, debugSleep, freeze, restart, shutdown, thaw } from './process.js';
 export { activeFaults, clearUndo, registerUndo, restoreTopology } from './restore.js';
 export { scaleIn, scaleOut } from './scale.js';

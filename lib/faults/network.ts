@@ -2,6 +2,7 @@
 import { UserError } from '../core/errors.js';
 import { describeFault, validateFault } from '../netfault/classify.js';
 import { peerAddress } from '../topology/start.js';
+import type { TopoNode } from '../topology/types.js';
 import { assertDestructiveAllowed, Recorder, sleep } from './common.js';
 import { clearUndo, registerUndo } from './restore.js';
 import type { ActionContext, ActionResult, HealParams, NetworkFaultParams } from './types.js';
@@ -37,11 +38,11 @@ export async function networkFault(ctx: ActionContext, p: NetworkFaultParams): P
   return rec.result();
 }
 
-/** Remove network faults (one node, or all). */
+/** Remove network faults (one node, or every node and Sentinel). */
 export async function heal(ctx: ActionContext, p: HealParams = {}): Promise<ActionResult> {
   const t = ctx.topology;
   const rec = new Recorder(t);
-  const nodes = p.node ? [t.node(p.node)] : t.nodes;
+  const nodes: Array<{ name: string; proxy?: TopoNode['proxy'] }> = p.node ? [t.node(p.node)] : [...t.nodes, ...t.sentinels];
   for (const n of nodes) {
     if (!n.proxy) continue;
     const had = n.proxy.fault;

@@ -11,14 +11,17 @@ type Key = string;
 
 const active = new Map<Key, { undo: () => Promise<void> | void; unregister: () => void; what: string }>();
 
-function key(t: Topology, node: TopoNode, kind: string): Key {
+/** A node or a Sentinel: what a fault can be applied to. */
+type Target = Pick<TopoNode, 'name'>;
+
+function key(t: Topology, node: Target, kind: string): Key {
   return `${t.dir}|${node.name}|${kind}`;
 }
 
 /** Register the undo of a fault on `node` (replacing an earlier one of the same kind). */
 export function registerUndo(
   t: Topology,
-  node: TopoNode,
+  node: Target,
   kind: 'freeze' | 'network' | 'client-pause',
   undo: () => Promise<void> | void,
 ): void {
@@ -33,7 +36,7 @@ export function registerUndo(
 }
 
 /** Forget the undo of a fault that was undone normally. */
-export function clearUndo(t: Topology, node: TopoNode, kind: 'freeze' | 'network' | 'client-pause'): void {
+export function clearUndo(t: Topology, node: Target, kind: 'freeze' | 'network' | 'client-pause'): void {
   const k = key(t, node, kind);
   active.get(k)?.unregister();
   active.delete(k);
@@ -66,6 +69,12 @@ export async function restoreTopology(t: Topology): Promise<string[]> {
     if (n.proxy?.fault) {
       n.proxy.heal();
       done.push(`network on ${n.name}`);
+    }
+  }
+  for (const s of t.sentinels) {
+    if (s.proxy?.fault) {
+      s.proxy.heal();
+      done.push(`network on ${s.name}`);
     }
   }
   return [...new Set(done)];

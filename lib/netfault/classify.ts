@@ -2,7 +2,7 @@
  * Pure parts of the fault proxy: classify a connection from its first client bytes, match
  * a fault's scope and direction, and schedule delayed/throttled chunks.
  */
-import type { ConnClass, Direction, NetworkFault, PeerScope } from './types.js';
+import type { ConnClass, CutPeers, Direction, NetworkFault, PeerScope } from './types.js';
 
 /** Bytes inspected before a connection that has not revealed itself counts as a client. */
 export const SNIFF_LIMIT = 4096;
@@ -66,8 +66,15 @@ export function classifyPrefix(buf: Buffer): ConnClass | null {
   return classifyConnection(buf)?.cls ?? null;
 }
 
-/** classifyPrefix plus, for a replica's link, the listening port it announces. */
-export function classifyConnection(buf: Buffer): { cls: ConnClass; replicaPort?: number } | null {
+/** Who a connection is from: its class, a replica's announced listening port, a Sentinel's id prefix. */
+export interface ConnIdentity {
+  cls: ConnClass;
+  replicaPort?: number;
+  sentinelId?: string;
+}
+
+/** classifyPrefix plus, for a replica's link, the listening port it announces, and for a Sentinel's, its id prefix. */
+export function classifyConnection(buf: Buffer): ConnIdentity | null {
   const { commands, partial } = parseCommands(buf);
   for (const c of commands) {
     const name = c[0] ?? '';
@@ -79,7 +86,10 @@ export function classifyConnection(buf: Buffer): { cls: ConnClass; replicaPort?:
       }
       return replicaPort !== undefined && Number.isInteger(replicaPort) ? { cls: 'replication', replicaPort } : { cls: 'replication' };
     }
-    if (name === 'CLIENT' && (c[1] ?? '').toUpperCase() === 'SETNAME' && (c[2] ?? '').startsWith('sentinel-')) return { cls: 'sentinel' };
+    if (name === 'CLIENT' && (c[1] ?? '').toUpperCase() === 'SETNAME' && (c[2] ?? '').startsWith('sentinel-')) {
+      const id = /^sentinel-([0-9a-f]{8})-/i.exec(c[2] ?? '')?.[1];
+      return id ? { cls: 'sentinel', sentinelId: id.toLowerCase() } : { cls: 'sentinel' };
+    }
     return { cls: 'client' };
   }
   if (buf.length >= SNIFF_LIMIT) return { cls: 'client' };
@@ -101,8 +111,23 @@ export function scopeMatches(scope: PeerScope | undefined, c: ConnClass): boolea
   }
 }
 
-/** Whether a fault hits a connection (scope, and the replica filter when set). */
-export function faultApplies(fault: NetworkFault, c: ConnClass, replicaPort?: number): boolean {
+/** Whether a connection from `who` is one of the cut peers (undecided connections: no). */
+export function cutMatches(peers: CutPeers, who: ConnIdentity): boolean {
+  switch (who.cls) {
+    case 'client':
+      return peers.clients === true;
+    case 'replication':
+      return who.replicaPort !== undefined && (peers.replicaPorts ?? []).includes(who.replicaPort);
+    case 'sentinel':
+      return who.sentinelId !== undefined && (peers.sentinelIds ?? []).includes(who.sentinelId);
+    default:
+      return false;
+  }
+}
+
+/** Whether a fault hits a connection (scope, the replica filter when set, a cut's peers). */
+export function faultApplies(fault: NetworkFault, c: ConnClass, replicaPort?: number, sentinelId?: string): boolean {
+  if (fault.kind === 'cut') return cutMatches(fault.peers, { cls: c, replicaPort, sentinelId });
   if (fault.peerPort !== undefined) return c === 'replication' && replicaPort === fault.peerPort;
   return scopeMatches(fault.scope, c);
 }
@@ -126,9 +151,12 @@ export function chunkFate(
   lane: 'up' | 'down',
   random: () => number = Math.random,
   replicaPort?: number,
+  sentinelId?: string,
 ): ChunkFate {
-  if (!fault || !faultApplies(fault, c, replicaPort)) return { act: 'pass' };
+  if (!fault || !faultApplies(fault, c, replicaPort, sentinelId)) return { act: 'pass' };
   switch (fault.kind) {
+    case 'cut':
+      return { act: 'hold' };
     case 'reset':
       return { act: 'drop' };
     case 'blackhole':
@@ -173,6 +201,7 @@ export function schedule(
 /** One-line description, e.g. 'latency(200ms, both, clients)'. */
 export function describeFault(f: NetworkFault | null): string {
   if (!f) return 'none';
+  if (f.kind === 'cut') return `cut(${describeCutPeers(f.peers)})`;
   const scope = f.peerPort !== undefined ? `, replica ${f.peerPort}` : f.scope && f.scope !== 'all' ? `, ${f.scope}` : '';
   switch (f.kind) {
     case 'blackhole':
@@ -186,13 +215,33 @@ export function describeFault(f: NetworkFault | null): string {
   }
 }
 
+/** e.g. 'clients, replicas 7001 7002, sentinels 3f2a9c01'. */
+export function describeCutPeers(p: CutPeers): string {
+  const parts: string[] = [];
+  if (p.clients) parts.push('clients');
+  if (p.replicaPorts?.length) parts.push(`replicas ${p.replicaPorts.join(' ')}`);
+  if (p.sentinelIds?.length) parts.push(`sentinels ${p.sentinelIds.join(' ')}`);
+  return parts.join(', ') || 'nobody';
+}
+
 /** Problems with a fault description (empty = valid). */
 export function validateFault(f: unknown): string[] {
   const p: string[] = [];
   if (typeof f !== 'object' || f === null) return ['a network fault must be an object with a kind: blackhole, latency, reset or bandwidth'];
   const o = f as Record<string, unknown>;
-  const kinds = ['blackhole', 'latency', 'reset', 'bandwidth'];
+  const kinds = ['blackhole', 'latency', 'reset', 'bandwidth', 'cut'];
   if (!kinds.includes(String(o.kind))) return [`unknown network fault '${String(o.kind)}': use one of ${kinds.join(', ')}`];
+  if (o.kind === 'cut') {
+    const peers = o.peers as Record<string, unknown> | undefined;
+    if (typeof peers !== 'object' || peers === null) return ['a cut needs peers: { clients?, replicaPorts?, sentinelIds? }'];
+    const ports = peers.replicaPorts;
+    if (ports !== undefined && !(Array.isArray(ports) && ports.every((x) => Number.isInteger(x) && x > 0 && x < 65536)))
+      p.push("cut peers.replicaPorts must be TCP ports (the replicas' announced listening ports)");
+    const ids = peers.sentinelIds;
+    if (ids !== undefined && !(Array.isArray(ids) && ids.every((x) => typeof x === 'string' && /^[0-9a-f]{8}$/.test(x))))
+      p.push("cut peers.sentinelIds must be the first 8 hex characters of each Sentinel's id (SENTINEL MYID)");
+    return p;
+  }
   if (o.direction !== undefined && !['both', 'up', 'down'].includes(String(o.direction)))
     p.push(`direction '${String(o.direction)}' is invalid: use both, up (client→server) or down (server→client)`);
   if (o.scope !== undefined && !['all', 'clients', 'replication', 'sentinels'].includes(String(o.scope)))

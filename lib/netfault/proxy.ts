@@ -111,6 +111,10 @@ class Conn {
   cls: ConnClass = 'unknown';
   /** For a replica's link: the listening port it announced. */
   replicaPort: number | undefined;
+  /** For a Sentinel's link: the first 8 characters of its id. */
+  sentinelId: string | undefined;
+  /** One end closed while a cut held this connection: the other end hears of it on heal. */
+  private closePending = false;
   private sniff: Buffer = Buffer.alloc(0);
   readonly up: Lane;
   readonly down: Lane;
@@ -128,8 +132,8 @@ class Conn {
     client.on('end', () => this.onEnd(this.up));
     server.on('end', () => this.onEnd(this.down));
     for (const s of [client, server]) {
-      s.on('error', () => this.close(true));
-      s.on('close', () => this.close(false));
+      s.on('error', () => this.onClose(true));
+      s.on('close', () => this.onClose(false));
     }
   }
 
@@ -140,9 +144,10 @@ class Conn {
       if (c) {
         this.cls = c.cls;
         this.replicaPort = c.replicaPort;
+        this.sentinelId = c.sentinelId;
         this.sniff = Buffer.alloc(0);
         const f = this.proxy.fault;
-        if (f?.kind === 'reset' && chunkFate(f, this.cls, 'up', Math.random, this.replicaPort).act === 'drop') {
+        if (f?.kind === 'reset' && this.fate(f, 'up').act === 'drop') {
           this.close(true);
           return;
         }
@@ -151,7 +156,7 @@ class Conn {
       }
     }
     const st = this.proxy.counters;
-    const fate = chunkFate(this.proxy.fault, this.cls, lane.name, Math.random, this.replicaPort);
+    const fate = this.fate(this.proxy.fault, lane.name);
     if (fate.act === 'drop') {
       if (lane.name === 'up') st.droppedUp += d.length;
       else st.droppedDown += d.length;
@@ -174,16 +179,41 @@ class Conn {
     }
   }
 
+  /** What `f` does to this connection's chunks on `lane`. */
+  fate(f: NetworkFault | null, lane: 'up' | 'down') {
+    return chunkFate(f, this.cls, lane, Math.random, this.replicaPort, this.sentinelId);
+  }
+
+  /** A cut holds this connection now (its closes wait for heal). */
+  private cutHolds(): boolean {
+    const f = this.proxy.fault;
+    return f?.kind === 'cut' && this.fate(f, 'up').act === 'hold';
+  }
+
+  /** An end closed: across a cut the other end hears nothing until heal. */
+  private onClose(reset: boolean): void {
+    if (!this.closed && this.cutHolds()) {
+      this.closePending = true;
+      return;
+    }
+    this.close(reset);
+  }
+
   private onEnd(lane: Lane): void {
+    if (this.cutHolds()) {
+      lane.endPending = true;
+      return;
+    }
     if (lane.queue.length === 0 && lane.held.length === 0) {
       if (!lane.dest.destroyed) lane.dest.end();
     } else lane.endPending = true;
   }
 
-  /** Flush queued bytes (after a fault changes). */
+  /** Flush queued bytes (after a fault changes); a close held by a cut goes through now. */
   flush(): void {
     this.up.flush();
     this.down.flush();
+    if (this.closePending) this.close(false);
   }
 
   close(reset: boolean): void {
@@ -280,7 +310,7 @@ export class TcpFaultProxy implements FaultProxy {
     this.current = f;
     if (f?.kind === 'reset') {
       for (const c of [...this.conns]) {
-        if (chunkFate(f, c.cls, 'up', Math.random, c.replicaPort).act === 'drop') c.close(true);
+        if (c.fate(f, 'up').act === 'drop') c.close(true);
       }
     }
   }

@@ -16,6 +16,17 @@ export type PeerScope = 'all' | 'clients' | 'replication' | 'sentinels';
 export type ConnClass = 'unknown' | 'client' | 'replication' | 'sentinel';
 
 /**
+ * Who is on the other end of a connection, as far as its first bytes tell: clients (the
+ * workload), a replica by the listening port it announces, a Sentinel by the first 8
+ * characters of its id (it names its links `sentinel-<id8>-cmd` / `-pubsub`).
+ */
+export interface CutPeers {
+  clients?: boolean;
+  replicaPorts?: number[];
+  sentinelIds?: string[];
+}
+
+/**
  * Narrow a fault to one replica's replication link: the listening port the replica
  * announces (REPLCONF listening-port; with fault proxies, its proxy port). Implies scope
  * 'replication'. Actions take the replica's name as `peer` instead.
@@ -40,6 +51,13 @@ export type NetworkFault = PeerFilter &
     | { kind: 'reset'; scope?: PeerScope }
     /** Limit throughput to bytesPerSec per connection and direction. */
     | { kind: 'bandwidth'; bytesPerSec: number; direction?: Direction; scope?: PeerScope }
+    /**
+     * A network partition seen from this node: connections from `peers` go silent both ways
+     * (bytes held, as TCP would retransmit them, and delivered on heal), a close on either
+     * end does not cross the cut until heal, and new connections from those peers go silent
+     * as soon as they name themselves. Connections from everyone else pass.
+     */
+    | { kind: 'cut'; peers: CutPeers }
   );
 
 export interface ProxyStats {

@@ -15,6 +15,8 @@ export function sentinelConfig(o: {
   failoverTimeoutMs: number;
   parallelSyncs: number;
   password?: string;
+  /** The address this Sentinel gives its peers in its hello messages (e.g. its fault proxy's). */
+  announce?: { host: string; port: number };
 }): string {
   const m = o.masterName;
   const lines = [
@@ -29,6 +31,7 @@ export function sentinelConfig(o: {
     `sentinel parallel-syncs ${m} ${o.parallelSyncs}`,
   ];
   if (o.password) lines.push(`sentinel auth-pass ${m} "${o.password}"`);
+  if (o.announce) lines.push(`sentinel announce-ip ${o.announce.host}`, `sentinel announce-port ${o.announce.port}`);
   return `${lines.join('\n')}\n`;
 }
 

@@ -181,6 +181,7 @@ class RunningTopology implements Topology {
     for (let i = 1; i <= s.sentinels; i++) {
       this.throwIfStopped();
       const port = await this.o.ports.take();
+      const proxyPort = s.faultProxies ? await this.o.ports.take() : undefined;
       const dir = join(this.dir, `sentinel-${i}-${port}`);
       mkdirSync(dir, { recursive: true });
       const conf = join(dir, 'sentinel.conf');
@@ -196,6 +197,7 @@ class RunningTopology implements Topology {
           failoverTimeoutMs: s.failoverTimeoutMs,
           parallelSyncs: s.parallelSyncs,
           password: s.password,
+          announce: proxyPort !== undefined ? { host: HOST, port: proxyPort } : undefined,
         }),
         { mode: 0o600 },
       );
@@ -207,7 +209,9 @@ class RunningTopology implements Topology {
         cwd: dir,
         logFile: join(dir, 'sentinel.log'),
       });
-      this.sentinels.push({ name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true });
+      const sp: SentinelProc = { name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true, proxyPort, proxy: null };
+      this.sentinels.push(sp);
+      if (proxyPort !== undefined) sp.proxy = await startFaultProxy({ listenPort: proxyPort, target: { host: HOST, port } });
       await waitReady(proc, () => redisPingOk(port), this.readyTimeoutMs);
     }
     this.throwIfStopped();
@@ -369,6 +373,7 @@ class RunningTopology implements Topology {
     this.watch?.stop();
     this.clusterWatch?.stop();
     for (const n of this.nodes) n.proxy?.heal();
+    for (const sn of this.sentinels) sn.proxy?.heal();
     const errors: string[] = [];
     const attempt = async (what: string, fn: () => Promise<void> | undefined) => {
       try {
@@ -382,6 +387,7 @@ class RunningTopology implements Topology {
     await Promise.all(this.sentinels.filter((s) => s.owned).map((s) => attempt(s.name, () => s.process?.stop(3000))));
     await Promise.all(this.nodes.filter((n) => n.owned).map((n) => attempt(n.name, () => n.process?.stop(3000))));
     for (const n of this.nodes) if (n.proxy) await attempt(`${n.name} proxy`, () => n.proxy?.stop());
+    for (const sn of this.sentinels) if (sn.proxy) await attempt(`${sn.name} proxy`, () => sn.proxy?.stop());
     if (errors.length > 0) throw new Error(`stopping the topology: ${errors.join('; ')}`);
   }
 }
@@ -406,7 +412,11 @@ export async function startTopology(input: TopologySpecInput | TopologySpec, o: 
       t.endpoint = { kind: 'direct', host: primary.host, port: primary.proxyPort };
       if (spec.kind === 'sentinel' || spec.kind === 'haproxy') {
         await t.startSentinels(primary);
-        t.endpoint = { kind: 'sentinel', sentinels: t.sentinels.map((s) => ({ host: s.host, port: s.port })), masterName: spec.masterName };
+        t.endpoint = {
+          kind: 'sentinel',
+          sentinels: t.sentinels.map((s) => ({ host: s.host, port: s.proxyPort ?? s.port })),
+          masterName: spec.masterName,
+        };
       }
       if (spec.kind === 'haproxy') {
         await t.startHaproxy();

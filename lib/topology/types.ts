@@ -116,7 +116,14 @@ export interface TopoNode {
 export interface SentinelProc {
   name: string;
   host: string;
+  /** The real port redis-sentinel listens on (stormdrill's own watches use it). */
   port: number;
+  /**
+   * With fault proxies: the port of the TCP fault proxy in front of it, which clients and
+   * the other Sentinels (announce-port) use, so a partition cuts Sentinel links for real.
+   */
+  proxyPort?: number;
+  proxy?: FaultProxy | null;
   dir: string;
   process: ManagedProcess | null;
   owned: boolean;

@@ -28,7 +28,7 @@ export function actionsFor(s: RunState, signal: AbortSignal, write: ActionsDeps[
 }
 
 export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise<void> {
-  const actions = actionsFor(s, s.abort.signal, (count, valueSize) => writeBurst(s, count, valueSize));
+  const actions = actionsFor(s, s.abort.signal, (count, valueSize, node) => writeBurst(s, count, valueSize, node));
   const aborted = new Promise<never>((_, reject) => {
     s.abort.signal.addEventListener('abort', () => reject(s.abort.signal.reason), { once: true });
   });
@@ -79,13 +79,17 @@ export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise
   }
 }
 
-/** The `write` step: exactly `count` writes with their own ledger (audited with the workload's). */
-async function writeBurst(s: RunState, count: number, valueSize: number): Promise<WriteBurstResult> {
+/**
+ * The `write` step: exactly `count` writes with their own ledger (audited with the
+ * workload's); to one node through its fault proxy when `node` is given.
+ */
+async function writeBurst(s: RunState, count: number, valueSize: number, node?: string): Promise<WriteBurstResult> {
   const ledger = join((s.work as { path: string }).path, `step-${s.ledgers.length}.ledger`);
   const prefix = `${keyPrefix(s.runId)}s${s.ledgers.length}:`;
   s.ledgers.push({ path: ledger, prefix });
+  const n = node === undefined ? undefined : s.t.node(node);
   const w = await startWriter({
-    connection: s.conn,
+    connection: n ? { host: n.host, port: n.proxyPort, password: s.t.password, user: s.t.username } : s.conn,
     runId: s.runId,
     keyPrefix: prefix,
     ledgerPath: ledger,

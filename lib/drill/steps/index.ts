@@ -10,6 +10,7 @@ import { debugSleepStep } from './debug-sleep.js';
 import { freezeStep } from './freeze.js';
 import { healStep } from './heal.js';
 import { networkStep } from './network.js';
+import { partitionStep } from './partition.js';
 import { restartStep } from './restart.js';
 import { scaleInStep } from './scale-in.js';
 import { scaleOutStep } from './scale-out.js';
@@ -32,6 +33,7 @@ export const STEPS = {
   'client-pause': clientPauseStep,
   network: networkStep,
   heal: healStep,
+  partition: partitionStep,
   switchover: switchoverStep,
   'scale-out': scaleOutStep,
   'scale-in': scaleInStep,
@@ -49,7 +51,6 @@ export const RETIRED_STEPS: Record<string, string> = {
   kill: "use 'crash' (kill -9) or 'shutdown' (graceful)",
   pause: "use 'freeze' (SIGSTOP) or 'client-pause' (CLIENT PAUSE)",
   stop: "use 'shutdown' (graceful) or 'crash' (kill -9)",
-  partition: "use 'network' with fault: blackhole",
   latency: "use 'network' with fault: latency and latency: 200ms",
   failover: "use 'switchover' (planned) or 'crash' of the primary (unplanned)",
   'sentinel-failover': "use 'switchover' with method: sentinel",

@@ -44,7 +44,9 @@ export interface DrillActions {
   debugSleep(node: string, ms: number): Promise<void>;
   clientPause(node: string, ms: number, mode: 'write' | 'all'): Promise<void>;
   network(node: string, fault: NetworkFaultParams): Promise<void>;
-  /** Remove network faults (all nodes when `node` is undefined). */
+  /** Cut every link between the sides (members: node selectors, sentinels, sentinel-N, writer). */
+  partition(sides: string[][]): Promise<void>;
+  /** Remove network faults (all nodes and Sentinels when `node` is undefined). */
   heal(node?: string): Promise<void>;
   /** pauseWrites (sentinel only, default true): no write acknowledged by the old primary is lost. */
   switchover(method: SwitchoverMethod, to?: string, pauseWrites?: boolean): Promise<void>;
@@ -52,8 +54,8 @@ export interface DrillActions {
   scaleIn(node: string): Promise<void>;
   /** Resolves when the condition holds; rejects with a UserError naming it after `timeoutMs`. */
   waitFor(condition: WaitCondition, timeoutMs: number, sinceMs: number): Promise<void>;
-  /** Write exactly `count` keys with acknowledgement tracking (the ledger counts them). */
-  write(count: number, valueSize: number): Promise<WriteBurstResult>;
+  /** Write exactly `count` keys with acknowledgement tracking (the ledger counts them); to one node (through its proxy) when given. */
+  write(count: number, valueSize: number, node?: string): Promise<WriteBurstResult>;
 }
 
 export interface StepContext {

@@ -1,5 +1,6 @@
 /** Write exactly `count` keys with acknowledgement tracking (counted by the acked-loss check). */
 import { z } from 'zod';
+import { NodeSelector } from '../schema.js';
 import { defineStep } from './types.js';
 
 export const writeStep = defineStep({
@@ -11,12 +12,18 @@ export const writeStep = defineStep({
     action: z.literal('write'),
     count: z.number().int().min(1).max(10_000_000),
     valueSize: z.number().int().min(1).max(1_000_000).default(64),
+    /**
+     * Write to this node through its fault proxy, as a client connected to it would (e.g. a
+     * client left with the old primary in a partition), instead of through the topology's
+     * endpoint. Resolved when the step starts.
+     */
+    node: NodeSelector.optional(),
     /** Fail the step unless every write was acknowledged. */
     expectAllAcked: z.boolean().default(true),
   }),
-  describe: (p) => `write ${p.count} keys (${p.valueSize} B values)`,
+  describe: (p) => `write ${p.count} keys (${p.valueSize} B values)${p.node ? ` to ${p.node}` : ''}`,
   run: async (ctx, p) => {
-    const r = await ctx.actions.write(p.count, p.valueSize);
+    const r = await ctx.actions.write(p.count, p.valueSize, p.node);
     ctx.note('write', `${r.acked} acked, ${r.failed} failed, ${r.unknown} unknown`);
     if (p.expectAllAcked && r.acked !== p.count) {
       throw new Error(`write: only ${r.acked} of ${p.count} writes were acknowledged (${r.failed} failed, ${r.unknown} unknown)`);

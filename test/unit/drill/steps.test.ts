@@ -22,6 +22,7 @@ function recorder(): { actions: DrillActions; calls: string[] } {
     debugSleep: rec('debugSleep'),
     clientPause: rec('clientPause'),
     network: rec('network'),
+    partition: rec('partition'),
     heal: rec('heal'),
     switchover: rec('switchover'),
     scaleOut: rec('scaleOut'),

@@ -1,0 +1,83 @@
+/**
+ * A network partition with sides: every link between two sides is cut for real at the
+ * fault proxies (nodes and Sentinels), links inside a side stay; with duration, healed
+ * after it (otherwise by a later `heal`). A side lists node selectors (primary, replicas,
+ * replica-2, ...), `sentinels` or a Sentinel's name (sentinel-1), and `writer` for the
+ * drill's clients (the writer and its readers).
+ */
+import { z } from 'zod';
+import { SENTINEL_DEFAULTS } from '../../topology/options.js';
+import { formatDuration } from '../duration.js';
+import { Duration, NODE_SELECTOR_HELP, NodeSelector, type TopologySection } from '../schema.js';
+import { defineStep } from './types.js';
+
+export const PARTITION_MEMBER_HELP = `${NODE_SELECTOR_HELP}; sentinels (every Sentinel) or a Sentinel name such as sentinel-2; writer (the drill's writer and readers)`;
+
+const SENTINEL_MEMBER = /^(sentinels|sentinel-\d+)$/;
+const CLIENT_MEMBER = /^(writer|clients)$/;
+
+export const PartitionMember = z
+  .string()
+  .refine((m) => SENTINEL_MEMBER.test(m) || CLIENT_MEMBER.test(m) || NodeSelector.safeParse(m).success, {
+    message: `bad partition member: use ${PARTITION_MEMBER_HELP}`,
+  });
+
+export function isSentinelMember(m: string): boolean {
+  return SENTINEL_MEMBER.test(m);
+}
+
+export function isClientMember(m: string): boolean {
+  return CLIENT_MEMBER.test(m);
+}
+
+export const partitionStep = defineStep({
+  action: 'partition',
+  summary:
+    'cut every link between sides of nodes, Sentinels and the writer (real TCP cuts at the fault proxies); with duration, healed after it',
+  destructive: true,
+  needsOwnedTopology: true,
+  schema: z.strictObject({
+    action: z.literal('partition'),
+    /** e.g. [[primary, writer], [sentinels, replicas]] */
+    sides: z.array(z.array(PartitionMember).min(1)).min(2),
+    duration: Duration.optional(),
+  }),
+  describe: (p) =>
+    `partition ${p.sides.map((s) => `[${s.join(', ')}]`).join(' | ')}${p.duration !== undefined ? ` for ${formatDuration(p.duration)}` : ''}`,
+  run: async (ctx, p) => {
+    await ctx.actions.partition(p.sides);
+    if (p.duration === undefined) return;
+    try {
+      await ctx.sleep(p.duration);
+    } finally {
+      await ctx.actions.heal();
+    }
+  },
+});
+
+/**
+ * Problems with a partition's sides for the runbook's topology (empty = valid): partitions
+ * need a sentinel topology (for now), and every named node or Sentinel must exist in it
+ * (node names beyond the starting ones are allowed when the drill scales out). Pure.
+ */
+export function partitionSideProblems(sides: string[][], topology: TopologySection, scalesOut: boolean): string[] {
+  if (topology.kind !== 'sentinel')
+    return [`partition steps need topology.kind: sentinel (got ${topology.kind}); cluster partitions are not supported yet`];
+  const replicas = topology.replicas ?? SENTINEL_DEFAULTS.replicas;
+  const sentinels = topology.sentinels ?? SENTINEL_DEFAULTS.sentinels;
+  const p: string[] = [];
+  const all = sides.flat();
+  for (const m of all) {
+    const rep = /^replica-(\d+)$/.exec(m);
+    if (rep && !scalesOut && (Number(rep[1]) < 1 || Number(rep[1]) > replicas))
+      p.push(`unknown node '${m}': this topology has replica-1..replica-${replicas}`);
+    const sen = /^sentinel-(\d+)$/.exec(m);
+    if (sen && (Number(sen[1]) < 1 || Number(sen[1]) > sentinels))
+      p.push(`unknown Sentinel '${m}': this topology has sentinel-1..sentinel-${sentinels}`);
+    if (/^master-\d+$/.test(m) || /^primary-?\d+$/.test(m)) p.push(`unknown node '${m}': a sentinel topology has primary and replica-N`);
+    if ((m === 'replica' || m === 'replicas') && replicas === 0) p.push(`'${m}' names no node: this topology has no replicas`);
+  }
+  const dup = all.filter((m, i) => all.indexOf(m) !== i);
+  for (const m of new Set(dup)) p.push(`${m} is on more than one side: put each member on one side`);
+  return p;
+}

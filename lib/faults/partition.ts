@@ -1,0 +1,125 @@
+/**
+ * A network partition: the topology's members (nodes, Sentinels, clients) in sides; every
+ * link between two sides is cut at the fault proxy in front of the member it leads to
+ * (a `cut` fault naming the peers on the other sides), links inside a side stay. Members
+ * named in no side keep every link. Healed by `heal` (every proxy) or the restore registry.
+ */
+import { UserError } from '../core/errors.js';
+import { describeCutPeers } from '../netfault/classify.js';
+import type { CutPeers, FaultProxy } from '../netfault/types.js';
+import { redisOnce } from '../redis/once.js';
+import { peerAddress } from '../topology/start.js';
+import type { SentinelProc, Topology, TopoNode } from '../topology/types.js';
+import { assertDestructiveAllowed, Recorder } from './common.js';
+import { registerUndo } from './restore.js';
+import type { ActionContext, ActionResult } from './types.js';
+
+/** One side of a partition: node names, Sentinel names, and whether the clients (writer, readers) are on it. */
+export interface PartitionSide {
+  nodes: string[];
+  sentinels: string[];
+  clients: boolean;
+}
+
+export interface PartitionParams {
+  sides: PartitionSide[];
+}
+
+/** Problems with sides (empty = valid): a member on two sides, fewer than two non-empty sides. Pure. */
+export function partitionProblems(sides: PartitionSide[]): string[] {
+  const p: string[] = [];
+  const seen = new Map<string, number>();
+  sides.forEach((s, i) => {
+    const members = [...s.nodes, ...s.sentinels, ...(s.clients ? ['clients'] : [])];
+    if (members.length === 0) p.push(`side ${i + 1} is empty: name at least one node, Sentinel or the writer`);
+    for (const m of members) {
+      const j = seen.get(m);
+      if (j !== undefined && j !== i) p.push(`${m} is on side ${j + 1} and side ${i + 1}: put each member on one side`);
+      seen.set(m, i);
+    }
+  });
+  if (sides.length < 2) p.push('a partition needs at least two sides');
+  return p;
+}
+
+/**
+ * The peers each member must stop hearing: for every pair of sides, each member of one
+ * side cuts every member of the other. Keys are node or Sentinel names. Pure.
+ */
+export function cutPlan(
+  sides: PartitionSide[],
+  replicaPortOf: (node: string) => number,
+  sentinelIdOf: (sentinel: string) => string,
+): Map<string, CutPeers> {
+  const out = new Map<string, CutPeers>();
+  sides.forEach((to, i) => {
+    const from: CutPeers = { clients: false, replicaPorts: [], sentinelIds: [] };
+    sides.forEach((other, j) => {
+      if (j === i) return;
+      if (other.clients) from.clients = true;
+      for (const n of other.nodes) from.replicaPorts?.push(replicaPortOf(n));
+      for (const s of other.sentinels) from.sentinelIds?.push(sentinelIdOf(s));
+    });
+    for (const m of [...to.nodes, ...to.sentinels]) out.set(m, from);
+  });
+  return out;
+}
+
+function sentinel(t: Topology, name: string): SentinelProc {
+  const s = t.sentinels.find((x) => x.name === name);
+  if (!s)
+    throw new UserError(
+      `no Sentinel '${name}' in this ${t.kind} topology: use one of ${t.sentinels.map((x) => x.name).join(', ') || '(none)'}`,
+    );
+  return s;
+}
+
+async function sentinelId(t: Topology, s: SentinelProc): Promise<string> {
+  const r = await redisOnce(s.port, ['SENTINEL', 'MYID'], { host: s.host, timeoutMs: 2000, tls: t.tls }).catch(() => null);
+  const id = typeof r === 'string' || Buffer.isBuffer(r) ? r.toString() : '';
+  if (!/^[0-9a-f]{8}/i.test(id)) throw new UserError(`${s.name} (port ${s.port}) did not answer SENTINEL MYID: is it running?`);
+  return id.slice(0, 8).toLowerCase();
+}
+
+/** Cut every link between the sides; returns after the cuts are in place. */
+export async function partition(ctx: ActionContext, p: PartitionParams): Promise<ActionResult> {
+  const t = ctx.topology;
+  const problems = partitionProblems(p.sides);
+  if (problems.length > 0) throw new UserError(`partition: ${problems.join('; ')}`);
+  const proxies = new Map<string, { target: TopoNode | SentinelProc; proxy: FaultProxy }>();
+  const ids = new Map<string, string>();
+  for (const side of p.sides) {
+    for (const name of side.nodes) {
+      const n = t.node(name);
+      assertDestructiveAllowed(ctx, n, 'partition');
+      if (!n.proxy) throw new UserError(`${n.name} has no fault proxy: start the topology with fault proxies (the default)`);
+      proxies.set(name, { target: n, proxy: n.proxy });
+    }
+    for (const name of side.sentinels) {
+      const s = sentinel(t, name);
+      assertDestructiveAllowed(ctx, s, 'partition');
+      if (!s.proxy) throw new UserError(`${s.name} has no fault proxy: partitions need a topology stormdrill started with fault proxies`);
+      proxies.set(name, { target: s, proxy: s.proxy });
+      ids.set(name, await sentinelId(t, s));
+    }
+  }
+  const plan = cutPlan(
+    p.sides,
+    (n) => peerAddress(t.spec, t.node(n)).port,
+    (s) => ids.get(s) as string,
+  );
+  const rec = new Recorder(t);
+  for (const [name, peers] of plan) {
+    const { target, proxy } = proxies.get(name) as { target: TopoNode | SentinelProc; proxy: FaultProxy };
+    registerUndo(t, target, 'network', () => proxy.heal());
+    proxy.setFault({ kind: 'cut', peers });
+    rec.emit('cut', name, describeCutPeers(peers));
+  }
+  rec.emit('partition', undefined, describeSides(p.sides));
+  return rec.result();
+}
+
+/** e.g. '[primary, clients] | [replica-1, replica-2, sentinel-1, sentinel-2, sentinel-3]'. Pure. */
+export function describeSides(sides: PartitionSide[]): string {
+  return sides.map((s) => `[${[...s.nodes, ...s.sentinels, ...(s.clients ? ['clients'] : [])].join(', ')}]`).join(' | ');
+}
