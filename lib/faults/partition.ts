@@ -5,7 +5,7 @@
  * named in no side keep every link. Healed by `heal` (every proxy) or the restore registry.
  */
 import { UserError } from '../core/errors.js';
-import { describeCutPeers } from '../netfault/classify.js';
+import { describeCutPeers, describeFault } from '../netfault/classify.js';
 import type { CutPeers, FaultProxy } from '../netfault/types.js';
 import { redisOnce } from '../redis/once.js';
 import { peerAddress } from '../topology/start.js';
@@ -111,7 +111,12 @@ export async function partition(ctx: ActionContext, p: PartitionParams): Promise
   const rec = new Recorder(t);
   for (const [name, peers] of plan) {
     const { target, proxy } = proxies.get(name) as { target: TopoNode | SentinelProc; proxy: FaultProxy };
-    registerUndo(t, target, 'network', () => proxy.heal());
+    // The undo (an interrupt, the restore) says what it healed, like `heal` does.
+    registerUndo(t, target, 'network', () => {
+      const had = proxy.fault;
+      proxy.heal();
+      if (had) t.emit({ kind: 'heal', node: name, detail: `${describeFault(had)} (undone)` });
+    });
     proxy.setFault({ kind: 'cut', peers });
     rec.emit('cut', name, describeCutPeers(peers));
   }

@@ -1,0 +1,119 @@
+/**
+ * Partition drills on real processes: the Sentinels and replicas cut off from the old
+ * primary and the writer by the fault proxies elect a new primary while the old one keeps
+ * acknowledging writes; after the heal exactly those writes are gone, and nothing is left
+ * running or cut. SIGINT in the middle of a partition heals every cut and stops everything.
+ */
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { loadRunbook } from '../../../lib/drill/load.js';
+import { runDrill } from '../../../lib/drill/runner.js';
+import { activeFaults } from '../../../lib/faults/index.js';
+import type { Topology } from '../../../lib/topology/types.js';
+import { ports, tmpDir } from '../../support/namespace.js';
+import { alive } from '../../support/processes.js';
+
+function assertNothingLeft(t: Topology | null): void {
+  expect(t).not.toBeNull();
+  const topo = t as Topology;
+  for (const n of topo.nodes) {
+    expect(n.process?.running, `${n.name} still running`).toBe(false);
+    expect(n.proxy?.fault ?? null, `${n.name} proxy fault`).toBeNull();
+  }
+  for (const s of topo.sentinels) {
+    expect(s.process?.running, `${s.name} still running`).toBe(false);
+    expect(s.proxy?.fault ?? null, `${s.name} proxy fault`).toBeNull();
+  }
+  expect(activeFaults(topo)).toEqual([]);
+}
+
+describe('sentinel-split-brain', () => {
+  it('reports exactly the N acknowledged writes the cut-off old primary took, after a real failover on the majority side', async () => {
+    const N = 173;
+    const rb = loadRunbook('sentinel-split-brain', { set: { count: String(N) } });
+    let topo: Topology | null = null;
+    const r = await runDrill({ plan: rb.plans[0]!, ports, reportDir: tmpDir('split-brain'), onTopology: (t) => (topo = t) });
+    expect(r.report.reason, JSON.stringify(r.report.steps)).toBeNull();
+    expect(r.report.audit?.acked).toBe(N);
+    expect(r.report.ackedLost).toBe(N);
+    expect(r.report.checks.find((c) => c.name === 'ackedLost')).toMatchObject({ ok: true, measured: N, limit: `== ${N}` });
+    const ev = r.report.events;
+    // every member of the majority side was cut from the writer and the old primary, and the old primary from them
+    const cuts = ev.filter((e) => e.kind === 'cut').map((e) => e.node);
+    expect(cuts.sort()).toEqual(['primary', 'replica-1', 'replica-2', 'sentinel-1', 'sentinel-2', 'sentinel-3']);
+    expect(ev.find((e) => e.kind === 'cut' && e.node === 'sentinel-1')?.detail).toMatch(/^clients, replicas \d+$/);
+    // the majority failed over while the old primary was cut off, and Sentinel demoted it after the heal
+    expect(ev.some((e) => e.kind === '+switch-master')).toBe(true);
+    const healAt = ev.find((e) => e.kind === 'heal')?.atMs ?? 0;
+    expect(ev.some((e) => e.kind === '+convert-to-slave' && e.node === 'primary' && e.atMs >= healAt)).toBe(true);
+    expect(r.report.topology.primaryAtEnd).not.toBe('primary');
+    expect(r.exitCode).toBe(0);
+    assertNothingLeft(topo);
+  });
+});
+
+describe('partition: interrupted', () => {
+  it('SIGINT in the middle of a partition heals every cut, stops everything and writes a partial report', async () => {
+    const dir = tmpDir('partition-sigint');
+    const registry = join(dir, 'pids');
+    mkdirSync(registry, { recursive: true });
+    const file = join(dir, 'cut-me.yaml');
+    writeFileSync(
+      file,
+      [
+        'name: cut-me',
+        'description: test drill',
+        'topology: { kind: sentinel, replicas: 1, downAfter: 30s }',
+        'steps:',
+        '  - action: partition',
+        '    sides: [[primary, writer], [sentinels, replica-1]]',
+        '    duration: 60s',
+        '',
+      ].join('\n'),
+    );
+    const child = execa('node', [join(PROJECT_ROOT, 'bin/stormdrill.js'), 'drill', 'run', file, '--report-dir', 'out'], {
+      reject: false,
+      cwd: dir,
+      env: { STORMDRILL_PID_REGISTRY: registry, STORMDRILL_DEBUG: '' },
+      timeout: 55_000,
+    });
+    const seen = new Set<number>();
+    const track = setInterval(() => {
+      for (const f of readdirSync(registry)) seen.add(Number(f));
+    }, 20);
+    let out = '';
+    child.stdout?.on('data', (d) => {
+      out += String(d);
+    });
+    for (let i = 0; i < 1200 && !/partition \[primary, writer\]/.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+    expect(out).toMatch(/partition \[primary, writer\]/);
+    await new Promise((r) => setTimeout(r, 700));
+    child.kill('SIGINT');
+    const r = await child;
+    clearInterval(track);
+    for (const f of readdirSync(registry)) seen.add(Number(f));
+    expect(r.exitCode, r.stderr).toBe(130);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    expect(report.status).toBe('interrupted');
+    const events = report.events as Array<{ kind: string; node?: string; detail?: string }>;
+    expect(
+      events
+        .filter((e) => e.kind === 'cut')
+        .map((e) => e.node)
+        .sort(),
+    ).toEqual(['primary', 'replica-1', 'sentinel-1', 'sentinel-2', 'sentinel-3']);
+    // each cut was healed: by the interrupted step's own heal or by the restore
+    const healed = new Set(events.filter((e) => e.kind === 'heal' && e.node).map((e) => e.node));
+    const restore = events.find((e) => e.kind === 'restore')?.detail ?? '';
+    for (const m of ['primary', 'replica-1', 'sentinel-1', 'sentinel-2', 'sentinel-3'])
+      expect(healed.has(m) || restore.includes(`network on ${m}`), `${m} healed`).toBe(true);
+    expect(seen.size).toBeGreaterThan(0);
+    expect(
+      [...seen].filter((pid) => alive(pid)),
+      'processes left running',
+    ).toEqual([]);
+  });
+});

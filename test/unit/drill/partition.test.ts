@@ -1,0 +1,139 @@
+/**
+ * Partitions without I/O: who is cut from whom (cutPlan), how a fault proxy recognises the
+ * peers of a cut from a connection's first bytes, and the sides a runbook may name.
+ */
+import { describe, expect, it } from 'vitest';
+import { encodeCommand } from '../../../lib/core/resp/encode.js';
+import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
+import { cutPlan, describeSides, partitionProblems } from '../../../lib/faults/partition.js';
+import { chunkFate, classifyConnection, describeFault, faultApplies, validateFault } from '../../../lib/netfault/classify.js';
+
+const cmds = (...c: string[][]) => Buffer.concat(c.map((x) => encodeCommand(x)));
+
+describe('cutPlan: every link between two sides, none inside a side', () => {
+  const ports: Record<string, number> = { primary: 7000, 'replica-1': 7001, 'replica-2': 7002 };
+  const ids: Record<string, string> = { 'sentinel-1': 'aaaaaaa1', 'sentinel-2': 'aaaaaaa2' };
+  const plan = cutPlan(
+    [
+      { nodes: ['primary'], sentinels: [], clients: true },
+      { nodes: ['replica-1', 'replica-2'], sentinels: ['sentinel-1', 'sentinel-2'], clients: false },
+    ],
+    (n) => ports[n] as number,
+    (s) => ids[s] as string,
+  );
+
+  it('the old primary stops hearing the replicas and Sentinels, but keeps its clients', () => {
+    expect(plan.get('primary')).toEqual({ clients: false, replicaPorts: [7001, 7002], sentinelIds: ['aaaaaaa1', 'aaaaaaa2'] });
+  });
+
+  it('the majority side stops hearing the clients and the old primary, and still hears itself', () => {
+    for (const m of ['replica-1', 'replica-2', 'sentinel-1', 'sentinel-2'])
+      expect(plan.get(m), m).toEqual({ clients: true, replicaPorts: [7000], sentinelIds: [] });
+  });
+
+  it('three sides: each member cuts both other sides', () => {
+    const p3 = cutPlan(
+      [
+        { nodes: ['primary'], sentinels: [], clients: false },
+        { nodes: ['replica-1'], sentinels: [], clients: true },
+        { nodes: ['replica-2'], sentinels: ['sentinel-1'], clients: false },
+      ],
+      (n) => ports[n] as number,
+      (s) => ids[s] as string,
+    );
+    expect(p3.get('replica-1')).toEqual({ clients: false, replicaPorts: [7000, 7002], sentinelIds: ['aaaaaaa1'] });
+    expect(p3.get('sentinel-1')).toEqual({ clients: true, replicaPorts: [7000, 7001], sentinelIds: [] });
+  });
+
+  it('a member on two sides or a single side is refused', () => {
+    expect(
+      partitionProblems([
+        { nodes: ['primary'], sentinels: [], clients: true },
+        { nodes: ['primary'], sentinels: [], clients: false },
+      ]),
+    ).toEqual(['primary is on side 1 and side 2: put each member on one side']);
+    expect(partitionProblems([{ nodes: ['primary'], sentinels: [], clients: false }])).toEqual(['a partition needs at least two sides']);
+    expect(describeSides([{ nodes: ['primary'], sentinels: ['sentinel-1'], clients: true }])).toBe('[primary, sentinel-1, clients]');
+  });
+});
+
+describe('a cut fault at a proxy: which connections it holds', () => {
+  const cut = { kind: 'cut' as const, peers: { clients: true, replicaPorts: [7001], sentinelIds: ['0123abcd'] } };
+
+  it("a Sentinel's link names the Sentinel by the first 8 characters of its id", () => {
+    expect(classifyConnection(cmds(['AUTH', 'x'], ['CLIENT', 'SETNAME', 'sentinel-0123ABCD-cmd']))).toEqual({
+      cls: 'sentinel',
+      sentinelId: '0123abcd',
+    });
+    expect(classifyConnection(cmds(['CLIENT', 'SETNAME', 'sentinel-abc-cmd']))).toEqual({ cls: 'sentinel' });
+  });
+
+  it('holds the named peers both ways and passes everyone else', () => {
+    expect(faultApplies(cut, 'client')).toBe(true);
+    expect(faultApplies(cut, 'replication', 7001)).toBe(true);
+    expect(faultApplies(cut, 'replication', 7002)).toBe(false);
+    expect(faultApplies(cut, 'sentinel', undefined, '0123abcd')).toBe(true);
+    expect(faultApplies(cut, 'sentinel', undefined, 'ffffffff')).toBe(false);
+    expect(faultApplies(cut, 'unknown')).toBe(false);
+    expect(chunkFate(cut, 'replication', 'down', Math.random, 7001)).toEqual({ act: 'hold' });
+    expect(chunkFate(cut, 'sentinel', 'up', Math.random, undefined, '0123abcd')).toEqual({ act: 'hold' });
+    expect(chunkFate({ kind: 'cut', peers: {} }, 'client', 'up')).toEqual({ act: 'pass' });
+    expect(describeFault(cut)).toBe('cut(clients, replicas 7001, sentinels 0123abcd)');
+  });
+
+  it('validation names a bad peer list', () => {
+    expect(validateFault(cut)).toEqual([]);
+    expect(validateFault({ kind: 'cut' })[0]).toMatch(/needs peers/);
+    expect(validateFault({ kind: 'cut', peers: { sentinelIds: ['xyz'] } })[0]).toMatch(/SENTINEL MYID/);
+  });
+});
+
+describe('partition steps in a runbook', () => {
+  const rb = (sides: unknown, topology: Record<string, unknown> = { kind: 'sentinel', replicas: 2 }) => ({
+    name: 'x',
+    description: 'x',
+    topology,
+    steps: [{ action: 'partition', sides }],
+  });
+  const problems = (input: unknown): string[] => {
+    try {
+      planRunbook(input);
+      return [];
+    } catch (err) {
+      if (!(err instanceof PlanError)) throw err;
+      return err.problems.map((p) => `${p.path.join('.')}: ${p.message}`);
+    }
+  };
+
+  it('accepts node selectors, sentinels and the writer', () => {
+    const [plan] = planRunbook(
+      rb([
+        ['primary', 'writer'],
+        ['sentinels', 'replicas'],
+      ]),
+    );
+    expect(plan?.steps[0]?.description).toBe('partition [primary, writer] | [sentinels, replicas]');
+    expect(plan?.destructive).toBe(true);
+  });
+
+  it('refuses sides naming nodes or Sentinels the topology does not have', () => {
+    expect(problems(rb([['primary', 'replica-3'], ['sentinel-4']]))).toEqual([
+      "steps.0.sides: unknown node 'replica-3': this topology has replica-1..replica-2",
+      "steps.0.sides: unknown Sentinel 'sentinel-4': this topology has sentinel-1..sentinel-3",
+    ]);
+    expect(problems(rb([['primary'], ['master-2']]))).toEqual([
+      "steps.0.sides: unknown node 'master-2': a sentinel topology has primary and replica-N",
+    ]);
+    expect(problems(rb([['primary', 'writer'], ['writer']]))).toEqual([
+      'steps.0.sides: writer is on more than one side: put each member on one side',
+    ]);
+    expect(problems(rb([['primary'], ['bogus']]))[0]).toMatch(/bad partition member: use primary/);
+    expect(problems(rb([['primary']]))[0]).toMatch(/steps\.0\.sides/);
+  });
+
+  it('refuses topologies partitions do not support yet', () => {
+    expect(problems(rb([['primary'], ['replica-1']], { kind: 'replicas', replicas: 1 }))).toEqual([
+      'steps.0.sides: partition steps need topology.kind: sentinel (got replicas); cluster partitions are not supported yet',
+    ]);
+  });
+});
