@@ -1,6 +1,6 @@
 /**
  * The one place where run identities, key namespaces, metric labels and test-worker
- * namespaces are derived (field notes, section 5).
+ * namespaces are derived.
  *
  * Pure TypeScript: no Node and no k6 APIs, so both the Node library and the k6
  * scenarios (tsconfig.k6.json) import it.

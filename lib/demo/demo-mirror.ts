@@ -1,5 +1,5 @@
 /**
- * The demo's mirror step (field notes, section 2): a second deployment of the demo service on
+ * The demo's mirror step: a second deployment of the demo service on
  * its own redis-server, `stormdrill mirror` in front of the first one, and a few users' flows
  * through it. Ids are mapped and timestamps ignored, so both deployments should answer alike;
  * the comparison's metrics go to Prometheus under the run's testid.

@@ -1,5 +1,5 @@
 /**
- * HAProxy in front of a Sentinel group, with the health check of field notes section 3:
+ * HAProxy in front of a Sentinel group, with a health check that finds the master:
  * AUTH → +OK (when a password is set), PING → +PONG, `info replication` → role:master,
  * QUIT → +OK, every second. Runs in master-worker mode so the server list can be
  * reloaded (SIGUSR2) when replicas are added or removed, without dropping connections.

@@ -72,7 +72,7 @@ export interface SentinelSpec extends CommonSpec, SentinelSettings {
 /** HAProxy in front of a Sentinel group; clients talk to HAProxy as to a standalone server. */
 export interface HaproxySpec extends CommonSpec, SentinelSettings {
   kind: 'haproxy';
-  /** tcp-check interval (default 1000 ms, field notes section 3). */
+  /** tcp-check interval (default 1000 ms). */
   checkIntervalMs: number;
 }
 

@@ -1,6 +1,6 @@
 /**
  * The one place a test worker's namespace is derived: its port block, key prefix, run id
- * and temp dir (field notes, section 5). Every test file gets its own slot, so files that
+ * and temp dir. Every test file gets its own slot, so files that
  * run one after another in the same worker never share keys.
  */
 import { mkdirSync, rmSync } from 'node:fs';

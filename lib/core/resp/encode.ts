@@ -1,6 +1,6 @@
 /**
  * RESP2 command encoding. Commands are encoded once into Buffers (bench, fill) so the hot
- * path only copies bytes; see the houses' habit 8.
+ * path only copies bytes.
  */
 
 const CRLF = '\r\n';

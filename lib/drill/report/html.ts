@@ -22,7 +22,7 @@ export function htmlReport(r: DrillReport): string {
   const flags: string[] = [];
   if ((r.fullSyncs ?? 0) > 0)
     flags.push(
-      `<p class="flag-line" id="flag-full-sync"><strong>Full sync during the drill</strong> on ${esc(r.fullSyncNodes.map((n) => `${n.node} (${n.count})`).join(', '))}: the replica reloaded the whole dataset. With a large dataset this is the long outage of field notes section 1.</p>`,
+      `<p class="flag-line" id="flag-full-sync"><strong>Full sync during the drill</strong> on ${esc(r.fullSyncNodes.map((n) => `${n.node} (${n.count})`).join(', '))}: the replica reloaded the whole dataset and answered LOADING meanwhile. With tens of GB that is a read outage of many minutes (one published QA report measured 18 minutes).</p>`,
     );
   if (r.loadingErrors > 0 || r.loadingPeriods.length > 0)
     flags.push(

@@ -39,7 +39,7 @@ export function markdownReport(r: DrillReport): string {
   lines.push('');
   if (r.fullSyncs !== null && r.fullSyncs > 0) {
     lines.push(
-      `**Full sync flagged:** ${r.fullSyncNodes.map((n) => `${n.node} (${n.count})`).join(', ')}. A full sync reloads the whole dataset on the replica (LOADING while it loads); with a large dataset this is the multi-minute outage of field notes section 1.`,
+      `**Full sync flagged:** ${r.fullSyncNodes.map((n) => `${n.node} (${n.count})`).join(', ')}. A full sync reloads the whole dataset on the replica, which answers LOADING meanwhile; with tens of GB that is a read outage of many minutes (one published QA report measured 18 minutes).`,
       '',
     );
   }

@@ -1,5 +1,5 @@
 /**
- * The step registry: every step type in one table (houses.md habit 9). Retired names stay
+ * The step registry: every step type in one table. Retired names stay
  * as entries that tell the user what to write instead. `DrillStep` is the discriminated
  * union (on `action`) of every step's params.
  */

@@ -57,7 +57,7 @@ async function runWhileSlotsMove(extra: string[]) {
 }
 
 describe('stormdrill bench --cluster', () => {
-  it("runs the field notes' line and spreads the keys over every master, each key on its slot's owner", async () => {
+  it("runs the documented cluster line and spreads the keys over every master, each key on its slot's owner", async () => {
     const { out, outcome } = await bench([
       ...seed(),
       '--cluster',

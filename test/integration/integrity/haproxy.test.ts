@@ -1,5 +1,5 @@
 /**
- * Through HAProxy in front of a Sentinel group (field notes, section 3): the writer sees a
+ * Through HAProxy in front of a Sentinel group: the writer sees a
  * standalone server; after kill -9 of the primary and the Sentinel failover, HAProxy's
  * health check moves to the new master and the writer, reconnecting, follows it.
  */

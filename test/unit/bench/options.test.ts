@@ -3,7 +3,7 @@ import { DEFAULTS, parseBenchArgv } from '../../../lib/bench/options.js';
 import { helpText } from '../../../lib/cli/bench/help.js';
 
 describe('parseBenchArgv', () => {
-  it("takes the field notes' redis-benchmark line as is", () => {
+  it('takes a redis-benchmark cluster line as is', () => {
     const r = parseBenchArgv(
       '-h 10.0.0.7 -p 6380 --cluster -d 100 -n 1000000 -r 1000000 -c 3 -q -t PING_INLINE,SET,GET,INCR,LPUSH,RPUSH,LPOP,RPOP,HSET,MSET'.split(
         ' ',

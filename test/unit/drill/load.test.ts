@@ -57,7 +57,7 @@ describe('loading runbooks', () => {
 
 describe('every shipped runbook', () => {
   const files = listRunbookFiles();
-  it('there is the failure matrix and the procedures of field notes 1 and 3', () => {
+  it('there is the failure matrix and the failover, switchover and migration procedures', () => {
     const names = files.map((f) => basename(f, '.yaml'));
     for (const n of [
       'primary-fails',

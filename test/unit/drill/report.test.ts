@@ -106,6 +106,7 @@ describe('report.html', () => {
     expect(html).toContain('id="verdict">FAILED');
     expect(html).toContain('<tr class="check failed"><td>ackedLost</td>');
     expect(html).toContain('id="flag-full-sync"');
+    expect(html).toMatch(/answered LOADING meanwhile\. With tens of GB that is a read outage of many minutes/);
     expect(html).toContain('id="flag-loading"');
     expect(html).toContain('kill the &lt;primary&gt; &amp; see');
     expect(html).not.toContain('<primary>');
@@ -120,6 +121,10 @@ describe('report.md', () => {
     expect(md).toContain('| write unavailability | 2400 ms in 1 window(s) |');
     expect(md).toContain('| time to failover | 2.10 s |');
     expect(md).toContain('**Full sync flagged:** replica-1 (1)');
+    // the fact itself, not a pointer to a document the reader does not have
+    expect(md).toMatch(
+      /reloads the whole dataset on the replica, which answers LOADING meanwhile; with tens of GB that is a read outage of many minutes/,
+    );
     expect(md).toContain('**LOADING flagged:**');
     expect(md).toMatch(/\| write \| 10\.000 \| 12\.400 \| 2\.4s \| ECONNREFUSED=5 \|/);
     expect(md).toContain('| 2 | crash primary (kill -9) |');

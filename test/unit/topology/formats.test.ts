@@ -6,7 +6,7 @@ import { formatStatus, nodeStatusFromInfo } from '../../../lib/topology/status.j
 import type { TopologyStatus } from '../../../lib/topology/types.js';
 
 describe('HAProxy config', () => {
-  it('has the tcp-check of field notes section 3 and one checked server per node', () => {
+  it('has the master-finding tcp-check and one checked server per node', () => {
     const cfg = haproxyConfig({
       host: '127.0.0.1',
       port: 7000,
