@@ -7,11 +7,12 @@
 import { UserError } from '../core/errors.js';
 import { firstLiveReplica } from '../faults/index.js';
 import { redisInfo } from '../stack/info.js';
+import { nodeAuth } from '../topology/node-auth.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 
 async function roleOf(t: Topology, n: TopoNode): Promise<'master' | 'replica' | 'down'> {
   if (n.process && n.process.status !== 'running') return 'down';
-  const r = await redisInfo(n.port, 'replication', { host: n.host, password: t.password }).catch(() => null);
+  const r = await redisInfo(n.port, 'replication', nodeAuth(t, n)).catch(() => null);
   if (!r) return 'down';
   return r.role === 'master' ? 'master' : 'replica';
 }

@@ -13,6 +13,7 @@ import { runVerify } from '../integrity/verify/verify.js';
 import { RespConn } from '../redis/index.js';
 import { redisOnce } from '../redis/once.js';
 import { waitUntil } from '../stack/info.js';
+import { nodeAuth } from '../topology/node-auth.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 import type { VerifyOutcome } from './checks.js';
 
@@ -22,7 +23,7 @@ const SETTLE_MS = 15_000;
 /** ROLE of a running node, null when it does not answer. */
 async function roleOf(t: Topology, n: TopoNode): Promise<unknown[] | null> {
   if (n.process && n.process.status !== 'running') return null;
-  const r = await redisOnce(n.port, ['ROLE'], { host: n.host, password: t.password, user: t.username, timeoutMs: 1000 }).catch(() => null);
+  const r = await redisOnce(n.port, ['ROLE'], { ...nodeAuth(t, n), timeoutMs: 1000 }).catch(() => null);
   return Array.isArray(r) ? r : null;
 }
 
@@ -37,8 +38,8 @@ async function comparePair(t: Topology, runId: string, master: TopoNode, replica
   try {
     if (t.kind !== 'cluster') {
       const v = await runVerify({
-        source: { host: master.host, port: master.port, password: t.password, user: t.username },
-        target: { host: replica.host, port: replica.port, password: t.password, user: t.username },
+        source: { host: master.host, port: master.port, password: t.password, user: t.username, tls: t.tls },
+        target: { host: replica.host, port: replica.port, password: t.password, user: t.username, tls: t.tls },
         match,
         rounds: 3,
         interval: 0.5,
@@ -49,7 +50,7 @@ async function comparePair(t: Topology, runId: string, master: TopoNode, replica
         line: `${replica.name}: ${v.conflicts.total} conflict(s) in ${v.keysCompared} keys`,
       };
     }
-    const settings = { user: t.username, password: t.password, connectTimeoutMs: 2000 };
+    const settings = { user: t.username, password: t.password, tls: t.tls, connectTimeoutMs: 2000 };
     const a = await RespConn.open({ host: master.host, port: master.port }, settings);
     try {
       const b = await RespConn.open({ host: replica.host, port: replica.port }, settings);

@@ -6,6 +6,7 @@
 import { UserError } from '../core/errors.js';
 import { isLoopback } from '../core/loopback.js';
 import { redisInfo, waitUntil } from '../stack/info.js';
+import { nodeAuth } from '../topology/node-auth.js';
 import type { TopoEvent, Topology, TopoNode } from '../topology/types.js';
 import type { ActionContext, ActionResult } from './types.js';
 
@@ -43,7 +44,7 @@ export async function firstLiveReplica(t: Topology): Promise<TopoNode> {
   const p = await t.currentPrimary();
   for (const n of t.nodes) {
     if (n === p || n.process?.status === 'exited') continue;
-    const rep = await redisInfo(n.port, 'replication', { host: n.host, password: t.password }).catch(() => null);
+    const rep = await redisInfo(n.port, 'replication', nodeAuth(t, n)).catch(() => null);
     if (rep?.role === 'slave' && (t.kind !== 'cluster' || t.nodeByAddress(rep.master_host ?? '', Number(rep.master_port)) === p)) return n;
   }
   throw new UserError(`no live replica of ${p.name} found`);
@@ -68,7 +69,7 @@ export function needProcess(n: TopoNode, action: string) {
 }
 
 export function auth(t: Topology, n: TopoNode) {
-  return { host: n.host, password: t.password, user: undefined as string | undefined };
+  return nodeAuth(t, n);
 }
 
 /** Poll `check` until it holds; rejects naming `what` after timeoutMs, or at once when `signal` aborts. */

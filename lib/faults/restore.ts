@@ -5,6 +5,7 @@
  */
 import { registerCleanup } from '../core/lifecycle.js';
 import { redisOnce } from '../redis/once.js';
+import { nodeAuth } from '../topology/node-auth.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 
 type Key = string;
@@ -82,5 +83,5 @@ export async function restoreTopology(t: Topology): Promise<string[]> {
 
 /** CLIENT UNPAUSE on a node (undo of CLIENT PAUSE). */
 export async function unpause(t: Topology, n: TopoNode): Promise<void> {
-  await redisOnce(n.port, ['CLIENT', 'UNPAUSE'], { host: n.host, password: t.password, timeoutMs: 1000 });
+  await redisOnce(n.port, ['CLIENT', 'UNPAUSE'], { ...nodeAuth(t, n), timeoutMs: 1000 });
 }

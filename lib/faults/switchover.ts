@@ -2,6 +2,7 @@
 import { UserError } from '../core/errors.js';
 import { redisOnce } from '../redis/once.js';
 import { redisInfo } from '../stack/info.js';
+import { sentinelAuth } from '../topology/node-auth.js';
 import { peerAddress, waitClusterOk, waitHaproxyFollows, waitSentinelsAgree } from '../topology/start.js';
 import type { Topology } from '../topology/types.js';
 import { assertDestructiveAllowed, auth, firstLiveReplica, Recorder, waitFn } from './common.js';
@@ -55,7 +56,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
     let asked = false;
     for (const s of t.sentinels) {
       if (s.process && s.process.status !== 'running') continue;
-      const r = await redisOnce(s.port, ['SENTINEL', 'FAILOVER', name], { host: s.host, timeoutMs: 2000 }).catch((e: Error) => e);
+      const r = await redisOnce(s.port, ['SENTINEL', 'FAILOVER', name], { ...sentinelAuth(t, s), timeoutMs: 2000 }).catch((e: Error) => e);
       if (r === 'OK') {
         asked = true;
         break;

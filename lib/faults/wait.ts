@@ -1,6 +1,7 @@
 /** Waiting for a condition on a topology: an event, a role, a link, caught-up replicas, cluster ok, a new primary. */
 import { UserError } from '../core/errors.js';
 import { redisInfo } from '../stack/info.js';
+import { nodeAuth } from '../topology/node-auth.js';
 import { waitClusterOk } from '../topology/start.js';
 import type { TopoEvent, Topology, TopoNode } from '../topology/types.js';
 import { auth, Recorder, waitFn } from './common.js';
@@ -26,7 +27,7 @@ export async function waitNewPrimary(t: Topology, old: TopoNode, timeoutMs: numb
     async () => {
       const p = await t.currentPrimary();
       if (p === old) return false;
-      const rep = await redisInfo(p.port, 'replication', { host: p.host, password: t.password });
+      const rep = await redisInfo(p.port, 'replication', nodeAuth(t, p));
       if (rep.role !== 'master') return false;
       found = p;
       return true;

@@ -1,85 +1,11 @@
 /**
- * Shared commander wiring for fill, write, audit and verify: the connection flags
- * (redis-benchmark's -h -p -a --user, -u, plus Sentinel, Cluster, TLS), `--json FILE`
- * written atomically, live progress (a bar on a TTY, plain lines otherwise) and
- * `--prom-rw URL` metrics push.
+ * Shared CLI helpers of fill, write, audit and verify: `--json FILE` written atomically,
+ * live progress (a bar on a TTY, plain lines otherwise) and `--prom-rw URL` metrics push.
+ * The connection flags are lib/cli/connection-flags.ts.
  */
-import type { Command } from 'commander';
 import type { Registry } from 'prom-client';
 import { UserError } from '../core/errors.js';
 import { writeFileAtomic } from '../core/report/write-report.js';
-import type { ConnectionOptions } from '../redis/index.js';
-
-export interface ConnectionFlags {
-  host?: string;
-  port?: string;
-  pass?: string;
-  user?: string;
-  uri?: string;
-  sentinel?: string[];
-  masterName?: string;
-  sentinelPass?: string;
-  cluster?: boolean;
-  tls?: boolean;
-  tlsCa?: string;
-  tlsCert?: string;
-  tlsKey?: string;
-  tlsInsecure?: boolean;
-  db?: string;
-  connectTimeout?: string;
-}
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
-
-/** Add the connection flags; frees -h from --help (as redis-benchmark uses it for the host). */
-export function addConnectionOptions(cmd: Command): Command {
-  return cmd
-    .helpOption('--help', 'display help for command')
-    .option('-h, --host <host>', 'server host (default 127.0.0.1)')
-    .option('-p, --port <port>', 'server port (default 6379)')
-    .option('-a, --pass <password>', 'AUTH password (prefer the REDISCLI_AUTH environment variable: argv is visible to ps)')
-    .option('--user <user>', 'ACL user (with -a or REDISCLI_AUTH)')
-    .option('-u, --uri <uri>', 'redis://[user:password@]host:port[/db], or rediss:// for TLS')
-    .option('-n, --db <n>', 'database number')
-    .option('--sentinel <host:port>', 'a Sentinel to ask for the master (repeatable); with --master-name', collect)
-    .option('--master-name <name>', 'the master name the Sentinels monitor')
-    .option('--sentinel-pass <password>', 'password of the Sentinels (if they have one)')
-    .option('--cluster', 'the target is a Redis Cluster: route keys by slot to every master')
-    .option('--tls', 'use TLS')
-    .option('--tls-ca <file>', 'CA certificate (PEM) to trust')
-    .option('--tls-cert <file>', 'client certificate (PEM)')
-    .option('--tls-key <file>', 'client key (PEM)')
-    .option('--tls-insecure', 'do not verify the server certificate')
-    .option('--connect-timeout <ms>', 'connect timeout in ms (default 2000)');
-}
-
-function intFlag(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw new UserError(`${flag} must be a number, got '${v}'`);
-  return n;
-}
-
-export function connectionFromFlags(f: ConnectionFlags): ConnectionOptions {
-  const tls =
-    f.tls || f.tlsCa || f.tlsCert || f.tlsKey || f.tlsInsecure
-      ? { caFile: f.tlsCa, certFile: f.tlsCert, keyFile: f.tlsKey, insecure: f.tlsInsecure }
-      : undefined;
-  return {
-    host: f.host,
-    port: intFlag(f.port, '-p/--port'),
-    password: f.pass,
-    user: f.user,
-    uri: f.uri,
-    sentinels: f.sentinel,
-    masterName: f.masterName,
-    sentinelPassword: f.sentinelPass,
-    cluster: f.cluster,
-    tls,
-    db: intFlag(f.db, '-n/--db'),
-    connectTimeoutMs: intFlag(f.connectTimeout, '--connect-timeout'),
-  };
-}
 
 /** A number flag parser for commander that rejects junk with one line. */
 export function num(flag: string) {

@@ -20,6 +20,8 @@ export interface RedisServerOptions {
   cluster?: boolean;
   /** cluster-node-timeout in ms (default 2000 for fast local failovers). */
   clusterNodeTimeoutMs?: number;
+  /** TLS only: `port` becomes the tls-port and no plain port is open (the readiness probe speaks TLS). */
+  tls?: { certFile: string; keyFile: string; caFile: string };
   /** Extra config directives, e.g. { 'repl-backlog-size': '1mb' }. */
   config?: Record<string, string | number>;
   readyTimeoutMs?: number;
@@ -30,7 +32,7 @@ export interface RedisNode {
   port: number;
   dir: string;
   process: ManagedProcess;
-  /** redis://host:port (no credentials; pass the password separately). */
+  /** redis://host:port, rediss:// with TLS (no credentials; pass the password separately). */
   url: string;
   stop(): Promise<void>;
 }
@@ -39,7 +41,16 @@ export interface RedisNode {
 export function redisConfig(o: RedisServerOptions): string {
   const host = o.host ?? '127.0.0.1';
   const lines: string[] = [
-    `port ${o.port}`,
+    ...(o.tls
+      ? [
+          'port 0',
+          `tls-port ${o.port}`,
+          `tls-cert-file ${o.tls.certFile}`,
+          `tls-key-file ${o.tls.keyFile}`,
+          `tls-ca-cert-file ${o.tls.caFile}`,
+          'tls-auth-clients no',
+        ]
+      : [`port ${o.port}`]),
     `bind ${host}`,
     'protected-mode no',
     'daemonize no',
@@ -74,6 +85,8 @@ export async function startRedisServer(o: RedisServerOptions): Promise<RedisNode
     cwd: o.dir,
     logFile: join(o.dir, 'redis.log'),
   });
-  await waitReady(proc, () => redisPingOk(o.port, { host, password: o.password }), o.readyTimeoutMs ?? 15_000);
-  return { host, port: o.port, dir: o.dir, process: proc, url: `redis://${host}:${o.port}`, stop: () => proc.stop() };
+  const tls = o.tls ? { caFile: o.tls.caFile } : undefined;
+  await waitReady(proc, () => redisPingOk(o.port, { host, password: o.password, tls }), o.readyTimeoutMs ?? 15_000);
+  const url = `${tls ? 'rediss' : 'redis'}://${host}:${o.port}`;
+  return { host, port: o.port, dir: o.dir, process: proc, url, stop: () => proc.stop() };
 }

@@ -9,7 +9,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
-import { type Endpoint, formatEndpoint, parseHostPort } from '../redis/index.js';
+import { type Endpoint, formatEndpoint, parseRedisUri, type TlsSettings, URI_FORMS } from '../redis/index.js';
 import { redisOnce } from '../redis/once.js';
 import { parseInfo } from '../stack/info.js';
 import { fieldRecord, sentinelMasterInfo } from '../stack/sentinel.js';
@@ -29,52 +29,29 @@ export interface AttachTarget {
   sentinel?: { sentinels: Array<{ host: string; port: number }>; masterName: string };
   /** redis-cluster://: the seed nodes given. */
   cluster?: { seeds: Array<{ host: string; port: number }> };
+  /** rediss://: TLS to every node and Sentinel. */
+  tls?: TlsSettings;
 }
 
-const MULTI_HOST_URI = /^(redis-sentinel|redis-cluster):\/\/(?:([^:@/]*)(?::([^@/]*))?@)?([^/@]+)(?:\/([^/?#]*))?$/;
-const redact = (uri: string) => uri.replace(/:[^:@/]*@/, ':***@');
-const SENTINEL_FORM = 'redis-sentinel://host:port[,host:port...]/master-name';
-const CLUSTER_FORM = 'redis-cluster://host:port[,host:port...]';
-
-/** `redis-sentinel://[user:password@]h:p[,h:p...]/master-name` or `redis-cluster://[user:password@]h:p[,h:p...]` */
-function parseMultiHostUri(uri: string, env: Record<string, string | undefined>): AttachTarget {
-  const sentinel = uri.startsWith('redis-sentinel://');
-  const form = sentinel ? SENTINEL_FORM : CLUSTER_FORM;
-  const m = MULTI_HOST_URI.exec(uri);
-  if (!m || (sentinel ? !m[5] : m[5])) throw new UserError(`--target '${redact(uri)}' is not ${form}`);
-  const hosts = (m[4] as string).split(',').map((hp) => {
-    const e = parseHostPort(hp, sentinel ? 26379 : 6379);
-    if (!e) throw new UserError(`--target: '${hp}' is not host:port (in ${form})`);
-    return e;
-  });
-  const base = {
-    ...(hosts[0] as Endpoint),
-    user: m[2] ? decodeURIComponent(m[2]) : undefined,
-    password: m[3] ? decodeURIComponent(m[3]) : env.REDISCLI_AUTH || undefined,
+/**
+ * Parse a --target URI (lib/redis's one parser): redis:// or rediss:// (TLS), redis-sentinel://
+ * or redis-cluster:// (rediss-sentinel://, rediss-cluster:// for TLS). The password also
+ * comes from $REDISCLI_AUTH; `tls` (CA, client certificate: the --tls-* flags) turns TLS on as rediss:// does.
+ */
+export function parseTargetUri(uri: string, env: Record<string, string | undefined> = process.env, tls?: TlsSettings): AttachTarget {
+  const u = parseRedisUri(uri, '--target');
+  const first = u.endpoints[0] as Endpoint;
+  if (first.socket) throw new UserError(`--target must be a network address (${URI_FORMS.direct.split(' (')[0]}), not a unix socket`);
+  const base: AttachTarget = {
+    host: first.host,
+    port: first.port,
+    user: u.user,
+    password: u.password ?? (env.REDISCLI_AUTH || undefined),
+    tls: u.tls || tls ? (tls ?? {}) : undefined,
   };
-  return sentinel
-    ? { ...base, sentinel: { sentinels: hosts, masterName: decodeURIComponent(m[5] as string) } }
-    : { ...base, cluster: { seeds: hosts } };
-}
-
-/** Parse `redis://[user:password@]host:port`, a redis-sentinel:// or a redis-cluster:// URI (password also from $REDISCLI_AUTH). */
-export function parseTargetUri(uri: string, env: Record<string, string | undefined> = process.env): AttachTarget {
-  if (uri.startsWith('redis-sentinel://') || uri.startsWith('redis-cluster://')) return parseMultiHostUri(uri, env);
-  let u: URL;
-  try {
-    u = new URL(uri.includes('://') ? uri : `redis://${uri}`);
-  } catch {
-    throw new UserError(`--target '${redact(uri)}' is not redis://host:port`);
-  }
-  if (u.protocol !== 'redis:')
-    throw new UserError(`--target must be redis://host:port, ${SENTINEL_FORM} or ${CLUSTER_FORM} (got ${u.protocol}//)`);
-  const port = u.port ? Number(u.port) : 6379;
-  return {
-    host: u.hostname.replace(/^\[|\]$/g, ''),
-    port,
-    user: u.username ? decodeURIComponent(u.username) : undefined,
-    password: u.password ? decodeURIComponent(u.password) : env.REDISCLI_AUTH || undefined,
-  };
+  if (u.kind === 'sentinel') return { ...base, sentinel: { sentinels: u.endpoints, masterName: u.masterName as string } };
+  if (u.kind === 'cluster') return { ...base, cluster: { seeds: u.endpoints } };
+  return base;
 }
 
 /** How reports and logs name the target (never with credentials). */
@@ -87,7 +64,9 @@ export function describeAttachTarget(a: AttachTarget): string {
 const endpoints = (es: Endpoint[]) => es.map(formatEndpoint).join(',');
 
 async function info(host: string, port: number, a: AttachTarget, section = 'replication'): Promise<Record<string, string>> {
-  const r = await redisOnce(port, ['INFO', section], { host, password: a.password, user: a.user, timeoutMs: 2000 }).catch((e: Error) => e);
+  const r = await redisOnce(port, ['INFO', section], { host, password: a.password, user: a.user, tls: a.tls, timeoutMs: 2000 }).catch(
+    (e: Error) => e,
+  );
   if (r instanceof Error) throw new UserError(`--target ${host}:${port} did not answer INFO: ${r.message.split('\n')[0]}`);
   return parseInfo(String(r));
 }
@@ -129,6 +108,7 @@ function attachedTopology(a: AttachTarget, p: AttachedParts): Topology {
     ...p,
     password: a.password,
     username: a.user,
+    tls: a.tls,
     events,
     emit(e: Omit<TopoEvent, 'atMs'> & { atMs?: number }) {
       events.emit('event', { ...e, atMs: e.atMs ?? Date.now() });
@@ -184,7 +164,7 @@ const entries = (r: unknown): Array<Record<string, string>> => (Array.isArray(r)
 async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget['sentinel']>): Promise<Topology> {
   const name = g.masterName;
   const ask = (s: { host: string; port: number }, args: string[]) =>
-    redisOnce(s.port, args, { host: s.host, timeoutMs: 2000 }).catch((e: Error) => e);
+    redisOnce(s.port, args, { host: s.host, tls: a.tls, timeoutMs: 2000 }).catch((e: Error) => e);
   const given = endpoints(g.sentinels);
   let asked: { host: string; port: number } | null = null;
   let master: unknown = null;
@@ -247,6 +227,7 @@ async function clusterNodeTimeout(a: AttachTarget, seeds: Array<{ host: string; 
       host: s.host,
       password: a.password,
       user: a.user,
+      tls: a.tls,
       timeoutMs: 2000,
     }).catch(() => null);
     if (Array.isArray(r) && r.length === 2 && Number(r[1]) > 0) return Number(r[1]);
@@ -263,6 +244,7 @@ async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['clust
       host: seed.host,
       password: a.password,
       user: a.user,
+      tls: a.tls,
       timeoutMs: 2000,
     }).catch((e: Error) => e);
     if (r instanceof Error) {

@@ -5,6 +5,7 @@
  */
 
 import { redisOnce } from '../redis/once.js';
+import type { TlsSettings } from '../redis/tls.js';
 import { parseInfo } from '../stack/info.js';
 import type { Topology } from './types.js';
 
@@ -80,7 +81,7 @@ export interface ClusterWatch {
 export function watchCluster(
   liveNodes: () => Array<{ host: string; port: number }>,
   onChange: (c: ClusterChange, atMs: number) => void,
-  o: { password?: string; user?: string; intervalMs?: number } = {},
+  o: { password?: string; user?: string; tls?: TlsSettings; intervalMs?: number } = {},
 ): ClusterWatch {
   let stopped = false;
   let prev: ClusterView | null = null;
@@ -89,8 +90,8 @@ export function watchCluster(
     for (const n of liveNodes()) {
       try {
         const [nodes, info] = await Promise.all([
-          redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host, password: o.password, user: o.user, timeoutMs: 500 }),
-          redisOnce(n.port, ['CLUSTER', 'INFO'], { host: n.host, password: o.password, user: o.user, timeoutMs: 500 }),
+          redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host, password: o.password, user: o.user, tls: o.tls, timeoutMs: 500 }),
+          redisOnce(n.port, ['CLUSTER', 'INFO'], { host: n.host, password: o.password, user: o.user, tls: o.tls, timeoutMs: 500 }),
         ]);
         if (nodes instanceof Error || info instanceof Error) continue;
         const view: ClusterView = { state: parseInfo(String(info)).cluster_state ?? 'unknown', nodes: parseClusterNodes(String(nodes)) };
@@ -117,7 +118,9 @@ export function watchCluster(
  * Watch a topology's cluster (started or attached) through its live nodes and emit each
  * change as a TopoEvent naming the node it is about.
  */
-export function watchTopologyCluster(t: Pick<Topology, 'nodes' | 'nodeByAddress' | 'emit' | 'password' | 'username'>): ClusterWatch {
+export function watchTopologyCluster(
+  t: Pick<Topology, 'nodes' | 'nodeByAddress' | 'emit' | 'password' | 'username' | 'tls'>,
+): ClusterWatch {
   return watchCluster(
     () => t.nodes.filter((n) => n.process === null || n.process.status === 'running'),
     (c, atMs) => {
@@ -125,6 +128,6 @@ export function watchTopologyCluster(t: Pick<Topology, 'nodes' | 'nodeByAddress'
       const node = a ? t.nodeByAddress(a.host, a.port) : undefined;
       t.emit({ atMs, kind: c.kind, node: node?.name, detail: c.detail ?? c.addr });
     },
-    { password: t.password, user: t.username },
+    { password: t.password, user: t.username, tls: t.tls },
   );
 }

@@ -4,6 +4,7 @@
  * topology's choice of primary changing is 'primary-changed'. One poll at a time.
  */
 import { redisOnce } from '../redis/once.js';
+import { nodeAuth } from './node-auth.js';
 import type { Topology } from './types.js';
 
 export interface RoleWatch {
@@ -27,7 +28,7 @@ export function watchRoles(
         roles.set(n.name, 'down');
         return;
       }
-      const r = await redisOnce(n.port, ['ROLE'], { host: n.host, password: t.password, timeoutMs: 500 }).catch(() => null);
+      const r = await redisOnce(n.port, ['ROLE'], { ...nodeAuth(t, n), timeoutMs: 500 }).catch(() => null);
       const role = Array.isArray(r) ? String(r[0]) : 'unknown';
       const prev = roles.get(n.name);
       if (prev === 'slave' && role === 'master') onEvent('promoted', n.name, 'replica → master');

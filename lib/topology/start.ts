@@ -469,7 +469,7 @@ export async function waitSentinelsAgree(t: Topology, primary: TopoNode, timeout
 export async function waitClusterOk(t: Topology, timeoutMs: number, atStart = false): Promise<void> {
   if (t.kind !== 'cluster') throw new UserError(`cluster-ok needs a cluster topology, not ${t.kind}`);
   const total = t.nodes.length;
-  const auth = { password: t.password, user: t.username };
+  const auth = { password: t.password, user: t.username, tls: t.tls };
   await waitUntil(
     'every live cluster node to report cluster_state:ok with all 16384 slots served by live masters',
     async () => {

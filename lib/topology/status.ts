@@ -6,8 +6,10 @@
 
 import { UserError } from '../core/errors.js';
 import { describeFault } from '../netfault/classify.js';
+import type { OnceOptions } from '../redis/once.js';
 import { redisOnce } from '../redis/once.js';
 import { type InfoFields, parseInfo, redisInfo } from '../stack/info.js';
+import { nodeAuth, sentinelAuth } from './node-auth.js';
 import type { NodeStatus, Topology, TopologyStatus, TopoNode } from './types.js';
 
 /**
@@ -22,7 +24,9 @@ export async function findPrimary(t: Topology): Promise<TopoNode> {
     const name = t.spec.masterName;
     for (const s of t.sentinels) {
       if (s.process && s.process.status !== 'running') continue;
-      const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name], { host: s.host, timeoutMs: 1000 }).catch(() => null);
+      const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', name], { ...sentinelAuth(t, s), timeoutMs: 1000 }).catch(
+        () => null,
+      );
       if (Array.isArray(r) && r.length === 2) {
         const n = t.nodeByAddress(String(r[0]), Number(String(r[1])));
         if (n) return n;
@@ -32,7 +36,7 @@ export async function findPrimary(t: Topology): Promise<TopoNode> {
   }
   for (const n of t.nodes) {
     if (n.process && n.process.status !== 'running') continue;
-    const rep = await redisInfo(n.port, 'replication', { host: n.host, password: t.password, user: t.username }).catch(() => null);
+    const rep = await redisInfo(n.port, 'replication', nodeAuth(t, n)).catch(() => null);
     if (rep?.role === 'master') return n;
   }
   throw new UserError(`no node of this ${t.kind} topology answers as master`);
@@ -73,7 +77,7 @@ export function nodeStatusFromInfo(base: Omit<NodeStatus, 'up' | 'role'>, info: 
   return s;
 }
 
-export async function nodeStatus(n: TopoNode, password?: string): Promise<NodeStatus> {
+export async function nodeStatus(n: TopoNode, auth: OnceOptions = {}): Promise<NodeStatus> {
   const base = {
     name: n.name,
     host: n.host,
@@ -84,7 +88,7 @@ export async function nodeStatus(n: TopoNode, password?: string): Promise<NodeSt
   };
   if (n.process && n.process.status !== 'running') return { ...base, up: false, role: 'unknown', error: n.process.status };
   try {
-    const r = await redisOnce(n.port, ['INFO', 'everything'], { host: n.host, password, timeoutMs: 1000 });
+    const r = await redisOnce(n.port, ['INFO', 'everything'], { ...auth, host: n.host, timeoutMs: 1000 });
     if (r instanceof Error) throw r;
     return nodeStatusFromInfo(base, parseInfo(String(r)));
   } catch (e) {
@@ -93,7 +97,7 @@ export async function nodeStatus(n: TopoNode, password?: string): Promise<NodeSt
 }
 
 export async function collectStatus(t: Topology): Promise<TopologyStatus> {
-  const nodes = await Promise.all(t.nodes.map((n) => nodeStatus(n, t.password)));
+  const nodes = await Promise.all(t.nodes.map((n) => nodeStatus(n, nodeAuth(t))));
   const primary = await t.currentPrimary().catch(() => null);
   const pst = primary ? nodes.find((s) => s.name === primary.name) : undefined;
   if (pst?.offset !== undefined && t.kind !== 'cluster') {
@@ -103,9 +107,10 @@ export async function collectStatus(t: Topology): Promise<TopologyStatus> {
   const sentinels = await Promise.all(
     t.sentinels.map(async (s) => {
       if (s.process && s.process.status !== 'running') return { name: s.name, port: s.port, up: false };
-      const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName], { host: s.host, timeoutMs: 1000 }).catch(
-        () => null,
-      );
+      const r = await redisOnce(s.port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', masterName], {
+        ...sentinelAuth(t, s),
+        timeoutMs: 1000,
+      }).catch(() => null);
       if (!Array.isArray(r) || r.length !== 2) return { name: s.name, port: s.port, up: r !== null };
       const n = t.nodeByAddress(String(r[0]), Number(String(r[1])));
       return { name: s.name, port: s.port, up: true, master: n?.name ?? `${String(r[0])}:${String(r[1])}` };
@@ -125,7 +130,7 @@ export async function collectStatus(t: Topology): Promise<TopologyStatus> {
   if (t.kind === 'cluster') {
     const live = t.nodes.find((n) => n.process?.status === 'running');
     if (live) {
-      const r = await redisOnce(live.port, ['CLUSTER', 'INFO'], { password: t.password, timeoutMs: 1000 }).catch(() => null);
+      const r = await redisOnce(live.port, ['CLUSTER', 'INFO'], { ...nodeAuth(t, live), timeoutMs: 1000 }).catch(() => null);
       if (r !== null && !(r instanceof Error)) {
         const ci = parseInfo(String(r));
         out.cluster = {

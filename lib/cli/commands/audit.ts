@@ -1,5 +1,6 @@
-import { addConnectionOptions, num } from '../../integrity/cli-support.js';
+import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
+import { addConnectionOptions } from '../connection-flags.js';
 
 export default defineCommand({
   name: 'audit',
@@ -19,7 +20,7 @@ export default defineCommand({
       .action(async (f) => {
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
         checkOutputPaths([{ flag: '--json', path: f.json }]);
-        const { connectionFromFlags } = await import('../../integrity/cli-support.js');
+        const { connectionFromFlags } = await import('../connection-flags.js');
         const { runAudit } = await import('../../integrity/index.js');
         const { formatAudit } = await import('../../integrity/format.js');
         const r = await runAudit({

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { defineCommand } from '../command.js';
+import { addTlsOptions } from '../connection-flags.js';
 import type { DrillRunFlags } from '../drill/run-flags.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
@@ -14,7 +15,7 @@ export default defineCommand({
         'outage drills: run executable runbooks (real faults on a local topology) and report unavailability, failover time and acked loss',
       );
 
-    drill
+    const run = drill
       .command('run')
       .description('run a runbook (a shipped name from `drill list` or a .yaml path) on the embedded default topology it starts')
       .argument('<runbook>', 'runbook name or path')
@@ -28,8 +29,9 @@ export default defineCommand({
       )
       .option(
         '--target <uri>',
-        'run against an existing deployment (redis://host:port, redis-sentinel://host:port[,...]/master or redis-cluster://host:port[,...]) instead of starting one; needs --allow-destructive',
-      )
+        'run against an existing deployment (redis://host:port, rediss:// for TLS, redis-sentinel://host:port[,...]/master or redis-cluster://host:port[,...]) instead of starting one; needs --allow-destructive',
+      );
+    addTlsOptions(run, 'the --target')
       .option('--allow-destructive', 'allow destructive steps against a --target stormdrill did not start')
       .option('--confirm-non-loopback', 'also allow them when --target is not on loopback')
       .option('--keep-work-dir', 'keep the topology work dir (logs, data) after the drill')

@@ -1,5 +1,6 @@
-import { addConnectionOptions, num } from '../../integrity/cli-support.js';
+import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
+import { addConnectionOptions } from '../connection-flags.js';
 import { durationFlag } from '../flags.js';
 
 export default defineCommand({
@@ -35,7 +36,8 @@ export default defineCommand({
       .action(async (f) => {
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
         checkOutputPaths([{ flag: '--json', path: f.json }]);
-        const { connectionFromFlags, progressPrinter, startPromRw, mib, fmtRate } = await import('../../integrity/cli-support.js');
+        const { connectionFromFlags } = await import('../connection-flags.js');
+        const { progressPrinter, startPromRw, mib, fmtRate } = await import('../../integrity/cli-support.js');
         const { runFill, FillMetrics } = await import('../../integrity/index.js');
         const { formatFill } = await import('../../integrity/format.js');
         const { newRunId } = await import('../../core/naming.js');

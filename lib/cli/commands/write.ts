@@ -1,5 +1,6 @@
-import { addConnectionOptions, num } from '../../integrity/cli-support.js';
+import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
+import { addConnectionOptions } from '../connection-flags.js';
 import { durationFlag } from '../flags.js';
 
 export default defineCommand({
@@ -38,7 +39,8 @@ export default defineCommand({
       .option('--metrics-port <port>', 'serve live metrics on http://127.0.0.1:PORT/metrics', num('--metrics-port'))
       .option('-q, --quiet', 'no progress output')
       .action(async (f) => {
-        const { connectionFromFlags, startPromRw, fmtRate } = await import('../../integrity/cli-support.js');
+        const { connectionFromFlags } = await import('../connection-flags.js');
+        const { startPromRw, fmtRate } = await import('../../integrity/cli-support.js');
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
         const { startWriter, WriteMetrics } = await import('../../integrity/index.js');
         const { formatWrite, formatWindow, formatSwitch } = await import('../../integrity/format.js');

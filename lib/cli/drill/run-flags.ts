@@ -3,8 +3,9 @@ import { OptionsError } from '../../core/errors.js';
 import { isValidRunId } from '../../core/naming.js';
 import type { VariantChoice } from '../../drill/plan.js';
 import { type AttachTarget, parseTargetUri } from '../../topology/attach.js';
+import { type TlsFlags, tlsFromFlags } from '../connection-flags.js';
 
-export interface DrillRunFlags {
+export interface DrillRunFlags extends TlsFlags {
   set?: string[];
   allVariants?: boolean;
   runId?: string;
@@ -59,12 +60,14 @@ export function parseRunFlags(f: DrillRunFlags, env: Record<string, string | und
   let target: AttachTarget | undefined;
   if (f.target !== undefined) {
     try {
-      target = parseTargetUri(f.target, env);
+      target = parseTargetUri(f.target, env, tlsFromFlags(f));
     } catch (err) {
       problems.push((err as Error).message);
     }
-  } else if (f.allowDestructive || f.confirmNonLoopback) {
-    problems.push('--allow-destructive and --confirm-non-loopback only apply with --target (the embedded topology is always yours)');
+  } else {
+    if (f.allowDestructive || f.confirmNonLoopback)
+      problems.push('--allow-destructive and --confirm-non-loopback only apply with --target (the embedded topology is always yours)');
+    if (tlsFromFlags(f)) problems.push('--tls and --tls-* only apply with --target (the embedded topology runs without TLS)');
   }
   if (problems.length) throw new OptionsError(problems);
   return {

@@ -4,7 +4,7 @@ import type { Topology } from '../../topology/types.js';
 
 export function connectionOf(t: Topology): ConnectionOptions {
   const e = t.endpoint;
-  const auth = { password: t.password, user: t.username };
+  const auth = { password: t.password, user: t.username, tls: t.tls };
   if (e.kind === 'direct') return { host: e.host, port: e.port, ...auth };
   if (e.kind === 'sentinel') return { sentinels: e.sentinels.map((s) => `${s.host}:${s.port}`), masterName: e.masterName, ...auth };
   const live = t.nodes.find((n) => n.process === null || n.process.status === 'running');

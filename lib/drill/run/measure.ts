@@ -6,6 +6,7 @@
 import { userMessage } from '../../core/errors.js';
 import { runAudit } from '../../integrity/audit/audit.js';
 import { redisOnce } from '../../redis/once.js';
+import { nodeAuth } from '../../topology/node-auth.js';
 import { waitClusterOk } from '../../topology/start.js';
 import type { Topology } from '../../topology/types.js';
 import { type DrillMeasurements, failoverSeconds, NEW_PRIMARY_EVENTS, type VerifyOutcome } from '../checks.js';
@@ -84,9 +85,7 @@ export async function nodeCounters(t: Topology): Promise<Map<string, NodeCounter
   await Promise.all(
     t.nodes.map(async (n) => {
       if (n.process && n.process.status !== 'running') return;
-      const r = await redisOnce(n.port, ['INFO', 'stats', 'errorstats'], { host: n.host, password: t.password, timeoutMs: 2000 }).catch(
-        () => null,
-      );
+      const r = await redisOnce(n.port, ['INFO', 'stats', 'errorstats'], { ...nodeAuth(t, n), timeoutMs: 2000 }).catch(() => null);
       if (r === null || r instanceof Error || Array.isArray(r)) return;
       const f: Record<string, string> = {};
       for (const line of String(r).split(/\r?\n/)) {

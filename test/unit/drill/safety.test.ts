@@ -81,7 +81,7 @@ describe('drill run flags', () => {
       password: 'env',
     });
     expect(() => parseTargetUri('http://x:1', {})).toThrow(
-      /--target must be redis:\/\/host:port, redis-sentinel:\/\/.*\/master-name or redis-cluster:\/\//,
+      /--target must be redis:\/\/host:port.*, redis-sentinel:\/\/.*\/master-name or redis-cluster:\/\//,
     );
   });
 

@@ -1,0 +1,15 @@
+/** How probes reach a topology's nodes and Sentinels: the ACL user, the password and TLS of the topology (started or attached). */
+import type { OnceOptions } from '../redis/once.js';
+import type { Topology } from './types.js';
+
+type Auth = Pick<Topology, 'password' | 'username' | 'tls'>;
+
+/** redisOnce/redisInfo options for a data node of `t`. */
+export function nodeAuth(t: Auth, n?: { host: string }): OnceOptions {
+  return { host: n?.host, password: t.password, user: t.username, tls: t.tls };
+}
+
+/** redisOnce options for a Sentinel of `t` (Sentinels take no data-node credentials; TLS as the nodes). */
+export function sentinelAuth(t: Pick<Topology, 'tls'>, s: { host: string }): OnceOptions {
+  return { host: s.host, tls: t.tls };
+}

@@ -1,0 +1,141 @@
+/**
+ * Every probe speaks TLS and ACL: against a TLS-only redis-server (`port 0`, `tls-port N`,
+ * a CA this test makes with openssl) that clients reach as an ACL user, a drill runs with
+ * `--target rediss://…`, the topology status of the attached target reads the node, and
+ * fill, write, audit, verify and bench all work; without the CA the drill refuses in one line.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execa } from 'execa';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
+import { runAudit, runFill, runVerify, runWrite } from '../../../lib/integrity/index.js';
+import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import { attachTarget, parseTargetUri } from '../../../lib/topology/attach.js';
+import { makeTestCerts, type TestCerts } from '../../support/certs.js';
+import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { bench } from '../bench/helpers.js';
+
+const BIN = join(PROJECT_ROOT, 'bin/stormdrill.js');
+const PASSWORD = 'tls-acl-Secret-7';
+const USER = 'drill';
+let node: RedisNode;
+let certs: TestCerts;
+
+beforeAll(async () => {
+  certs = await makeTestCerts(tmpDir('certs'));
+  node = await startRedisServer({
+    port: await ports.take(),
+    dir: join(tmpDir('tls-only'), 'node'),
+    password: PASSWORD,
+    tls: certs,
+    config: { user: `${USER} on >${PASSWORD} ~* &* +@all` },
+  });
+});
+afterAll(async () => {
+  await node?.stop();
+});
+
+function drill(args: string[], dir: string) {
+  return execa('node', [BIN, 'drill', 'run', ...args], {
+    reject: false,
+    cwd: dir,
+    env: { REDISCLI_AUTH: PASSWORD, STORMDRILL_DEBUG: '' },
+    timeout: 55_000,
+  });
+}
+
+describe('a TLS-only server with an ACL user', () => {
+  it('runs a drill with --target rediss://user@host:port (the password from REDISCLI_AUTH) and loses nothing', async () => {
+    const dir = tmpDir('drill');
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, 'tls.yaml');
+    writeFileSync(
+      file,
+      'name: tls\ndescription: a drill over TLS\ntopology:\n  kind: standalone\nsteps:\n  - action: write\n    count: 300\n  - action: client-pause\n    duration: 300ms\n    mode: write\nchecks:\n  ackedLost: 0\n',
+    );
+    const target = `rediss://${USER}@127.0.0.1:${node.port}`;
+    const r = await drill([file, '--target', target, '--tls-ca', certs.caFile, '--allow-destructive', '--json'], dir);
+    expect(r.exitCode, r.stderr).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.target).toBe(`127.0.0.1:${node.port}`);
+    expect(report.status).toBe('passed');
+    expect(report.ackedLost).toBe(0);
+    expect(report.audit.acked).toBe(300);
+    expect(report.events.some((e: { kind: string }) => e.kind === 'client-pause')).toBe(true);
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    // the keys it wrote are there, in its namespace, read over TLS as the ACL user
+    const v = await runVerify({
+      source: { uri: `rediss://127.0.0.1:${node.port}`, user: USER, password: PASSWORD, tls: { caFile: certs.caFile } },
+      target: { uri: `rediss://127.0.0.1:${node.port}`, user: USER, password: PASSWORD, tls: { caFile: certs.caFile } },
+      match: `sd:${report.runId}:*`,
+      rounds: 1,
+    });
+    expect(v.keysCompared).toBe(300);
+  });
+
+  it('refuses a --target rediss:// whose certificate it cannot verify, in one line', async () => {
+    const dir = tmpDir('drill-bad-ca');
+    const r = await drill(
+      ['planned-switchover', '--target', `rediss://${USER}@127.0.0.1:${node.port}`, '--tls-ca', certs.otherCaFile, '--allow-destructive'],
+      dir,
+    );
+    expect(r.exitCode).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/certificate|self.signed/i);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the status of the attached target reads the node over TLS as the ACL user', async () => {
+    const t = await attachTarget(
+      parseTargetUri(`rediss://${USER}@127.0.0.1:${node.port}`, { REDISCLI_AUTH: PASSWORD }, { caFile: certs.caFile }),
+    );
+    try {
+      const s = await t.status();
+      expect(s.primary).toBe('primary');
+      expect(s.nodes).toHaveLength(1);
+      expect(s.nodes[0]).toMatchObject({ up: true, role: 'master' });
+    } finally {
+      await t.stop();
+    }
+  });
+
+  it('fill, write, audit, verify and bench reach it as the ACL user', async () => {
+    const tls = { caFile: certs.caFile };
+    const connection = { uri: `rediss://${USER}:${PASSWORD}@127.0.0.1:${node.port}`, tls };
+    const f = await runFill({ runId: `${namespace.runId}-tls`, keys: 2000, connection });
+    expect(f).toMatchObject({ keys: 2000, errors: 0 });
+    const ledgerPath = join(tmpDir('ledger'), 'ledger');
+    const w = await runWrite({ runId: `${namespace.runId}-tlsw`, ledgerPath, maxWrites: 1000, connection });
+    expect(w).toMatchObject({ acked: 1000, failed: 0, unknown: 0 });
+    const a = await runAudit({ ledgerPath, connection });
+    expect(a).toMatchObject({ ackedOk: 1000, ackedLost: 0, passed: true });
+    const v = await runVerify({ source: connection, target: connection, match: `sd:${namespace.runId}-tls*`, rounds: 1 });
+    expect(v.keysCompared).toBe(3000);
+    expect(v.conflicts.total).toBe(0);
+    const { outcome } = await bench([
+      '--tls',
+      '--cacert',
+      certs.caFile,
+      '-p',
+      String(node.port),
+      '--user',
+      USER,
+      '-a',
+      PASSWORD,
+      '-t',
+      'set,get',
+      '-n',
+      '2000',
+      '-r',
+      '100',
+      '--key-prefix',
+      `sd:${namespace.runId}-b:`,
+      '-q',
+    ]);
+    expect(outcome.runs.map((r) => [r.run.title, r.result.finished])).toEqual([
+      ['SET', 2000],
+      ['GET', 2000],
+    ]);
+  });
+});
