@@ -34,10 +34,11 @@ export interface ConnectionFlags extends TlsFlags {
 
 /** How these flags are named in connection messages. */
 export const CONNECTION_FLAG_HINTS: FlagHints = {
-  address: '-h/-p (or -u, -s)',
+  address: '-h/-p/-s',
   auth: '-a/--pass, --user or REDISCLI_AUTH',
   tls: '--tls/--tls-ca',
   db: '-n/--db',
+  cluster: '--cluster',
 };
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
