@@ -6,15 +6,35 @@
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { LatencyHistogram } from '../core/stats/index.js';
-import type { Endpoint, SlotMap } from '../redis/index.js';
+import type { Endpoint, SlotMap, SlotMaster } from '../redis/index.js';
+import { formatRedirections } from './cluster-router.js';
 import { connect, hostConfig } from './connection.js';
-import { CSV_HEADER, formatCsv, formatLive, formatQuiet, formatReport, type TestReport } from './format.js';
+import {
+  CSV_HEADER,
+  errorSummaryLines,
+  formatClusterHeader,
+  formatCsv,
+  formatLive,
+  formatQuiet,
+  formatReport,
+  type TestReport,
+} from './format.js';
 import type { BenchOptions } from './options.js';
-import { fromWire, mergeResults, type ReportContext, testReport, type WireResult } from './result.js';
+import { fromWire, masterReports, mergeResults, type ReportContext, testReport, type WireResult } from './result.js';
 import { type RunResult, runBenchmark } from './runner.js';
-import { baseSeed, buildClients, kindTitles, newHistogram, planRuns, type RunSpec, reportDataSize, split } from './setup.js';
-import { discoverCluster, slotMapRefresher } from './topology.js';
-import type { WorkerInput } from './worker.js';
+import {
+  baseSeed,
+  buildClients,
+  kindTitles,
+  newHistogram,
+  planRuns,
+  type RunSpec,
+  reportDataSize,
+  type ThreadPlan,
+  threadPlans,
+} from './setup.js';
+import { discoverCluster } from './topology.js';
+import type { WorkerInput, WorkerRun } from './worker.js';
 
 export interface BenchIO {
   out(text: string): void;
@@ -38,7 +58,11 @@ export interface RunOutcome {
   run: RunSpec;
   titles: string[];
   result: RunResult;
+  /** Cluster mode: the results of each master's clients, in topology order. */
+  perMaster?: Array<{ master: SlotMaster; index: number; result: RunResult }>;
   reports: TestReport[];
+  /** Stopped by Ctrl-C before it was whole (not printed as a result). */
+  interrupted: boolean;
 }
 
 export interface BenchOutcome {
@@ -78,15 +102,17 @@ export async function runBench(
   if (o.cluster) {
     topology = await discoverCluster(baseEndpoint(o), o);
     const n = topology.masters.length;
+    if (!o.idle) io.out(formatClusterHeader(topology.masters));
     if (o.clients < n) io.err(`WARNING: -c ${o.clients} is less than the ${n} masters: only ${o.clients} of them get requests.\n`);
   } else (await connect(baseEndpoint(o), o)).sock.destroy();
 
   if (o.idle) {
     await idle(o, io, topology, signal);
-    return { seed: baseSeed(o), topology, runs: [], errors: 0, interrupted: true };
+    return { seed: baseSeed(o), topology, runs: [], errors: 0, interrupted: signal?.aborted === true };
   }
 
-  const ctx: ReportContext = { clients: o.clients, dataSize: o.dataSize, keepAlive: o.keepAlive, threads: o.threads, rate: o.rate };
+  const threads = topology || o.threads > 0 ? threadPlans(o, topology?.masters.length ?? 0).length : 0;
+  const ctx: ReportContext = { clients: o.clients, dataSize: o.dataSize, keepAlive: o.keepAlive, threads, rate: o.rate };
   if (topology) {
     const masters = await Promise.all(topology.masters.map((m) => hostConfig({ host: m.host, port: m.port }, o)));
     ctx.cluster = { masters: masters.map((c) => c ?? { save: '', appendonly: 'unknown' }) };
@@ -100,43 +126,60 @@ export async function runBench(
   const outcomes: RunOutcome[] = [];
   let errors = 0;
   let interrupted = false;
-  do {
-    for (const run of runs) {
-      if (signal?.aborted) {
-        interrupted = true;
-        break;
-      }
-      const titles = kindTitles(run);
-      obs?.onRunStart?.(run, titles);
-      const result = await executeRun(o, run, topology, io, titles.length, signal, obs);
-      obs?.onRunEnd?.(run, result, titles);
-      const rctx = { ...ctx, dataSize: reportDataSize(o, run) };
-      const reports: TestReport[] = [];
-      if (titles.length > 1) {
-        titles.forEach((t, i) => {
-          reports.push(
-            testReport(
-              t,
-              result.kindFinished[i] ?? 0,
-              result.elapsedMs,
-              result.kindHistograms[i] as LatencyHistogram,
-              {},
-              rctx,
-              o.precision,
-            ),
+  const pool = threads > 0 ? new WorkerPool(o, topology) : null;
+  try {
+    do {
+      for (const run of runs) {
+        if (signal?.aborted) {
+          interrupted = true;
+          break;
+        }
+        const titles = kindTitles(run);
+        obs?.onRunStart?.(run, titles);
+        const { result, perMaster } = await executeRun(o, run, topology, pool, io, titles.length, signal, obs);
+        obs?.onRunEnd?.(run, result, titles);
+        const partial = signal?.aborted === true;
+        const rctx: ReportContext = { ...ctx, dataSize: reportDataSize(o, run) };
+        if (topology) rctx.redirections = result.redirections;
+        if (perMaster) rctx.perMaster = masterReports(perMaster, o.precision);
+        const reports: TestReport[] = [];
+        if (titles.length > 1) {
+          titles.forEach((t, i) => {
+            reports.push(
+              testReport(
+                t,
+                result.kindFinished[i] ?? 0,
+                result.elapsedMs,
+                result.kindHistograms[i] as LatencyHistogram,
+                {},
+                { ...rctx, redirections: undefined, perMaster: undefined },
+                o.precision,
+              ),
+            );
+          });
+        }
+        reports.push(testReport(run.title, result.finished, result.elapsedMs, result.histogram, result.errors, rctx, o.precision));
+        if (partial) {
+          // a partial test is no result: nothing on stdout (redis-benchmark prints none either)
+          io.err(
+            `${run.title}: interrupted after ${result.finished} requests in ${(result.elapsedMs / 1000).toFixed(2)} seconds (no result printed)\n`,
           );
-        });
+        } else {
+          for (const r of reports) io.out(o.csv ? formatCsv(r) : o.quiet ? formatQuiet(r) : `${formatReport(r)}\n`);
+          if ((o.csv || o.quiet) && topology && Object.values(result.redirections).some((n) => n > 0))
+            io.err(`${run.title}: redirections: ${formatRedirections(result.redirections)}\n`);
+        }
+        for (const line of errorSummaryLines(run.title, result.finished, result.errors, result.errorMessages)) io.err(`${line}\n`);
+        errors += Object.values(result.errors).reduce((a, b) => a + b, 0);
+        outcomes.push({ run, titles, result, perMaster, reports, interrupted: partial });
+        if (signal?.aborted) interrupted = true;
       }
-      reports.push(testReport(run.title, result.finished, result.elapsedMs, result.histogram, result.errors, rctx, o.precision));
-      if (result.moved || result.ask) io.err(`${run.title}: cluster redirections MOVED=${result.moved} ASK=${result.ask}\n`);
-      for (const r of reports) io.out(o.csv ? formatCsv(r) : o.quiet ? formatQuiet(r) : `${formatReport(r)}\n`);
-      errors += Object.values(result.errors).reduce((a, b) => a + b, 0);
-      outcomes.push({ run, titles, result, reports });
-      if (signal?.aborted) interrupted = true;
-    }
-    if (!o.csv && !o.quiet) io.out('');
-    if (!o.csv && o.quiet) io.out('\n');
-  } while (o.loop && !signal?.aborted);
+      if (!o.csv && !o.quiet) io.out('');
+      if (!o.csv && o.quiet) io.out('\n');
+    } while (o.loop && !signal?.aborted);
+  } finally {
+    await pool?.close();
+  }
   return { seed: baseSeed(o), topology, runs: outcomes, errors, interrupted };
 }
 
@@ -145,11 +188,12 @@ async function executeRun(
   o: BenchOptions,
   run: RunSpec,
   topology: SlotMap | null,
+  pool: WorkerPool | null,
   io: BenchIO,
   kinds: number,
   signal: AbortSignal | undefined,
   obs: BenchObserver | undefined,
-): Promise<RunResult> {
+): Promise<{ result: RunResult; perMaster?: RunOutcome['perMaster'] }> {
   const clients = o.clients;
   let liveShown = false;
   let overallFinished = 0;
@@ -171,13 +215,10 @@ async function executeRun(
     io.out(`\r${line}`);
     liveShown = true;
   };
-  const onNewError = (_kind: string, message: string) => {
-    if (liveShown) io.out(`\r${' '.repeat(100)}\r`);
-    io.err(`Error from server: ${message}\n`);
-  };
   let result: RunResult;
-  if (o.threads > 0) {
-    result = await runInWorkers(o, run, topology, kinds, live, onNewError, signal);
+  let perMaster: RunOutcome['perMaster'];
+  if (pool) {
+    ({ result, perMaster } = await runInWorkers(pool, o, run, topology, kinds, live, signal));
   } else {
     const specs = buildClients(o, run, topology, { first: 0, count: clients, thread: 0, threads: 1 });
     let lastTick = performance.now();
@@ -204,14 +245,12 @@ async function executeRun(
         lastTick = t;
       },
       tickMs: 250,
-      onNewError,
-      onRedirect: topology ? slotMapRefresher(o, specs) : undefined,
       signal,
     };
     result = await runBenchmark(params);
   }
   if (liveShown) io.out(`\r${' '.repeat(Math.min(200, run.title.length + 90))}\r`);
-  return result;
+  return { result, perMaster };
 }
 
 /**
@@ -220,40 +259,53 @@ async function executeRun(
  */
 const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './bench-worker.js';
 
-/** --threads N: N worker threads, each with its share of clients and requests; merged after. */
+/**
+ * --threads N, and cluster mode (one thread per master at least): worker threads, each
+ * with its share of clients and requests (setup.threadPlans), started once for the whole
+ * run and sent one test after another.
+ */
+class WorkerPool {
+  readonly plans: ThreadPlan[];
+  readonly workers: Worker[];
+
+  constructor(o: BenchOptions, topology: SlotMap | null) {
+    this.plans = threadPlans(o, topology?.masters.length ?? 0);
+    this.workers = this.plans.map((plan) => {
+      const input: WorkerInput = { options: o, topology, plan };
+      return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: input });
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/** One test on every worker of the pool; merged after, and per master in cluster mode. */
 async function runInWorkers(
+  pool: WorkerPool,
   o: BenchOptions,
   run: RunSpec,
   topology: SlotMap | null,
   kinds: number,
   live: (finished: number, intervalFinished: number, intervalAvgUs: number, dtMs: number) => void,
-  onNewError: (kind: string, message: string) => void,
   signal: AbortSignal | undefined,
-): Promise<RunResult> {
-  const threads = Math.min(o.threads, o.clients);
-  const clientShares = split(o.clients, threads);
-  const requestShares = split(o.requests, threads);
-  const finishedBy = new Array<number>(threads).fill(0);
+): Promise<{ result: RunResult; perMaster?: RunOutcome['perMaster'] }> {
+  const { plans, workers } = pool;
+  const finishedBy = new Array<number>(plans.length).fill(0);
   let lastTotal = 0;
-  const seen = new Set<string>();
-  let first = 0;
-  const workers: Worker[] = [];
-  const promises = clientShares.map((count, thread) => {
-    const input: WorkerInput = {
-      options: o,
-      run,
-      topology,
-      plan: { first, count, thread, threads },
-      requests: requestShares[thread] as number,
-      kinds,
-    };
-    first += count;
-    const w = new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: input });
-    workers.push(w);
+  // every thread connects first; then all start at once (a thread still connecting would
+  // otherwise take CPU from the ones already measuring)
+  let connected = 0;
+  const onConnected = () => {
+    if (++connected === plans.length) for (const w of workers) w.postMessage({ type: 'start' });
+  };
+  const detach: Array<() => void> = [];
+  const promises = workers.map((w, thread) => {
     return new Promise<RunResult>((resolve, reject) => {
-      let settled = false;
-      w.on('message', (m: { type: string; [k: string]: unknown }) => {
-        if (m.type === 'progress') {
+      const onMessage = (m: { type: string; [k: string]: unknown }) => {
+        if (m.type === 'connected') onConnected();
+        else if (m.type === 'progress') {
           finishedBy[thread] = m.finished as number;
           if (thread === 0) {
             // The live line and metrics advance with thread 0's ticks, by the exact total answered so far.
@@ -261,38 +313,38 @@ async function runInWorkers(
             live(total, Math.max(0, total - lastTotal), m.intervalAvgUs as number, 250);
             lastTotal = total;
           }
-        } else if (m.type === 'error') {
-          if (!seen.has(m.kind as string)) {
-            seen.add(m.kind as string);
-            onNewError(m.kind as string, m.message as string);
-          }
-        } else if (m.type === 'done') {
-          settled = true;
-          resolve(fromWire(m.result as WireResult));
-        } else if (m.type === 'failed') {
-          settled = true;
-          reject(m.user ? new UserError(m.message as string) : new Error(m.message as string));
-        }
+        } else if (m.type === 'done') resolve(fromWire(m.result as WireResult));
+        else if (m.type === 'failed') reject(m.user ? new UserError(m.message as string) : new Error(m.message as string));
+      };
+      const onError = (err: Error) => reject(err);
+      const onExit = (code: number) => reject(new Error(`benchmark thread ${thread} exited with code ${code}`));
+      w.on('message', onMessage);
+      w.on('error', onError);
+      w.on('exit', onExit);
+      detach.push(() => {
+        w.off('message', onMessage);
+        w.off('error', onError);
+        w.off('exit', onExit);
       });
-      w.on('error', (err) => {
-        if (!settled) reject(err);
-      });
-      w.on('exit', (code) => {
-        if (!settled) reject(new Error(`benchmark thread ${thread} exited with code ${code}`));
-      });
+      const job: WorkerRun = { type: 'run', run, kinds };
+      w.postMessage(job);
     });
   });
   const onAbort = () => {
     for (const w of workers) w.postMessage({ type: 'stop' });
   };
   signal?.addEventListener('abort', onAbort);
+  if (signal?.aborted) onAbort();
   try {
     const parts = await Promise.all(promises);
-    return mergeResults(parts, () => newHistogram(o.precision));
-  } catch (err) {
-    await Promise.all(workers.map((w) => w.terminate()));
-    throw err;
+    const merge = (rs: RunResult[]) => mergeResults(rs, () => newHistogram(o.precision));
+    const perMaster = topology?.masters.flatMap((master, m) => {
+      const mine = parts.filter((_, i) => plans[i]?.master === m);
+      return mine.length ? [{ master, index: m, result: merge(mine) }] : [];
+    });
+    return { result: merge(parts), perMaster };
   } finally {
+    for (const d of detach) d();
     signal?.removeEventListener('abort', onAbort);
   }
 }

@@ -3,6 +3,8 @@
  * output so the same parsers read both.
  */
 
+import { formatRedirections, type Redirections } from './cluster-router.js';
+
 /** One recorded histogram bucket: its highest equivalent value (µs) and count. */
 export type Bucket = readonly [valueUs: number, count: number];
 
@@ -38,6 +40,63 @@ export interface TestReport {
   errors: Record<string, number>;
   /** Set when latency is measured from the intended send time (--rate). */
   rate?: number;
+  /** Cluster mode: redirections followed (not errors). */
+  redirections?: Redirections;
+  /** Cluster mode: each master's share. */
+  perMaster?: MasterReport[];
+}
+
+/** One master's share of a cluster run (its clients' requests). */
+export interface MasterReport {
+  index: number;
+  id: string;
+  address: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  /** µs */
+  avgUs: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+}
+
+/** The cluster header redis-benchmark prints first, also with -q and --csv. */
+export function formatClusterHeader(masters: ReadonlyArray<{ id: string; host: string; port: number }>): string {
+  const lines = masters.map((m, i) => `Master ${i}: ${m.id} ${m.host}:${m.port}`);
+  return `Cluster has ${masters.length} master nodes:\n\n${lines.join('\n')}\n\n`;
+}
+
+/** Error replies in total. */
+export const errorCount = (errors: Record<string, number>): number => Object.values(errors).reduce((a, b) => a + b, 0);
+
+/** True when every request of the test was answered with an error: there is no rate to report. */
+export function allFailed(r: Pick<TestReport, 'requests' | 'errors'>): boolean {
+  return r.requests > 0 && errorCount(r.errors) >= r.requests;
+}
+
+/**
+ * The lines printed on stderr at the end of a test, one per error kind: the first message
+ * of that kind and how many requests got it.
+ */
+export function errorSummaryLines(
+  title: string,
+  requests: number,
+  errors: Record<string, number>,
+  messages: Record<string, string>,
+): string[] {
+  return Object.entries(errors)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => {
+      const first = (messages[kind] ?? kind).split(/\r?\n/)[0];
+      return `Error from server: ${first} (${n} of ${requests} requests of ${title})`;
+    });
+}
+
+/** The histogram's highest value (µs): the value of its last bucket, as `100.000% <=` shows it. */
+export function histogramMax(h: Pick<HistogramView, 'buckets'>): number {
+  const last = h.buckets[h.buckets.length - 1];
+  return last ? last[0] : 0;
 }
 
 export function rps(r: Pick<TestReport, 'requests' | 'elapsedSec'>): number {
@@ -138,6 +197,14 @@ export function formatReport(r: TestReport): string {
     lines.push(`  rate: ${r.rate} requests per second (open model; latency from the intended send time, coordinated omission corrected)`);
   const errs = Object.entries(r.errors);
   if (errs.length) lines.push(`  errors: ${errs.map(([k, n]) => `${k}=${n}`).join(' ')}`);
+  if (r.redirections) lines.push(`  redirections: ${formatRedirections(r.redirections)}`);
+  if (r.perMaster?.length) {
+    lines.push('  per master:');
+    for (const m of r.perMaster)
+      lines.push(
+        `    master ${m.index} ${m.address}: ${m.requests} requests, ${m.rps.toFixed(2)} requests per second, avg=${ms(m.avgUs).toFixed(3)} p50=${ms(m.p50Us).toFixed(3)} p99=${ms(m.p99Us).toFixed(3)} max=${ms(m.maxUs).toFixed(3)} msec${m.errors ? `, ${m.errors} errors` : ''}`,
+      );
+  }
   lines.push('', 'Latency by percentile distribution:');
   for (const d of percentileDistribution(h)) lines.push(distLine(d));
   lines.push('', 'Cumulative distribution of latencies:');
@@ -146,16 +213,19 @@ export function formatReport(r: TestReport): string {
   lines.push(
     '',
     'Summary:',
-    `  throughput summary: ${rps(r).toFixed(2)} requests per second`,
+    allFailed(r)
+      ? `  throughput summary: none, all ${r.requests} requests failed`
+      : `  throughput summary: ${rps(r).toFixed(2)} requests per second`,
     '  latency summary (msec):',
     `    ${['avg', 'min', 'p50', 'p95', 'p99', 'max'].map(col).join(' ')}`,
-    `    ${[h.mean, h.min, h.percentile(50), h.percentile(95), h.percentile(99), h.max].map(col).join(' ')}`,
+    `    ${[h.mean, h.min, h.percentile(50), h.percentile(95), h.percentile(99), histogramMax(h)].map(col).join(' ')}`,
   );
   return `${lines.join('\n')}\n`;
 }
 
-/** `-q`: one line per test. */
+/** `-q`: one line per test; a test whose requests all failed gets no rate. */
 export function formatQuiet(r: TestReport): string {
+  if (allFailed(r)) return `${r.title}: all ${r.requests} requests failed\n`;
   return `${r.title}: ${rps(r).toFixed(2)} requests per second, p50=${ms(r.hist.percentile(50)).toFixed(3)} msec\n`;
 }
 
@@ -164,11 +234,15 @@ export const CSV_HEADER =
 
 const csvQuote = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-/** `--csv`: one row per test (print CSV_HEADER first). */
+/**
+ * `--csv`: one row per test (print CSV_HEADER first). Cells are quoted as RFC 4180 says
+ * (a `"` in a title is doubled). A test whose requests all failed has empty cells: no rate.
+ */
 export function formatCsv(r: TestReport): string {
   const h = r.hist;
+  if (allFailed(r)) return `${[csvQuote(r.title), ...new Array<string>(7).fill('""')].join(',')}\n`;
   const f = (us: number) => csvQuote(ms(us).toFixed(3));
-  return `${[csvQuote(r.title), csvQuote(rps(r).toFixed(2)), f(h.mean), f(h.min), f(h.percentile(50)), f(h.percentile(95)), f(h.percentile(99)), f(h.max)].join(',')}\n`;
+  return `${[csvQuote(r.title), csvQuote(rps(r).toFixed(2)), f(h.mean), f(h.min), f(h.percentile(50)), f(h.percentile(95)), f(h.percentile(99)), f(histogramMax(h))].join(',')}\n`;
 }
 
 /** The live progress line (TTY only), redis-benchmark's wording; -nan before any reply. */

@@ -10,4 +10,4 @@ export { buildClients, kindTitles, newHistogram, planRuns, type RunSpec } from '
 export { CLUSTER_SLOTS, crc16, keySlot, slotTags, writeSlotTag } from './slots.js';
 export { Batch, compileCommand, VALUE } from './template.js';
 export { selectTests, TEST_NAMES, TESTS } from './tests.js';
-export { discoverCluster, slotChooser } from './topology.js';
+export { discoverCluster } from './topology.js';

@@ -1,12 +1,24 @@
 /** The `stormdrill bench --json` document (pure except for reading the package version). */
 import { readFileSync } from 'node:fs';
 import { redactSecrets } from '../core/errors.js';
+import type { LatencyHistogram, LatencySummaryMs } from '../core/stats/index.js';
 import type { BenchOutcome } from './bench.js';
+import { histogramMax } from './format.js';
 import type { BenchOptions } from './options.js';
+import { histogramView } from './result.js';
 
 export function benchVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
   return pkg.version;
+}
+
+/**
+ * The exit code of a finished run: 130 when Ctrl-C stopped it, 1 when any request failed
+ * (unless --allow-errors), else 0.
+ */
+export function benchExitCode(outcome: Pick<BenchOutcome, 'errors' | 'interrupted'>, o: Pick<BenchOptions, 'allowErrors'>): number {
+  if (outcome.interrupted) return 130;
+  return outcome.errors > 0 && !o.allowErrors ? 1 : 0;
 }
 
 /** Options as they go into reports: secrets replaced. */
@@ -35,38 +47,48 @@ export function jsonReport(
     interrupted: outcome.interrupted,
     config: publicConfig(o),
     cluster: outcome.topology
-      ? { masters: outcome.topology.masters.map((m) => ({ host: m.host, port: m.port, slots: m.slots })) }
+      ? { masters: outcome.topology.masters.map((m) => ({ id: m.id, host: m.host, port: m.port, slots: m.slots })) }
       : undefined,
     latencyMeasuredFrom:
       o.rate !== undefined ? 'intended send time (coordinated omission corrected)' : 'first write of each batch to first reply byte',
-    tests: outcome.runs.map(({ run, titles, result }) => {
-      const s = result.histogram.summaryMs();
+    tests: outcome.runs.map(({ run, titles, result, perMaster, interrupted }) => {
       const sec = result.elapsedMs / 1000;
       return {
         title: run.title,
+        interrupted,
         requests: result.finished,
         /** When this test started (ms since the epoch): `stormdrill merge` lines instances up by it. */
         startedAtMs: result.series.startMs,
         elapsedSeconds: sec,
         rps: result.finished / sec,
-        latencyMs: { avg: s.avg, min: s.min, p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, max: s.max },
+        latencyMs: latencyMs(result.histogram),
         errors: result.errors,
-        redirects: { moved: result.moved, ask: result.ask },
+        redirections: result.redirections,
+        masters: perMaster?.map((m) => ({
+          index: m.index,
+          id: m.master.id,
+          host: m.master.host,
+          port: m.master.port,
+          requests: m.result.finished,
+          elapsedSeconds: m.result.elapsedMs / 1000,
+          rps: m.result.finished / (m.result.elapsedMs / 1000),
+          latencyMs: latencyMs(m.result.histogram),
+          errors: m.result.errors,
+          redirections: m.result.redirections,
+          hdrHistogram: m.result.histogram.encode(),
+        })),
         perSecond: result.series.toArray(),
         hdrHistogram: result.histogram.encode(),
         commands:
           titles.length > 1
             ? titles.map((t, i) => {
                 const h = result.kindHistograms[i];
-                const k = h?.summaryMs();
                 return {
                   title: t,
                   requests: result.kindFinished[i] ?? 0,
                   rps: (result.kindFinished[i] ?? 0) / sec,
                   errors: result.kindErrors[i] ?? 0,
-                  latencyMs: k
-                    ? { avg: k.avg, min: k.min, p50: k.p50, p90: k.p90, p95: k.p95, p99: k.p99, p999: k.p999, max: k.max }
-                    : undefined,
+                  latencyMs: h ? latencyMs(h) : undefined,
                   hdrHistogram: h?.encode(),
                 };
               })
@@ -74,4 +96,11 @@ export function jsonReport(
       };
     }),
   };
+}
+
+/** The latency summary of a test in ms; `max` is the histogram's value, as the printed reports show it. */
+function latencyMs(h: LatencyHistogram): Omit<LatencySummaryMs, 'count'> {
+  const s = h.summaryMs();
+  const max = histogramMax(histogramView(h)) / 1000;
+  return { avg: s.avg, min: s.min, p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, max };
 }

@@ -52,6 +52,7 @@ export class BenchMetrics implements BenchObserver {
   readonly registry = new Registry();
   private readonly requests: Counter<string>;
   private readonly errors: Counter<string>;
+  private readonly redirections: Counter<string>;
   /** Histograms by test title: the finished runs' and the live one. */
   private readonly hists = new Map<string, LatencyHistogram>();
 
@@ -65,6 +66,12 @@ export class BenchMetrics implements BenchObserver {
     this.errors = new Counter({
       name: METRICS.bench.errors,
       help: 'Error replies, by test and kind (first word of the error)',
+      labelNames: [TESTID_LABEL, 'test', 'kind'],
+      registers: [this.registry],
+    });
+    this.redirections = new Counter({
+      name: METRICS.bench.redirections,
+      help: 'Cluster redirections followed (MOVED, ASK, TRYAGAIN), by test and kind; not errors',
       labelNames: [TESTID_LABEL, 'test', 'kind'],
       registers: [this.registry],
     });
@@ -155,6 +162,8 @@ export class BenchMetrics implements BenchObserver {
     this.pendingByRun.delete(run);
     this.times.set(run.title, { startMs: result.series.startMs, elapsedMs: result.elapsedMs });
     for (const [kind, n] of Object.entries(result.errors)) this.errors.inc({ [TESTID_LABEL]: this.testid, test: run.title, kind }, n);
+    for (const [kind, n] of Object.entries(result.redirections))
+      if (n > 0) this.redirections.inc({ [TESTID_LABEL]: this.testid, test: run.title, kind }, n);
     this.hists.set(run.title, result.histogram);
   }
 }

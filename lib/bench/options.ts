@@ -73,6 +73,8 @@ export interface BenchOptions {
   testid?: string;
   /** The `instance` label of every pushed series: one pod of a distributed run. */
   instance?: string;
+  /** Exit 0 even when requests failed (runs whose errors are the point, e.g. an OOM drill). */
+  allowErrors: boolean;
 }
 
 export const DEFAULTS: BenchOptions = {
@@ -101,6 +103,7 @@ export const DEFAULTS: BenchOptions = {
   warmupSec: 0,
   keyDist: { kind: 'uniform' },
   keyPrefix: '',
+  allowErrors: false,
 };
 
 /** The largest payload accepted (Redis' default proto-max-bulk-len, 512 MB). */
@@ -322,6 +325,11 @@ export const FLAGS: readonly Flag[] = [
     arg: '<port>',
     help: 'Serve Prometheus metrics on 127.0.0.1:<port>/metrics while running',
     set: (o, v, p) => (o.metricsPort = int('--metrics-port', v, p, 1, 65535)),
+  },
+  {
+    names: ['--allow-errors'],
+    help: 'Exit 0 even when requests got error replies (default: exit 1 when any request failed)',
+    set: (o) => (o.allowErrors = true),
   },
   {
     names: ['--testid'],

@@ -6,7 +6,9 @@ import {
   PerSecondSeries,
   type SecondBucket,
 } from '../core/stats/index.js';
-import type { Bucket, HistogramView, TestReport } from './format.js';
+import type { SlotMaster } from '../redis/index.js';
+import { addRedirections, noRedirections, type Redirections } from './cluster-router.js';
+import { type Bucket, errorCount, type HistogramView, histogramMax, type MasterReport, type TestReport } from './format.js';
 import type { RunResult } from './runner.js';
 
 /** A run result in transferable form (worker threads post this). */
@@ -17,9 +19,9 @@ export interface WireResult {
   kindHistograms: string[];
   kindFinished: number[];
   errors: Record<string, number>;
+  errorMessages: Record<string, string>;
   kindErrors: number[];
-  moved: number;
-  ask: number;
+  redirections: Redirections;
   seriesStartMs: number;
   series: SecondBucket[];
   reconnects: number;
@@ -33,9 +35,9 @@ export function toWire(r: RunResult): WireResult {
     kindHistograms: r.kindHistograms.map((h) => h.encode()),
     kindFinished: r.kindFinished,
     errors: r.errors,
+    errorMessages: r.errorMessages,
     kindErrors: r.kindErrors,
-    moved: r.moved,
-    ask: r.ask,
+    redirections: r.redirections,
     seriesStartMs: r.series.startMs,
     series: r.series.toArray(),
     reconnects: r.reconnects,
@@ -50,12 +52,12 @@ export function mergeResults(parts: RunResult[], newHist: () => LatencyHistogram
   const kindFinished = new Array<number>(Math.max(1, ...parts.map((p) => p.kindFinished.length))).fill(0);
   const kindErrors = new Array<number>(kindFinished.length).fill(0);
   const errors: Record<string, number> = {};
+  const errorMessages: Record<string, string> = {};
+  const redirections = noRedirections();
   const start = Math.min(...parts.map((p) => p.series.startMs));
   const series = new PerSecondSeries(start);
   let finished = 0;
   let elapsedMs = 0;
-  let moved = 0;
-  let ask = 0;
   let reconnects = 0;
   for (const p of parts) {
     histogram.merge(p.histogram);
@@ -69,14 +71,26 @@ export function mergeResults(parts: RunResult[], newHist: () => LatencyHistogram
       kindErrors[i] = (kindErrors[i] ?? 0) + n;
     });
     for (const [k, n] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + n;
+    for (const [k, m] of Object.entries(p.errorMessages)) errorMessages[k] ??= m;
+    addRedirections(redirections, p.redirections);
     series.merge(p.series);
     finished += p.finished;
     elapsedMs = Math.max(elapsedMs, p.elapsedMs);
-    moved += p.moved;
-    ask += p.ask;
     reconnects += p.reconnects;
   }
-  return { finished, elapsedMs, histogram, kindHistograms, kindFinished, errors, kindErrors, moved, ask, series, reconnects };
+  return {
+    finished,
+    elapsedMs,
+    histogram,
+    kindHistograms,
+    kindFinished,
+    errors,
+    errorMessages,
+    kindErrors,
+    redirections,
+    series,
+    reconnects,
+  };
 }
 
 /** The formatter's view of a histogram. */
@@ -136,10 +150,32 @@ export function fromWire(w: WireResult): RunResult {
     kindHistograms: w.kindHistograms.map((h) => LatencyHistogramClass.decode(h)),
     kindFinished: w.kindFinished,
     errors: w.errors,
+    errorMessages: w.errorMessages,
     kindErrors: w.kindErrors,
-    moved: w.moved,
-    ask: w.ask,
+    redirections: w.redirections,
     series,
     reconnects: w.reconnects,
   };
+}
+
+/** Each master's share of a cluster run, for the report and --json. */
+export function masterReports(
+  perMaster: ReadonlyArray<{ master: SlotMaster; index: number; result: RunResult }>,
+  precision = 3,
+): MasterReport[] {
+  return perMaster.map(({ master, index, result }) => {
+    const h = result.histogram;
+    return {
+      index,
+      id: master.id,
+      address: `${master.host}:${master.port}`,
+      requests: result.finished,
+      errors: errorCount(result.errors),
+      rps: result.elapsedMs > 0 ? (result.finished * 1000) / result.elapsedMs : 0,
+      avgUs: h.mean,
+      p50Us: h.percentile(50),
+      p99Us: h.percentile(99),
+      maxUs: histogramMax(histogramView(h, precision)),
+    };
+  });
 }

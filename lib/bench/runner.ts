@@ -8,6 +8,7 @@
 import { ReplyReader } from '../core/resp/index.js';
 import { type LatencyHistogram, PerSecondSeries } from '../core/stats/index.js';
 import type { Endpoint, RawConn } from '../redis/index.js';
+import { noRedirections, type Redirections, redirectKind } from './cluster-router.js';
 import { type ConnectOptions, connect } from './connection.js';
 import type { Batch } from './template.js';
 
@@ -17,8 +18,14 @@ export interface ClientSpec {
   batch: Batch;
   /** Next `__rand_int__` number; null leaves the placeholder (no -r). */
   nextKey: (() => number) | null;
-  /** Next cluster slot for `{tag}` (-1: none). */
-  nextSlot: () => number;
+  /** Cluster slot whose hash tag fills `{tag}` (-1: none); the slot map refresh may change it. */
+  slot: number;
+}
+
+/** Follows a cluster redirection to its final reply (cluster-router.ts). */
+export interface Redirector {
+  /** Resolves with the final error message, or null when the request succeeded. */
+  follow(command: Buffer, reply: string, origin: Endpoint, counts: Redirections): Promise<string | null>;
 }
 
 export interface RunParams {
@@ -40,10 +47,16 @@ export interface RunParams {
   tickMs?: number;
   /** First error reply of each kind. */
   onNewError?: (kind: string, message: string) => void;
-  /** MOVED/ASK seen (its message names the node to ask): refresh the topology. */
-  onRedirect?: (redirect: string) => Promise<void>;
+  /** Cluster mode: MOVED/ASK/TRYAGAIN replies are followed here instead of counted as errors. */
+  router?: Redirector;
   /** Stop early (Ctrl-C): resolves the run with what was measured so far. */
   signal?: AbortSignal;
+  /**
+   * Worker threads: called once every connection is open; timing starts when `startGate`
+   * resolves, so threads that started late do not shorten the others' measured time.
+   */
+  onConnected?: () => void;
+  startGate?: Promise<void>;
 }
 
 export interface Progress {
@@ -63,10 +76,12 @@ export interface RunResult {
   kindHistograms: LatencyHistogram[];
   kindFinished: number[];
   errors: Record<string, number>;
+  /** The first error message of each error kind. */
+  errorMessages: Record<string, string>;
   /** Errors per kind of command (mixes). */
   kindErrors: number[];
-  moved: number;
-  ask: number;
+  /** Cluster redirections followed (not errors). */
+  redirections: Redirections;
   series: PerSecondSeries;
   reconnects: number;
 }
@@ -82,14 +97,15 @@ export function errorKind(message: string): string {
 
 export async function runBenchmark(p: RunParams): Promise<RunResult> {
   const P = p.pipeline;
+  const router = p.router;
   const mix = p.kinds > 1;
   const histogram = p.newHistogram();
   const kindHistograms = mix ? Array.from({ length: p.kinds }, () => p.newHistogram()) : [];
   const kindFinished = new Array<number>(p.kinds).fill(0);
   const kindErrors = new Array<number>(p.kinds).fill(0);
   const errors: Record<string, number> = {};
-  let moved = 0;
-  let ask = 0;
+  const errorMessages: Record<string, string> = {};
+  const redirections = noRedirections();
   let reconnects = 0;
   let finished = 0;
   let issued = 0;
@@ -103,10 +119,15 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
   let totalLatSum = 0;
   let stopping = false;
   let lastFinished = 0;
-  let redirectPending = false;
   const seenErrors = new Set<string>();
 
   const conns: RawConn[] = await Promise.all(p.clients.map((c) => connect(c.endpoint, p.connect)));
+  if (p.startGate) {
+    p.onConnected?.();
+    await p.startGate;
+    startMs = now();
+    series = new PerSecondSeries(Date.now());
+  }
 
   return await new Promise<RunResult>((resolve, reject) => {
     let live = p.clients.length;
@@ -137,9 +158,9 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
           kindHistograms,
           kindFinished,
           errors,
+          errorMessages,
           kindErrors,
-          moved,
-          ask,
+          redirections,
           series,
           reconnects,
         });
@@ -252,14 +273,13 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
         clientDone();
       };
 
-      const onReply = (err: string | null) => {
-        const kind = mix ? (batch.kinds[pos] as number) : 0;
-        pos++;
-        pending--;
+      /** Count one answered request; true when it goes into this batch's latency record. */
+      const countReply = (kind: number, err: string | null): boolean => {
+        let counted = false;
         if (recording) {
           finished++;
           if (finished <= p.requests || p.durationMs !== undefined) {
-            batchRecorded++;
+            counted = true;
             if (mix) {
               kindHistograms[kind]?.record(latencyUs);
               kindFinished[kind] = (kindFinished[kind] as number) + 1;
@@ -267,23 +287,7 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
           }
         }
         if (err !== null) {
-          batchErrors++;
           const k = errorKind(err);
-          if (k === 'MOVED' || k === 'ASK') {
-            if (k === 'MOVED') moved++;
-            else ask++;
-            if (!redirectPending && p.onRedirect) {
-              redirectPending = true;
-              p.onRedirect(err).then(
-                () => {
-                  redirectPending = false;
-                },
-                () => {
-                  redirectPending = false;
-                },
-              );
-            }
-          }
           if (recording) {
             const prev = errors[k];
             errors[k] = prev === undefined ? 1 : prev + 1;
@@ -291,10 +295,45 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
           }
           if (!seenErrors.has(k)) {
             seenErrors.add(k);
+            errorMessages[k] = err;
             p.onNewError?.(k, err);
           }
         }
+        return counted;
+      };
+
+      /** Positions of this batch answered with a cluster redirection, and those replies. */
+      const redirected: Array<[number, string]> = [];
+
+      const onReply = (err: string | null) => {
+        const at = pos++;
+        pending--;
+        if (err !== null && router !== undefined && redirectKind(err) !== null) redirected.push([at, err]);
+        else if (countReply(mix ? (batch.kinds[at] as number) : 0, err)) {
+          batchRecorded++;
+          if (err !== null) batchErrors++;
+        }
         if (pending === 0) batchDone();
+      };
+
+      /** Follow this batch's redirections one by one, each request counted with its whole latency. */
+      const followRedirects = async () => {
+        const r = router as Redirector;
+        for (const [at, reply] of redirected) {
+          const final = await r.follow(batch.command(at), reply, spec.endpoint, redirections);
+          if (failed || closed) return;
+          const us = (now() - sentAt) * 1000;
+          latencyUs = us;
+          if (countReply(mix ? (batch.kinds[at] as number) : 0, final)) {
+            histogram.record(us);
+            series.add(Date.now(), 1, final === null ? 0 : 1);
+            tickFinished++;
+            tickLatSum += us;
+            totalLatSum += us;
+          }
+        }
+        redirected.length = 0;
+        next();
       };
 
       let reader = new ReplyReader({ onReply });
@@ -331,6 +370,15 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
           tickLatSum += latencyUs * batchRecorded;
           totalLatSum += latencyUs * batchRecorded;
         }
+        if (redirected.length > 0) {
+          followRedirects().catch((err) => fail(err as Error));
+          return;
+        }
+        next();
+      };
+
+      /** After a whole batch is answered: the next one (or a reconnect, or a wait for --rate). */
+      const next = () => {
         if (!p.keepAlive && !stopping) {
           reconnect();
           return;
@@ -374,7 +422,7 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
           if (recording && issued >= p.requests) return finish();
           if (recording) issued += P;
         } else if (recording && now() >= stopAt) return finish();
-        const len = batch.prepare(spec.nextKey, spec.nextSlot());
+        const len = batch.prepare(spec.nextKey, spec.slot);
         if (len !== view.length) view = buf.subarray(0, len);
         pending = P;
         pos = 0;

@@ -6,12 +6,12 @@
 import * as hdr from 'hdr-histogram-js';
 import { LatencyHistogram } from '../core/stats/index.js';
 import type { Endpoint, SlotMap } from '../redis/index.js';
+import { tagSlot } from './cluster-router.js';
 import type { BenchOptions, MixEntry } from './options.js';
 import { benchmarkData, keyGenerator, prng32 } from './random.js';
 import type { ClientSpec } from './runner.js';
 import { Batch, type CompiledCommand, compileCommand, type TemplateArg, type ValueSource, weightedPicker } from './template.js';
 import { isInline, selectTests, TESTS, testByName } from './tests.js';
-import { slotChooser } from './topology.js';
 
 /** One benchmark run: a built-in test, a custom command or a mix. Plain data. */
 export type RunSpec =
@@ -53,7 +53,7 @@ function testArgs(name: string, o: BenchOptions): { args: TemplateArg[]; inline:
   const t = TESTS.find((x) => x.name === name);
   if (!t) throw new Error(`internal: no test ${name}`);
   return {
-    args: t.build({ prefix: o.keyPrefix, tag: o.cluster ? '{tag}' : '', randomKeys: o.keyspace !== undefined }),
+    args: t.build({ prefix: o.keyPrefix, tag: o.cluster ? ':{tag}' : '', randomKeys: o.keyspace !== undefined }),
     inline: isInline(t),
   };
 }
@@ -88,12 +88,14 @@ export interface ClientPlan {
   /** Thread index (0 without threads). */
   thread: number;
   threads: number;
+  /** Cluster: the index of the master every client of this thread sends to (else round-robin). */
+  master?: number;
 }
 
-/** Endpoint of global client `i`: cluster clients go round-robin over the masters. */
-export function clientEndpoint(o: BenchOptions, topo: SlotMap | null, i: number): Endpoint {
+/** Endpoint of global client `i`: cluster clients go to the plan's master, or round-robin over the masters. */
+export function clientEndpoint(o: BenchOptions, topo: SlotMap | null, i: number, master?: number): Endpoint {
   if (topo) {
-    const m = topo.masters[i % topo.masters.length];
+    const m = topo.masters[master ?? i % topo.masters.length];
     if (m) return { host: m.host, port: m.port };
   }
   return { host: o.host, port: o.port, socket: o.socket };
@@ -112,16 +114,52 @@ export function buildClients(o: BenchOptions, run: RunSpec, topo: SlotMap | null
     values = { data: benchmarkData(max, o.seed), min, max, rand: prng32(seed ^ 0x5bd1e995) };
   }
   const pick = commands.length > 1 ? weightedPicker(weights, prng32(seed ^ 0x9e3779b9)) : undefined;
-  const slotRand = prng32(seed ^ 0x27d4eb2f);
   const out: ClientSpec[] = [];
   for (let j = 0; j < plan.count; j++) {
     const i = plan.first + j;
-    const endpoint = clientEndpoint(o, topo, i);
-    const master = topo ? topo.masters[i % topo.masters.length] : undefined;
+    const endpoint = clientEndpoint(o, topo, i, plan.master);
+    // every client of a master puts that master's hash tag in its keys (redis-benchmark's way)
+    const master = topo ? topo.masters[plan.master ?? i % topo.masters.length] : undefined;
     const batch = new Batch({ commands, weights, pipeline: o.pipeline, values, pick });
-    out.push({ endpoint, batch, nextKey, nextSlot: master ? slotChooser(master, slotRand) : () => -1 });
+    out.push({ endpoint, batch, nextKey, slot: master ? tagSlot(master) : -1 });
   }
   return out;
+}
+
+/** One worker thread's share of a run. */
+export type ThreadPlan = ClientPlan & { requests: number };
+
+/**
+ * How clients and requests are shared by the worker threads (pure). Without a cluster:
+ * `--threads` threads (at most one per client). In cluster mode at least one thread per
+ * master (redis-benchmark's model), `--threads` more when asked; thread t serves master
+ * t mod masters, and the clients of a master are shared by its threads. Requests follow
+ * the clients; threads left without a client are dropped.
+ */
+export function threadPlans(o: Pick<BenchOptions, 'clients' | 'requests' | 'threads'>, masters: number): ThreadPlan[] {
+  const raw: Array<{ count: number; master?: number }> = [];
+  if (masters <= 0) {
+    for (const count of split(o.clients, Math.max(1, Math.min(o.threads, o.clients)))) raw.push({ count });
+  } else {
+    const threads = Math.max(o.threads, masters);
+    const perMaster = split(o.clients, masters);
+    for (let t = 0; t < threads; t++) {
+      const m = t % masters;
+      const threadsOfMaster = Math.floor(threads / masters) + (m < threads % masters ? 1 : 0);
+      raw.push({ count: split(perMaster[m] as number, threadsOfMaster)[Math.floor(t / masters)] as number, master: m });
+    }
+  }
+  const kept = raw.filter((r) => r.count > 0);
+  const plans: ThreadPlan[] = [];
+  let first = 0;
+  let before = 0;
+  for (const [thread, r] of kept.entries()) {
+    const upTo = Math.round((o.requests * (first + r.count)) / o.clients);
+    plans.push({ first, count: r.count, thread, threads: kept.length, requests: upTo - before, master: r.master });
+    first += r.count;
+    before = upTo;
+  }
+  return plans;
 }
 
 /** Split `total` into `parts` near-equal shares. */

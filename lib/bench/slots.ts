@@ -8,13 +8,15 @@ import { crc16, keySlot, SLOT_COUNT } from '../redis/key-slot.js';
 export { crc16, keySlot };
 export const CLUSTER_SLOTS = SLOT_COUNT;
 
-const TAG_ALPHABET = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const TAG_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
 let tagTable: string[] | null = null;
 
 /**
- * For every slot, the shortest hash tag (1 to 3 characters of [a-zA-Z0-9]) that maps to
- * it: `key{<tag>}:...` lands on that slot. Computed once (about 240k CRCs).
+ * For every slot, the shortest hash tag (1 to 3 characters of [0-9A-Za-z]) that maps to
+ * it, the first in that alphabet's order among tags of the same length: `key:{<tag>}:...`
+ * lands on that slot. These are the tags redis-benchmark uses (slot 0 is `06S`, slot
+ * 5461 `8M`), so both tools write the same key names. Computed once (about 240k CRCs).
  */
 export function slotTags(): readonly string[] {
   if (tagTable) return tagTable;
@@ -26,7 +28,7 @@ export function slotTags(): readonly string[] {
     const total = n ** len;
     for (let i = 0; i < total && missing > 0; i++) {
       let x = i;
-      for (let j = 0; j < len; j++) {
+      for (let j = len - 1; j >= 0; j--) {
         buf[j] = TAG_ALPHABET.charCodeAt(x % n);
         x = Math.floor(x / n);
       }

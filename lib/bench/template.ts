@@ -133,12 +133,15 @@ export class Batch {
   readonly size: number;
   private readonly rand: number[] = [];
   private readonly tags: number[] = [];
+  /** Start of each command in `buf` (pipeline + 1 entries: the last is the batch's end). */
+  private readonly starts: Uint32Array;
   private readonly composed: boolean;
   private length = 0;
 
   constructor(private readonly spec: BatchSpec) {
     this.size = spec.pipeline;
     this.kinds = new Uint16Array(spec.pipeline);
+    this.starts = new Uint32Array(spec.pipeline + 1);
     const valueMax = spec.values?.max ?? 0;
     const maxCmd = Math.max(...spec.commands.map((c) => maxLength(c, valueMax)));
     this.buf = Buffer.allocUnsafe(maxCmd * spec.pipeline);
@@ -147,13 +150,20 @@ export class Batch {
       const chunk = (spec.commands[0] as CompiledCommand).parts[0] as Chunk;
       let o = 0;
       for (let i = 0; i < spec.pipeline; i++) {
+        this.starts[i] = o;
         chunk.bytes.copy(this.buf, o);
         for (const r of chunk.rand) this.rand.push(o + r);
         for (const t of chunk.tags) this.tags.push(o + t);
         o += chunk.bytes.length;
       }
+      this.starts[spec.pipeline] = o;
       this.length = o;
     }
+  }
+
+  /** A copy of the bytes of the command at position `i` of the last prepared batch (to resend it elsewhere). */
+  command(i: number): Buffer {
+    return Buffer.from(this.buf.subarray(this.starts[i] as number, this.starts[i + 1] as number));
   }
 
   /** True when any placeholder needs filling per batch. */
@@ -187,6 +197,7 @@ export class Batch {
     this.tags.length = 0;
     let o = 0;
     for (let i = 0; i < pipeline; i++) {
+      this.starts[i] = o;
       const kind = commands.length > 1 && pick ? pick() : 0;
       this.kinds[i] = kind;
       const cmd = commands[kind] as CompiledCommand;
@@ -207,6 +218,7 @@ export class Batch {
         }
       }
     }
+    this.starts[pipeline] = o;
     this.length = o;
   }
 }

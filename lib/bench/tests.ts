@@ -7,7 +7,7 @@ import { type TemplateArg, VALUE } from './template.js';
 export interface BuildContext {
   /** Prepended to every key name (`--key-prefix`; '' keeps redis-benchmark's names). */
   prefix: string;
-  /** '{tag}' in cluster mode (filled with a slot's hash tag per batch), else ''. */
+  /** ':{tag}' in cluster mode (`key:{06S}:...`, the hash tag of the client's master), else ''. */
   tag: string;
   /** -r given: ZADD scores are random too. */
   randomKeys: boolean;

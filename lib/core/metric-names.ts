@@ -10,6 +10,7 @@ export const METRICS = {
     duration: 'stormdrill_bench_request_duration_seconds',
     /** Seconds each test has run (per instance): requests / elapsed = the instance's rps. */
     elapsed: 'stormdrill_bench_elapsed_seconds',
+    redirections: 'stormdrill_bench_redirections_total',
   },
   write: {
     ops: 'stormdrill_write_ops_total',

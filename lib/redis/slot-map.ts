@@ -10,6 +10,8 @@ import { SLOT_COUNT, slotOfBytes } from './key-slot.js';
 import { exchange } from './socket.js';
 
 export interface SlotMaster extends Endpoint {
+  /** The node id (CLUSTER SLOTS gives it since Redis 4; '' when absent). */
+  id: string;
   /** Inclusive [start, end] slot ranges, sorted. */
   slots: Array<[number, number]>;
 }
@@ -34,7 +36,7 @@ export function parseClusterSlots(reply: RespValue, fallbackHost: string): SlotM
     const key = formatEndpoint({ host, port });
     let m = byAddr.get(key);
     if (!m) {
-      m = { host, port, slots: [] };
+      m = { id: node.length >= 3 && node[2] !== null && node[2] !== undefined ? String(node[2]) : '', host, port, slots: [] };
       byAddr.set(key, m);
     }
     m.slots.push([Number(range[0]), Number(range[1])]);

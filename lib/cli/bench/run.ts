@@ -1,7 +1,7 @@
 /** The `stormdrill bench` entry: argv → options → run → output, metrics and --json. */
 // the runner and prom-client load only when a benchmark runs (`bench --help` stays fast)
 import type { BenchOutcome } from '../../bench/bench.js';
-import { benchVersion, jsonReport } from '../../bench/json-report.js';
+import { benchExitCode, benchVersion, jsonReport } from '../../bench/json-report.js';
 import { parseBenchArgv } from '../../bench/options.js';
 import { OptionsError, redactSecrets } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
@@ -68,7 +68,7 @@ export async function benchCli(argv: string[]): Promise<number> {
 
   // Everything up to the last written file, so Ctrl-C (which aborts the run and waits for
   // this) still ends with the final metrics push and the --json report of what ran.
-  const whole = (async () => {
+  const whole = (async (): Promise<BenchOutcome> => {
     let outcome: BenchOutcome;
     try {
       outcome = await runBench(
@@ -83,12 +83,12 @@ export async function benchCli(argv: string[]): Promise<number> {
     if (o.json) {
       writeJsonOutput('--json', o.json, jsonReport(o, outcome, { testid, startedAt, finishedAt: new Date().toISOString() }));
     }
+    return outcome;
   })();
   finishedRun = whole.catch(() => undefined);
   try {
-    await whole;
+    return benchExitCode(await whole, o);
   } finally {
     unregister();
   }
-  return 0;
 }

@@ -93,8 +93,8 @@ describe('bad input: one clear line each', () => {
   });
 });
 
-describe('server errors (OOM) are counted, printed once per kind, and the run goes on', () => {
-  it('SET against maxmemory + noeviction', async () => {
+describe('server errors are counted, printed once per kind with their count, and never look like success', () => {
+  it('SET against maxmemory + noeviction: exit 1, or 0 with --allow-errors', async () => {
     const node = await startRedisServer({
       port: await env.ports.take(),
       dir: env.tmpDir('oom'),
@@ -103,8 +103,9 @@ describe('server errors (OOM) are counted, printed once per kind, and the run go
     });
     started.push(node);
     const file = join(env.tmpDir('oom-json'), 'oom.json');
-    const r = await cli(['-p', String(node.port), '-t', 'set,get', '-n', '20000', '-d', '1000', '-r', '1000000', '-q', '--json', file]);
-    expect(r.exitCode, r.all).toBe(0);
+    const args = ['-p', String(node.port), '-t', 'set,get', '-n', '20000', '-d', '1000', '-r', '1000000', '-q', '--json', file];
+    const r = await cli(args);
+    expect(r.exitCode, r.all).toBe(1);
     const oomLines = r.all.split('\n').filter((l) => l.startsWith('Error from server: OOM command not allowed when used memory'));
     expect(oomLines).toHaveLength(1);
     const doc = JSON.parse(readFileSync(file, 'utf8'));
@@ -112,14 +113,32 @@ describe('server errors (OOM) are counted, printed once per kind, and the run go
     expect(set.requests).toBe(20000);
     expect(set.errors.OOM).toBeGreaterThan(1000);
     expect(set.errors.OOM).toBeLessThan(20000);
+    expect(oomLines[0]).toMatch(new RegExp(`\\(${set.errors.OOM} of 20000 requests of SET\\)$`));
     expect(get.requests).toBe(20000);
     expect(get.errors).toEqual({});
     expect(r.all).toMatch(/^GET: [\d.]+ requests per second/m);
+    expect((await cli([...args, '--allow-errors'])).exitCode).toBe(0);
+  });
+
+  it('a test whose requests all fail prints no rate in any mode and exits 1', async () => {
+    // `-r 100` after the command is part of it: SET foo:... bar -r 100 is a syntax error on every request
+    const cmd = ['SET', `${env.namespace.keyPrefix}foo:__rand_int__`, 'bar', '-r', '100'];
+    const title = cmd.join(' ');
+    for (const mode of [['-q'], ['--csv'], []]) {
+      const r = await cli(['-p', String(env.redis.port), '-n', '3000', ...mode, ...cmd], { REDISCLI_AUTH: PASSWORD });
+      expect(r.exitCode, r.all).toBe(1);
+      const errLines = r.all.split('\n').filter((l) => l.startsWith('Error from server:'));
+      expect(errLines, r.all).toEqual([`Error from server: ERR syntax error (3000 of 3000 requests of ${title})`]);
+      expect(r.all).not.toMatch(/[\d.]+ requests per second/);
+      if (mode[0] === '-q') expect(r.stdout).toContain(`${title}: all 3000 requests failed\n`);
+      if (mode[0] === '--csv') expect(r.stdout).toContain(`"${title}","","","","","","",""\n`);
+      if (mode.length === 0) expect(r.stdout).toContain('throughput summary: none, all 3000 requests failed');
+    }
   });
 });
 
 describe('Ctrl-C', () => {
-  it('stops the run, prints what was measured and still writes --json', async () => {
+  it('stops the run, prints no result line for the cut test, still writes --json and exits 130', async () => {
     const dir = env.tmpDir('sigint');
     const file = join(dir, 'partial.json');
     const prefix = `${env.namespace.keyPrefix}sigint:`;
@@ -139,7 +158,11 @@ describe('Ctrl-C', () => {
     expect(doc.interrupted).toBe(true);
     expect(doc.tests.map((t: { title: string }) => t.title)).toEqual(['SET']);
     expect(doc.tests[0].requests).toBeGreaterThan(0);
+    expect(doc.tests[0].interrupted).toBe(true);
     await c.del(`${prefix}key:__rand_int__`);
-    expect(r.all).toMatch(/^SET: [\d.]+ requests per second/m);
+    expect(r.stdout).not.toMatch(/^SET: [\d.]+ requests per second/m);
+    expect(r.stderr).toMatch(
+      new RegExp(`^SET: interrupted after ${doc.tests[0].requests} requests in [\\d.]+ seconds \\(no result printed\\)$`, 'm'),
+    );
   });
 });

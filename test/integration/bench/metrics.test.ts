@@ -61,6 +61,7 @@ describe('bench metrics via Prometheus remote write', () => {
       env.prometheus.remoteWriteUrl,
       '--testid',
       testid,
+      '--allow-errors',
       'lpush',
       'key:__rand_int__',
       'v',

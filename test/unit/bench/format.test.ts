@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   CSV_HEADER,
   cumulativeDistribution,
+  errorSummaryLines,
+  formatClusterHeader,
   formatCsv,
   formatLive,
   formatQuiet,
@@ -133,5 +135,47 @@ describe('formatters', () => {
     expect(c.counts).toEqual([2, 5, 5]);
     expect(c.count).toBe(6);
     expect(c.sum).toBeCloseTo(2 * 0.00005 + 3 * 0.0004 + 2, 6);
+  });
+
+  it('prints the histogram value as max in the summary and CSV, the value of the 100 % line (not the raw maximum)', () => {
+    const hv = view([100, 200, 6927]);
+    const last = percentileDistribution(hv).at(-1)?.valueUs as number;
+    expect(last).toBe(6927);
+    expect(hv.max).not.toBe(last); // the raw maximum the summary printed before (6.934)
+    const text = formatReport(report(hv));
+    expect(text).toContain('100.000% <= 6.927 milliseconds');
+    expect(parseReport(text)[0]?.max).toBe(6.927);
+    expect(parseCsv(CSV_HEADER + formatCsv(report(hv)))[0]?.max).toBe(6.927);
+  });
+
+  it('prints no rate for a test whose requests all failed, in every output mode', () => {
+    const all = report(view([100, 200, 300]), { errors: { ERR: 3 } });
+    expect(formatQuiet(all)).toBe('SET: all 3 requests failed\n');
+    expect(parseQuiet(formatQuiet(all))).toEqual([]);
+    expect(formatCsv(all)).toBe('"SET","","","","","","",""\n');
+    expect(formatReport(all)).toContain('  throughput summary: none, all 3 requests failed\n');
+    expect(formatReport(all)).not.toMatch(/requests per second/);
+    // some failed: the rate stays, the errors are listed
+    const some = report(view([100, 200, 300]), { errors: { ERR: 1 } });
+    expect(formatQuiet(some)).toMatch(/^SET: [\d.]+ requests per second/);
+    expect(errorSummaryLines('SET', 3, { ERR: 1, OOM: 2 }, { ERR: 'ERR syntax error', OOM: 'OOM command not allowed\nmore' })).toEqual([
+      'Error from server: ERR syntax error (1 of 3 requests of SET)',
+      'Error from server: OOM command not allowed (2 of 3 requests of SET)',
+    ]);
+  });
+
+  it('quotes CSV cells as RFC 4180 says: a " in a title is doubled', () => {
+    const row = formatCsv(report(view([100]), { title: 'SET k"q v,1' }));
+    expect(row.startsWith('"SET k""q v,1",')).toBe(true);
+    expect(parseCsv(CSV_HEADER + row)[0]?.title).toBe('SET k"q v,1');
+  });
+
+  it("prints redis-benchmark's cluster header", () => {
+    expect(
+      formatClusterHeader([
+        { id: 'a'.repeat(40), host: '127.0.0.1', port: 7000 },
+        { id: 'b'.repeat(40), host: '127.0.0.1', port: 7001 },
+      ]),
+    ).toBe(`Cluster has 2 master nodes:\n\nMaster 0: ${'a'.repeat(40)} 127.0.0.1:7000\nMaster 1: ${'b'.repeat(40)} 127.0.0.1:7001\n\n`);
   });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { jsonReport, publicConfig } from '../../../lib/bench/json-report.js';
+import { formatRedirections, redirectKind, tagSlot } from '../../../lib/bench/cluster-router.js';
+import { benchExitCode, jsonReport, publicConfig } from '../../../lib/bench/json-report.js';
 import { parseBenchArgv } from '../../../lib/bench/options.js';
 import { fromWire, mergeResults, toWire } from '../../../lib/bench/result.js';
 import type { RunResult } from '../../../lib/bench/runner.js';
-import { newHistogram } from '../../../lib/bench/setup.js';
-import { slotChooser } from '../../../lib/bench/topology.js';
+import { newHistogram, threadPlans } from '../../../lib/bench/setup.js';
 import { PerSecondSeries } from '../../../lib/core/stats/index.js';
 import { parseClusterSlots, redirectTarget } from '../../../lib/redis/index.js';
 
@@ -20,9 +20,9 @@ function result(values: number[], startMs: number, errors: Record<string, number
     kindHistograms: [],
     kindFinished: [values.length],
     errors,
+    errorMessages: Object.fromEntries(Object.keys(errors).map((k) => [k, `${k} first message at ${startMs}`])),
     kindErrors: [0],
-    moved: 1,
-    ask: 0,
+    redirections: { MOVED: 1, ASK: 2, TRYAGAIN: 0 },
     series,
     reconnects: 0,
   };
@@ -38,7 +38,8 @@ describe('results', () => {
     expect(m.histogram.count).toBe(5);
     expect(m.histogram.max).toBeGreaterThanOrEqual(500);
     expect(m.errors).toEqual({ OOM: 3, ERR: 1 });
-    expect(m.moved).toBe(2);
+    expect(m.redirections).toEqual({ MOVED: 2, ASK: 4, TRYAGAIN: 0 });
+    expect(m.errorMessages).toEqual({ OOM: 'OOM first message at 1000000', ERR: 'ERR first message at 1001000' });
     expect(m.series.toArray()).toEqual([
       { second: 0, ops: 3, errors: 0 },
       { second: 1, ops: 2, errors: 0 },
@@ -53,7 +54,15 @@ describe('results', () => {
       {
         seed: 1,
         topology: null,
-        runs: [{ run: { kind: 'test', name: 'set', title: 'SET' }, titles: ['SET'], result: result([100, 200], 0), reports: [] }],
+        runs: [
+          {
+            run: { kind: 'test', name: 'set', title: 'SET' },
+            titles: ['SET'],
+            result: result([100, 200], 0),
+            reports: [],
+            interrupted: false,
+          },
+        ],
         errors: 0,
         interrupted: false,
       },
@@ -65,7 +74,7 @@ describe('results', () => {
     expect((doc as { tests: Array<{ rps: number; requests: number }> }).tests[0]).toMatchObject({ requests: 2, rps: 1000 });
   });
 
-  it('parses CLUSTER SLOTS and draws slots only from a master’s ranges', () => {
+  it('parses CLUSTER SLOTS (masters with their ids) and keeps one hash-tag slot per master', () => {
     const t = parseClusterSlots(
       [
         [0, 5460, [Buffer.from('127.0.0.1'), 7000, Buffer.from('id-a')]],
@@ -74,24 +83,67 @@ describe('results', () => {
       ] as never,
       '10.0.0.1',
     );
-    expect(t.masters.map((m) => `${m.host}:${m.port}`)).toEqual(['10.0.0.1:7001', '127.0.0.1:7000', '127.0.0.1:7002']);
-    const m = {
-      host: 'h',
-      port: 1,
-      slots: [
-        [10, 12],
-        [100, 100],
-      ] as Array<[number, number]>,
-    };
-    let i = 0;
-    const draw = slotChooser(m, () => i++);
-    expect(Array.from({ length: 8 }, draw)).toEqual([10, 11, 12, 100, 10, 11, 12, 100]);
+    expect(t.masters.map((m) => `${m.id} ${m.host}:${m.port}`)).toEqual([
+      'id-b 10.0.0.1:7001',
+      'id-a 127.0.0.1:7000',
+      'id-c 127.0.0.1:7002',
+    ]);
+    const slots: Array<[number, number]> = [
+      [10, 12],
+      [100, 100],
+    ];
+    expect(tagSlot({ slots })).toBe(10); // the first slot, as redis-benchmark picks it
+    expect(tagSlot({ slots }, 100)).toBe(100); // kept while the master owns it
+    expect(tagSlot({ slots }, 13)).toBe(10); // moved away: back to the first owned slot
+    expect(tagSlot({ slots: [] }, 13)).toBe(-1);
   });
 
-  it('reads the node a MOVED or ASK reply points at', () => {
+  it('reads the node a MOVED or ASK reply points at, and which redirection a reply is', () => {
     expect(redirectTarget('MOVED 3999 127.0.0.1:7001', 'x')).toEqual({ host: '127.0.0.1', port: 7001 });
     expect(redirectTarget('ASK 12 :7002', '10.0.0.1')).toEqual({ host: '10.0.0.1', port: 7002 });
     expect(redirectTarget('MOVED 1 [::1]:7003', 'x')).toEqual({ host: '::1', port: 7003 });
     expect(redirectTarget('ERR unknown command', 'x')).toBeNull();
+    expect(
+      ['MOVED 1 h:1', 'ASK 1 h:1', 'TRYAGAIN Multiple keys request during rehashing of slot', 'ERR x', 'MOVEDX'].map(redirectKind),
+    ).toEqual(['MOVED', 'ASK', 'TRYAGAIN', null, null]);
+    expect(formatRedirections({ MOVED: 3, ASK: 1, TRYAGAIN: 0 })).toBe('MOVED=3 ASK=1');
+    expect(formatRedirections({ MOVED: 3, ASK: 1, TRYAGAIN: 2 })).toBe('MOVED=3 ASK=1 TRYAGAIN=2');
+  });
+
+  it('plans one thread per master at least in cluster mode, more with --threads, requests following clients', () => {
+    const plans = threadPlans({ clients: 50, requests: 100_000, threads: 0 }, 3);
+    expect(plans.map((p) => [p.master, p.count, p.requests])).toEqual([
+      [0, 17, 34_000],
+      [1, 17, 34_000],
+      [2, 16, 32_000],
+    ]);
+    const six = threadPlans({ clients: 12, requests: 1200, threads: 6 }, 3);
+    expect(six.map((p) => [p.master, p.first, p.count])).toEqual([
+      [0, 0, 2],
+      [1, 2, 2],
+      [2, 4, 2],
+      [0, 6, 2],
+      [1, 8, 2],
+      [2, 10, 2],
+    ]);
+    expect(six.reduce((a, p) => a + p.requests, 0)).toBe(1200);
+    // fewer clients than masters: threads without a client are dropped
+    expect(threadPlans({ clients: 2, requests: 10, threads: 0 }, 3).map((p) => [p.master, p.count, p.requests])).toEqual([
+      [0, 1, 5],
+      [1, 1, 5],
+    ]);
+    // no cluster: --threads as given, at most one per client
+    expect(threadPlans({ clients: 3, requests: 9, threads: 8 }, 0).map((p) => [p.master, p.count, p.requests])).toEqual([
+      [undefined, 1, 3],
+      [undefined, 1, 3],
+      [undefined, 1, 3],
+    ]);
+  });
+
+  it('exits 1 when any request failed unless --allow-errors, 130 when interrupted', () => {
+    expect(benchExitCode({ errors: 0, interrupted: false }, { allowErrors: false })).toBe(0);
+    expect(benchExitCode({ errors: 3, interrupted: false }, { allowErrors: false })).toBe(1);
+    expect(benchExitCode({ errors: 3, interrupted: false }, { allowErrors: true })).toBe(0);
+    expect(benchExitCode({ errors: 0, interrupted: true }, { allowErrors: false })).toBe(130);
   });
 });
