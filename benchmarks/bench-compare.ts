@@ -14,7 +14,8 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParsedResult, parseQuiet } from '../lib/bench/format.js';
-import { findBinary, freePort, makeWorkDir, PortAllocator, spawnManaged, startCluster, startRedisServer } from '../lib/stack/index.js';
+import { findBinary, freePort, makeWorkDir, PortAllocator, spawnManaged, startRedisServer } from '../lib/stack/index.js';
+import { startTopology } from '../lib/topology/start.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const arg = (name: string, def: number) => {
@@ -108,15 +109,13 @@ const common = ['-h', '127.0.0.1', '-p', String(redis.port), '-c', '50', '-d', '
  */
 async function clusterCase(): Promise<boolean> {
   const base = await freePort();
-  const cluster = await startCluster({
-    ports: new PortAllocator(base + 1, base + 200),
-    dir: join(work.path, 'cluster'),
-    masters: 3,
-    replicasPerMaster: 0,
-  });
+  const cluster = await startTopology(
+    { kind: 'cluster', masters: 3, replicasPerMaster: 0, faultProxies: false },
+    { ports: new PortAllocator(base + 1, base + 200), dir: join(work.path, 'cluster') },
+  );
   try {
     const seed = cluster.nodes[0];
-    const pids = cluster.nodes.map((nd) => nd.process.pid);
+    const pids = cluster.nodes.map((nd) => nd.process?.pid as number);
     const args = ['-h', '127.0.0.1', '-p', String(seed?.port), '--cluster', '-c', '50', '-P', '16', '-d', '100', '-r', '1000000', '-q'];
     const cal = await runTool('redis-benchmark', [...args, '-t', 'set', '-n', '400000'], [], pids);
     const n = Math.max(200_000, Math.round((cal.rps * SECONDS) / 800) * 800);
