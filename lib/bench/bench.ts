@@ -141,7 +141,7 @@ export async function runBench(
         const partial = signal?.aborted === true;
         const rctx: ReportContext = { ...ctx, dataSize: reportDataSize(o, run) };
         if (topology) rctx.redirections = result.redirections;
-        if (perMaster) rctx.perMaster = masterReports(perMaster, o.precision);
+        if (perMaster) rctx.perMaster = masterReports(perMaster);
         const reports: TestReport[] = [];
         if (titles.length > 1) {
           titles.forEach((t, i) => {

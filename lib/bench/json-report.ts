@@ -3,9 +3,7 @@ import { readFileSync } from 'node:fs';
 import { redactSecrets } from '../core/errors.js';
 import type { LatencyHistogram, LatencySummaryMs } from '../core/stats/index.js';
 import type { BenchOutcome } from './bench.js';
-import { histogramMax } from './format.js';
 import type { BenchOptions } from './options.js';
-import { histogramView } from './result.js';
 
 export function benchVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
@@ -98,9 +96,8 @@ export function jsonReport(
   };
 }
 
-/** The latency summary of a test in ms; `max` is the histogram's value, as the printed reports show it. */
+/** The latency summary of a test in ms. */
 function latencyMs(h: LatencyHistogram): Omit<LatencySummaryMs, 'count'> {
-  const s = h.summaryMs();
-  const max = histogramMax(histogramView(h)) / 1000;
-  return { avg: s.avg, min: s.min, p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, max };
+  const { count: _count, ...summary } = h.summaryMs();
+  return summary;
 }

@@ -19,15 +19,34 @@ interface CommandJson {
   hdrHistogram?: string;
 }
 
+type RedirectionsJson = Record<string, number>;
+
+/** Cluster mode: one master's share of a test (its clients' requests). */
+interface MasterJson {
+  index: number;
+  id: string;
+  host: string;
+  port: number;
+  requests: number;
+  elapsedSeconds: number;
+  rps: number;
+  latencyMs?: LatencyMs;
+  errors: Record<string, number>;
+  redirections?: RedirectionsJson;
+  hdrHistogram?: string;
+}
+
 interface TestJson {
   title: string;
+  interrupted?: boolean;
   requests: number;
   startedAtMs?: number;
   elapsedSeconds: number;
   rps: number;
   latencyMs: LatencyMs;
   errors: Record<string, number>;
-  redirects?: { moved: number; ask: number };
+  redirections?: RedirectionsJson;
+  masters?: MasterJson[];
   perSecond?: SecondBucket[];
   hdrHistogram?: string;
   commands?: CommandJson[];
@@ -118,6 +137,39 @@ function mergeCommands(named: NamedDoc[], parts: TestJson[]): CommandJson[] | un
   });
 }
 
+/** Add counts by kind (errors, redirections) into `into`. */
+function addCounts(into: Record<string, number>, from: Record<string, number> | undefined): void {
+  for (const [kind, n] of Object.entries(from ?? {})) into[kind] = (into[kind] ?? 0) + n;
+}
+
+/**
+ * Cluster mode: each master's share over every instance, matched by address (histograms
+ * added, requests, errors and redirections added, rps summed as for the test).
+ */
+function mergeMasters(named: NamedDoc[], parts: TestJson[]): MasterJson[] | undefined {
+  if (!parts.some((p) => p.masters)) return undefined;
+  const byAddr = new Map<string, { m: MasterJson; h: LatencyHistogram }>();
+  parts.forEach((p, i) => {
+    for (const pm of p.masters ?? []) {
+      const key = `${pm.host}:${pm.port}`;
+      let acc = byAddr.get(key);
+      if (!acc) {
+        acc = { m: { ...pm, requests: 0, rps: 0, elapsedSeconds: 0, errors: {}, redirections: {} }, h: new LatencyHistogram() };
+        byAddr.set(key, acc);
+      }
+      acc.h.merge(decode((named[i] as NamedDoc).name, `${p.title}/${key}`, pm.hdrHistogram));
+      acc.m.requests += pm.requests;
+      acc.m.rps += pm.rps;
+      acc.m.elapsedSeconds = Math.max(acc.m.elapsedSeconds, pm.elapsedSeconds);
+      addCounts(acc.m.errors, pm.errors);
+      addCounts(acc.m.redirections as RedirectionsJson, pm.redirections);
+    }
+  });
+  return [...byAddr.values()]
+    .map(({ m, h }) => ({ ...m, latencyMs: latencyMs(h), hdrHistogram: h.encode() }))
+    .sort((a, b) => a.index - b.index);
+}
+
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Merge the `bench --json` documents of the instances of one run; throws MergeError on bad input. */
@@ -143,15 +195,13 @@ export function mergeBenchDocs(named: NamedDoc[]): BenchJsonDoc & Record<string,
     const series = new PerSecondSeries(start);
     let requests = 0;
     let rps = 0;
-    let moved = 0;
-    let ask = 0;
+    const redirections: RedirectionsJson = {};
     parts.forEach((p, i) => {
       h.merge(decode((named[i] as NamedDoc).name, p.title, p.hdrHistogram));
       requests += p.requests;
       rps += p.rps;
-      for (const [kind, n] of Object.entries(p.errors ?? {})) errors[kind] = (errors[kind] ?? 0) + n;
-      moved += p.redirects?.moved ?? 0;
-      ask += p.redirects?.ask ?? 0;
+      addCounts(errors, p.errors);
+      addCounts(redirections, p.redirections);
       const own = new PerSecondSeries((windows[i] as { start: number }).start);
       for (const b of p.perSecond ?? []) own.add(own.startMs + b.second * 1000, b.ops, b.errors);
       series.merge(own);
@@ -159,6 +209,7 @@ export function mergeBenchDocs(named: NamedDoc[]): BenchJsonDoc & Record<string,
     const end = Math.max(...windows.map((w) => w.end));
     return {
       title: t0.title,
+      interrupted: parts.some((p) => p.interrupted === true),
       requests,
       startedAtMs: start,
       elapsedSeconds: (end - start) / 1000,
@@ -168,7 +219,8 @@ export function mergeBenchDocs(named: NamedDoc[]): BenchJsonDoc & Record<string,
       instances: parts.length,
       latencyMs: latencyMs(h),
       errors,
-      redirects: { moved, ask },
+      redirections,
+      masters: mergeMasters(named, parts),
       perSecond: series.toArray(),
       hdrHistogram: h.encode(),
       commands: mergeCommands(named, parts),

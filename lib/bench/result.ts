@@ -8,7 +8,7 @@ import {
 } from '../core/stats/index.js';
 import type { SlotMaster } from '../redis/index.js';
 import { addRedirections, noRedirections, type Redirections } from './cluster-router.js';
-import { type Bucket, errorCount, type HistogramView, histogramMax, type MasterReport, type TestReport } from './format.js';
+import { type Bucket, errorCount, type HistogramView, type MasterReport, type TestReport } from './format.js';
 import type { RunResult } from './runner.js';
 
 /** A run result in transferable form (worker threads post this). */
@@ -159,10 +159,7 @@ export function fromWire(w: WireResult): RunResult {
 }
 
 /** Each master's share of a cluster run, for the report and --json. */
-export function masterReports(
-  perMaster: ReadonlyArray<{ master: SlotMaster; index: number; result: RunResult }>,
-  precision = 3,
-): MasterReport[] {
+export function masterReports(perMaster: ReadonlyArray<{ master: SlotMaster; index: number; result: RunResult }>): MasterReport[] {
   return perMaster.map(({ master, index, result }) => {
     const h = result.histogram;
     return {
@@ -175,7 +172,7 @@ export function masterReports(
       avgUs: h.mean,
       p50Us: h.percentile(50),
       p99Us: h.percentile(99),
-      maxUs: histogramMax(histogramView(h, precision)),
+      maxUs: h.max,
     };
   });
 }

@@ -137,11 +137,10 @@ describe('formatters', () => {
     expect(c.sum).toBeCloseTo(2 * 0.00005 + 3 * 0.0004 + 2, 6);
   });
 
-  it('prints the histogram value as max in the summary and CSV, the value of the 100 % line (not the raw maximum)', () => {
+  it('prints the histogram value as max in the summary and CSV, the value of the 100 % line', () => {
     const hv = view([100, 200, 6927]);
     const last = percentileDistribution(hv).at(-1)?.valueUs as number;
     expect(last).toBe(6927);
-    expect(hv.max).not.toBe(last); // the raw maximum the summary printed before (6.934)
     const text = formatReport(report(hv));
     expect(text).toContain('100.000% <= 6.927 milliseconds');
     expect(parseReport(text)[0]?.max).toBe(6.927);

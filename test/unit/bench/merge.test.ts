@@ -79,4 +79,60 @@ describe('stormdrill merge (pure)', () => {
       ]),
     ).toThrow(/b\.json: test SET has no hdrHistogram/);
   });
+
+  it('merges cluster runs per master (by address) and adds the redirections by kind', () => {
+    const hist = (values: number[]) => {
+      const h = new LatencyHistogram();
+      for (const v of values) h.record(v);
+      return h;
+    };
+    const clusterDoc = (instance: string, slow: number) => {
+      const d = doc(instance, [100, 200, slow, 300], 1_000_000, 1);
+      const m0 = hist([100, 200]);
+      const m1 = hist([slow, 300]);
+      const master = (index: number, port: number, h: LatencyHistogram) => ({
+        index,
+        id: `id${index}`,
+        host: '127.0.0.1',
+        port,
+        requests: h.count,
+        elapsedSeconds: 1,
+        rps: h.count,
+        latencyMs: h.summaryMs(),
+        errors: index === 1 ? { OOM: 1 } : {},
+        redirections: { MOVED: index + 1, ASK: 1, TRYAGAIN: 0 },
+        hdrHistogram: h.encode(),
+      });
+      Object.assign(d.tests[0] as object, {
+        redirections: { MOVED: 3, ASK: 2, TRYAGAIN: 0 },
+        masters: [master(0, 7000, m0), master(1, 7001, m1)],
+      });
+      return d;
+    };
+    const m = mergeBenchDocs([
+      { name: 'a.json', doc: clusterDoc('a', 400) },
+      { name: 'b.json', doc: clusterDoc('b', 90_000) },
+    ]);
+    const t = m.tests[0] as unknown as {
+      redirections: Record<string, number>;
+      masters: Array<{
+        port: number;
+        requests: number;
+        rps: number;
+        errors: Record<string, number>;
+        redirections: Record<string, number>;
+        latencyMs: { max: number };
+      }>;
+    };
+    expect(t.redirections).toEqual({ MOVED: 6, ASK: 4, TRYAGAIN: 0 });
+    expect(t.masters.map((x) => [x.port, x.requests, x.rps])).toEqual([
+      [7000, 4, 4],
+      [7001, 4, 4],
+    ]);
+    expect(t.masters[1]?.errors).toEqual({ OOM: 2 });
+    expect(t.masters[1]?.redirections).toEqual({ MOVED: 4, ASK: 2, TRYAGAIN: 0 });
+    // the hot shard's slow request survives the merge (histograms added, not averaged)
+    expect(t.masters[1]?.latencyMs.max).toBe(hist([90_000]).summaryMs().max);
+    expect(t.masters[0]?.latencyMs.max).toBe(hist([200]).summaryMs().max);
+  });
 });

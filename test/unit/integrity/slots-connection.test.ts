@@ -29,9 +29,9 @@ describe('cluster slots', () => {
     const m = parseClusterSlots(reply, '10.0.0.9');
     // sorted by address; a node announced without a host is on the seed's host
     expect(m.masters).toEqual([
-      { host: '10.0.0.9', port: 7001, slots: [[5461, 10922]] },
-      { host: '127.0.0.1', port: 7000, slots: [[0, 5460]] },
-      { host: '127.0.0.1', port: 7002, slots: [[10923, 16383]] },
+      { id: 'id2', host: '10.0.0.9', port: 7001, slots: [[5461, 10922]] },
+      { id: 'id1', host: '127.0.0.1', port: 7000, slots: [[0, 5460]] },
+      { id: 'id3', host: '127.0.0.1', port: 7002, slots: [[10923, 16383]] },
     ]);
     expect(m.owner[0]).toBe(1);
     expect(m.owner[5460]).toBe(1);
