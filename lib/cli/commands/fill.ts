@@ -20,7 +20,7 @@ export default defineCommand({
       .option('--type <type>', 'string|hash|list|set|zset|mixed', 'string')
       .option('--elements <n>', 'elements per collection key', num('--elements'))
       .option('--ttl-share <fraction>', 'share of keys (0..1) with a TTL', num('--ttl-share'))
-      .option('--ttl <seconds>', 'TTL of those keys', num('--ttl'))
+      .option('--ttl <d>', 'TTL of those keys, whole seconds, e.g. 3600 or 1h', durationFlag('--ttl', { unit: 's', example: '1h' }))
       .option('--seed <n>', 'seed: the same seed writes the same data', num('--seed'))
       .option('--window <n>', 'commands in flight per connection', num('--window'))
       .option('--mset <n>', 'keys per MSET for fixed-size strings without TTL (1: one SET per key, like redis-cli --pipe)', num('--mset'))

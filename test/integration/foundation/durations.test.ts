@@ -88,6 +88,33 @@ describe('duration flags: a bare number is seconds, or refused', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(1200);
   });
 
+  it('fill --ttl 1h gives the keys a TTL of an hour (fill took only bare seconds before)', async () => {
+    const runId = `${namespace.runId}-ttl`;
+    const r = await stormdrill([
+      'fill',
+      '-p',
+      String(env.redis.port),
+      '--keys',
+      '20',
+      '--ttl-share',
+      '1',
+      '--ttl',
+      '1h',
+      '--run-id',
+      runId,
+      '-q',
+    ]);
+    expect(r.exitCode, r.all).toBe(0);
+    redis.options.port = env.redis.port;
+    if (redis.status === 'wait') await redis.connect();
+    const keys = await redis.keys(`sd:${runId}:*`);
+    expect(keys).toHaveLength(20);
+    const ttls = await Promise.all(keys.map((k) => redis.ttl(k)));
+    for (const t of ttls) expect(t).toBeGreaterThan(3500);
+    for (const t of ttls) expect(t).toBeLessThanOrEqual(3600);
+    await redis.unlink(...keys);
+  });
+
   it('topology up --down-after 1000 is refused with one line before anything starts', async () => {
     const line = oneLine(await stormdrill(['topology', 'up', 'sentinel', '--down-after', '1000']));
     expect(line).toMatch(/--down-after 1000 needs a unit: write 1000ms or 1000s \(e\.g\. --down-after 1s\)$/);
