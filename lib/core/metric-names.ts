@@ -31,6 +31,10 @@ export const METRICS = {
     unavailableMs: 'stormdrill_drill_unavailable_ms',
     failoverSeconds: 'stormdrill_drill_failover_seconds',
     running: 'stormdrill_drill_running',
+    /** Game day: fault → first alert firing (label `alert`), fault → success ratio back at the SLO, error budget share. */
+    timeToDetectSeconds: 'stormdrill_drill_time_to_detect_seconds',
+    timeToRecoverSeconds: 'stormdrill_drill_time_to_recover_seconds',
+    errorBudgetSpent: 'stormdrill_drill_error_budget_spent_ratio',
   },
   mirror: {
     requests: 'stormdrill_mirror_requests_total',

@@ -11,4 +11,4 @@ export {
   validate,
 } from './options.js';
 export { type DemoService, startDemoService } from './server.js';
-export { type FlowStep, runUserFlow } from './user-flow.js';
+export { type FlowRequest, type FlowStep, runUserFlow, type UserFlowOptions } from './user-flow.js';

@@ -32,6 +32,20 @@ export interface DrillMeasurements {
   clusterStateOk: boolean | null;
   oomErrors: number | null;
   evictions: number | null;
+  /** The service workload's figures (game day); absent without one. */
+  service?: ServiceMeasurements;
+}
+
+/** What the service workload measured; null figures could not be measured (see each check's detail). */
+export interface ServiceMeasurements {
+  serviceUnavailableMs: number | null;
+  /** Fault → the first alert firing, and which alert. */
+  timeToDetectMs: number | null;
+  detectedBy: string | null;
+  timeToRecoverMs: number | null;
+  errorBudgetSpent: number | null;
+  /** Names of the alerts that fired during the drill (null: the alerts could not be read). */
+  alertsFired: string[] | null;
 }
 
 export interface CheckResult {
@@ -151,6 +165,85 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
   }
   if (checks.noLoadingErrors) {
     out.push({ name: 'noLoadingErrors', ok: m.loadingErrors === 0, limit: '== 0', measured: m.loadingErrors });
+  }
+  out.push(...serviceChecks(checks, m.service));
+  return out;
+}
+
+/** The game-day checks: detection, recovery, HTTP unavailability, error budget, which alerts fired. */
+function serviceChecks(checks: ChecksSection, s: ServiceMeasurements | undefined): CheckResult[] {
+  const out: CheckResult[] = [];
+  const noService = 'no service workload ran';
+  const max = (name: string, limitMs: number, measured: number | null | undefined, why: string, detail: (v: number) => string) => {
+    const limit = `<= ${limitMs} ms`;
+    if (measured === null || measured === undefined) out.push(notMeasured(name, limit, s ? why : noService));
+    else out.push({ name, ok: measured <= limitMs, limit, measured, detail: detail(measured) });
+  };
+  if (checks.maxTimeToDetect !== undefined)
+    max(
+      'maxTimeToDetect',
+      checks.maxTimeToDetect,
+      s?.timeToDetectMs,
+      'no alert fired after the fault',
+      (v) => `${s?.detectedBy} fired ${formatDuration(v)} after the fault`,
+    );
+  if (checks.maxTimeToRecover !== undefined)
+    max(
+      'maxTimeToRecover',
+      checks.maxTimeToRecover,
+      s?.timeToRecoverMs,
+      'the success ratio was not back at its SLO for the whole hold period before the drill ended',
+      (v) => `success ratio back at its SLO ${formatDuration(v)} after the fault`,
+    );
+  if (checks.maxServiceUnavailable !== undefined)
+    max(
+      'maxServiceUnavailable',
+      checks.maxServiceUnavailable,
+      s?.serviceUnavailableMs,
+      'no request was sent',
+      (v) => `requests failed for ${formatDuration(v)} in total`,
+    );
+  if (checks.maxErrorBudgetSpent !== undefined) {
+    const limit = `<= ${checks.maxErrorBudgetSpent}`;
+    const v = s?.errorBudgetSpent;
+    if (v === null || v === undefined) out.push(notMeasured('maxErrorBudgetSpent', limit, s ? 'no request was sent' : noService));
+    else
+      out.push({
+        name: 'maxErrorBudgetSpent',
+        ok: v <= checks.maxErrorBudgetSpent,
+        limit,
+        measured: v,
+        detail: `${Math.round(v * 1000) / 10} % of the error budget of the drill's requests`,
+      });
+  }
+  const fired = s?.alertsFired;
+  if (checks.alertsFired !== undefined) {
+    const limit = `fired: ${checks.alertsFired.join(', ')}`;
+    if (!fired) out.push(notMeasured('alertsFired', limit, s ? 'the alerts could not be read' : noService));
+    else {
+      const missing = checks.alertsFired.filter((a) => !fired.includes(a));
+      out.push({
+        name: 'alertsFired',
+        ok: missing.length === 0,
+        limit,
+        measured: fired.join(', ') || 'none',
+        detail: missing.length ? `did not fire: ${missing.join(', ')}` : 'every one fired',
+      });
+    }
+  }
+  if (checks.noAlert !== undefined) {
+    const limit = `quiet: ${checks.noAlert.join(', ')}`;
+    if (!fired) out.push(notMeasured('noAlert', limit, s ? 'the alerts could not be read' : noService));
+    else {
+      const loud = checks.noAlert.filter((a) => fired.includes(a));
+      out.push({
+        name: 'noAlert',
+        ok: loud.length === 0,
+        limit,
+        measured: fired.join(', ') || 'none',
+        detail: loud.length ? `fired: ${loud.join(', ')}` : 'none of them fired',
+      });
+    }
   }
   return out;
 }

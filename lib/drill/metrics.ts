@@ -17,6 +17,9 @@ export class DrillMetrics {
   private readonly unavailableMs: Gauge<string>;
   private readonly failoverSeconds: Gauge<string>;
   private readonly running: Gauge<string>;
+  private readonly timeToDetect: Gauge<string>;
+  private readonly timeToRecover: Gauge<string>;
+  private readonly budgetSpent: Gauge<string>;
 
   constructor(
     readonly testid: string,
@@ -54,6 +57,24 @@ export class DrillMetrics {
       labelNames: l,
       registers: r,
     });
+    this.timeToDetect = new Gauge({
+      name: METRICS.drill.timeToDetectSeconds,
+      help: 'game day: from the fault to the first alert firing (label alert), s',
+      labelNames: [...l, 'alert'],
+      registers: r,
+    });
+    this.timeToRecover = new Gauge({
+      name: METRICS.drill.timeToRecoverSeconds,
+      help: "game day: from the fault to the service's success ratio back at its SLO, s",
+      labelNames: l,
+      registers: r,
+    });
+    this.budgetSpent = new Gauge({
+      name: METRICS.drill.errorBudgetSpent,
+      help: "game day: failed requests / the error budget of the drill's requests (1 = all of it)",
+      labelNames: l,
+      registers: r,
+    });
     this.running = new Gauge({ name: METRICS.drill.running, help: '1 while the drill runs', labelNames: l, registers: r });
     this.running.set(this.labels(), 1);
   }
@@ -72,12 +93,21 @@ export class DrillMetrics {
     writeUnavailableMs: number | null;
     readUnavailableMs: number | null;
     failoverSeconds: number | null;
+    timeToDetectMs?: number | null;
+    detectedBy?: string | null;
+    timeToRecoverMs?: number | null;
+    serviceUnavailableMs?: number | null;
+    errorBudgetSpent?: number | null;
   }): void {
     for (const c of r.checks) this.checkOk.set({ ...this.labels(), check: c.name }, c.ok ? 1 : 0);
     if (r.ackedLost !== null) this.ackedLost.set(this.labels(), r.ackedLost);
     if (r.writeUnavailableMs !== null) this.unavailableMs.set({ ...this.labels(), op: 'write' }, r.writeUnavailableMs);
     if (r.readUnavailableMs !== null) this.unavailableMs.set({ ...this.labels(), op: 'read' }, r.readUnavailableMs);
     if (r.failoverSeconds !== null) this.failoverSeconds.set(this.labels(), r.failoverSeconds);
+    if (r.serviceUnavailableMs != null) this.unavailableMs.set({ ...this.labels(), op: 'http' }, r.serviceUnavailableMs);
+    if (r.timeToDetectMs != null) this.timeToDetect.set({ ...this.labels(), alert: r.detectedBy ?? '' }, r.timeToDetectMs / 1000);
+    if (r.timeToRecoverMs != null) this.timeToRecover.set(this.labels(), r.timeToRecoverMs / 1000);
+    if (r.errorBudgetSpent != null) this.budgetSpent.set(this.labels(), r.errorBudgetSpent);
     this.running.set(this.labels(), 0);
   }
 }

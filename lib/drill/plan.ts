@@ -11,6 +11,7 @@ import {
   ChecksSection,
   PreconditionsSection,
   RawRunbook,
+  ServiceSection,
   STEP_COMMON_KEYS,
   StepCommon,
   TopologySection,
@@ -49,6 +50,8 @@ export interface DrillPlan {
   topology: z.infer<typeof TopologySection>;
   preconditions: z.infer<typeof PreconditionsSection>;
   workload: z.infer<typeof WorkloadSection>;
+  /** The service workload (game day), or null. */
+  service: z.infer<typeof ServiceSection> | null;
   steps: PlannedStep[];
   rollback: PlannedStep[];
   checks: z.infer<typeof ChecksSection>;
@@ -357,6 +360,7 @@ export function parseRaw(input: unknown): RawRunbook {
     topology: z.record(z.string(), z.unknown()),
     preconditions: z.record(z.string(), z.unknown()).optional(),
     workload: z.record(z.string(), z.unknown()).optional(),
+    service: z.record(z.string(), z.unknown()).optional(),
     checks: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
     abort: z.record(z.string(), z.unknown()).optional(),
   });
@@ -385,6 +389,7 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
   const topology = section(TopologySection, sub.topology, ['topology'], problems);
   const preconditions = section(PreconditionsSection, sub.preconditions, ['preconditions'], problems);
   const workload = section(WorkloadSection, sub.workload ?? { kind: 'idle' }, ['workload'], problems);
+  const service = sub.service === undefined ? null : (section(ServiceSection, sub.service, ['service'], problems) ?? null);
   const checks = checksOf(sub.checks as unknown, vars, problems);
   const abort = section(AbortSection, sub.abort, ['abort'], problems);
   const steps = planSteps(sub.steps, ['steps'], vars, problems);
@@ -397,6 +402,21 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
   }
   if (topology && (checks?.maxReadUnavailable !== undefined || checks?.maxWriteUnavailable !== undefined) && workload?.kind === 'idle') {
     problems.push({ path: ['checks'], message: 'unavailability checks need a workload (workload: { kind: write })' });
+  }
+  if (checks && !sub.service) {
+    const needs = SERVICE_CHECKS.filter((k) => checks[k] !== undefined);
+    if (needs.length)
+      problems.push({
+        path: ['checks', needs[0] as string],
+        message: `${needs.join(', ')} need a service workload (service: { rate: 10 })`,
+      });
+  }
+  if (topology && sub.service && topology.kind === 'cluster') {
+    problems.push({
+      path: ['service'],
+      message:
+        'the service workload needs a topology clients reach at one address or through Sentinel (haproxy, sentinel, standalone, replicas), not cluster',
+    });
   }
   if (topology && abort) problems.push(...feasibilityProblems({ topology, abort, steps, rollback }));
   if (topology) {
@@ -419,6 +439,7 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
     topology,
     preconditions,
     workload,
+    service,
     steps,
     rollback,
     checks,
@@ -427,6 +448,16 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
     needsOwnedTopology: all.some((s) => s.needsOwnedTopology),
   };
 }
+
+/** Checks that measure the service workload. */
+const SERVICE_CHECKS = [
+  'maxTimeToDetect',
+  'maxTimeToRecover',
+  'maxServiceUnavailable',
+  'maxErrorBudgetSpent',
+  'alertsFired',
+  'noAlert',
+] as const;
 
 export function variantName(vars: Record<string, VarValue>): string {
   return Object.entries(vars)

@@ -15,6 +15,7 @@ import { measurePhase } from './run/measure.js';
 import { preconditionsPhase } from './run/preconditions.js';
 import { type DrillOutcome, measuredReport, partialReport, reportPhase } from './run/report.js';
 import { rollbackPhase } from './run/rollback.js';
+import { stopServiceParts } from './run/service.js';
 import { type RunDrillOptions, RunState } from './run/state.js';
 import { stepsPhase } from './run/steps.js';
 import { topologyPhase } from './run/topology.js';
@@ -110,6 +111,7 @@ function interruptHandler(s: RunState): { arm: () => void; done: () => void } {
 async function stopEverything(s: RunState): Promise<void> {
   stopTimers(s);
   if (s.writer) await s.writer.stop().catch(() => undefined);
+  await stopServiceParts(s, { prometheus: false });
   const t = s.topology;
   if (t) {
     await restoreTopology(t).catch(() => undefined);
@@ -117,6 +119,7 @@ async function stopEverything(s: RunState): Promise<void> {
     await stopLeftovers(t, s.log);
   }
   if (s.pusher) await s.pusher.stop().catch(() => undefined);
+  await stopServiceParts(s, { prometheus: true });
   if (s.work && s.o.keepWorkDir) s.log(`work dir kept: ${s.work.path}`);
   else s.work?.remove();
 }

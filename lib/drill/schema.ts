@@ -84,6 +84,33 @@ export const WorkloadSection = z.strictObject({
   opTimeout: Duration.optional(),
 });
 
+/**
+ * The service workload (game day): the demo service on the drill's Redis endpoint (or the
+ * drill's --service-url) under a fixed rate of user flows for the whole drill, a Prometheus
+ * with the project's alert rules, and the figures a team asks about after an incident.
+ */
+export const ServiceSection = z.strictObject({
+  /** User flows started per second (each flow is 4-5 HTTP requests). */
+  rate: z.number().min(0.1).max(1000).optional(),
+  /** The success-ratio objective of the service (default 0.99: an error budget of 1 %). */
+  slo: z.number().gt(0).lt(1).optional(),
+  /** The SLO's period, whose error budget errorBudgetSpent is a share of (default 720h, 30 days). */
+  sloPeriod: Duration.optional(),
+  /** Recovered = the success ratio at the SLO for this long (default 30s). */
+  recoverFor: Duration.optional(),
+  /** How long the drill keeps the load on after its steps while waiting for the recovery (default recoverFor + 30s). */
+  recoverTimeout: Duration.optional(),
+  /** Per-request timeout of the load (default 2s). */
+  requestTimeout: Duration.optional(),
+  /** Prometheus rule evaluation interval of the drill (default 1s; the rules' `for:` stay as written). */
+  evaluationInterval: Duration.optional(),
+  /** Prometheus scrape interval of the drill (default 500ms). */
+  scrapeInterval: Duration.optional(),
+  /** k6 drives the load when present (K6_BIN or k6 on PATH), unless this is false. */
+  k6: z.boolean().optional(),
+});
+export type ServiceSection = z.infer<typeof ServiceSection>;
+
 const Max = z.union([Duration, z.strictObject({ max: Duration })]).transform((v) => (typeof v === 'number' ? v : v.max));
 
 export const ChecksSection = z.strictObject({
@@ -112,6 +139,18 @@ export const ChecksSection = z.strictObject({
   minEvictions: z.number().int().min(0).optional(),
   /** No LOADING error seen by clients. */
   noLoadingErrors: z.boolean().optional(),
+  /** Service workload (game day): the first alert fired within this long after the fault. */
+  maxTimeToDetect: Max.optional(),
+  /** The service's success ratio was back at its SLO (for service.recoverFor) within this long after the fault. */
+  maxTimeToRecover: Max.optional(),
+  /** HTTP-level unavailability seen by the service's users, in total. */
+  maxServiceUnavailable: Max.optional(),
+  /** At most this share of the drill's error budget was spent (1 = all of it). */
+  maxErrorBudgetSpent: z.number().min(0).optional(),
+  /** Each of these alerts fired during the drill. */
+  alertsFired: z.array(z.string().min(1)).optional(),
+  /** None of these alerts fired during the drill. */
+  noAlert: z.array(z.string().min(1)).optional(),
 });
 export type ChecksSection = z.infer<typeof ChecksSection>;
 
@@ -138,6 +177,7 @@ export const RawRunbook = z.strictObject({
   topology: TopologySection,
   preconditions: PreconditionsSection.optional(),
   workload: WorkloadSection.optional(),
+  service: ServiceSection.optional(),
   steps: z.array(z.record(z.string(), z.unknown())).min(1),
   /** One section, or a list of sections each with an optional `when` (merged in order). */
   checks: z.union([ChecksSection, z.array(z.record(z.string(), z.unknown()))]).optional(),

@@ -2,7 +2,7 @@
  * Start a real Prometheus with the project's own prometheus/ files (the same ones
  * docker-compose mounts), scrape targets written as file_sd JSON into its work dir.
  */
-import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requireBinary } from './binaries.js';
@@ -21,6 +21,10 @@ export interface PrometheusOptions {
   targets?: ScrapeTargets;
   /** Scrape interval override for short runs and tests, e.g. '1s'. */
   scrapeInterval?: string;
+  /** Rule evaluation interval override (default: the scrape interval override, else the file's). */
+  evaluationInterval?: string;
+  /** Load the rule files (*.yml) of this dir instead of prometheus/rules (a test's variant of a rule). */
+  rulesDir?: string;
   readyTimeoutMs?: number;
 }
 
@@ -50,11 +54,17 @@ export async function startPrometheus(o: PrometheusOptions): Promise<PrometheusN
   const configDir = join(o.dir, 'config');
   mkdirSync(configDir, { recursive: true });
   cpSync(PROMETHEUS_DIR, configDir, { recursive: true, filter: (src) => !src.includes(`${PROMETHEUS_DIR}/targets`) });
+  if (o.rulesDir) {
+    const rules = join(configDir, 'rules');
+    rmSync(rules, { recursive: true, force: true });
+    cpSync(o.rulesDir, rules, { recursive: true, filter: (src) => src === o.rulesDir || src.endsWith('.yml') });
+  }
   let configFile = join(configDir, 'prometheus.yml');
-  if (o.scrapeInterval) {
-    const text = readFileSync(configFile, 'utf8')
-      .replace(/scrape_interval: \S+/g, `scrape_interval: ${o.scrapeInterval}`)
-      .replace(/evaluation_interval: \S+/g, `evaluation_interval: ${o.scrapeInterval}`);
+  const evaluation = o.evaluationInterval ?? o.scrapeInterval;
+  if (o.scrapeInterval || evaluation) {
+    let text = readFileSync(configFile, 'utf8');
+    if (o.scrapeInterval) text = text.replace(/scrape_interval: \S+/g, `scrape_interval: ${o.scrapeInterval}`);
+    if (evaluation) text = text.replace(/evaluation_interval: \S+/g, `evaluation_interval: ${evaluation}`);
     configFile = join(configDir, 'prometheus.local.yml');
     writeFileSync(configFile, text);
   }

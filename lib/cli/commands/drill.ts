@@ -35,6 +35,10 @@ export default defineCommand({
       .option('--allow-destructive', 'allow destructive steps against a --target stormdrill did not start')
       .option('--confirm-non-loopback', 'also allow them when --target is not on loopback')
       .option('--keep-work-dir', 'keep the topology work dir (logs, data) after the drill')
+      .option(
+        '--service-url <url>',
+        "a runbook's service workload drives this service (the demo service's API) instead of starting the demo service",
+      )
       .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
       .action(async (ref: string, f: DrillRunFlags) => {
         const { drillRunCommand } = await import('../drill/run.js');

@@ -16,6 +16,7 @@ export interface DrillRunFlags extends TlsFlags {
   confirmNonLoopback?: boolean;
   json?: boolean;
   keepWorkDir?: boolean;
+  serviceUrl?: string;
 }
 
 export interface ParsedRunFlags {
@@ -28,6 +29,7 @@ export interface ParsedRunFlags {
   confirmNonLoopback: boolean;
   json: boolean;
   keepWorkDir: boolean;
+  serviceUrl?: string;
 }
 
 /** Flags → options; every problem at once. Pure except for reading env (REDISCLI_AUTH, STORMDRILL_PROM_RW_BEARER_TOKEN). */
@@ -69,8 +71,16 @@ export function parseRunFlags(f: DrillRunFlags, env: Record<string, string | und
       problems.push('--allow-destructive and --confirm-non-loopback only apply with --target (the embedded topology is always yours)');
     if (tlsFromFlags(f)) problems.push('--tls and --tls-* only apply with --target (the embedded topology runs without TLS)');
   }
+  let serviceUrl: string | undefined;
+  if (f.serviceUrl !== undefined) {
+    const u = URL.canParse(f.serviceUrl) ? new URL(f.serviceUrl) : null;
+    if (!u || (u.protocol !== 'http:' && u.protocol !== 'https:') || u.username || u.password)
+      problems.push('--service-url must be an http(s) URL without credentials, such as http://127.0.0.1:8080');
+    else serviceUrl = f.serviceUrl.replace(/\/+$/, '');
+  }
   if (problems.length) throw new OptionsError(problems);
   return {
+    serviceUrl,
     choice: { set, allVariants: f.allVariants ?? false },
     runId: f.runId,
     reportDir: f.reportDir,

@@ -20,6 +20,8 @@ export async function drillRunCommand(ref: string, flags: DrillRunFlags): Promis
   const problems = rb.plans.flatMap((p) =>
     safetyProblems(p, { targetHost: f.target?.host, allowDestructive: f.allowDestructive, confirmNonLoopback: f.confirmNonLoopback }),
   );
+  if (f.serviceUrl && rb.plans.some((p) => !p.service))
+    problems.push(`--service-url needs a runbook with a service workload (service:); ${rb.name} has none`);
   if (problems.length) throw new OptionsError([...new Set(problems)]);
   const out = (line: string) => (f.json ? process.stderr : process.stdout).write(`${line}\n`);
   let exit = 0;
@@ -34,6 +36,7 @@ export async function drillRunCommand(ref: string, flags: DrillRunFlags): Promis
       allowDestructive: f.allowDestructive,
       confirmNonLoopback: f.confirmNonLoopback,
       keepWorkDir: f.keepWorkDir,
+      serviceUrl: f.serviceUrl,
       log: out,
     });
     reports.push(r.report);

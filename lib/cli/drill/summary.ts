@@ -13,6 +13,10 @@ export function summaryLines(r: DrillReport): string[] {
     `drill ${r.runbook}${r.variant ? ` (${r.variant})` : ''}: ${r.status.toUpperCase()}${r.reason ? ` — ${r.reason}` : ''}${r.phase ? ` (stopped in phase ${r.phase})` : ''}`,
     `  write unavailable ${ms(r.writeUnavailableMs)}, read unavailable ${ms(r.readUnavailableMs)}, failover ${r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`}, acked lost ${r.ackedLost ?? NOT_MEASURED}, full syncs ${r.fullSyncs ?? NOT_MEASURED}, LOADING errors ${r.loadingErrors}`,
   ];
+  if (r.service)
+    lines.push(
+      `  time to detect ${r.timeToDetectMs === null ? 'n/a (no alert fired)' : `${r.timeToDetectMs} ms (${r.detectedBy})`}, time to recover ${r.timeToRecoverMs ?? 'n/a'} ms, service unavailable ${r.serviceUnavailableMs ?? 'n/a'} ms (${r.service.failed} of ${r.service.requests} requests failed), error budget spent ${r.errorBudgetSpent ?? 'n/a'}`,
+    );
   for (const c of r.checks)
     lines.push(
       `  ${c.ok ? 'ok  ' : 'FAIL'} ${c.name}: ${c.measured ?? 'n/a'} (limit ${c.limit})${c.ok || !c.detail ? '' : ` — ${c.detail}`}`,

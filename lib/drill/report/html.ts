@@ -1,4 +1,5 @@
 /** report.html: one self-contained page (inline CSS and SVG, nothing fetched). Pure. */
+import { gameDayFigures } from './game-day.js';
 import { markdownReport } from './markdown.js';
 import { esc, timelineSvg } from './svg.js';
 import type { DrillReport } from './types.js';
@@ -18,6 +19,7 @@ export function htmlReport(r: DrillReport): string {
     figure('LOADING errors', String(r.loadingErrors), r.loadingErrors > 0),
     figure('OOM rejections', r.oomErrors === null ? 'n/a' : String(r.oomErrors)),
     figure('evicted keys', r.evictions === null ? 'n/a' : String(r.evictions)),
+    ...gameDayFigures(r).map(([k, v]) => figure(k, v)),
   ].join('\n');
   const flags: string[] = [];
   if ((r.fullSyncs ?? 0) > 0)

@@ -1,10 +1,12 @@
 /** Write report.json, report.md and report.html of a drill (atomically). */
 import { dirname } from 'node:path';
 import { writeReportFilesOrKeep } from '../../core/report/write-report.js';
+import { retrospectiveMarkdown } from './game-day.js';
 import { htmlReport } from './html.js';
 import { markdownReport } from './markdown.js';
 import type { DrillReport } from './types.js';
 
+export { retrospectiveMarkdown } from './game-day.js';
 export { htmlReport } from './html.js';
 export { markdownReport } from './markdown.js';
 export { timelineSvg } from './svg.js';
@@ -20,6 +22,7 @@ export function writeDrillReport(dir: string, r: DrillReport, warn: (line: strin
     'report.json': `${JSON.stringify(r, null, 2)}\n`,
     'report.md': markdownReport(r),
     'report.html': htmlReport(r),
+    ...(r.service ? { 'retrospective.md': retrospectiveMarkdown(r) } : {}),
   });
   if (w.failed) warn(`cannot write the report to ${dir} (${w.failed}); it is kept in ${dirname(w.paths[0] as string)}`);
   return w.paths;

@@ -1,5 +1,6 @@
 /** report.md: the verdicts and figures a person reads first. Pure. */
 import { formatDuration } from '../duration.js';
+import { alertRows, gameDayFigures } from './game-day.js';
 import type { DrillReport } from './types.js';
 
 function fmt(v: number | boolean | string | null): string {
@@ -35,8 +36,10 @@ export function markdownReport(r: DrillReport): string {
     ['OOM rejections', fmt(r.oomErrors)],
     ['evicted keys', fmt(r.evictions)],
   ];
+  fig.push(...gameDayFigures(r));
   for (const [k, v] of fig) lines.push(`| ${k} | ${v} |`);
   lines.push('');
+  if (r.service) lines.push('## Alerts', '', ...alertRows(r), '');
   if (r.fullSyncs !== null && r.fullSyncs > 0) {
     lines.push(
       `**Full sync flagged:** ${r.fullSyncNodes.map((n) => `${n.node} (${n.count})`).join(', ')}. A full sync reloads the whole dataset on the replica, which answers LOADING meanwhile; with tens of GB that is a read outage of many minutes (one published QA report measured 18 minutes).`,
@@ -62,11 +65,13 @@ export function markdownReport(r: DrillReport): string {
       '',
     );
   }
-  if (r.writeWindows.length || r.readWindows.length) {
+  const httpWindows = r.service?.windows ?? [];
+  if (r.writeWindows.length || r.readWindows.length || httpWindows.length) {
     lines.push('## Unavailability windows', '', '| op | from (s) | to (s) | length | errors |', '| --- | --- | --- | --- | --- |');
     for (const [op, ws] of [
       ['write', r.writeWindows],
       ['read', r.readWindows],
+      ['http', httpWindows],
     ] as const) {
       for (const w of ws)
         lines.push(

@@ -2,7 +2,8 @@
  * The timeline chart of report.html as an inline SVG, generated here (no chart library,
  * nothing fetched): three stacked panels (acknowledged ops/s, errors/s, p99 latency) on one
  * time axis, write/read unavailability windows and LOADING periods shaded across all of
- * them, every step and every Sentinel/Cluster/topology event marked. Pure.
+ * them (and a game day's HTTP unavailability windows), every step, every Sentinel/Cluster/topology
+ * event and every alert firing and resolving marked. Pure.
  */
 import type { DrillReport } from './types.js';
 
@@ -45,6 +46,8 @@ const EVENT_COLORS: Record<string, string> = {
   drill: '#333333',
   writer: '#a05a00',
   check: '#333333',
+  alert: '#d81b60',
+  service: '#00897b',
 };
 
 /** Sentinel/Cluster event kinds worth a marker (the rest stay in the events table). */
@@ -69,7 +72,7 @@ const MARKED_KINDS = new Set([
   '+promoted',
   '+demoted',
 ]);
-const HIDDEN_KINDS = new Set(['topology-up', 'write-window', 'read-window', 'wait-done']);
+const HIDDEN_KINDS = new Set(['topology-up', 'write-window', 'read-window', 'wait-done', 'alert-pending', 'first-failed-request']);
 
 /** The events the chart marks: significant kinds, one per kind (and node) within 500 ms. Pure. */
 export function markedEvents(r: DrillReport): DrillReport['events'] {
@@ -137,6 +140,16 @@ export function timelineSvg(r: DrillReport): string {
       w.startMs,
       w.endMs,
       `reads unavailable ${w.durationMs} ms: ${Object.entries(w.errors)
+        .map(([k, n]) => `${k}=${n}`)
+        .join(', ')}`,
+    );
+  for (const w of r.service?.windows ?? [])
+    shade(
+      'http',
+      '#3949ab',
+      w.startMs,
+      w.endMs,
+      `HTTP requests failing ${w.durationMs} ms: ${Object.entries(w.errors)
         .map(([k, n]) => `${k}=${n}`)
         .join(', ')}`,
     );
@@ -213,9 +226,11 @@ export function timelineSvg(r: DrillReport): string {
     ['write unavailable', '#e53935', 'rect'],
     ['read unavailable', '#fb8c00', 'rect'],
     ['LOADING', '#8e24aa', 'rect'],
+    ...(r.service ? ([['HTTP unavailable', '#3949ab', 'rect']] as Array<[string, string, string]>) : []),
     ['step', EVENT_COLORS.step as string, 'line'],
     ['Sentinel/Cluster event', EVENT_COLORS.sentinel as string, 'line'],
     ['topology event', EVENT_COLORS.topology as string, 'line'],
+    ...(r.service ? ([['alert', EVENT_COLORS.alert as string, 'line']] as Array<[string, string, string]>) : []),
   ];
   let lx = LEFT;
   const ly = H - 12;

@@ -1,6 +1,42 @@
 /** The drill report (report.json). Plain data, produced by the runner, formatted by markdown.ts / html.ts. */
 import type { CheckResult } from '../checks.js';
+import type { AlertRecord } from '../game-day/alert-log.js';
 import type { TimelinePoint } from '../timeline.js';
+
+/** An alert of the drill's Prometheus: when it went pending, fired and resolved (epoch ms). */
+export interface ReportAlert extends AlertRecord {
+  /** The rule's `for:` (s), null when the rule could not be read. */
+  forSeconds: number | null;
+}
+
+/** The service workload of a game day: how it was driven and what its users saw. */
+export interface ServiceReport {
+  driver: 'user-flow' | 'k6';
+  url: string;
+  /** What the demo service used as Redis (null: the drill was given --service-url). */
+  redis: string | null;
+  ratePerSecond: number;
+  slo: number;
+  /** The SLO period whose error budget errorBudgetSpent is a share of. */
+  sloPeriodMs: number;
+  recoverForMs: number;
+  /** Prometheus's rule evaluation and scrape intervals in this drill, and how often the alerts API was polled. */
+  evaluationIntervalMs: number;
+  scrapeIntervalMs: number;
+  alertPollIntervalMs: number;
+  requests: number;
+  failed: number;
+  /** Failed requests by kind (HTTP_503, ECONNREFUSED, TIMEOUT, ...). */
+  errors: Record<string, number>;
+  /** HTTP-level unavailability windows (from the client side). */
+  windows: ReportWindow[];
+  /** Epoch ms: the first failed request after the fault, the first good answer after it, the recovery. */
+  firstFailureAtMs: number | null;
+  firstGoodResponseAtMs: number | null;
+  recoveredAtMs: number | null;
+  /** The timestamp the measured figures count from (the first destructive step). */
+  faultAtMs: number | null;
+}
 
 export interface ReportWindow {
   startMs: number;
@@ -10,7 +46,7 @@ export interface ReportWindow {
   open?: boolean;
 }
 
-export type EventSource = 'drill' | 'step' | 'topology' | 'sentinel' | 'cluster' | 'writer' | 'check';
+export type EventSource = 'drill' | 'step' | 'topology' | 'sentinel' | 'cluster' | 'writer' | 'check' | 'service' | 'alert';
 
 export interface ReportEvent {
   /** Epoch ms. */
@@ -85,6 +121,18 @@ export interface DrillReport {
     p99Ms: number | null;
   } | null;
   audit: { acked: number; ackedLost: number; ackedCorrupt: number; unknownPresent: number; failedPresent: number } | null;
+  /** Game day (service workload); null / empty without one. Fault → first alert firing. */
+  timeToDetectMs: number | null;
+  /** The alert that fired first after the fault. */
+  detectedBy: string | null;
+  /** Fault → the service's success ratio back at its SLO for service.recoverForMs. */
+  timeToRecoverMs: number | null;
+  /** HTTP-level unavailability the service's users saw, in total. */
+  serviceUnavailableMs: number | null;
+  /** Failed requests / the error budget of the SLO period at the drill's request rate; 1 = all of it. */
+  errorBudgetSpent: number | null;
+  alerts: ReportAlert[];
+  service: ServiceReport | null;
   steps: ReportStep[];
   events: ReportEvent[];
   series: TimelinePoint[];

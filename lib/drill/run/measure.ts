@@ -10,15 +10,18 @@ import { nodeAuth } from '../../topology/node-auth.js';
 import { waitClusterOk } from '../../topology/start.js';
 import type { Topology } from '../../topology/types.js';
 import { type DrillMeasurements, failoverSeconds, NEW_PRIMARY_EVENTS, type VerifyOutcome } from '../checks.js';
+import { type ServiceFigures, serviceFigures } from '../game-day/figures.js';
 import type { DrillReport } from '../report/types.js';
 import { verifyReplicas } from '../verify-replicas.js';
 import { connectionOf } from './connection.js';
+import { serviceRecording } from './service.js';
 import type { NodeCounters, RunState } from './state.js';
 
 export interface Measured {
   m: DrillMeasurements;
   audit: DrillReport['audit'];
   fullSyncNodes: Array<{ node: string; count: number }>;
+  service: ServiceFigures | null;
 }
 
 export async function measurePhase(s: RunState): Promise<Measured> {
@@ -56,7 +59,35 @@ export async function measurePhase(s: RunState): Promise<Measured> {
     oomErrors: Math.max(growth(s.before, after, 'oom').total, wr?.errors.OOM ?? 0),
     evictions: growth(s.before, after, 'evicted').total,
   };
-  return { m, audit, fullSyncNodes: fullSync.byNode };
+  const service = s.service?.log ? serviceFigures(serviceRecording(s, s.service)) : null;
+  if (service) {
+    m.service = service.measurements;
+    serviceEvents(s, service);
+  }
+  return { m, audit, fullSyncNodes: fullSync.byNode, service };
+}
+
+/** The alerts' and the service's moments on the drill's timeline. */
+function serviceEvents(s: RunState, f: ServiceFigures): void {
+  for (const a of f.alerts) {
+    const what = `${a.severity ?? 'no severity'}${
+      Object.keys(a.labels).length
+        ? ` ${Object.entries(a.labels)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ')}`
+        : ''
+    }${a.forSeconds !== null ? `; for: ${a.forSeconds}s` : ''}`;
+    if (a.pendingAtMs !== null) s.addEvent('alert', 'alert-pending', a.name, what, a.pendingAtMs);
+    if (a.firingAtMs !== null) s.addEvent('alert', 'alert-firing', a.name, what, a.firingAtMs);
+    if (a.resolvedAtMs !== null) s.addEvent('alert', 'alert-resolved', a.name, what, a.resolvedAtMs);
+  }
+  const r = f.report;
+  if (r.firstFailureAtMs !== null)
+    s.addEvent('service', 'first-failed-request', undefined, 'the first request after the fault that failed', r.firstFailureAtMs);
+  if (r.firstGoodResponseAtMs !== null)
+    s.addEvent('service', 'first-good-response', undefined, 'the first good answer after the first failure', r.firstGoodResponseAtMs);
+  if (r.recoveredAtMs !== null)
+    s.addEvent('service', 'recovered', undefined, `success ratio >= ${r.slo} for ${r.recoverForMs / 1000} s from here`, r.recoveredAtMs);
 }
 
 /** Audit every ledger (the workload's and each write step's); null when the audit could not run. */

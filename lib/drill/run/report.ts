@@ -22,7 +22,7 @@ export interface DrillOutcome {
 export const DRILL_EXIT = { passed: 0, failed: 1, error: 3, aborted: 4, interrupted: 130 } as const;
 
 /** The report of a run that measured: checks evaluated (none when interrupted). */
-export function measuredReport(s: RunState, { m, audit, fullSyncNodes }: Measured): DrillReport {
+export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }: Measured): DrillReport {
   const { plan, t } = s;
   const checks = s.interrupted ? [] : evaluateChecks(plan.checks, m);
   if (s.status === 'passed' && checks.some((c) => !c.ok)) s.status = 'failed';
@@ -57,6 +57,13 @@ export function measuredReport(s: RunState, { m, audit, fullSyncNodes }: Measure
         }
       : null,
     audit,
+    timeToDetectMs: m.service?.timeToDetectMs ?? null,
+    detectedBy: m.service?.detectedBy ?? null,
+    timeToRecoverMs: m.service?.timeToRecoverMs ?? null,
+    serviceUnavailableMs: m.service?.serviceUnavailableMs ?? null,
+    errorBudgetSpent: m.service?.errorBudgetSpent ?? null,
+    alerts: service?.alerts ?? [],
+    service: service?.report ?? null,
     steps: s.steps,
     events: s.sortedEvents(),
     series: s.timeline.points(),
@@ -90,6 +97,13 @@ export function partialReport(s: RunState): DrillReport {
     fullSyncNodes: [],
     workload: null,
     audit: null,
+    timeToDetectMs: null,
+    detectedBy: null,
+    timeToRecoverMs: null,
+    serviceUnavailableMs: null,
+    errorBudgetSpent: null,
+    alerts: [],
+    service: null,
     steps: s.steps,
     events: s.sortedEvents(),
     series: s.timeline.points(),
@@ -138,7 +152,7 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
   return { report, files, exitCode };
 }
 
-function roundWindows(ws: ReportWindow[]): ReportWindow[] {
+export function roundWindows(ws: ReportWindow[]): ReportWindow[] {
   const r = (x: number) => Math.round(x * 10) / 10;
   return ws.map((w) => ({ ...w, startMs: r(w.startMs), endMs: r(w.endMs), durationMs: r(w.durationMs) }));
 }

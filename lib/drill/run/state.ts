@@ -16,6 +16,7 @@ import type { DrillPlan } from '../plan.js';
 import type { DrillPhase, DrillStatus, EventSource, ReportEvent, ReportStep } from '../report/types.js';
 import type { WriteBurstResult } from '../steps/types.js';
 import { Timeline } from '../timeline.js';
+import type { ServiceRun } from './service.js';
 
 export interface RunDrillOptions {
   plan: DrillPlan;
@@ -39,6 +40,10 @@ export interface RunDrillOptions {
    * attach exporters, the demo service, a bench and a k6 run to the drill's topology.
    */
   beforeSteps?: (t: Topology) => Promise<void>;
+  /** The service workload drives this service instead of starting the demo service (--service-url). */
+  serviceUrl?: string;
+  /** The drill's Prometheus loads the rule files of this dir instead of prometheus/rules (tests). */
+  rulesDir?: string;
 }
 
 /** Why the drill stopped early (a failed step, an abort criterion, SIGINT). */
@@ -77,6 +82,8 @@ export class RunState {
   connection: ConnectionOptions | null = null;
   initialNodes: string[] = [];
   writer: Writer | null = null;
+  /** The service workload (game day), once started. */
+  service: ServiceRun | null = null;
   writeResult: WriteResult | null = null;
   readonly ledgers: Array<{ path: string; prefix: string }> = [];
   readonly burstResults: WriteBurstResult[] = [];

@@ -8,11 +8,13 @@ import { keyPrefix } from '../../core/naming.js';
 import { startWriter } from '../../integrity/write/writer.js';
 import { watchRoles } from '../../topology/role-watch.js';
 import { DrillWriteMetrics } from '../metrics.js';
+import { startService, stopService } from './service.js';
 import type { RunState } from './state.js';
 
 export async function workloadPhase(s: RunState): Promise<void> {
   const { plan } = s;
   if (plan.workload.kind === 'write') await startWorkload(s);
+  if (plan.service) await startService(s);
   if (plan.abort.maxDuration !== undefined) {
     const max = plan.abort.maxDuration;
     s.timers.push(setTimeout(() => s.abortDrill(`the drill ran longer than ${max} ms (abort.maxDuration)`), max));
@@ -73,8 +75,10 @@ async function startWorkload(s: RunState): Promise<void> {
   w.on('masterChanged', ({ from, to }) => s.addEvent('writer', 'client-moved', undefined, `${from} → ${to}`));
 }
 
-/** Let the workload recover (its write window close, up to 5 s), then stop it. */
+/** Let the workload (and the service) recover (its write window close, up to 5 s), then stop it. */
 export async function stopWorkload(s: RunState): Promise<void> {
+  // the service load first: the writer keeps writing while the service recovers
+  await stopService(s);
   const writer = s.writer;
   if (writer) {
     if (!s.interrupted) {

@@ -50,6 +50,13 @@ function report(over: Partial<DrillReport> = {}): DrillReport {
     fullSyncNodes: [{ node: 'replica-1', count: 1 }],
     workload: { kind: 'write', attempted: 9000, acked: 8990, failed: 10, unknown: 0, errors: { ECONNREFUSED: 5 }, p99Ms: 3.2 },
     audit: null,
+    timeToDetectMs: null,
+    detectedBy: null,
+    timeToRecoverMs: null,
+    serviceUnavailableMs: null,
+    errorBudgetSpent: null,
+    alerts: [],
+    service: null,
     steps: [
       { index: 0, action: 'sleep', label: 'sleep 1s', startMs: S + 9000, endMs: S + 10_000, ok: true },
       { index: 1, action: 'crash', label: 'crash primary (kill -9)', startMs: S + 10_000, endMs: S + 10_010, ok: true },
