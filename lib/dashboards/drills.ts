@@ -1,7 +1,8 @@
 /**
  * Outage drills (lib/drill): events as annotations (faults, steps, Sentinel events), the
- * writer's unavailability windows, the Redis roles changing, lost acknowledged writes and
- * the verdict of every check.
+ * writer's unavailability windows, the Redis roles changing, lost acknowledged writes, the
+ * verdict of every check, and a game day's time to detect, time to recover and error budget
+ * spent (the Unavailable panel shows its HTTP unavailability as op="http").
  */
 import { METRICS } from '../core/metric-names.js';
 import type { DashboardSpec } from './common.js';
@@ -66,6 +67,32 @@ export const drillsDashboard: DashboardSpec = {
           width: 4,
           unit: 'ms',
           queries: [{ expr: `max by (op) (${D.unavailableMs}${T})`, legend: '{{op}}', instant: true }],
+        },
+      ],
+    },
+    {
+      title: 'Game day',
+      panels: [
+        {
+          kind: 'stat',
+          title: 'Time to detect',
+          width: 8,
+          unit: 's',
+          queries: [{ expr: `max by (alert) (${D.timeToDetectSeconds}${T})`, legend: '{{alert}}', instant: true }],
+        },
+        {
+          kind: 'stat',
+          title: 'Time to recover',
+          width: 8,
+          unit: 's',
+          queries: [{ expr: `max(${D.timeToRecoverSeconds}${T})`, instant: true }],
+        },
+        {
+          kind: 'stat',
+          title: 'Error budget spent',
+          width: 8,
+          unit: 'percentunit',
+          queries: [{ expr: `max(${D.errorBudgetSpent}${T})`, instant: true }],
         },
       ],
     },

@@ -11,6 +11,7 @@ import { errorBudgetSpent, timeToRecoverMs } from './service-log.js';
 
 export interface ServiceRecording {
   driver: 'user-flow' | 'k6';
+  k6: { exitCode: number; meaning: string } | null;
   url: string;
   redis: string | null;
   settings: {
@@ -64,6 +65,7 @@ export function serviceFigures(r: ServiceRecording): ServiceFigures {
     alerts,
     report: {
       driver: r.driver,
+      k6: r.k6,
       url: r.url,
       redis: r.redis,
       ratePerSecond: settings.rate,

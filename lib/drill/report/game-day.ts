@@ -36,6 +36,10 @@ export function gameDayFigures(r: DrillReport): Array<[string, string]> {
   const sv = r.service;
   if (!sv) return [];
   return [
+    [
+      'service load',
+      `${sv.driver === 'k6' ? `k6${sv.k6 ? ` (exit ${sv.k6.exitCode}: ${sv.k6.meaning})` : ''}` : "stormdrill's user flow"}, ${sv.ratePerSecond} user flows/s against ${sv.url}${sv.redis ? ` (demo service on ${sv.redis})` : ''}`,
+    ],
     ['time to detect', r.timeToDetectMs === null ? 'no alert fired after the fault' : `${ms(r.timeToDetectMs)} (${r.detectedBy})`],
     [
       'time to recover',

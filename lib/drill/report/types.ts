@@ -12,6 +12,8 @@ export interface ReportAlert extends AlertRecord {
 /** The service workload of a game day: how it was driven and what its users saw. */
 export interface ServiceReport {
   driver: 'user-flow' | 'k6';
+  /** k6's exit when k6 drove the load (99: the scenario's SLO thresholds were crossed). */
+  k6: { exitCode: number; meaning: string } | null;
   url: string;
   /** What the demo service used as Redis (null: the drill was given --service-url). */
   redis: string | null;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { userMessage } from '../../core/errors.js';
 import { type DemoService, startDemoService } from '../../demo-service/index.js';
 import type { RedisTarget } from '../../demo-service/options.js';
+import { locateK6 } from '../../k6run/locate.js';
 import { startRemoteWritePush } from '../../observability/index.js';
 import { type ExporterNode, startRedisExporter } from '../../stack/exporter.js';
 import { stopAll } from '../../stack/local-stack.js';
@@ -20,7 +21,8 @@ import type { Topology } from '../../topology/types.js';
 import { formatDuration } from '../duration.js';
 import { type AlertWatch, type RuleTiming, ruleTimings, watchAlerts } from '../game-day/alert-watch.js';
 import type { ServiceRecording } from '../game-day/figures.js';
-import { type HttpLoad, startHttpLoad } from '../game-day/http-load.js';
+import { startHttpLoad } from '../game-day/http-load.js';
+import { startK6Load } from '../game-day/k6-load.js';
 import { ServiceLog, timeToRecoverMs } from '../game-day/service-log.js';
 import { roundWindows } from './report.js';
 import type { RunState } from './state.js';
@@ -50,7 +52,10 @@ export interface ServiceRun {
   alerts: AlertWatch;
   /** The rules' `for:` and evaluation intervals; null when they could not be read. */
   rules: RuleTiming[] | null;
-  load: HttpLoad | null;
+  /** The running load (stormdrill's user flow or k6), null once stopped. */
+  load: { stop(): Promise<void> } | null;
+  /** k6's exit, when k6 drove the load. */
+  k6: { exitCode: number; meaning: string } | null;
   startedAtMs: number;
   stoppedAtMs: number | null;
   /** Processes to stop at the end, in start order. */
@@ -76,6 +81,15 @@ export function serviceSettings(s: RunState): ServiceSettings {
 /** Milliseconds as a Prometheus duration (`500ms`, `1s`). */
 const seconds = (ms: number) => `${Math.round(ms)}ms`;
 
+/** The k6 binary (K6_BIN, then PATH), or null when there is none. */
+function k6Binary(): string | null {
+  try {
+    return locateK6();
+  } catch {
+    return null;
+  }
+}
+
 /** Where the demo service finds Redis: the topology's one address (HAProxy, a server) or its Sentinels. */
 function redisTargetOf(t: Topology): { target: string | RedisTarget; describe: string } {
   const e = t.endpoint;
@@ -95,7 +109,14 @@ export async function startService(s: RunState): Promise<void> {
   const ports = s.o.ports ?? new PortAllocator();
   const work = (s.work as { path: string }).path;
   const parts: Array<{ stop(): Promise<void> }> = [];
-  const run: Partial<ServiceRun> & { parts: typeof parts } = { parts, settings, startedAtMs: Date.now(), stoppedAtMs: null, load: null };
+  const run: Partial<ServiceRun> & { parts: typeof parts } = {
+    parts,
+    settings,
+    startedAtMs: Date.now(),
+    stoppedAtMs: null,
+    load: null,
+    k6: null,
+  };
   // registered at once so the runner stops whatever started, even when a later part fails
   s.service = run as ServiceRun;
   const prometheus = await startPrometheus({
@@ -153,16 +174,43 @@ export async function startService(s: RunState): Promise<void> {
   run.rules = await ruleTimings(prometheus.url).catch(() => null);
   run.alerts = watchAlerts(prometheus.url, settings.pollIntervalMs, (m) => s.log(m));
   run.log = new ServiceLog();
-  run.driver = 'user-flow';
   const log = run.log;
-  run.load = startHttpLoad({ baseUrl: url, rate: settings.rate, timeoutMs: settings.requestTimeoutMs, idPrefix: `${s.runId}-flow` }, log);
+  const k6Bin = s.plan.service?.k6 === false ? null : k6Binary();
+  run.k6 = null;
+  if (k6Bin) {
+    run.driver = 'k6';
+    const k6 = startK6Load(
+      {
+        baseUrl: url,
+        rate: settings.rate,
+        runId: s.runId,
+        remoteWriteUrl: prometheus.remoteWriteUrl,
+        dir: join(work, 'k6'),
+        apiPort: await ports.take(),
+        k6Bin,
+        log: (l) => s.log(`  ${l}`),
+      },
+      log,
+    );
+    run.load = {
+      stop: async () => {
+        const r = await k6.stop();
+        run.k6 = r ? { exitCode: r.exitCode, meaning: r.meaning } : null;
+      },
+    };
+  } else {
+    run.driver = 'user-flow';
+    run.load = startHttpLoad({ baseUrl: url, rate: settings.rate, timeoutMs: settings.requestTimeoutMs, idPrefix: `${s.runId}-flow` }, log);
+  }
   s.addEvent(
     'service',
     'service-load-start',
     undefined,
-    `${settings.rate} user flows/s against ${url}${run.redis ? ` (demo service on ${run.redis})` : ''}; alerts evaluated every ${formatDuration(settings.evaluationIntervalMs)}, scraped every ${formatDuration(settings.scrapeIntervalMs)}`,
+    `${run.driver === 'k6' ? 'k6 (load scenario, soak profile)' : "stormdrill's user flow"}: ${settings.rate} user flows/s against ${url}${run.redis ? ` (demo service on ${run.redis})` : ''}; alerts evaluated every ${formatDuration(settings.evaluationIntervalMs)}, scraped every ${formatDuration(settings.scrapeIntervalMs)}`,
   );
-  s.log(`service workload: ${settings.rate} user flows/s against ${url}; Prometheus ${prometheus.url} with the alert rules`);
+  s.log(
+    `service workload (${run.driver}): ${settings.rate} user flows/s against ${url}; Prometheus ${prometheus.url} with the alert rules`,
+  );
 }
 
 /**
@@ -183,8 +231,9 @@ export async function stopService(s: RunState): Promise<void> {
       await new Promise((r) => setTimeout(r, 250));
     }
   }
-  await run.load.stop();
+  const load = run.load;
   run.load = null;
+  await load.stop();
   run.stoppedAtMs = Date.now();
   await run.alerts.pollNow();
   await run.alerts.stop();
@@ -198,7 +247,9 @@ export async function stopService(s: RunState): Promise<void> {
 export async function stopServiceParts(s: RunState, o: { prometheus: boolean }): Promise<void> {
   const run = s.service;
   if (!run) return;
-  await run.load?.stop().catch(() => undefined);
+  const load = run.load;
+  run.load = null;
+  await load?.stop().catch(() => undefined);
   await run.alerts?.stop().catch(() => undefined);
   const parts = run.parts.filter((p) => o.prometheus || p !== run.prometheus);
   await stopAll(parts).catch((err) => s.log(`stopping the service workload: ${userMessage(err)}`));
@@ -210,6 +261,7 @@ export function serviceRecording(s: RunState, run: ServiceRun): ServiceRecording
   const now = run.stoppedAtMs ?? Date.now();
   return {
     driver: run.driver,
+    k6: run.k6,
     url: run.url,
     redis: run.redis,
     settings: run.settings,

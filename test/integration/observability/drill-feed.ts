@@ -1,7 +1,9 @@
 /**
  * A short real drill for the dashboard-query test: a Sentinel topology of its own, the
  * continuous writer, the primary crashed (kill -9) until Sentinel promotes a replica, and
- * the verdict; runDrill pushes the drill's and the writer's metrics by remote write.
+ * the verdict; runDrill pushes the drill's and the writer's metrics by remote write. A
+ * service workload (the demo service under user flows, a Prometheus of the drill's own with
+ * the alert rules) feeds the game-day panels: the primary stays down past RedisDown's `for:`.
  */
 import { planRunbook } from '../../../lib/drill/plan.js';
 import { runDrill } from '../../../lib/drill/runner.js';
@@ -13,10 +15,11 @@ export const DASHBOARD_DRILL = {
   topology: { kind: 'sentinel', replicas: 1, sentinels: 3, downAfter: '1s', failoverTimeout: '5s' },
   workload: { kind: 'write', rate: 200, reads: true, opTimeout: '300ms' },
   preconditions: { warmup: '1s' },
+  service: { rate: 5, recoverFor: '2s', recoverTimeout: '10s' },
   steps: [
     { action: 'crash', node: 'primary' },
     { action: 'wait-for', primaryChanged: true, timeout: '20s' },
-    { action: 'sleep', duration: '1s' },
+    { action: 'sleep', duration: '8s' },
   ],
   checks: { failoverWithin: '20s', ackedLost: { max: 1_000_000 } },
   abort: { maxDuration: '60s' },

@@ -120,6 +120,9 @@ describe('the panels one run must fill', () => {
       'Acknowledged writes lost',
       'Failover time',
       'Unavailable',
+      'Time to detect',
+      'Time to recover',
+      'Error budget spent',
       'Drill running',
       'Drill events',
     ]);
