@@ -213,7 +213,7 @@ function serviceChecks(checks: ChecksSection, s: ServiceMeasurements | undefined
         ok: v <= checks.maxErrorBudgetSpent,
         limit,
         measured: v,
-        detail: `${Math.round(v * 1000) / 10} % of the error budget of the drill's requests`,
+        detail: `${(v * 100).toPrecision(2)} % of the SLO period's error budget`,
       });
   }
   const fired = s?.alertsFired;

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { type DrillMeasurements, evaluateChecks } from '../../../lib/drill/checks.js';
 import { AlertLog, timeToDetect } from '../../../lib/drill/game-day/alert-log.js';
+import { k6Request } from '../../../lib/drill/game-day/k6-load.js';
 import { errorBudgetSpent, ServiceLog, timeToRecoverMs } from '../../../lib/drill/game-day/service-log.js';
 import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
 
@@ -156,5 +157,22 @@ describe('runbook service section', () => {
   it('service checks without a service section, or a service on a cluster, are plan errors', () => {
     expect(() => planRunbook(rb({ checks: { alertsFired: ['RedisDown'] } }))).toThrow(/alertsFired need a service workload/);
     expect(() => planRunbook(rb({ topology: { kind: 'cluster', masters: 3 }, service: {} }))).toThrow(PlanError);
+  });
+});
+
+describe('k6 JSON output', () => {
+  it('an http_req_duration point is a request answered at its time, sent its duration earlier', () => {
+    const ok =
+      '{"metric":"http_req_duration","type":"Point","data":{"time":"2026-12-07T05:37:41.917Z","value":1012.5,"tags":{"status":"200"}}}';
+    expect(k6Request(ok)).toEqual({
+      sentMs: Date.parse('2026-12-07T05:37:41.917Z') - 1012.5,
+      doneMs: Date.parse('2026-12-07T05:37:41.917Z'),
+      status: 200,
+    });
+    const refused =
+      '{"metric":"http_req_duration","type":"Point","data":{"time":"2026-12-07T05:37:37.306Z","value":0,"tags":{"status":"0","error_code":"1212"}}}';
+    expect(k6Request(refused)).toMatchObject({ status: 0, error: 'k6_1212' });
+    expect(k6Request('{"metric":"http_reqs","type":"Point","data":{"time":"2026-12-07T05:37:37.306Z","value":1}}')).toBeNull();
+    expect(k6Request('{"type":"Metric","data":{"name":"http_req_duration"},"metric":"http_req_duration"}')).toBeNull();
   });
 });
