@@ -11,7 +11,7 @@ export const ms = (v: number | null) => (v === null ? NOT_MEASURED : `${v} ms`);
 export function summaryLines(r: DrillReport): string[] {
   const lines = [
     `drill ${r.runbook}${r.variant ? ` (${r.variant})` : ''}: ${r.status.toUpperCase()}${r.reason ? ` — ${r.reason}` : ''}${r.phase ? ` (stopped in phase ${r.phase})` : ''}`,
-    `  write unavailable ${ms(r.writeUnavailableMs)}, read unavailable ${ms(r.readUnavailableMs)}, failover ${r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`}, acked lost ${r.ackedLost ?? NOT_MEASURED}, full syncs ${r.fullSyncs ?? NOT_MEASURED}, LOADING errors ${r.loadingErrors}`,
+    `  write unavailable ${ms(r.writeUnavailableMs)}, read unavailable ${ms(r.readUnavailableMs)}, failover ${r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`}, acked lost ${r.ackedLost ?? NOT_MEASURED}${r.splitBrainMs != null ? `, split brain ${r.splitBrainMs} ms` : ''}, full syncs ${r.fullSyncs ?? NOT_MEASURED}, LOADING errors ${r.loadingErrors}`,
   ];
   if (r.service)
     lines.push(

@@ -31,6 +31,7 @@ export function markdownReport(r: DrillReport): string {
     ['read unavailability', r.readUnavailableMs === null ? 'n/a' : `${r.readUnavailableMs} ms in ${r.readWindows.length} window(s)`],
     ['time to failover', r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`],
     ['acknowledged writes lost', fmt(r.ackedLost)],
+    ...(r.splitBrainMs != null ? [['split brain (two primaries accepting writes)', `${r.splitBrainMs} ms`] as [string, string]] : []),
     ['full syncs', fmt(r.fullSyncs)],
     ['LOADING errors', String(r.loadingErrors)],
     ['OOM rejections', fmt(r.oomErrors)],

@@ -105,6 +105,8 @@ export interface DrillReport {
   fullSyncs: number | null;
   loadingErrors: number;
   failoverSeconds: number | null;
+  /** Partition drills: ms during which two or more nodes accepted writes as primary (absent otherwise). */
+  splitBrainMs?: number | null;
   oomErrors: number | null;
   evictions: number | null;
   writeWindows: ReportWindow[];

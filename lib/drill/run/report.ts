@@ -8,8 +8,10 @@ import { describeAttachTarget } from '../../topology/attach.js';
 import { evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS } from '../checks.js';
 import { writeDrillReport } from '../report/index.js';
 import type { DrillReport, ReportWindow } from '../report/types.js';
+import { splitBrainMs } from '../split-brain.js';
 import type { Measured } from './measure.js';
 import type { RunState } from './state.js';
+import { measuresSplitBrain } from './write-acceptance.js';
 
 export interface DrillOutcome {
   report: DrillReport;
@@ -37,6 +39,7 @@ export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }
     fullSyncs: m.fullSyncs,
     loadingErrors: m.loadingErrors,
     failoverSeconds: m.failoverSeconds,
+    ...splitBrainOf(s),
     oomErrors: m.oomErrors,
     evictions: m.evictions,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
@@ -89,6 +92,7 @@ export function partialReport(s: RunState): DrillReport {
     fullSyncs: null,
     loadingErrors: wr?.errors.LOADING ?? 0,
     failoverSeconds: failoverSeconds(s.faultAtMs, s.events, NEW_PRIMARY_EVENTS),
+    ...splitBrainOf(s),
     oomErrors: null,
     evictions: null,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
@@ -155,4 +159,9 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
 export function roundWindows(ws: ReportWindow[]): ReportWindow[] {
   const r = (x: number) => Math.round(x * 10) / 10;
   return ws.map((w) => ({ ...w, startMs: r(w.startMs), endMs: r(w.endMs), durationMs: r(w.durationMs) }));
+}
+
+/** splitBrainMs for partition drills (the write-acceptance watch's events up to now). */
+function splitBrainOf(s: RunState): { splitBrainMs?: number } {
+  return measuresSplitBrain(s) ? { splitBrainMs: splitBrainMs(s.events, Date.now()) } : {};
 }

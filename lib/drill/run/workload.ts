@@ -10,6 +10,7 @@ import { watchRoles } from '../../topology/role-watch.js';
 import { DrillWriteMetrics } from '../metrics.js';
 import { startService, stopService } from './service.js';
 import type { RunState } from './state.js';
+import { measuresSplitBrain, watchWriteAcceptance } from './write-acceptance.js';
 
 export async function workloadPhase(s: RunState): Promise<void> {
   const { plan } = s;
@@ -20,6 +21,7 @@ export async function workloadPhase(s: RunState): Promise<void> {
     s.timers.push(setTimeout(() => s.abortDrill(`the drill ran longer than ${max} ms (abort.maxDuration)`), max));
   }
   s.roleWatch = watchRoles(s.t, s.primaryAtStart ?? '', (kind, node, detail) => s.addEvent('topology', kind, node, detail));
+  if (measuresSplitBrain(s)) watchWriteAcceptance(s);
   if (plan.preconditions.warmup) await s.sleep(plan.preconditions.warmup);
 }
 

@@ -50,6 +50,13 @@ describe('sentinel-split-brain', () => {
     const healAt = ev.find((e) => e.kind === 'heal')?.atMs ?? 0;
     expect(ev.some((e) => e.kind === '+convert-to-slave' && e.node === 'primary' && e.atMs >= healAt)).toBe(true);
     expect(r.report.topology.primaryAtEnd).not.toBe('primary');
+    // split brain: from the new primary's first accepted write to the old primary's demotion
+    const newPrimary = r.report.topology.primaryAtEnd as string;
+    const from = ev.find((e) => e.kind === 'accepts-writes' && e.node === newPrimary)?.atMs ?? 0;
+    const to = ev.find((e) => e.kind === 'refuses-writes' && e.node === 'primary')?.atMs ?? 0;
+    expect(from).toBeGreaterThan(0);
+    expect(to).toBeGreaterThan(healAt);
+    expect(r.report.splitBrainMs).toBe(to - from);
     expect(r.exitCode).toBe(0);
     assertNothingLeft(topo);
   });

@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../../lib/core/resp/encode.js';
 import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
+import { ACCEPTS, acceptingPeriods, REFUSES, splitBrainMs } from '../../../lib/drill/split-brain.js';
 import { cutPlan, describeSides, partitionProblems } from '../../../lib/faults/partition.js';
 import { chunkFate, classifyConnection, describeFault, faultApplies, validateFault } from '../../../lib/netfault/classify.js';
 
@@ -135,5 +136,22 @@ describe('partition steps in a runbook', () => {
     expect(problems(rb([['primary'], ['replica-1']], { kind: 'replicas', replicas: 1 }))).toEqual([
       'steps.0.sides: partition steps need topology.kind: sentinel (got replicas); cluster partitions are not supported yet',
     ]);
+  });
+});
+
+describe('splitBrainMs from the write-acceptance events', () => {
+  const ev = (atMs: number, kind: string, node: string) => ({ atMs, kind, node });
+
+  it('is the time two nodes accepted writes at once; an open period ends at the end of the drill', () => {
+    const events = [ev(0, ACCEPTS, 'primary'), ev(0, REFUSES, 'replica-1'), ev(4000, ACCEPTS, 'replica-1'), ev(15000, REFUSES, 'primary')];
+    expect(splitBrainMs(events, 20000)).toBe(11000);
+    expect(acceptingPeriods(events, 20000)).toEqual([
+      { node: 'primary', startMs: 0, endMs: 15000 },
+      { node: 'replica-1', startMs: 4000, endMs: 20000 },
+    ]);
+    // the old primary refused writes (min-replicas-to-write) before the promotion: no split brain
+    expect(splitBrainMs([ev(0, ACCEPTS, 'primary'), ev(5100, REFUSES, 'primary'), ev(6000, ACCEPTS, 'replica-1')], 9000)).toBe(0);
+    // still two at the end
+    expect(splitBrainMs([ev(0, ACCEPTS, 'primary'), ev(6000, ACCEPTS, 'replica-1')], 9000)).toBe(3000);
   });
 });
