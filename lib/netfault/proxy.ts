@@ -233,7 +233,7 @@ class Conn {
 }
 
 export interface StartProxyOptions {
-  /** Port to listen on (from a PortAllocator). */
+  /** Port to listen on; 0: one the kernel picks (read it back from `listenPort`). */
   listenPort: number;
   target: { host: string; port: number };
   host?: string;
@@ -243,7 +243,7 @@ export interface StartProxyOptions {
 
 export class TcpFaultProxy implements FaultProxy {
   readonly host: string;
-  readonly listenPort: number;
+  private port: number;
   readonly target: { host: string; port: number };
   private current: NetworkFault | null;
   private readonly server: Server;
@@ -262,7 +262,7 @@ export class TcpFaultProxy implements FaultProxy {
 
   private constructor(o: StartProxyOptions) {
     this.host = o.host ?? '127.0.0.1';
-    this.listenPort = o.listenPort;
+    this.port = o.listenPort;
     this.target = o.target;
     this.current = o.fault ?? null;
     this.server = createServer({ noDelay: true }, (client) => this.accept(client));
@@ -276,7 +276,14 @@ export class TcpFaultProxy implements FaultProxy {
       );
       p.server.listen({ host: p.host, port: o.listenPort, exclusive: true }, () => resolve());
     });
+    const a = p.server.address();
+    if (a && typeof a === 'object') p.port = a.port;
     return p;
+  }
+
+  /** The port it listens on (the bound one when started with 0). */
+  get listenPort(): number {
+    return this.port;
   }
 
   get fault(): NetworkFault | null {

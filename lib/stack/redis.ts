@@ -1,7 +1,7 @@
 /** Start a real redis-server (or redis-sentinel) on loopback from a private config file. */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { redisPingOk } from '../redis/once.js';
+import { redisOnce, redisPingOk } from '../redis/once.js';
 import { requireBinary } from './binaries.js';
 import { type ManagedProcess, spawnManaged, waitReady } from './process.js';
 
@@ -71,6 +71,18 @@ export function redisConfig(o: RedisServerOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The process id of the redis-server (or redis-sentinel) answering on host:port. */
+export async function serverPid(port: number, o: { host?: string; password?: string; tls?: { caFile: string } }): Promise<number | null> {
+  const r = await redisOnce(port, ['INFO', 'server'], { ...o, timeoutMs: 500 });
+  const m = /process_id:(\d+)/.exec(String(r));
+  return m ? Number(m[1]) : null;
+}
+
+/** A start that failed because its port was taken between choosing it and binding it. */
+export function isPortTaken(err: unknown): boolean {
+  return /Address already in use|EADDRINUSE/.test(String((err as Error)?.message ?? err));
+}
+
 export async function startRedisServer(o: RedisServerOptions): Promise<RedisNode> {
   const bin = requireBinary('redis-server');
   const host = o.host ?? '127.0.0.1';
@@ -86,7 +98,14 @@ export async function startRedisServer(o: RedisServerOptions): Promise<RedisNode
     logFile: join(o.dir, 'redis.log'),
   });
   const tls = o.tls ? { caFile: o.tls.caFile } : undefined;
-  await waitReady(proc, () => redisPingOk(o.port, { host, password: o.password, tls }), o.readyTimeoutMs ?? 15_000);
+  // ready when the server answering on the port is this process (another one may hold the
+  // port: then this one exits with 'Address already in use', see isPortTaken)
+  const auth = { host, password: o.password, tls };
+  await waitReady(
+    proc,
+    async () => (await redisPingOk(o.port, auth)) && (await serverPid(o.port, auth)) === proc.pid,
+    o.readyTimeoutMs ?? 15_000,
+  );
   const url = `${tls ? 'rediss' : 'redis'}://${host}:${o.port}`;
   return { host, port: o.port, dir: o.dir, process: proc, url, stop: () => proc.stop() };
 }

@@ -12,12 +12,12 @@ import { execa } from 'execa';
 import { StartError, UserError } from '../core/errors.js';
 import { registerCleanup } from '../core/lifecycle.js';
 import { startFaultProxy, type TcpFaultProxy } from '../netfault/proxy.js';
-import { redisOnce, redisPingOk } from '../redis/once.js';
+import { redisOnce } from '../redis/once.js';
 import { requireBinary } from '../stack/binaries.js';
 import { clusterInfo } from '../stack/cluster.js';
 import { redisInfo, waitUntil } from '../stack/info.js';
 import { spawnManaged, waitReady } from '../stack/process.js';
-import { type RedisServerOptions, startRedisServer } from '../stack/redis.js';
+import { isPortTaken, type RedisServerOptions, serverPid, startRedisServer } from '../stack/redis.js';
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
 import { type ClusterWatch, splitAddr, watchTopologyCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
@@ -37,6 +37,8 @@ import type {
 } from './types.js';
 
 const HOST = '127.0.0.1';
+/** Starts tried on fresh ports when a chosen port was taken before it was bound. */
+const PORT_ATTEMPTS = 5;
 
 /** Internal per-node start options (kept for restart). */
 const nodeOptions = new WeakMap<TopoNode, RedisServerOptions>();
@@ -104,13 +106,34 @@ class RunningTopology implements Topology {
     return this.o.readyTimeoutMs ?? 30_000;
   }
 
-  /** Start one redis-server (+ its proxy). */
+  /**
+   * Start one redis-server (+ its proxy). The proxy binds a port the kernel picks; the
+   * server's port is chosen free and bound later, so another process may take it in
+   * between: then the start is tried again on fresh ports.
+   */
   async startNode(name: string, role: 'master' | 'replica', replicaOf?: TopoNode, cluster = false): Promise<TopoNode> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.startNodeOnce(name, role, replicaOf, cluster);
+      } catch (err) {
+        if (!isPortTaken(err) || attempt >= PORT_ATTEMPTS) throw err;
+      }
+    }
+  }
+
+  private async startNodeOnce(
+    name: string,
+    role: 'master' | 'replica',
+    replicaOf: TopoNode | undefined,
+    cluster: boolean,
+  ): Promise<TopoNode> {
     this.throwIfStopped();
     const spec = this.spec;
     const port = await this.o.ports.take();
-    const proxyPort = spec.faultProxies ? await this.o.ports.take() : port;
     const busPort = cluster ? await this.o.ports.take() : undefined;
+    let proxy: TcpFaultProxy | null = null;
+    if (spec.faultProxies) proxy = await startFaultProxy({ listenPort: 0, target: { host: HOST, port } });
+    const proxyPort = proxy ? proxy.listenPort : port;
     const viaProxy = spec.faultProxies && spec.replicationVia === 'proxy';
     const config: Record<string, string | number> = { ...redisDirectives(spec) };
     if (viaProxy && !cluster) {
@@ -140,15 +163,14 @@ class RunningTopology implements Topology {
       config,
       readyTimeoutMs: this.readyTimeoutMs,
     };
-    const rn = await startRedisServer(opts);
-    let proxy: TcpFaultProxy | null = null;
+    let rn: Awaited<ReturnType<typeof startRedisServer>> | null = null;
     try {
       this.throwIfStopped();
-      if (spec.faultProxies) proxy = await startFaultProxy({ listenPort: proxyPort, target: { host: HOST, port } });
+      rn = await startRedisServer(opts);
       this.throwIfStopped();
     } catch (err) {
       await proxy?.stop();
-      await rn.stop();
+      await rn?.stop();
       throw err;
     }
     const node: TopoNode = { name, role, host: HOST, port, proxyPort, busPort, dir, process: rn.process, proxy, owned: true };
@@ -179,40 +201,53 @@ class RunningTopology implements Topology {
     const s = this.spec;
     const bin = requireBinary('redis-sentinel');
     for (let i = 1; i <= s.sentinels; i++) {
-      this.throwIfStopped();
-      const port = await this.o.ports.take();
-      const proxyPort = s.faultProxies ? await this.o.ports.take() : undefined;
-      const dir = join(this.dir, `sentinel-${i}-${port}`);
-      mkdirSync(dir, { recursive: true });
-      const conf = join(dir, 'sentinel.conf');
-      writeFileSync(
-        conf,
-        sentinelConfig({
-          port,
-          dir,
-          masterName: s.masterName,
-          primary: peerAddress(s, primary),
-          quorum: s.quorum,
-          downAfterMs: s.downAfterMs,
-          failoverTimeoutMs: s.failoverTimeoutMs,
-          parallelSyncs: s.parallelSyncs,
-          password: s.password,
-          announce: proxyPort !== undefined ? { host: HOST, port: proxyPort } : undefined,
-        }),
-        { mode: 0o600 },
-      );
-      chmodSync(conf, 0o600);
-      const proc = spawnManaged({
-        name: `redis-sentinel:${port}`,
-        command: bin,
-        args: [conf],
-        cwd: dir,
-        logFile: join(dir, 'sentinel.log'),
-      });
-      const sp: SentinelProc = { name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true, proxyPort, proxy: null };
-      this.sentinels.push(sp);
-      if (proxyPort !== undefined) sp.proxy = await startFaultProxy({ listenPort: proxyPort, target: { host: HOST, port } });
-      await waitReady(proc, () => redisPingOk(port), this.readyTimeoutMs);
+      for (let attempt = 1; ; attempt++) {
+        this.throwIfStopped();
+        const port = await this.o.ports.take();
+        // the proxy binds a port the kernel picks; the Sentinel announces it
+        const proxy = s.faultProxies ? await startFaultProxy({ listenPort: 0, target: { host: HOST, port } }) : null;
+        const proxyPort = proxy ? proxy.listenPort : undefined;
+        const dir = join(this.dir, `sentinel-${i}-${port}`);
+        mkdirSync(dir, { recursive: true });
+        const conf = join(dir, 'sentinel.conf');
+        writeFileSync(
+          conf,
+          sentinelConfig({
+            port,
+            dir,
+            masterName: s.masterName,
+            primary: peerAddress(s, primary),
+            quorum: s.quorum,
+            downAfterMs: s.downAfterMs,
+            failoverTimeoutMs: s.failoverTimeoutMs,
+            parallelSyncs: s.parallelSyncs,
+            password: s.password,
+            announce: proxyPort !== undefined ? { host: HOST, port: proxyPort } : undefined,
+          }),
+          { mode: 0o600 },
+        );
+        chmodSync(conf, 0o600);
+        const proc = spawnManaged({
+          name: `redis-sentinel:${port}`,
+          command: bin,
+          args: [conf],
+          cwd: dir,
+          logFile: join(dir, 'sentinel.log'),
+        });
+        const sp: SentinelProc = { name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true, proxyPort, proxy };
+        this.sentinels.push(sp);
+        try {
+          // ready when the Sentinel answering on the port is this process
+          await waitReady(proc, async () => (await serverPid(port, {})) === proc.pid, this.readyTimeoutMs);
+          break;
+        } catch (err) {
+          // the port was taken between choosing and binding it: again on a fresh one
+          if (!isPortTaken(err) || attempt >= PORT_ATTEMPTS) throw err;
+          await proc.stop();
+          await proxy?.stop();
+          this.sentinels.splice(this.sentinels.indexOf(sp), 1);
+        }
+      }
     }
     this.throwIfStopped();
     this.watch = watchTopologySentinels(this);
