@@ -6,9 +6,9 @@
 import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { LatencyHistogram } from '../core/stats/index.js';
-import type { Endpoint, SlotMap, SlotMaster } from '../redis/index.js';
+import { askMaster, type Endpoint, parseHostPort, type SlotMap, type SlotMaster, sentinelSettings } from '../redis/index.js';
 import { formatRedirections } from './cluster-router.js';
-import { connect, hostConfig } from './connection.js';
+import { benchSettings, connect, hostConfig } from './connection.js';
 import {
   CSV_HEADER,
   errorSummaryLines,
@@ -97,6 +97,12 @@ export async function runBench(
       'WARNING: Keepalive disabled. With many clients/requests you may need to allow reuse of TIME_WAIT sockets (net.ipv4.tcp_tw_reuse).\n',
     );
 
+  // With --sentinel, the master the Sentinels name (lib/redis's Sentinel client, as fill/write/audit do)
+  if (o.sentinels?.length) {
+    const sentinels = o.sentinels.map((s) => parseHostPort(s, 26379) as Endpoint);
+    const m = await askMaster(sentinels, o.masterName as string, sentinelSettings(benchSettings(o)));
+    o = { ...o, host: m.host, port: m.port };
+  }
   // Connect once first: unreachable host, wrong password and non-cluster nodes fail here, in one line.
   let topology: SlotMap | null = null;
   if (o.cluster) {

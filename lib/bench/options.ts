@@ -6,6 +6,7 @@
  */
 import { readDurationFlag } from '../core/duration.js';
 import { splitCommandLine } from '../core/resp/index.js';
+import { parseHostPort } from '../redis/endpoint.js';
 import type { KeyDist } from './random.js';
 import { TEST_NAMES, testByName } from './tests.js';
 
@@ -56,6 +57,9 @@ export interface BenchOptions {
   key?: string;
   tlsCiphers?: string;
   tlsCiphersuites?: string;
+  /** Ask these Sentinels (host:port) for the master of `masterName` instead of -h/-p. */
+  sentinels?: string[];
+  masterName?: string;
   /** A custom command given after the options. */
   command?: string[];
   // beyond redis-benchmark
@@ -201,6 +205,18 @@ export const FLAGS: readonly Flag[] = [
     set: (o, v, p) => (o.threads = int('--threads', v, p, 0, MAX_THREADS)),
   },
   { names: ['--cluster'], help: 'Enable cluster mode (custom commands: put "{tag}" in the key).', set: (o) => (o.cluster = true) },
+  {
+    names: ['--sentinel'],
+    arg: '<host:port>',
+    help: 'Ask this Sentinel for the master (repeatable; with --master-name) instead of -h/-p.',
+    set: (o, v) => (o.sentinels = [...(o.sentinels ?? []), v]),
+  },
+  {
+    names: ['--master-name'],
+    arg: '<name>',
+    help: 'The master name the Sentinels monitor (with --sentinel).',
+    set: (o, v) => (o.masterName = v),
+  },
   { names: ['--enable-tracking'], help: 'Send CLIENT TRACKING on before starting benchmark.', set: (o) => (o.enableTracking = true) },
   {
     names: ['-k'],
@@ -489,6 +505,10 @@ export function validate(o: BenchOptions): string[] {
   const p: string[] = [];
   if (o.user !== undefined && o.password === undefined) p.push('--user needs -a <password> (ACL style AUTH username password)');
   if (o.cluster && o.socket) p.push('--cluster cannot be used with -s: give -h/-p of one cluster node');
+  if (o.sentinels?.length && !o.masterName) p.push('--sentinel needs --master-name NAME (the name in sentinel.conf)');
+  if (o.masterName !== undefined && !o.sentinels?.length) p.push('--master-name needs at least one --sentinel HOST:PORT');
+  if (o.sentinels?.length && (o.cluster || o.socket)) p.push('--sentinel cannot be combined with --cluster or -s');
+  for (const s of o.sentinels ?? []) if (!parseHostPort(s, 26379)) p.push(`--sentinel: '${s}' is not HOST:PORT`);
   if (o.cluster && o.dbnum !== 0) p.push('--cluster cannot be used with --dbnum: a cluster has only database 0');
   if (o.stdinArg && !o.command) p.push('-x needs a command after the options (the last argument is read from stdin)');
   if (o.mix && o.command) p.push('--mix and a command after the options cannot be combined: put the command into --mix');

@@ -8,10 +8,11 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAudit, startWriter, type WriteResult } from '../../../lib/integrity/index.js';
+import { runAudit, runFill, startWriter, type WriteResult } from '../../../lib/integrity/index.js';
 import { redisOnce } from '../../../lib/redis/index.js';
 import { startTopology, type Topology, watchSentinels } from '../../../lib/topology/index.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { bench } from '../bench/helpers.js';
 
 let t: Topology;
 let masterName: string;
@@ -157,5 +158,31 @@ describe('write --sentinel follows +switch-master', () => {
     // 1.5 s of writes at 1,000/s went to the old master after the promotion
     expect(result.splitWindow.writes).toBeGreaterThan(1000);
     expect(audit.ackedLost).toBe(result.splitWindow.writes);
+  });
+
+  it('bench and fill given --sentinel write to the master the Sentinels name (one Sentinel client)', async () => {
+    await settled();
+    const master = await masterAddr();
+    const [host, port] = master.split(':') as [string, string];
+    const prefix = `sd:${namespace.runId}-bs:`;
+    const { outcome } = await bench([
+      ...sentinelList().flatMap((s) => ['--sentinel', s]),
+      '--master-name',
+      masterName,
+      '-t',
+      'set',
+      '-n',
+      '2000',
+      '-r',
+      '100',
+      '--key-prefix',
+      prefix,
+      '-q',
+    ]);
+    expect(outcome.runs[0]?.result.finished).toBe(2000);
+    const keys = (await redisOnce(Number(port), ['KEYS', `${prefix}*`], { host })) as unknown[];
+    expect(keys.length).toBe(100);
+    const f = await runFill({ runId: `${namespace.runId}-fs`, keys: 500, connection: { sentinels: sentinelList(), masterName } });
+    expect(f.target).toBe(master);
   });
 });
