@@ -44,3 +44,25 @@ export function splitBrainMs(events: AcceptEvent[], endMs: number): number {
   }
   return total;
 }
+
+/**
+ * The partition's effect in one sentence: when the old primary stopped accepting writes
+ * after the cut (and why), and the acknowledged writes lost. Null without a partition.
+ */
+export function partitionEffect(
+  events: Array<AcceptEvent & { detail?: string }>,
+  o: { oldPrimary: string | null; minReplicasToWrite: number; minReplicasMaxLagS: number; ackedLost: number | null },
+): string | null {
+  const cut = events.find((e) => e.kind === 'partition')?.atMs;
+  if (cut === undefined || !o.oldPrimary) return null;
+  const refused = events.find((e) => e.kind === REFUSES && e.node === o.oldPrimary && e.atMs >= cut);
+  const setting =
+    o.minReplicasToWrite > 0
+      ? `with min-replicas-to-write ${o.minReplicasToWrite} and min-replicas-max-lag ${o.minReplicasMaxLagS} s`
+      : 'without min-replicas-to-write';
+  const when = refused
+    ? `the old primary ${o.oldPrimary} refused writes ${((refused.atMs - cut) / 1000).toFixed(1)} s after the cut (${refused.detail ?? 'refused'})`
+    : `the old primary ${o.oldPrimary} accepted writes until the end of the drill`;
+  const lost = o.ackedLost === null ? 'acknowledged writes lost not measured' : `${o.ackedLost} acknowledged writes lost`;
+  return `${setting} ${when}; ${lost}.`;
+}

@@ -13,6 +13,7 @@ export function summaryLines(r: DrillReport): string[] {
     `drill ${r.runbook}${r.variant ? ` (${r.variant})` : ''}: ${r.status.toUpperCase()}${r.reason ? ` — ${r.reason}` : ''}${r.phase ? ` (stopped in phase ${r.phase})` : ''}`,
     `  write unavailable ${ms(r.writeUnavailableMs)}, read unavailable ${ms(r.readUnavailableMs)}, failover ${r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`}, acked lost ${r.ackedLost ?? NOT_MEASURED}${r.splitBrainMs != null ? `, split brain ${r.splitBrainMs} ms` : ''}, full syncs ${r.fullSyncs ?? NOT_MEASURED}, LOADING errors ${r.loadingErrors}`,
   ];
+  if (r.partitionEffect) lines.push(`  partition: ${r.partitionEffect}`);
   if (r.service)
     lines.push(
       `  time to detect ${r.timeToDetectMs === null ? 'n/a (no alert fired)' : `${r.timeToDetectMs} ms (${r.detectedBy})`}, time to recover ${r.timeToRecoverMs ?? 'n/a'} ms, service unavailable ${r.serviceUnavailableMs ?? 'n/a'} ms (${r.service.failed} of ${r.service.requests} requests failed), error budget spent ${r.errorBudgetSpent ?? 'n/a'}`,

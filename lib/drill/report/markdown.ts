@@ -40,6 +40,7 @@ export function markdownReport(r: DrillReport): string {
   fig.push(...gameDayFigures(r));
   for (const [k, v] of fig) lines.push(`| ${k} | ${v} |`);
   lines.push('');
+  if (r.partitionEffect) lines.push(`Partition: ${r.partitionEffect}`, '');
   if (r.service) lines.push('## Alerts', '', ...alertRows(r), '');
   if (r.fullSyncs !== null && r.fullSyncs > 0) {
     lines.push(

@@ -107,6 +107,8 @@ export interface DrillReport {
   failoverSeconds: number | null;
   /** Partition drills: ms during which two or more nodes accepted writes as primary (absent otherwise). */
   splitBrainMs?: number | null;
+  /** Partition drills: when the old primary stopped accepting writes after the cut, and the loss, in one sentence. */
+  partitionEffect?: string;
   oomErrors: number | null;
   evictions: number | null;
   writeWindows: ReportWindow[];

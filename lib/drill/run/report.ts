@@ -8,7 +8,7 @@ import { describeAttachTarget } from '../../topology/attach.js';
 import { evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS } from '../checks.js';
 import { writeDrillReport } from '../report/index.js';
 import type { DrillReport, ReportWindow } from '../report/types.js';
-import { splitBrainMs } from '../split-brain.js';
+import { partitionEffect, splitBrainMs } from '../split-brain.js';
 import type { Measured } from './measure.js';
 import type { RunState } from './state.js';
 import { measuresSplitBrain } from './write-acceptance.js';
@@ -39,7 +39,7 @@ export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }
     fullSyncs: m.fullSyncs,
     loadingErrors: m.loadingErrors,
     failoverSeconds: m.failoverSeconds,
-    ...splitBrainOf(s),
+    ...splitBrainOf(s, m.ackedLost),
     oomErrors: m.oomErrors,
     evictions: m.evictions,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
@@ -161,7 +161,15 @@ export function roundWindows(ws: ReportWindow[]): ReportWindow[] {
   return ws.map((w) => ({ ...w, startMs: r(w.startMs), endMs: r(w.endMs), durationMs: r(w.durationMs) }));
 }
 
-/** splitBrainMs for partition drills (the write-acceptance watch's events up to now). */
-function splitBrainOf(s: RunState): { splitBrainMs?: number } {
-  return measuresSplitBrain(s) ? { splitBrainMs: splitBrainMs(s.events, Date.now()) } : {};
+/** splitBrainMs and the partition's effect for partition drills (the write-acceptance watch's events up to now). */
+function splitBrainOf(s: RunState, ackedLost: number | null = null): { splitBrainMs?: number; partitionEffect?: string } {
+  if (!measuresSplitBrain(s)) return {};
+  const spec = s.t.spec;
+  const effect = partitionEffect(s.events, {
+    oldPrimary: s.primaryAtStart,
+    minReplicasToWrite: spec.minReplicasToWrite,
+    minReplicasMaxLagS: spec.minReplicasMaxLagS,
+    ackedLost,
+  });
+  return { splitBrainMs: splitBrainMs(s.events, Date.now()), ...(effect ? { partitionEffect: effect } : {}) };
 }

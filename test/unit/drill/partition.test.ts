@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../../lib/core/resp/encode.js';
 import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
-import { ACCEPTS, acceptingPeriods, REFUSES, splitBrainMs } from '../../../lib/drill/split-brain.js';
+import { ACCEPTS, acceptingPeriods, partitionEffect, REFUSES, splitBrainMs } from '../../../lib/drill/split-brain.js';
 import { cutPlan, describeSides, partitionProblems } from '../../../lib/faults/partition.js';
 import { chunkFate, classifyConnection, describeFault, faultApplies, validateFault } from '../../../lib/netfault/classify.js';
 
@@ -153,5 +153,24 @@ describe('splitBrainMs from the write-acceptance events', () => {
     expect(splitBrainMs([ev(0, ACCEPTS, 'primary'), ev(5100, REFUSES, 'primary'), ev(6000, ACCEPTS, 'replica-1')], 9000)).toBe(0);
     // still two at the end
     expect(splitBrainMs([ev(0, ACCEPTS, 'primary'), ev(6000, ACCEPTS, 'replica-1')], 9000)).toBe(3000);
+  });
+
+  it("states the mitigation's effect in one sentence", () => {
+    const events = [
+      ev(0, ACCEPTS, 'primary'),
+      ev(1000, 'partition', ''),
+      { atMs: 6100, kind: REFUSES, node: 'primary', detail: 'master with 0 good replica(s) < min-replicas-to-write 1' },
+    ];
+    expect(partitionEffect(events, { oldPrimary: 'primary', minReplicasToWrite: 1, minReplicasMaxLagS: 5, ackedLost: 865 })).toBe(
+      'with min-replicas-to-write 1 and min-replicas-max-lag 5 s the old primary primary refused writes 5.1 s after the cut (master with 0 good replica(s) < min-replicas-to-write 1); 865 acknowledged writes lost.',
+    );
+    expect(
+      partitionEffect(events.slice(0, 2), { oldPrimary: 'primary', minReplicasToWrite: 0, minReplicasMaxLagS: 10, ackedLost: 300 }),
+    ).toBe(
+      'without min-replicas-to-write the old primary primary accepted writes until the end of the drill; 300 acknowledged writes lost.',
+    );
+    expect(
+      partitionEffect(events.slice(0, 1), { oldPrimary: 'primary', minReplicasToWrite: 0, minReplicasMaxLagS: 10, ackedLost: 0 }),
+    ).toBeNull();
   });
 });
