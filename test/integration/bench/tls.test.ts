@@ -1,8 +1,7 @@
-import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import { makeTestCerts } from '../../support/certs.js';
 import { useTestEnv } from '../../support/env.js';
 import { bench } from './helpers.js';
 
@@ -13,65 +12,16 @@ let dir: string;
 
 beforeAll(async () => {
   dir = env.tmpDir('tls');
-  const ssl = (args: string[]) => execa('openssl', args, { all: true, reject: false, timeout: 30_000 });
-  const r1 = await ssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-days',
-    '1',
-    '-subj',
-    '/CN=stormdrill-test-ca',
-    '-keyout',
-    join(dir, 'ca.key'),
-    '-out',
-    join(dir, 'ca.crt'),
-  ]);
-  expect(r1.exitCode, r1.all).toBe(0);
-  const r2 = await ssl([
-    'req',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-subj',
-    '/CN=127.0.0.1',
-    '-keyout',
-    join(dir, 'server.key'),
-    '-out',
-    join(dir, 'server.csr'),
-  ]);
-  expect(r2.exitCode, r2.all).toBe(0);
-  const ext = join(dir, 'san.ext');
-  writeFileSync(ext, 'subjectAltName=IP:127.0.0.1\n');
-  const r3 = await ssl([
-    'x509',
-    '-req',
-    '-in',
-    join(dir, 'server.csr'),
-    '-CA',
-    join(dir, 'ca.crt'),
-    '-CAkey',
-    join(dir, 'ca.key'),
-    '-CAcreateserial',
-    '-days',
-    '1',
-    '-extfile',
-    ext,
-    '-out',
-    join(dir, 'server.crt'),
-  ]);
-  expect(r3.exitCode, r3.all).toBe(0);
+  const certs = await makeTestCerts(dir);
   tlsPort = await env.ports.take();
   node = await startRedisServer({
     port: await env.ports.take(),
     dir: join(dir, 'redis'),
     config: {
       'tls-port': tlsPort,
-      'tls-cert-file': join(dir, 'server.crt'),
-      'tls-key-file': join(dir, 'server.key'),
-      'tls-ca-cert-file': join(dir, 'ca.crt'),
+      'tls-cert-file': certs.certFile,
+      'tls-key-file': certs.keyFile,
+      'tls-ca-cert-file': certs.caFile,
       'tls-auth-clients': 'no',
       unixsocket: join(dir, 'redis.sock'),
       unixsocketperm: '700',

@@ -8,60 +8,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { runAudit, runFill, runVerify, runWrite } from '../../../lib/integrity/index.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
+import { makeTestCerts } from '../../support/certs.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
 
 let node: RedisNode;
 let tlsPort: number;
 let certs: string;
 
-async function makeCa(dir: string, name: string): Promise<void> {
-  const ssl = (args: string[]) => execa('openssl', args, { cwd: dir });
-  await ssl([
-    'req',
-    '-x509',
-    '-newkey',
-    'rsa:2048',
-    '-nodes',
-    '-keyout',
-    `${name}.key`,
-    '-out',
-    `${name}.crt`,
-    '-days',
-    '1',
-    '-subj',
-    `/CN=${name}`,
-  ]);
-}
-
 beforeAll(async () => {
   certs = tmpDir('certs');
-  await makeCa(certs, 'ca');
-  await makeCa(certs, 'other-ca');
-  await execa('openssl', ['req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'redis.key', '-out', 'redis.csr', '-subj', '/CN=localhost'], {
-    cwd: certs,
-  });
-  await execa('sh', ['-c', 'printf "subjectAltName=IP:127.0.0.1,DNS:localhost" > ext'], { cwd: certs });
-  await execa(
-    'openssl',
-    [
-      'x509',
-      '-req',
-      '-in',
-      'redis.csr',
-      '-CA',
-      'ca.crt',
-      '-CAkey',
-      'ca.key',
-      '-CAcreateserial',
-      '-out',
-      'redis.crt',
-      '-days',
-      '1',
-      '-extfile',
-      'ext',
-    ],
-    { cwd: certs },
-  );
+  await makeTestCerts(certs);
   tlsPort = await ports.take();
   node = await startRedisServer({
     port: await ports.take(),
