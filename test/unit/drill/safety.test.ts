@@ -72,6 +72,11 @@ describe('drill run flags', () => {
       expect(p.join('\n')).toContain('only apply with --target');
     }
   });
+  it('--service-url: an http(s) URL without credentials, trailing slash dropped', () => {
+    expect(parseRunFlags({ serviceUrl: 'http://127.0.0.1:8080/' }, {}).serviceUrl).toBe('http://127.0.0.1:8080');
+    for (const bad of ['redis://127.0.0.1:6379', 'http://u:pw@127.0.0.1:8080', 'not a url'])
+      expect(() => parseRunFlags({ serviceUrl: bad }, {})).toThrow(/--service-url must be an http\(s\) URL without credentials/);
+  });
   it('parses --target, password from the URL or REDISCLI_AUTH', () => {
     expect(parseTargetUri('redis://:pw@10.1.2.3:7000', {})).toEqual({ host: '10.1.2.3', port: 7000, user: undefined, password: 'pw' });
     expect(parseTargetUri('127.0.0.1:6380', { REDISCLI_AUTH: 'env' })).toEqual({
