@@ -152,6 +152,8 @@ export async function startService(s: RunState): Promise<void> {
       commandTimeoutMs: Math.min(1000, settings.requestTimeoutMs),
     });
     parts.push(demo);
+    // users arrive once the service reached Redis: its start-up is not the drill's outage
+    for (let i = 0; i < 100 && !demo.redisReady; i++) await s.sleep(100);
     url = demo.url;
     run.redis = describe;
   }
