@@ -7,10 +7,16 @@
  *
  * `shared: true` gives an isolated key namespace on the suite's shared redis-server
  * (started by global-setup); its keys are deleted after the file.
+ *
+ * After the file, every key on its own redis-server must carry the file's run namespace
+ * (`sd:<namespace.runId>…`): a product path that writes outside the run's namespace fails
+ * the file. A file whose server holds other keys by design says why in `foreignKeys`
+ * (e.g. bench writes redis-benchmark's key names).
  */
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, inject } from 'vitest';
+import { KEY_ROOT } from '../../lib/core/naming.js';
 import { type PrometheusNode, type ScrapeTargets, startPrometheus } from '../../lib/stack/prometheus.js';
 import { type RedisNode, type RedisServerOptions, startRedisServer } from '../../lib/stack/redis.js';
 import { namespace, ports, removeTmpRoot, tmpDir } from './namespace.js';
@@ -25,6 +31,8 @@ export interface TestEnvRequest {
   redis?: boolean | Omit<RedisServerOptions, 'port' | 'dir'>;
   prometheus?: boolean | { targets?: ScrapeTargets; scrapeInterval?: string };
   shared?: boolean;
+  /** Why this file's own redis-server may hold keys outside the file's run namespace. */
+  foreignKeys?: string;
 }
 
 export interface SharedRedis {
@@ -70,6 +78,12 @@ export function useTestEnv(req: TestEnvRequest): TestEnv {
   });
 
   afterAll(async () => {
+    const stray =
+      redis && !req.foreignKeys
+        ? await keysOutsideNamespace(redis.port, typeof req.redis === 'object' ? req.redis.password : undefined).catch((e: Error) => [
+            `(scan failed: ${e.message})`,
+          ])
+        : [];
     if (shared) {
       const keys = await shared.client.keys(`${shared.prefix}*`);
       if (keys.length) await shared.client.unlink(...keys);
@@ -78,6 +92,12 @@ export function useTestEnv(req: TestEnvRequest): TestEnv {
     await prometheus?.stop();
     await redis?.stop();
     removeTmpRoot();
+    if (stray.length > 0) {
+      throw new Error(
+        `keys outside this file's run namespace ${KEY_ROOT}:${namespace.runId}… were left on its redis-server, e.g. ${stray.slice(0, 5).join(', ')}: ` +
+          "give every run an id from namespace.runId, or say why in useTestEnv({ foreignKeys: '…' })",
+      );
+    }
   });
 
   return {
@@ -94,4 +114,24 @@ export function useTestEnv(req: TestEnvRequest): TestEnv {
     ports,
     tmpDir,
   };
+}
+
+/** Up to 20 keys on the server that do not start with `sd:<namespace.runId>`. */
+async function keysOutsideNamespace(port: number, password?: string): Promise<string[]> {
+  const own = `${KEY_ROOT}:${namespace.runId}`;
+  const client = new Redis({ host: '127.0.0.1', port, password, lazyConnect: true, maxRetriesPerRequest: 1 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    const stray: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'COUNT', 1000);
+      cursor = next;
+      for (const k of keys) if (!k.startsWith(own) && stray.length < 20) stray.push(k);
+    } while (cursor !== '0' && stray.length < 20);
+    return stray;
+  } finally {
+    client.disconnect();
+  }
 }

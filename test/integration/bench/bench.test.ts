@@ -9,7 +9,10 @@ import { redisClient } from '../../support/redis.js';
 import { waitUntil } from '../../support/wait.js';
 import { bench } from './helpers.js';
 
-const env = useTestEnv({ redis: true });
+const env = useTestEnv({
+  redis: true,
+  foreignKeys: "bench writes redis-benchmark's key names (key:…, counter:…, mylist) unless --key-prefix",
+});
 let client: Redis;
 
 beforeAll(async () => {

@@ -10,7 +10,10 @@ import { redisClient } from '../../support/redis.js';
 import { waitUntil } from '../../support/wait.js';
 
 const PASSWORD = 'sd-bench-secret-9f2';
-const env = useTestEnv({ redis: { password: PASSWORD } });
+const env = useTestEnv({
+  foreignKeys: "bench writes redis-benchmark's key names (key:…, counter:…, mylist) unless --key-prefix",
+  redis: { password: PASSWORD },
+});
 const started: RedisNode[] = [];
 afterAll(async () => {
   for (const n of started) await n.stop();

@@ -5,7 +5,11 @@ import { useTestEnv } from '../../support/env.js';
 import { promQuery } from '../../support/prom.js';
 import { waitForValue } from '../../support/wait.js';
 
-const env = useTestEnv({ redis: true, prometheus: true });
+const env = useTestEnv({
+  foreignKeys: "bench writes redis-benchmark's key names (key:…, counter:…, mylist) unless --key-prefix",
+  redis: true,
+  prometheus: true,
+});
 
 const query = (q: string) => promQuery(env.prometheus.url, q);
 const cli = (args: string[]) => stormdrill(['bench', ...args]);

@@ -344,11 +344,15 @@ describe('stormdrill drill: --target', () => {
       'attached',
       'topology:\n  kind: standalone\nsteps:\n  - action: write\n    count: 300\n  - action: client-pause\n    duration: 300ms\n    mode: write\nchecks:\n  ackedLost: 0\n',
     );
-    const r = await cli(['drill', 'run', file, '--target', `redis://127.0.0.1:${env.redis.port}`, '--allow-destructive', '--json'], dir)
-      .child;
+    const runId = `${env.namespace.runId}-attached`;
+    const r = await cli(
+      ['drill', 'run', file, '--target', `redis://127.0.0.1:${env.redis.port}`, '--allow-destructive', '--json', '--run-id', runId],
+      dir,
+    ).child;
     expect(r.exitCode, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout);
     expect(report.target).toBe(`127.0.0.1:${env.redis.port}`);
+    expect(report.runId).toBe(runId);
     expect(report.ackedLost).toBe(0);
     expect(report.audit.acked).toBe(300);
     expect(report.events.some((e: { kind: string }) => e.kind === 'client-pause')).toBe(true);

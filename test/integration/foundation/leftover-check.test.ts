@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { alive } from '../../support/processes.js';
 
-async function nestedRun(kind: 'key' | 'process') {
+async function nestedRun(kind: 'key' | 'process' | 'own-server-key') {
   const env: Record<string, string | undefined> = { ...process.env, LEAK_KIND: kind };
   delete env.STORMDRILL_PID_REGISTRY;
   delete env.STORMDRILL_SUITE;
@@ -32,6 +32,15 @@ describe('leftover check', () => {
     expect(r.exitCode).toBe(1);
     expect(r.all).toMatch(/leftover check FAILED/);
     expect(r.all).toMatch(/leftover-check-probe/);
+  });
+
+  it("fails a file whose own redis-server holds a key outside the file's run namespace", async () => {
+    const r = await nestedRun('own-server-key');
+    expect(r.exitCode).toBe(1);
+    expect(r.all).toMatch(
+      /keys outside this file's run namespace sd:t-lk\w+-w\d+-\w+… were left on its redis-server, e\.g\. own-server-probe:/,
+    );
+    expect(r.all).not.toMatch(/e\.g\. [^:]*kept/);
   });
 
   it('fails a run that leaves a process running, and kills it', async () => {

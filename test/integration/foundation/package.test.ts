@@ -14,7 +14,10 @@ import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { useTestEnv } from '../../support/env.js';
 import { PACKAGE as pkg, stageCopy } from '../../support/stage.js';
 
-const env = useTestEnv({ redis: true });
+const env = useTestEnv({
+  foreignKeys: "bench writes redis-benchmark's key names (key:…, counter:…, mylist) unless --key-prefix",
+  redis: true,
+});
 
 describe('npm package', () => {
   it('a checkout runs the build only while it is current, else the sources (a stale build never runs)', async () => {

@@ -21,7 +21,11 @@ import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { k6Bin } from '../../support/k6.js';
 
-const env = useTestEnv({ redis: true, prometheus: true });
+const env = useTestEnv({
+  foreignKeys: "bench writes redis-benchmark's key names (key:…, counter:…, mylist) unless --key-prefix",
+  redis: true,
+  prometheus: true,
+});
 const BUCKET = 2 ** (1 / 8);
 
 interface BenchTest {

@@ -4,7 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { expectOneLine, stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 
-const env = useTestEnv({ redis: true });
+const env = useTestEnv({
+  foreignKeys: "bench writes redis-benchmark's key names (key:…, counter:…, mylist) unless --key-prefix",
+  redis: true,
+});
 const gate = (args: string[]) => stormdrill(['gate', ...args]);
 const bench = async (file: string, clients: string, requests = '20000', extra: string[] = []) => {
   const r = await stormdrill([

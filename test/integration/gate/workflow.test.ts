@@ -20,7 +20,10 @@ import { k6Bin } from '../../support/k6.js';
 import { alive } from '../../support/processes.js';
 import { stageCopy } from '../../support/stage.js';
 
-const env = useTestEnv({ redis: true });
+const env = useTestEnv({
+  foreignKeys: "bench writes redis-benchmark's key names (key:…, counter:…, mylist) unless --key-prefix",
+  redis: true,
+});
 const WORKFLOW = join(PROJECT_ROOT, '.github/workflows/perf.yml');
 
 interface Step {
