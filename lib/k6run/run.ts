@@ -3,10 +3,11 @@
  * always stopped), stream its output, then move the summary files handleSummary wrote into
  * reports/<run-id>/ (atomic renames, summary.json checked first) and write run.json.
  */
-import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { BUNDLE_DIR, buildScenarios, bundleIsStale, checkBundleFile, scenarioNames } from '../bundle/index.js';
 import { OptionsError, UserError } from '../core/errors.js';
+import { followFile } from '../core/follow-file.js';
 import { newRunId, reportDir } from '../core/naming.js';
 import { writeReportFiles } from '../core/report/write-report.js';
 import { DEFAULT_BASE_URL } from '../k6/config.js';
@@ -30,42 +31,6 @@ export interface K6RunResult {
 }
 
 export const SUMMARY_FILES = ['summary.json', 'summary.md', 'junit.xml'];
-
-/** Follow a growing log file and hand out complete lines. */
-function follow(path: string, onLine: (line: string) => void): { poll(): void; flush(): void } {
-  let offset = 0;
-  let rest = '';
-  const buf = Buffer.alloc(64 * 1024);
-  const poll = () => {
-    let fd: number;
-    try {
-      fd = openSync(path, 'r');
-    } catch {
-      return;
-    }
-    try {
-      for (let i = 0; i < 1000; i++) {
-        const n = readSync(fd, buf, 0, buf.length, offset);
-        if (n <= 0) break;
-        offset += n;
-        rest += buf.subarray(0, n).toString('utf8');
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const lines = rest.split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) onLine(l);
-  };
-  return {
-    poll,
-    flush() {
-      poll();
-      if (rest) onLine(rest);
-      rest = '';
-    },
-  };
-}
 
 /** One GET of the target's /healthz: any HTTP answer means it is reachable. */
 export async function checkReachable(baseUrl: string, timeoutMs = 3000): Promise<void> {
@@ -108,7 +73,7 @@ export async function runK6(o: K6RunOptions): Promise<K6RunResult> {
   const logFile = join(dir, 'k6.log');
   const startedAt = new Date().toISOString();
   const proc = spawnManaged({ name: `k6:${o.scenario}`, command: k6, args: plan.args, cwd: dir, logFile, env: plan.env });
-  const tail = follow(logFile, o.onOutput ?? (() => {}));
+  const tail = followFile(logFile, o.onOutput ?? (() => {}));
   const timer = setInterval(() => tail.poll(), 200);
   try {
     await proc.exited;

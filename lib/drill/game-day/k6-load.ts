@@ -7,8 +7,8 @@
  * time) into the same ServiceLog as stormdrill's own flow. Stopped through k6's REST API,
  * so k6 ends gracefully and writes its summary.
  */
-import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
+import { followFile } from '../../core/follow-file.js';
 import { type K6RunResult, runK6 } from '../../k6run/index.js';
 import type { ServiceLog } from './service-log.js';
 
@@ -77,33 +77,10 @@ export function startK6Load(o: K6LoadOptions, log: ServiceLog): K6Load {
     return null;
   });
   // follow the JSON output
-  let offset = 0;
-  let rest = '';
-  const buf = Buffer.alloc(256 * 1024);
-  const poll = () => {
-    let fd: number;
-    try {
-      fd = openSync(out, 'r');
-    } catch {
-      return;
-    }
-    try {
-      for (let i = 0; i < 1000; i++) {
-        const n = readSync(fd, buf, 0, buf.length, offset);
-        if (n <= 0) break;
-        offset += n;
-        rest += buf.subarray(0, n).toString('utf8');
-      }
-    } finally {
-      closeSync(fd);
-    }
-    const lines = rest.split('\n');
-    rest = lines.pop() ?? '';
-    for (const l of lines) {
-      const r = k6Request(l);
-      if (r) log.record(r);
-    }
-  };
+  const { poll } = followFile(out, (l) => {
+    const r = k6Request(l);
+    if (r) log.record(r);
+  });
   const timer = setInterval(poll, 200);
   return {
     stop: async () => {
