@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { feasibilityProblems } from './feasible.js';
+import type { FieldPath, PlannedStep, PlanProblem } from './plan-types.js';
 import {
   AbortSection,
   ChecksSection,
@@ -21,25 +22,7 @@ import {
 import { type DrillStep, RETIRED_STEPS, STEP_NAMES, stepDefinition } from './steps/index.js';
 import { partitionSideProblems } from './steps/partition.js';
 
-export type FieldPath = Array<string | number>;
-
-export interface PlanProblem {
-  path: FieldPath;
-  message: string;
-}
-
-export interface PlannedStep {
-  /** 0-based position in the runbook's list (before `when` filtering). */
-  index: number;
-  action: DrillStep['action'];
-  label: string;
-  /** Offset from the first step before which this step does not start. */
-  atMs?: number;
-  params: DrillStep;
-  description: string;
-  destructive: boolean;
-  needsOwnedTopology: boolean;
-}
+export type { FieldPath, PlannedStep, PlanProblem } from './plan-types.js';
 
 export interface DrillPlan {
   runbook: string;

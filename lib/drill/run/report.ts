@@ -7,7 +7,8 @@ import { reportDir as reportDirOf } from '../../core/naming.js';
 import { describeAttachTarget } from '../../topology/attach.js';
 import { evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS } from '../checks.js';
 import { writeDrillReport } from '../report/index.js';
-import type { DrillReport, ReportWindow } from '../report/types.js';
+import type { DrillReport } from '../report/types.js';
+import { roundWindows } from '../report/windows.js';
 import { partitionEffect, splitBrainMs } from '../split-brain.js';
 import type { Measured } from './measure.js';
 import type { RunState } from './state.js';
@@ -154,11 +155,6 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
             ? DRILL_EXIT.aborted
             : DRILL_EXIT.error;
   return { report, files, exitCode };
-}
-
-export function roundWindows(ws: ReportWindow[]): ReportWindow[] {
-  const r = (x: number) => Math.round(x * 10) / 10;
-  return ws.map((w) => ({ ...w, startMs: r(w.startMs), endMs: r(w.endMs), durationMs: r(w.durationMs) }));
 }
 
 /** splitBrainMs and the partition's effect for partition drills (the write-acceptance watch's events up to now). */

@@ -16,51 +16,20 @@ import { startRemoteWritePush } from '../../observability/index.js';
 import { type ExporterNode, startRedisExporter } from '../../stack/exporter.js';
 import { stopAll } from '../../stack/local-stack.js';
 import { PortAllocator } from '../../stack/ports.js';
-import { type PrometheusNode, startPrometheus } from '../../stack/prometheus.js';
+import { startPrometheus } from '../../stack/prometheus.js';
 import type { Topology } from '../../topology/types.js';
 import { formatDuration } from '../duration.js';
-import { type AlertWatch, type RuleTiming, ruleTimings, watchAlerts } from '../game-day/alert-watch.js';
+import { ruleTimings, watchAlerts } from '../game-day/alert-watch.js';
 import type { ServiceRecording } from '../game-day/figures.js';
 import { startHttpLoad } from '../game-day/http-load.js';
 import { startK6Load } from '../game-day/k6-load.js';
 import { ServiceLog, timeToRecoverMs } from '../game-day/service-log.js';
-import { roundWindows } from './report.js';
+import { roundWindows } from '../report/windows.js';
+/** The service section with every default filled in. */
+import type { ServiceRun, ServiceSettings } from './service-run.js';
 import type { RunState } from './state.js';
 
-/** The service section with every default filled in. */
-export interface ServiceSettings {
-  rate: number;
-  slo: number;
-  sloPeriodMs: number;
-  recoverForMs: number;
-  recoverTimeoutMs: number;
-  requestTimeoutMs: number;
-  evaluationIntervalMs: number;
-  scrapeIntervalMs: number;
-  pollIntervalMs: number;
-}
-
-export interface ServiceRun {
-  settings: ServiceSettings;
-  driver: 'user-flow' | 'k6';
-  /** The service's base URL. */
-  url: string;
-  /** What the demo service talks to (e.g. `HAProxy 127.0.0.1:7001`), or null for --service-url. */
-  redis: string | null;
-  prometheus: PrometheusNode;
-  log: ServiceLog;
-  alerts: AlertWatch;
-  /** The rules' `for:` and evaluation intervals; null when they could not be read. */
-  rules: RuleTiming[] | null;
-  /** The running load (stormdrill's user flow or k6), null once stopped. */
-  load: { stop(): Promise<void> } | null;
-  /** k6's exit, when k6 drove the load. */
-  k6: { exitCode: number; meaning: string } | null;
-  startedAtMs: number;
-  stoppedAtMs: number | null;
-  /** Processes to stop at the end, in start order. */
-  parts: Array<{ stop(): Promise<void> }>;
-}
+export type { ServiceRun, ServiceSettings };
 
 export function serviceSettings(s: RunState): ServiceSettings {
   const sv = s.plan.service ?? {};

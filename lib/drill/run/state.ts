@@ -16,7 +16,7 @@ import type { DrillPlan } from '../plan.js';
 import type { DrillPhase, DrillStatus, EventSource, ReportEvent, ReportStep } from '../report/types.js';
 import type { WriteBurstResult } from '../steps/types.js';
 import { Timeline } from '../timeline.js';
-import type { ServiceRun } from './service.js';
+import type { ServiceRun } from './service-run.js';
 
 export interface RunDrillOptions {
   plan: DrillPlan;
