@@ -52,9 +52,9 @@ describe('docker-compose.yml', () => {
     expect(exporters.map(([, s]) => s.environment?.REDIS_ADDR).sort()).toEqual(REDIS_NODES.map((n) => `redis://${n}:6379`).sort());
   });
 
-  it('pins every image to a version', () => {
+  it('pins every image to a version tag and its digest', () => {
     for (const [name, s] of Object.entries(services)) {
-      expect(s.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+(\.\d+)?[\w.-]*$/);
+      expect(s.image, name).toMatch(/^[\w./-]+:v?\d+\.\d+(\.\d+)?[\w.-]*@sha256:[0-9a-f]{64}$/);
       expect(s.image, name).not.toMatch(/:latest$/);
     }
   });
