@@ -6,6 +6,7 @@ import { startTopology } from '../../../lib/topology/index.js';
 import type { Topology } from '../../../lib/topology/types.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
+import { waitUntil } from '../../support/wait.js';
 
 function pids(t: Topology): number[] {
   return [...t.nodes.map((n) => n.process?.pid), ...t.sentinels.map((s) => s.process?.pid), t.haproxy?.process?.pid].filter(
@@ -66,6 +67,13 @@ describe('topology kinds start and stop with no orphan (real processes)', () => 
 
       // cut only replica-2's link: replica-1 keeps up, replica-2 falls behind until healed
       await networkFault({ topology: t }, { node: 'primary', peer: 'replica-2', fault: { kind: 'blackhole' } });
+      // min-replicas-to-write 1: the primary counts replica-1 as good once its replication
+      // cron has seen an ACK (on a loaded machine a moment after the start), then writes pass
+      await waitUntil(
+        'the primary counting replica-1 as a good replica',
+        async () => Number((await redisInfo(t.node('primary').port, 'replication')).min_slaves_good_slaves) >= 1,
+        10_000,
+      );
       const c = new Redis({ port: t.node('primary').proxyPort, lazyConnect: true });
       await c.connect();
       for (let i = 0; i < 20; i++) await c.set(`${namespace.keyPrefix}peer${i}`, 'x');
