@@ -96,7 +96,7 @@ describe('game day', () => {
     );
     expect(r.reason).toBeNull();
     const noAlert = r.checks.find((c) => c.name === 'noAlert');
-    expect(noAlert?.ok).toBe(true);
+    expect(noAlert?.ok, `noAlert: ${noAlert?.detail}; timeline: ${JSON.stringify(r.alerts)}`).toBe(true);
     const paged = r.alerts.filter(
       (a) => a.firingAtMs !== null && ['RedisDown', 'RedisNoSingleMaster', 'DemoErrorBudgetFastBurn'].includes(a.name),
     );
