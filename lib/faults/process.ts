@@ -6,6 +6,7 @@ import { UserError } from '../core/errors.js';
 import { redisOnce } from '../redis/once.js';
 import { startRedisServer } from '../stack/redis.js';
 import { peerAddress, startOptionsOf } from '../topology/start.js';
+import type { Topology, TopoNode } from '../topology/types.js';
 import { assertDestructiveAllowed, auth, needProcess, Recorder, sleep } from './common.js';
 import { clearUndo, registerUndo, unpause } from './restore.js';
 import type {
@@ -46,9 +47,7 @@ export async function freeze(ctx: ActionContext, p: FreezeParams): Promise<Actio
     try {
       await sleep(p.durationMs, ctx.signal);
     } finally {
-      proc.thaw();
-      clearUndo(t, n, 'freeze');
-      rec.emit('thaw', n.name, 'SIGCONT');
+      release(t, n, proc, rec);
     }
   }
   return rec.result();
@@ -60,10 +59,15 @@ export async function thaw(ctx: ActionContext, p: NodeParams): Promise<ActionRes
   const n = t.node(p.node);
   const proc = needProcess(n, 'thaw (SIGCONT)');
   const rec = new Recorder(t);
+  release(t, n, proc, rec);
+  return rec.result();
+}
+
+/** SIGCONT, the freeze's undo dropped, the thaw on the timeline: the end of every freeze. */
+function release(t: Topology, n: TopoNode, proc: { thaw(): void }, rec: Recorder): void {
   proc.thaw();
   clearUndo(t, n, 'freeze');
   rec.emit('thaw', n.name, 'SIGCONT');
-  return rec.result();
 }
 
 /** Graceful shutdown: SHUTDOWN NOSAVE (default) or SIGTERM; waits until the process exits. */

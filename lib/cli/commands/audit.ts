@@ -1,6 +1,6 @@
-import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
 import { addConnectionOptions } from '../connection-flags.js';
+import { num } from '../integrity-support.js';
 
 export default defineCommand({
   name: 'audit',

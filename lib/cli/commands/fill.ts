@@ -1,7 +1,7 @@
-import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
 import { addConnectionOptions } from '../connection-flags.js';
 import { durationFlag } from '../flags.js';
+import { num } from '../integrity-support.js';
 
 export default defineCommand({
   name: 'fill',
@@ -37,7 +37,7 @@ export default defineCommand({
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
         checkOutputPaths([{ flag: '--json', path: f.json }]);
         const { connectionFromFlags } = await import('../connection-flags.js');
-        const { progressPrinter, startPromRw, mib, fmtRate } = await import('../../integrity/cli-support.js');
+        const { progressPrinter, startPromRw, mib, fmtRate } = await import('../integrity-support.js');
         const { runFill, FillMetrics } = await import('../../integrity/index.js');
         const { formatFill } = await import('../../integrity/format.js');
         const { newRunId } = await import('../../core/naming.js');

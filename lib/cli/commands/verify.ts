@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
 import { durationFlag } from '../flags.js';
+import { num } from '../integrity-support.js';
 
 const collect = (v: string, prev: string[] = []) => [...prev, v];
 

@@ -1,7 +1,7 @@
-import { num } from '../../integrity/cli-support.js';
 import { defineCommand } from '../command.js';
 import { addConnectionOptions } from '../connection-flags.js';
 import { durationFlag } from '../flags.js';
+import { num } from '../integrity-support.js';
 
 export default defineCommand({
   name: 'write',
@@ -40,7 +40,7 @@ export default defineCommand({
       .option('-q, --quiet', 'no progress output')
       .action(async (f) => {
         const { connectionFromFlags } = await import('../connection-flags.js');
-        const { startPromRw, fmtRate } = await import('../../integrity/cli-support.js');
+        const { startPromRw, fmtRate } = await import('../integrity-support.js');
         const { checkOutputPaths, writeJsonOutput } = await import('../output.js');
         const { startWriter, WriteMetrics } = await import('../../integrity/index.js');
         const { formatWrite, formatWindow, formatSwitch } = await import('../../integrity/format.js');

@@ -8,11 +8,11 @@ import { OptionsError, UserError } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
 import { isLoopback } from '../../core/loopback.js';
 import { isValidRunId, newRunId, testId } from '../../core/naming.js';
-import { startPromRw } from '../../integrity/cli-support.js';
 import { MirrorMetrics } from '../../mirror/metrics.js';
 import { startMirrorProxy } from '../../mirror/proxy.js';
 import { differedCount, formatMirror, mirrorJson } from '../../mirror/stats.js';
 import { serveMetrics } from '../../observability/metrics-server.js';
+import { startPromRw } from '../integrity-support.js';
 import { outputProblems, writeJsonOutput } from '../output.js';
 
 export interface MirrorFlags {

@@ -1,11 +1,11 @@
 /**
- * Shared CLI helpers of fill, write, audit and verify: `--json FILE` written atomically,
- * live progress (a bar on a TTY, plain lines otherwise) and `--prom-rw URL` metrics push.
- * The connection flags are lib/cli/connection-flags.ts.
+ * Shared CLI helpers of fill, write, audit and verify (and mirror's --prom-rw): number
+ * flags, live progress (a bar on a TTY, plain lines otherwise) and the `--prom-rw URL`
+ * metrics push. The connection flags are lib/cli/connection-flags.ts; output paths
+ * lib/cli/output.ts.
  */
 import type { Registry } from 'prom-client';
 import { UserError } from '../core/errors.js';
-import { writeFileAtomic } from '../core/report/write-report.js';
 
 /** A number flag parser for commander that rejects junk with one line. */
 export function num(flag: string) {
@@ -14,11 +14,6 @@ export function num(flag: string) {
     if (v.trim() === '' || !Number.isFinite(n)) throw new UserError(`${flag} must be a number, got '${v}'`);
     return n;
   };
-}
-
-/** Write a result as JSON, atomically (tmp + rename). */
-export function writeJsonFile(path: string, data: unknown): string {
-  return writeFileAtomic(path, `${JSON.stringify(data, null, 2)}\n`);
 }
 
 /** Progress output: a cli-progress bar on a TTY, one plain line per `everyMs` otherwise. */
