@@ -5,6 +5,7 @@ import { crash, sentinelFailover, waitFor } from '../../../lib/faults/index.js';
 import { redisInfo } from '../../../lib/stack/info.js';
 import { haproxyRoutesTo, startTopology, type TopoEvent } from '../../../lib/topology/index.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
+import { waitUntil } from '../../support/wait.js';
 
 describe('HAProxy in front of a Sentinel group (real haproxy, sentinels, redis)', () => {
   it('a client of HAProxy reaches the new master after a Sentinel failover; events are recorded', async () => {
@@ -55,6 +56,8 @@ describe('HAProxy in front of a Sentinel group (real haproxy, sentinels, redis)'
       for (const k of ['crash', '+sdown', '+odown', '+switch-master']) expect(kinds).toContain(k);
       const sw = events.find((e) => e.kind === '+switch-master');
       expect(sw?.node).toBe('replica-1');
+      // HAProxy's stats page names the new master once its 1 s check marked it UP
+      await waitUntil('HAProxy status routing to replica-1', async () => (await t.status()).haproxy?.routesTo === 'replica-1', 10_000);
       const st = await t.status();
       expect(st.haproxy?.routesTo).toBe('replica-1');
       expect(st.sentinels.every((s) => s.master === 'replica-1')).toBe(true);
