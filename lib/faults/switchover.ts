@@ -4,11 +4,33 @@ import { redisOnce } from '../redis/once.js';
 import { redisInfo } from '../stack/info.js';
 import { sentinelAuth } from '../topology/node-auth.js';
 import { peerAddress, waitClusterOk, waitHaproxyFollows, waitSentinelsAgree } from '../topology/start.js';
-import type { Topology } from '../topology/types.js';
+import type { Topology, TopoNode } from '../topology/types.js';
 import { assertDestructiveAllowed, auth, firstLiveReplica, Recorder, waitFn } from './common.js';
 import { clearUndo, registerUndo, unpause } from './restore.js';
 import type { ActionContext, ActionResult, SwitchoverParams } from './types.js';
 import { replicasCaughtUp, waitNewPrimary } from './wait.js';
+
+/** Longest PING period Redis takes (seconds): no PING during any switchover. */
+const NO_PING_S = 3600;
+
+async function setPingPeriod(t: Topology, n: TopoNode, seconds: number): Promise<void> {
+  const r = await redisOnce(n.port, ['CONFIG', 'SET', 'repl-ping-replica-period', String(seconds)], { ...auth(t, n), timeoutMs: 2000 });
+  if (r instanceof Error) throw r;
+}
+
+/**
+ * Stop `n`'s replication PINGs for a while; returns the period to restore, or null where
+ * CONFIG SET is not allowed (a managed Redis: its replicas may then need a full sync).
+ */
+async function holdReplicationPing(t: Topology, n: TopoNode): Promise<number | null> {
+  const got = await redisOnce(n.port, ['CONFIG', 'GET', 'repl-ping-replica-period'], { ...auth(t, n), timeoutMs: 2000 });
+  const period = Array.isArray(got) ? Number(String(got[1])) : Number.NaN;
+  if (!Number.isInteger(period) || period < 1) return null;
+  return setPingPeriod(t, n, NO_PING_S).then(
+    () => period,
+    () => null,
+  );
+}
 
 function sentinelMasterName(t: Topology): string {
   if (t.spec.kind !== 'sentinel' && t.spec.kind !== 'haproxy')
@@ -36,10 +58,22 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
   // once it is a replica the blocked writes fail (READONLY or a killed connection), never
   // acknowledged. pauseWrites: false keeps Sentinel's bare behaviour, to show the loss.
   const pause = p.pauseWrites !== false && old.process?.status !== 'exited';
+  // A paused primary still sends its replication PING every repl-ping-replica-period. One
+  // sent after Sentinel promoted a replica moves the old primary's offset (and that of a
+  // replica still attached to it) past the new primary's: both then need a full sync, seconds
+  // of replication link down. So the old primary sends no PING until it is demoted.
+  const pingPeriod = pause ? await holdReplicationPing(t, old) : null;
+  const endPause = async () => {
+    await unpause(t, old).catch(() => undefined);
+    if (pingPeriod !== null) await setPingPeriod(t, old, pingPeriod).catch(() => undefined);
+  };
   if (pause) {
     const r = await redisOnce(old.port, ['CLIENT', 'PAUSE', String(timeoutMs), 'WRITE'], { ...auth(t, old), timeoutMs: 2000 });
-    if (r instanceof Error) throw new UserError(`CLIENT PAUSE WRITE on ${old.name} before SENTINEL FAILOVER failed: ${r.message}`);
-    registerUndo(t, old, 'client-pause', () => unpause(t, old));
+    if (r instanceof Error) {
+      if (pingPeriod !== null) await setPingPeriod(t, old, pingPeriod).catch(() => undefined);
+      throw new UserError(`CLIENT PAUSE WRITE on ${old.name} before SENTINEL FAILOVER failed: ${r.message}`);
+    }
+    registerUndo(t, old, 'client-pause', endPause);
     rec.emit('client-pause', old.name, 'CLIENT PAUSE WRITE until the replicas caught up and Sentinel demoted it');
   }
   let paused = pause;
@@ -47,7 +81,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
   const release = async () => {
     if (!paused) return;
     paused = false;
-    await unpause(t, old).catch(() => undefined);
+    await endPause();
     clearUndo(t, old, 'client-pause');
   };
   try {
