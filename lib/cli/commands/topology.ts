@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
+import { UserError } from '../../core/errors.js';
 import { defineCommand } from '../command.js';
+import { addTlsOptions, type TlsFlags, tlsFromFlags } from '../connection-flags.js';
 import { durationFlag } from '../flags.js';
 
 interface UpFlags {
@@ -131,15 +133,27 @@ export default defineCommand({
         );
       });
 
-    topo
+    const status = topo
       .command('status')
       .argument('[kind]', 'the kind given to `up` (or use --name)')
-      .description('print roles, offsets, link states, sync_full/sync_partial_ok and memory % of a running topology')
+      .description(
+        'print roles, offsets, link states, sync_full/sync_partial_ok and memory % of a running topology (one `up` started, or any --target)',
+      )
       .option('--name <name>', 'the --name given to `up`')
+      .option(
+        '--target <uri>',
+        'a deployment stormdrill did not start: redis://host:port, rediss:// for TLS, redis-sentinel://host:port[,...]/master or redis-cluster://host:port[,...] (password from the URI or REDISCLI_AUTH)',
+      );
+    addTlsOptions(status, 'the --target')
       .option('--json', 'print JSON')
-      .action(async (kind: string | undefined, f: { name?: string; json?: boolean }) => {
-        const { topologyStatus, formatStatus, PASSWORD_ENV } = await import('../topology/ops.js');
-        const st = await topologyStatus(nameOf(kind, f.name), { password: process.env[PASSWORD_ENV] || undefined });
+      .action(async (kind: string | undefined, f: TlsFlags & { name?: string; target?: string; json?: boolean }) => {
+        const { topologyStatus, targetStatus, formatStatus, PASSWORD_ENV } = await import('../topology/ops.js');
+        if (f.target !== undefined && (kind !== undefined || f.name !== undefined))
+          throw new UserError('topology status takes a kind/--name (a topology `up` started) or --target, not both');
+        const st =
+          f.target !== undefined
+            ? await targetStatus(f.target, tlsFromFlags(f))
+            : await topologyStatus(nameOf(kind, f.name), { password: process.env[PASSWORD_ENV] || undefined });
         console.log(f.json ? JSON.stringify(st, null, 2) : formatStatus(st));
       });
 

@@ -3,8 +3,10 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
+import type { TlsSettings } from '../../redis/index.js';
 import { PortAllocator } from '../../stack/ports.js';
 import { makeWorkDir } from '../../stack/workdir.js';
+import { attachTarget, parseTargetUri } from '../../topology/attach.js';
 import { resolveSpec } from '../../topology/options.js';
 import { startTopology } from '../../topology/start.js';
 import {
@@ -161,6 +163,16 @@ export async function topologyStatus(name: string, o: { stateDir?: string; passw
     );
   if (s.spec.passwordSet && !o.password) throw new UserError(`the topology '${name}' needs a password: set ${PASSWORD_ENV}`);
   return attachTopology(s, { password: o.password, username: s.spec.aclUser }).status();
+}
+
+/** Status of a deployment stormdrill did not start (--target), read over TLS/ACL as the URI says; nothing is changed. */
+export async function targetStatus(uri: string, tls?: TlsSettings): Promise<TopologyStatus> {
+  const t = await attachTarget(parseTargetUri(uri, process.env, tls));
+  try {
+    return await t.status();
+  } finally {
+    await t.stop();
+  }
 }
 
 export { formatStatus };

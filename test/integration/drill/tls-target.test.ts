@@ -1,7 +1,7 @@
 /**
  * Every probe speaks TLS and ACL: against a TLS-only redis-server (`port 0`, `tls-port N`,
  * a CA this test makes with openssl) that clients reach as an ACL user, a drill runs with
- * `--target rediss://…`, the topology status of the attached target reads the node, and
+ * `--target rediss://…`, `topology status --target` reads the node, and
  * fill, write, audit, verify and bench all work; without the CA the drill refuses in one line.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -86,6 +86,25 @@ describe('a TLS-only server with an ACL user', () => {
     } finally {
       await t.stop();
     }
+  });
+
+  it('`topology status --target rediss://…` prints the node read over TLS as the ACL user; without the CA it refuses in one line', async () => {
+    const target = `rediss://${USER}@127.0.0.1:${node.port}`;
+    const env = { REDISCLI_AUTH: PASSWORD };
+    const r = await stormdrill(['topology', 'status', '--target', target, '--tls-ca', certs.caFile, '--json'], { env });
+    expect(r.exitCode, r.stderr).toBe(0);
+    const st = JSON.parse(r.stdout);
+    expect(st.primary).toBe('primary');
+    expect(st.nodes).toHaveLength(1);
+    expect(st.nodes[0]).toMatchObject({ up: true, role: 'master', port: node.port });
+    expect(r.stdout + r.stderr).not.toContain(PASSWORD);
+    const table = await stormdrill(['topology', 'status', '--target', target, '--tls-ca', certs.caFile], { env });
+    expect(table.exitCode, table.stderr).toBe(0);
+    expect(table.stdout).toMatch(new RegExp(`^primary\\*\\s+${node.port}\\s.*\\smaster\\s`, 'm'));
+    expectOneLine(
+      await stormdrill(['topology', 'status', '--target', target, '--tls-ca', certs.otherCaFile], { env }),
+      /certificate|self.signed/i,
+    );
   });
 
   it('fill, write, audit, verify and bench reach it as the ACL user', async () => {
