@@ -137,6 +137,8 @@ export class Batch {
   private readonly starts: Uint32Array;
   private readonly composed: boolean;
   private length = 0;
+  /** The slot whose tag a fixed batch holds (-1: none yet). */
+  private taggedSlot = -1;
 
   constructor(private readonly spec: BatchSpec) {
     this.size = spec.pipeline;
@@ -183,9 +185,11 @@ export class Batch {
       const rand = this.rand;
       for (let i = 0; i < rand.length; i++) writeDigits12(buf, rand[i] as number, nextKey());
     }
-    if (slot >= 0) {
+    // a fixed batch keeps the tags it was given: rewrite them only when the slot changed
+    if (slot >= 0 && (this.composed || slot !== this.taggedSlot)) {
       const tags = this.tags;
       for (let i = 0; i < tags.length; i++) writeSlotTag(buf, tags[i] as number, slot);
+      this.taggedSlot = slot;
     }
     return this.length;
   }
