@@ -35,6 +35,10 @@ export const METRICS = {
     timeToDetectSeconds: 'stormdrill_drill_time_to_detect_seconds',
     timeToRecoverSeconds: 'stormdrill_drill_time_to_recover_seconds',
     errorBudgetSpent: 'stormdrill_drill_error_budget_spent_ratio',
+    /** Partition drills: 1 while a node accepts writes as primary (label `node`), ms two did at once, stale reads (label `side`). */
+    acceptingWrites: 'stormdrill_drill_accepting_writes',
+    splitBrainMs: 'stormdrill_drill_split_brain_ms',
+    staleReads: 'stormdrill_drill_stale_reads',
   },
   mirror: {
     requests: 'stormdrill_mirror_requests_total',

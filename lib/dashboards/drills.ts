@@ -2,7 +2,8 @@
  * Outage drills (lib/drill): events as annotations (faults, steps, Sentinel events), the
  * writer's unavailability windows, the Redis roles changing, lost acknowledged writes, the
  * verdict of every check, and a game day's time to detect, time to recover and error budget
- * spent (the Unavailable panel shows its HTTP unavailability as op="http").
+ * spent (the Unavailable panel shows its HTTP unavailability as op="http"), and for partition
+ * drills the nodes accepting writes as primary, the split-brain time and the stale reads by side.
  */
 import { METRICS } from '../core/metric-names.js';
 import type { DashboardSpec } from './common.js';
@@ -67,6 +68,35 @@ export const drillsDashboard: DashboardSpec = {
           width: 4,
           unit: 'ms',
           queries: [{ expr: `max by (op) (${D.unavailableMs}${T})`, legend: '{{op}}', instant: true }],
+        },
+      ],
+    },
+    {
+      title: 'Partition (split brain)',
+      panels: [
+        {
+          kind: 'statetimeline',
+          title: 'Nodes accepting writes as primary (two at once: split brain)',
+          width: 12,
+          queries: [{ expr: `max by (node) (${D.acceptingWrites}${T})`, legend: '{{node}}' }],
+          valueText: [
+            { value: 1, text: 'accepts writes', color: 'red' },
+            { value: 0, text: 'refuses', color: 'transparent' },
+          ],
+        },
+        {
+          kind: 'stat',
+          title: 'Split brain (two primaries accepting writes)',
+          width: 6,
+          unit: 'ms',
+          queries: [{ expr: `max(${D.splitBrainMs}${T})`, instant: true }],
+        },
+        {
+          kind: 'stat',
+          title: 'Stale reads by side',
+          width: 6,
+          redFrom: 1,
+          queries: [{ expr: `max by (side) (${D.staleReads}${T})`, legend: '{{side}}', instant: true }],
         },
       ],
     },

@@ -4,6 +4,7 @@
  * (e.g. acked loss without a workload) fails with a reason instead of passing silently.
  */
 import { formatDuration } from './duration.js';
+import { type LagMeasurements, lagChecks } from './lag-checks.js';
 import type { ChecksSection } from './schema.js';
 
 export interface VerifyOutcome {
@@ -34,6 +35,8 @@ export interface DrillMeasurements {
   evictions: number | null;
   /** The service workload's figures (game day); absent without one. */
   service?: ServiceMeasurements;
+  /** Partition drills: the cut, the lag setting, the old primary's refusal, the acknowledgements over time. */
+  lag?: LagMeasurements;
 }
 
 /** What the service workload measured; null figures could not be measured (see each check's detail). */
@@ -106,6 +109,7 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
         detail: `${m.ackedLost} acknowledged write(s) missing after the drill`,
       });
   }
+  out.push(...lagChecks(checks, m.lag, m.ackedLost));
   if (checks.verify) {
     out.push(
       m.verify === null

@@ -20,6 +20,9 @@ export class DrillMetrics {
   private readonly timeToDetect: Gauge<string>;
   private readonly timeToRecover: Gauge<string>;
   private readonly budgetSpent: Gauge<string>;
+  private readonly accepting: Gauge<string>;
+  private readonly splitBrainMs: Gauge<string>;
+  private readonly staleReads: Gauge<string>;
 
   constructor(
     readonly testid: string,
@@ -75,6 +78,24 @@ export class DrillMetrics {
       labelNames: l,
       registers: r,
     });
+    this.accepting = new Gauge({
+      name: METRICS.drill.acceptingWrites,
+      help: 'partition drills: 1 while the node accepts writes as primary, 0 while it refuses them',
+      labelNames: [...l, 'node'],
+      registers: r,
+    });
+    this.splitBrainMs = new Gauge({
+      name: METRICS.drill.splitBrainMs,
+      help: 'partition drills: ms during which two or more nodes accepted writes as primary',
+      labelNames: l,
+      registers: r,
+    });
+    this.staleReads = new Gauge({
+      name: METRICS.drill.staleReads,
+      help: "partition drills: reads older than the key's acknowledged write, by side (old-primary, majority)",
+      labelNames: [...l, 'side'],
+      registers: r,
+    });
     this.running = new Gauge({ name: METRICS.drill.running, help: '1 while the drill runs', labelNames: l, registers: r });
     this.running.set(this.labels(), 1);
   }
@@ -85,6 +106,11 @@ export class DrillMetrics {
 
   event(source: string, kind: string): void {
     this.events.inc({ ...this.labels(), source, kind });
+  }
+
+  /** A node started or stopped accepting writes as primary (the write-acceptance watch). */
+  acceptingWrites(node: string, accepting: boolean): void {
+    this.accepting.set({ ...this.labels(), node }, accepting ? 1 : 0);
   }
 
   finish(r: {
@@ -98,6 +124,8 @@ export class DrillMetrics {
     timeToRecoverMs?: number | null;
     serviceUnavailableMs?: number | null;
     errorBudgetSpent?: number | null;
+    splitBrainMs?: number | null;
+    staleReads?: { sides: Array<{ side: string; stale: number }> };
   }): void {
     for (const c of r.checks) this.checkOk.set({ ...this.labels(), check: c.name }, c.ok ? 1 : 0);
     if (r.ackedLost !== null) this.ackedLost.set(this.labels(), r.ackedLost);
@@ -108,6 +136,8 @@ export class DrillMetrics {
     if (r.timeToDetectMs != null) this.timeToDetect.set({ ...this.labels(), alert: r.detectedBy ?? '' }, r.timeToDetectMs / 1000);
     if (r.timeToRecoverMs != null) this.timeToRecover.set(this.labels(), r.timeToRecoverMs / 1000);
     if (r.errorBudgetSpent != null) this.budgetSpent.set(this.labels(), r.errorBudgetSpent);
+    if (r.splitBrainMs != null) this.splitBrainMs.set(this.labels(), r.splitBrainMs);
+    for (const x of r.staleReads?.sides ?? []) this.staleReads.set({ ...this.labels(), side: x.side }, x.stale);
     this.running.set(this.labels(), 0);
   }
 }

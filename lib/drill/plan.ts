@@ -283,24 +283,32 @@ function section<S extends z.ZodType>(schema: S, value: unknown, path: FieldPath
   return undefined;
 }
 
-/** `checks` as one section, or a list of sections with optional `when`, merged in order. */
-function checksOf(value: unknown, vars: Record<string, VarValue>, problems: PlanProblem[]): z.infer<typeof ChecksSection> | undefined {
-  if (!Array.isArray(value)) return section(ChecksSection, value, ['checks'], problems);
-  let merged: z.infer<typeof ChecksSection> = {};
+/**
+ * A section as one mapping, or a list of mappings each with an optional `when`, merged in
+ * order (checks, topology and workload take both forms: a matrix variant can add settings).
+ */
+function whenSections<S extends z.ZodObject>(
+  schema: S,
+  key: string,
+  value: unknown,
+  vars: Record<string, VarValue>,
+  problems: PlanProblem[],
+): z.infer<S> | undefined {
+  if (!Array.isArray(value)) return section(schema, value, [key], problems);
+  let merged: Record<string, unknown> = {};
   let ok = true;
   value.forEach((entry: Record<string, unknown>, i) => {
     const { when, ...rest } = entry;
     const w = StepCommon.pick({ when: true }).safeParse({ when });
     if (!w.success) {
-      problems.push(...zodProblems(w.error, ['checks', i], { when }));
+      problems.push(...zodProblems(w.error, [key, i], { when }));
       ok = false;
-      return;
     }
-    const c = section(ChecksSection, rest, ['checks', i], problems);
-    if (!c) ok = false;
-    else if (whenHolds(w.data.when, vars)) merged = { ...merged, ...c };
+    // each entry on its own (fields may be missing: the merge must have them)
+    if (!section(schema.partial(), rest, [key, i], problems)) ok = false;
+    else if (w.success && whenHolds(w.data.when, vars)) merged = { ...merged, ...rest };
   });
-  return ok ? merged : undefined;
+  return ok ? (section(schema, merged, [key], problems) as z.infer<S> | undefined) : undefined;
 }
 
 /** Stand-ins for top-level fields with a problem, so the rest is still checked in the same round. */
@@ -340,9 +348,9 @@ export function parseRaw(input: unknown): RawRunbook {
   }
   // Sections are checked after substitution; here only the overall shape.
   const shape = RawRunbook.extend({
-    topology: z.record(z.string(), z.unknown()),
+    topology: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]),
     preconditions: z.record(z.string(), z.unknown()).optional(),
-    workload: z.record(z.string(), z.unknown()).optional(),
+    workload: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
     service: z.record(z.string(), z.unknown()).optional(),
     checks: z.union([z.record(z.string(), z.unknown()), z.array(z.record(z.string(), z.unknown()))]).optional(),
     abort: z.record(z.string(), z.unknown()).optional(),
@@ -369,11 +377,11 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
     [],
     problems,
   ) as RawRunbook;
-  const topology = section(TopologySection, sub.topology, ['topology'], problems);
+  const topology = whenSections(TopologySection, 'topology', sub.topology, vars, problems);
   const preconditions = section(PreconditionsSection, sub.preconditions, ['preconditions'], problems);
-  const workload = section(WorkloadSection, sub.workload ?? { kind: 'idle' }, ['workload'], problems);
+  const workload = whenSections(WorkloadSection, 'workload', sub.workload ?? { kind: 'idle' }, vars, problems);
   const service = sub.service === undefined ? null : (section(ServiceSection, sub.service, ['service'], problems) ?? null);
-  const checks = checksOf(sub.checks as unknown, vars, problems);
+  const checks = whenSections(ChecksSection, 'checks', sub.checks as unknown, vars, problems);
   const abort = section(AbortSection, sub.abort, ['abort'], problems);
   const steps = planSteps(sub.steps, ['steps'], vars, problems);
   const rollback = planSteps(sub.rollback ?? [], ['rollback'], vars, problems);

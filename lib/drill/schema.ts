@@ -124,6 +124,13 @@ export const ChecksSection = z.strictObject({
       z.strictObject({ exactly: z.number().int().min(0) }),
     ])
     .optional(),
+  /**
+   * Partition drills with min-replicas-to-write: acknowledged writes lost are no more than
+   * the writes acknowledged within min-replicas-max-lag + margin of the cut.
+   */
+  ackedLostWithinLag: z.strictObject({ margin: Duration }).optional(),
+  /** Partition drills with min-replicas-to-write: the old primary refused writes (NOREPLICAS) within min-replicas-max-lag + margin of the cut. */
+  refusedWithinLag: z.strictObject({ margin: Duration }).optional(),
   /** Primary vs every replica hold the same keys and values after the drill. */
   verify: z.boolean().optional(),
   /** No replica did a full sync during the drill (sync_full delta == 0). */
@@ -174,9 +181,10 @@ export const RawRunbook = z.strictObject({
   vars: z.record(z.string(), VarValue).optional(),
   /** Each combination of these values is one variant of the drill. */
   matrix: z.record(z.string(), z.array(VarValue).min(1)).optional(),
-  topology: TopologySection,
+  /** One section, or a list of sections each with an optional `when` (merged in order), as checks. */
+  topology: z.union([TopologySection, z.array(z.record(z.string(), z.unknown()))]),
   preconditions: PreconditionsSection.optional(),
-  workload: WorkloadSection.optional(),
+  workload: z.union([WorkloadSection, z.array(z.record(z.string(), z.unknown()))]).optional(),
   service: ServiceSection.optional(),
   steps: z.array(z.record(z.string(), z.unknown())).min(1),
   /** One section, or a list of sections each with an optional `when` (merged in order). */

@@ -61,8 +61,44 @@ export function partitionEffect(
       ? `with min-replicas-to-write ${o.minReplicasToWrite} and min-replicas-max-lag ${o.minReplicasMaxLagS} s`
       : 'without min-replicas-to-write';
   const when = refused
-    ? `the old primary ${o.oldPrimary} refused writes ${((refused.atMs - cut) / 1000).toFixed(1)} s after the cut (${refused.detail ?? 'refused'})`
-    : `the old primary ${o.oldPrimary} accepted writes until the end of the drill`;
+    ? `the old primary (${o.oldPrimary}) refused writes ${((refused.atMs - cut) / 1000).toFixed(1)} s after the cut (${refused.detail ?? 'refused'})`
+    : `the old primary (${o.oldPrimary}) accepted writes until the end of the drill`;
   const lost = o.ackedLost === null ? 'acknowledged writes lost not measured' : `${o.ackedLost} acknowledged writes lost`;
   return `${setting} ${when}; ${lost}.`;
+}
+
+/** The partition lane of the report: the sides, each member's cut (the peers it stopped hearing) and heal, and the write-accepting periods. */
+export interface PartitionLane {
+  /** e.g. `[primary, clients] | [replica-1, replica-2, sentinel-1, ...]`. */
+  sides: string;
+  cutAtMs: number;
+  /** When the last cut member was healed (null: still cut at the end). */
+  healedAtMs: number | null;
+  links: Array<{ member: string; cut: string; cutAtMs: number; healedAtMs: number | null }>;
+  acceptingPeriods: Array<{ node: string; startMs: number; endMs: number }>;
+}
+
+/** The lane from the drill's events (`partition`, `cut`, `heal`, `accepts-writes`/`refuses-writes`); null without a partition. Pure. */
+export function partitionLane(events: Array<AcceptEvent & { detail?: string; source?: string }>, endMs: number): PartitionLane | null {
+  const sorted = [...events].sort((a, b) => a.atMs - b.atMs);
+  // the fault's own event (the step's event of the same kind carries its label)
+  const p = sorted.find((e) => e.kind === 'partition' && e.source !== 'step') ?? sorted.find((e) => e.kind === 'partition');
+  if (!p) return null;
+  const links: PartitionLane['links'] = [];
+  for (const e of sorted) {
+    if (!e.node) continue;
+    if (e.kind === 'cut') links.push({ member: e.node, cut: e.detail ?? '', cutAtMs: e.atMs, healedAtMs: null });
+    if (e.kind === 'heal') {
+      const open = links.find((l) => l.member === e.node && l.healedAtMs === null);
+      if (open) open.healedAtMs = e.atMs;
+    }
+  }
+  const healed = links.every((l) => l.healedAtMs !== null) ? Math.max(...links.map((l) => l.healedAtMs as number)) : null;
+  return {
+    sides: p.detail ?? '',
+    cutAtMs: p.atMs,
+    healedAtMs: links.length ? healed : null,
+    links,
+    acceptingPeriods: acceptingPeriods(events, endMs),
+  };
 }

@@ -1,6 +1,7 @@
 /** report.html: one self-contained page (inline CSS and SVG, nothing fetched). Pure. */
 import { gameDayFigures } from './game-day.js';
 import { markdownReport } from './markdown.js';
+import { partitionLanes } from './partition.js';
 import { esc, timelineSvg } from './svg.js';
 import type { DrillReport } from './types.js';
 
@@ -85,6 +86,13 @@ ${figs}
 <div class="chart">
 ${timelineSvg(r)}
 </div>
+${
+  r.partition
+    ? `<h2>Partition</h2>
+<p id="partition-effect">${esc(r.partitionEffect ?? '')}</p>
+<pre id="partition-lanes">${esc(partitionLanes(r).join('\n'))}</pre>`
+    : ''
+}
 <h2>Checks</h2>
 <table id="checks"><tr><th>check</th><th>verdict</th><th>limit</th><th>measured</th><th>detail</th></tr>
 ${checks || '<tr><td colspan="5">no checks in this runbook</td></tr>'}

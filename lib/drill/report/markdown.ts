@@ -1,6 +1,7 @@
 /** report.md: the verdicts and figures a person reads first. Pure. */
 import { formatDuration } from '../duration.js';
 import { alertRows, gameDayFigures } from './game-day.js';
+import { partitionSection } from './partition.js';
 import type { DrillReport } from './types.js';
 
 function fmt(v: number | boolean | string | null): string {
@@ -32,6 +33,7 @@ export function markdownReport(r: DrillReport): string {
     ['time to failover', r.failoverSeconds === null ? 'n/a' : `${r.failoverSeconds.toFixed(2)} s`],
     ['acknowledged writes lost', fmt(r.ackedLost)],
     ...(r.splitBrainMs != null ? [['split brain (two primaries accepting writes)', `${r.splitBrainMs} ms`] as [string, string]] : []),
+    ...(r.staleReads ? [['stale reads', String(r.staleReads.total)] as [string, string]] : []),
     ['full syncs', fmt(r.fullSyncs)],
     ['LOADING errors', String(r.loadingErrors)],
     ['OOM rejections', fmt(r.oomErrors)],
@@ -40,7 +42,8 @@ export function markdownReport(r: DrillReport): string {
   fig.push(...gameDayFigures(r));
   for (const [k, v] of fig) lines.push(`| ${k} | ${v} |`);
   lines.push('');
-  if (r.partitionEffect) lines.push(`Partition: ${r.partitionEffect}`, '');
+  if (r.partitionEffect && !r.partition) lines.push(`Partition: ${r.partitionEffect}`, '');
+  lines.push(...partitionSection(r));
   if (r.service) lines.push('## Alerts', '', ...alertRows(r), '');
   if (r.fullSyncs !== null && r.fullSyncs > 0) {
     lines.push(

@@ -1,6 +1,8 @@
 /** The drill report (report.json). Plain data, produced by the runner, formatted by markdown.ts / html.ts. */
 import type { CheckResult } from '../checks.js';
 import type { AlertRecord } from '../game-day/alert-log.js';
+import type { PartitionLane } from '../split-brain.js';
+import type { StaleReadsReport } from '../stale-sides.js';
 import type { TimelinePoint } from '../timeline.js';
 
 /** An alert of the drill's Prometheus: when it went pending, fired and resolved (epoch ms). */
@@ -109,6 +111,10 @@ export interface DrillReport {
   splitBrainMs?: number | null;
   /** Partition drills: when the old primary stopped accepting writes after the cut, and the loss, in one sentence. */
   partitionEffect?: string;
+  /** Partition drills: the cuts and heals, and every node's write-accepting periods (the two primaries overlaid). */
+  partition?: PartitionLane;
+  /** Partition drills with the read probe: reads older than the key's acknowledged write, per side. */
+  staleReads?: StaleReadsReport;
   oomErrors: number | null;
   evictions: number | null;
   writeWindows: ReportWindow[];

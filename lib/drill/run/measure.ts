@@ -11,11 +11,13 @@ import { waitClusterOk } from '../../topology/start.js';
 import type { Topology } from '../../topology/types.js';
 import { type DrillMeasurements, failoverSeconds, NEW_PRIMARY_EVENTS, type VerifyOutcome } from '../checks.js';
 import { type ServiceFigures, serviceFigures } from '../game-day/figures.js';
+import { lagMeasurementsOf } from '../lag-checks.js';
 import type { DrillReport } from '../report/types.js';
 import { verifyReplicas } from '../verify-replicas.js';
 import { connectionOf } from './connection.js';
 import { serviceRecording } from './service.js';
 import type { NodeCounters, RunState } from './state.js';
+import { measuresSplitBrain } from './write-acceptance.js';
 
 export interface Measured {
   m: DrillMeasurements;
@@ -59,6 +61,15 @@ export async function measurePhase(s: RunState): Promise<Measured> {
     oomErrors: Math.max(growth(s.before, after, 'oom').total, wr?.errors.OOM ?? 0),
     evictions: growth(s.before, after, 'evicted').total,
   };
+  if (measuresSplitBrain(s)) {
+    const spec = s.t.spec;
+    m.lag = lagMeasurementsOf(s.events, {
+      oldPrimary: s.primaryAtStart,
+      lagS: spec.minReplicasToWrite > 0 ? spec.minReplicasMaxLagS : null,
+      noReplicas: wr?.errors.NOREPLICAS ?? 0,
+      ackSamples: s.ackSamples,
+    });
+  }
   const service = s.service?.log ? serviceFigures(serviceRecording(s, s.service)) : null;
   if (service) {
     m.service = service.measurements;

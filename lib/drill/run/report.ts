@@ -9,7 +9,8 @@ import { evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS } from '../checks.j
 import { writeDrillReport } from '../report/index.js';
 import type { DrillReport } from '../report/types.js';
 import { roundWindows } from '../report/windows.js';
-import { partitionEffect, splitBrainMs } from '../split-brain.js';
+import { partitionEffect, partitionLane, splitBrainMs } from '../split-brain.js';
+import { type StaleReadsReport, staleReadsBySide } from '../stale-sides.js';
 import type { Measured } from './measure.js';
 import type { RunState } from './state.js';
 import { measuresSplitBrain } from './write-acceptance.js';
@@ -41,6 +42,7 @@ export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }
     loadingErrors: m.loadingErrors,
     failoverSeconds: m.failoverSeconds,
     ...splitBrainOf(s, m.ackedLost),
+    ...staleReadsOf(s),
     oomErrors: m.oomErrors,
     evictions: m.evictions,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
@@ -158,8 +160,10 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
 }
 
 /** splitBrainMs and the partition's effect for partition drills (the write-acceptance watch's events up to now). */
-function splitBrainOf(s: RunState, ackedLost: number | null = null): { splitBrainMs?: number; partitionEffect?: string } {
+function splitBrainOf(s: RunState, ackedLost: number | null = null): Pick<DrillReport, 'splitBrainMs' | 'partitionEffect' | 'partition'> {
   if (!measuresSplitBrain(s)) return {};
+  const now = Date.now();
+  const lane = partitionLane(s.events, now);
   const spec = s.t.spec;
   const effect = partitionEffect(s.events, {
     oldPrimary: s.primaryAtStart,
@@ -167,5 +171,22 @@ function splitBrainOf(s: RunState, ackedLost: number | null = null): { splitBrai
     minReplicasMaxLagS: spec.minReplicasMaxLagS,
     ackedLost,
   });
-  return { splitBrainMs: splitBrainMs(s.events, Date.now()), ...(effect ? { partitionEffect: effect } : {}) };
+  return {
+    splitBrainMs: splitBrainMs(s.events, now),
+    ...(effect ? { partitionEffect: effect } : {}),
+    ...(lane ? { partition: lane } : {}),
+  };
+}
+
+/** Stale reads per side for partition drills whose workload read back (the writer's read probe and the old primary's side reader). */
+function staleReadsOf(s: RunState): { staleReads?: StaleReadsReport } {
+  const counts = s.writeResult?.staleReads;
+  if (!measuresSplitBrain(s) || !s.plan.workload.reads || !counts) return {};
+  const nodes = s.t.nodes;
+  // every node listens on its own loopback port and its proxy's
+  const nodeOf = (ep: string) => {
+    const port = Number(ep.slice(ep.lastIndexOf(':') + 1));
+    return nodes.find((n) => n.proxyPort === port || n.port === port)?.name ?? null;
+  };
+  return { staleReads: staleReadsBySide([...counts, ...(s.sideReads?.counts() ?? [])], nodeOf, s.primaryAtStart) };
 }

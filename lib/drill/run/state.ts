@@ -4,6 +4,7 @@
  * what has been started so far (so the runner can always stop it and report).
  */
 import { newRunId, testId } from '../../core/naming.js';
+import type { StaleReads } from '../../integrity/write/stale.js';
 import type { WriteResult, Writer } from '../../integrity/write/writer.js';
 import type { RemoteWriteAuth, RemoteWritePusher } from '../../observability/index.js';
 import type { ConnectionOptions } from '../../redis/index.js';
@@ -87,6 +88,10 @@ export class RunState {
   writeResult: WriteResult | null = null;
   readonly ledgers: Array<{ path: string; prefix: string }> = [];
   readonly burstResults: WriteBurstResult[] = [];
+  /** The workload's acknowledged-writes total, sampled every 100 ms (partition checks count from it). */
+  readonly ackSamples: Array<{ atMs: number; acked: number }> = [];
+  /** Partition drills whose workload reads: the reader on the old primary's side (run/side-reader.ts). */
+  sideReads: StaleReads | null = null;
   readonly timers: NodeJS.Timeout[] = [];
   roleWatch: RoleWatch | null = null;
   primaryAtStart: string | null = null;

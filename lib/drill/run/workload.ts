@@ -9,6 +9,7 @@ import { startWriter } from '../../integrity/write/writer.js';
 import { watchRoles } from '../../topology/role-watch.js';
 import { DrillWriteMetrics } from '../metrics.js';
 import { startService, stopService } from './service.js';
+import { readOnOldPrimarySide } from './side-reader.js';
 import type { RunState } from './state.js';
 import { measuresSplitBrain, watchWriteAcceptance } from './write-acceptance.js';
 
@@ -50,6 +51,8 @@ async function startWorkload(s: RunState): Promise<void> {
   );
   s.writer = w;
   s.ledgers.push({ path: ledger, prefix });
+  if (plan.workload.reads && measuresSplitBrain(s))
+    readOnOldPrimarySide(s, w, { keyPrefix: prefix, valueSize: plan.workload.valueSize ?? 64 });
   s.addEvent('writer', 'workload-start', undefined, `write ${rate}/s`);
   let last = { acked: 0, bad: 0 };
   const sample = () => {
@@ -58,6 +61,7 @@ async function startWorkload(s: RunState): Promise<void> {
     s.timeline.ops(now, snap.acked - last.acked);
     s.timeline.errors(now, snap.failed + snap.unknown - last.bad);
     last = { acked: snap.acked, bad: snap.failed + snap.unknown };
+    s.ackSamples.push({ atMs: now, acked: snap.acked });
     const max = plan.abort.maxWriteUnavailable;
     if (max !== undefined && snap.writeWindow && now - snap.writeWindow.startMs > max)
       s.abortDrill(`writes unavailable for more than ${max} ms (abort.maxWriteUnavailable)`);

@@ -43,6 +43,7 @@ export function watchWriteAcceptance(s: RunState, intervalMs = 100): void {
       if (state.get(n.name) === accepting) return;
       state.set(n.name, accepting);
       s.addEvent('topology', accepting ? ACCEPTS : REFUSES, n.name, why);
+      s.metrics.acceptingWrites(n.name, accepting);
     });
     void Promise.allSettled(polls).finally(() => {
       polling = false;

@@ -42,6 +42,7 @@ import { LedgerWriter } from './ledger.js';
 import { validateWriteOptions, WRITE_DEFAULTS, type WriteOptions } from './options.js';
 import { writeCommandFor, writeKey, writeValue } from './records.js';
 import { AckLog, countSplit } from './split.js';
+import { isStaleRead, type StaleReadCount, StaleReads } from './stale.js';
 import { type UnavailabilityWindow, WindowTracker } from './windows.js';
 
 export interface WriteResult {
@@ -55,6 +56,8 @@ export interface WriteResult {
   failed: number;
   unknown: number;
   reads: { ok: number; failed: number };
+  /** Read probe: per endpoint read from, reads answered and those older than the key's acknowledged write. */
+  staleReads: StaleReadCount[];
   durationSeconds: number;
   /** Acknowledged writes per second over the run. */
   ackedPerSecond: number;
@@ -185,6 +188,7 @@ export class Writer extends EventEmitter<WriterEvents> {
   private lastAckedSeq = -1;
   private readonly counts = { acked: 0, failed: 0, unknown: 0 };
   private readonly readCounts = { ok: 0, failed: 0 };
+  private readonly stale = new StaleReads();
   private readPending = 0;
   private reconnects = 0;
   private stopping = false;
@@ -541,7 +545,8 @@ export class Writer extends EventEmitter<WriterEvents> {
   private probeReads(): void {
     while (this.readTokens >= 1 && this.readPending < 64) {
       this.readTokens -= 1;
-      const key = writeKey(this.o.keyPrefix, Math.max(0, this.lastAckedSeq));
+      const seq = this.lastAckedSeq;
+      const key = writeKey(this.o.keyPrefix, Math.max(0, seq));
       const lane = this.laneOfKey(key);
       const ch = lane.read;
       const conn = ch.conn;
@@ -550,6 +555,7 @@ export class Writer extends EventEmitter<WriterEvents> {
         return;
       }
       const sent = performance.now();
+      const from = formatEndpoint(lane.ep);
       ch.sent.push(sent);
       this.readPending++;
       conn.send(['GET', key], (err, v) => {
@@ -565,6 +571,8 @@ export class Writer extends EventEmitter<WriterEvents> {
           if (kind === 'MOVED') this.refreshMap();
         } else {
           this.readCounts.ok++;
+          // seq was acknowledged before this read was sent (none yet: nothing to be stale against)
+          if (seq >= 0) this.stale.record(from, sentMs, isStaleRead(this.o.mode, v, seq, this.o.valueSize));
           const w = this.readsT.success(sentMs, this.nowMs());
           if (w) {
             this.emit('window', { op: 'read', window: w });
@@ -596,6 +604,11 @@ export class Writer extends EventEmitter<WriterEvents> {
     this.lastTickAcked = this.counts.acked;
     this.metrics?.sync(this.counts, t.errors, { write: t.writeWindow !== null, read: t.readWindow !== null });
     this.emit('tick', t);
+  }
+
+  /** The highest sequence number acknowledged so far (-1: none yet). */
+  lastAcked(): number {
+    return this.lastAckedSeq;
   }
 
   /** Live counters (for drills). */
@@ -659,6 +672,7 @@ export class Writer extends EventEmitter<WriterEvents> {
         attempted: this.nextSeq,
         ...this.counts,
         reads: { ...this.readCounts },
+        staleReads: this.stale.counts(),
         durationSeconds,
         ackedPerSecond: durationSeconds > 0 ? this.counts.acked / durationSeconds : 0,
         writeWindows: this.writes.windows(nowMs),

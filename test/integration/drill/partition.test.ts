@@ -62,6 +62,105 @@ describe('sentinel-split-brain', () => {
   });
 });
 
+/** From the new primary's first accepted write to the old primary's first refusal after the cut (0 when it refused first). */
+function overlapMs(ev: Array<{ kind: string; node?: string; atMs: number }>, newPrimary: string): number {
+  const cut = ev.find((e) => e.kind === 'cut')?.atMs ?? 0;
+  const from = ev.find((e) => e.kind === 'accepts-writes' && e.node === newPrimary)?.atMs ?? 0;
+  const to = ev.find((e) => e.kind === 'refuses-writes' && e.node === 'primary' && e.atMs >= cut)?.atMs ?? 0;
+  expect(from).toBeGreaterThan(cut);
+  expect(to).toBeGreaterThan(cut);
+  return Math.max(0, to - from);
+}
+
+describe('sentinel-split-brain: min-replicas-to-write 1 bounds the loss', () => {
+  // the workload's rate (runbook) and the token bucket's burst (2 % of it)
+  const RATE = 200;
+  for (const lagS of [5, 10]) {
+    it(`with min-replicas-max-lag ${lagS} s the old primary refuses writes (NOREPLICAS) about ${lagS} s after the cut and loses no more than it took until then`, async () => {
+      const rb = loadRunbook('sentinel-split-brain', { set: { variant: `lag-${lagS}s` } });
+      let topo: Topology | null = null;
+      const r = await runDrill({ plan: rb.plans[0]!, ports, reportDir: tmpDir(`split-lag-${lagS}`), onTopology: (t) => (topo = t) });
+      expect(r.report.reason, JSON.stringify(r.report.steps)).toBeNull();
+      const ev = r.report.events;
+      const cut = ev.find((e) => e.kind === 'cut')?.atMs ?? 0;
+      // the old primary refused once its replicas' last acknowledgement (at most 1 s before the
+      // cut) was older than the lag, at the next replication cron (1 s): lag - 1 s .. lag + 2 s
+      const refused = r.report.checks.find((c) => c.name === 'refusedWithinLag');
+      expect(refused).toMatchObject({ ok: true, limit: `NOREPLICAS <= ${lagS + 3}s after the cut` });
+      expect(refused?.measured as number).toBeGreaterThanOrEqual((lagS - 1) * 1000);
+      expect(refused?.measured as number).toBeLessThanOrEqual((lagS + 3) * 1000);
+      expect(ev.find((e) => e.kind === 'refuses-writes' && e.node === 'primary' && e.atMs >= cut)?.detail).toBe(
+        'master with 0 good replica(s) < min-replicas-to-write 1',
+      );
+      expect(r.report.workload?.errors.NOREPLICAS).toBeGreaterThan(0);
+      // the loss: writes the old primary acknowledged after the cut, bounded by the setting
+      const lost = r.report.ackedLost as number;
+      expect(lost).toBeGreaterThan(0);
+      expect(lost).toBeLessThanOrEqual(RATE * (lagS + 2) + Math.ceil(RATE * 0.02));
+      const bound = r.report.checks.find((c) => c.name === 'ackedLostWithinLag');
+      expect(bound).toMatchObject({ ok: true, measured: lost });
+      expect(lost).toBeLessThanOrEqual(Number(bound?.limit.replace('<= ', '')));
+      expect(r.report.partitionEffect).toMatch(
+        new RegExp(
+          `^with min-replicas-to-write 1 and min-replicas-max-lag ${lagS} s the old primary \\(primary\\) refused writes [0-9.]+ s after the cut \\(master with 0 good replica\\(s\\) < min-replicas-to-write 1\\); ${lost} acknowledged writes lost\\.$`,
+        ),
+      );
+      // split brain: the new primary accepting before the old one refused
+      const newPrimary = r.report.topology.primaryAtEnd as string;
+      expect(newPrimary).not.toBe('primary');
+      expect(r.report.splitBrainMs).toBe(overlapMs(ev, newPrimary));
+      // the partition lane: the cut, every member, healed
+      expect(r.report.partition?.links.map((l) => l.member).sort()).toEqual([
+        'primary',
+        'replica-1',
+        'replica-2',
+        'sentinel-1',
+        'sentinel-2',
+        'sentinel-3',
+      ]);
+      expect(r.report.partition?.healedAtMs).toBeGreaterThan(cut + lagS * 1000);
+      expect(r.report.staleReads?.sides.map((x) => x.side)).toContain('old-primary');
+      expect(r.exitCode).toBe(0);
+      assertNothingLeft(topo);
+    });
+  }
+});
+
+describe('sentinel-split-brain: the writer on the majority side', () => {
+  it('follows +switch-master to the new primary: no acknowledged write lost, no stale read on the majority side', async () => {
+    const rb = loadRunbook('sentinel-split-brain', { set: { variant: 'writer-majority' } });
+    let topo: Topology | null = null;
+    const r = await runDrill({ plan: rb.plans[0]!, ports, reportDir: tmpDir('split-majority'), onTopology: (t) => (topo = t) });
+    expect(r.report.reason, JSON.stringify(r.report.steps)).toBeNull();
+    const ev = r.report.events;
+    // the old primary was cut from the writer too (clients), and the writer moved on +switch-master
+    expect(ev.find((e) => e.kind === 'cut' && e.node === 'primary')?.detail).toMatch(/^clients, replicas \d+ \d+, sentinels /);
+    const switched = ev.find((e) => e.kind === '+switch-master')?.atMs ?? 0;
+    expect(ev.some((e) => e.kind === 'client-moved' && e.atMs >= switched)).toBe(true);
+    expect(r.report.audit?.acked).toBeGreaterThan(0);
+    expect(r.report.ackedLost).toBe(0);
+    expect(r.report.checks.find((c) => c.name === 'ackedLost')).toMatchObject({ ok: true, measured: 0 });
+    expect(r.report.workload?.errors.NOREPLICAS).toBeUndefined();
+    const majority = r.report.staleReads?.sides.find((x) => x.side === 'majority');
+    expect(majority?.reads).toBeGreaterThan(0);
+    expect(majority?.stale).toBe(0);
+    expect(majority?.nodes).toEqual([r.report.topology.primaryAtEnd]);
+    // a reader on the old primary's side reads what the writer wrote with the majority: absent
+    const old = r.report.staleReads?.sides.find((x) => x.side === 'old-primary');
+    expect(old?.nodes).toEqual(['primary']);
+    expect(old?.stale).toBeGreaterThan(0);
+    // not before the majority could fail over (down-after-milliseconds 3 s after the cut)
+    expect(old?.firstMs).toBeGreaterThan((ev.find((e) => e.kind === 'cut')?.atMs ?? 0) + 3000);
+    expect(r.report.staleReads?.total).toBe(old?.stale);
+    // without min-replicas-to-write the old primary accepted writes (from nobody) until Sentinel demoted it after the heal
+    const newPrimary = r.report.topology.primaryAtEnd as string;
+    expect(r.report.splitBrainMs).toBe(overlapMs(ev, newPrimary));
+    expect(r.report.splitBrainMs).toBeGreaterThan(0);
+    expect(r.exitCode).toBe(0);
+    assertNothingLeft(topo);
+  });
+});
+
 describe('partition: interrupted', () => {
   it('SIGINT in the middle of a partition heals every cut, stops everything and writes a partial report', async () => {
     const dir = tmpDir('partition-sigint');

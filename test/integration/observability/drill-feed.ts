@@ -4,6 +4,9 @@
  * the verdict; runDrill pushes the drill's and the writer's metrics by remote write. A
  * service workload (the demo service under user flows, a Prometheus of the drill's own with
  * the alert rules) feeds the game-day panels: the primary stays down past RedisDown's `for:`.
+ * A one-second partition of one Sentinel from the others after the failover makes it a
+ * partition drill, which feeds the split-brain panels (nodes accepting writes, split-brain
+ * time, stale reads by side).
  */
 import { planRunbook } from '../../../lib/drill/plan.js';
 import { runDrill } from '../../../lib/drill/runner.js';
@@ -19,7 +22,8 @@ export const DASHBOARD_DRILL = {
   steps: [
     { action: 'crash', node: 'primary' },
     { action: 'wait-for', primaryChanged: true, timeout: '20s' },
-    { action: 'sleep', duration: '8s' },
+    { action: 'partition', sides: [['sentinel-1'], ['sentinel-2', 'sentinel-3']], duration: '1s' },
+    { action: 'sleep', duration: '7s' },
   ],
   checks: { failoverWithin: '20s', ackedLost: { max: 1_000_000 } },
   abort: { maxDuration: '60s' },

@@ -4,8 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../../lib/core/resp/encode.js';
+import { ackedBetween, lagChecks, lagMeasurementsOf } from '../../../lib/drill/lag-checks.js';
 import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
-import { ACCEPTS, acceptingPeriods, partitionEffect, REFUSES, splitBrainMs } from '../../../lib/drill/split-brain.js';
+import { ACCEPTS, acceptingPeriods, partitionEffect, partitionLane, REFUSES, splitBrainMs } from '../../../lib/drill/split-brain.js';
+import { staleReadsBySide } from '../../../lib/drill/stale-sides.js';
 import { cutPlan, describeSides, partitionProblems } from '../../../lib/faults/partition.js';
 import { chunkFate, classifyConnection, describeFault, faultApplies, validateFault } from '../../../lib/netfault/classify.js';
 
@@ -162,15 +164,127 @@ describe('splitBrainMs from the write-acceptance events', () => {
       { atMs: 6100, kind: REFUSES, node: 'primary', detail: 'master with 0 good replica(s) < min-replicas-to-write 1' },
     ];
     expect(partitionEffect(events, { oldPrimary: 'primary', minReplicasToWrite: 1, minReplicasMaxLagS: 5, ackedLost: 865 })).toBe(
-      'with min-replicas-to-write 1 and min-replicas-max-lag 5 s the old primary primary refused writes 5.1 s after the cut (master with 0 good replica(s) < min-replicas-to-write 1); 865 acknowledged writes lost.',
+      'with min-replicas-to-write 1 and min-replicas-max-lag 5 s the old primary (primary) refused writes 5.1 s after the cut (master with 0 good replica(s) < min-replicas-to-write 1); 865 acknowledged writes lost.',
     );
     expect(
       partitionEffect(events.slice(0, 2), { oldPrimary: 'primary', minReplicasToWrite: 0, minReplicasMaxLagS: 10, ackedLost: 300 }),
     ).toBe(
-      'without min-replicas-to-write the old primary primary accepted writes until the end of the drill; 300 acknowledged writes lost.',
+      'without min-replicas-to-write the old primary (primary) accepted writes until the end of the drill; 300 acknowledged writes lost.',
     );
     expect(
       partitionEffect(events.slice(0, 1), { oldPrimary: 'primary', minReplicasToWrite: 0, minReplicasMaxLagS: 10, ackedLost: 0 }),
     ).toBeNull();
+  });
+});
+
+describe('the partition lane from the events', () => {
+  it('names each cut member, its peers, its heal, and the write-accepting periods of both primaries', () => {
+    const events = [
+      { atMs: 0, kind: ACCEPTS, node: 'primary' },
+      { atMs: 990, kind: 'partition', source: 'step', detail: 'old primary | majority' },
+      { atMs: 1000, kind: 'cut', node: 'primary', detail: 'clients, replicas 7001' },
+      { atMs: 1000, kind: 'cut', node: 'replica-1', detail: 'replicas 7000' },
+      { atMs: 1001, kind: 'partition', source: 'topology', detail: '[primary] | [replica-1, clients]' },
+      { atMs: 5000, kind: ACCEPTS, node: 'replica-1' },
+      { atMs: 9000, kind: 'heal', node: 'replica-1' },
+      { atMs: 9002, kind: 'heal', node: 'primary' },
+      { atMs: 12000, kind: REFUSES, node: 'primary' },
+    ];
+    expect(partitionLane(events, 15000)).toEqual({
+      sides: '[primary] | [replica-1, clients]',
+      cutAtMs: 1001,
+      healedAtMs: 9002,
+      links: [
+        { member: 'primary', cut: 'clients, replicas 7001', cutAtMs: 1000, healedAtMs: 9002 },
+        { member: 'replica-1', cut: 'replicas 7000', cutAtMs: 1000, healedAtMs: 9000 },
+      ],
+      acceptingPeriods: [
+        { node: 'primary', startMs: 0, endMs: 12000 },
+        { node: 'replica-1', startMs: 5000, endMs: 15000 },
+      ],
+    });
+    // a member still cut at the end: not healed
+    expect(partitionLane(events.slice(0, 7), 15000)?.healedAtMs).toBeNull();
+    expect(partitionLane(events.slice(0, 1), 15000)).toBeNull();
+  });
+});
+
+describe('the mitigation checks (min-replicas-max-lag)', () => {
+  // 100 acks per 100 ms sample, the cut at 1000 ms, the lag 5 s
+  const ackSamples = Array.from({ length: 120 }, (_, i) => ({ atMs: i * 100, acked: i * 100 }));
+  const events = [
+    { atMs: 1000, kind: 'cut', node: 'primary' },
+    { atMs: 900, kind: REFUSES, node: 'primary' },
+    { atMs: 6500, kind: REFUSES, node: 'replica-1' },
+    { atMs: 7200, kind: REFUSES, node: 'primary' },
+  ];
+  const lag = lagMeasurementsOf(events, { oldPrimary: 'primary', lagS: 5, noReplicas: 40, ackSamples });
+  const checks = { ackedLostWithinLag: { margin: 2000 }, refusedWithinLag: { margin: 3000 } };
+
+  it('takes the first cut and the old primary refusing after it', () => {
+    expect(lag).toMatchObject({ cutAtMs: 1000, lagMs: 5000, refusedAtMs: 7200, noReplicas: 40 });
+  });
+
+  it('counts the acknowledgements from the sample at or before the start to the first at or after the end', () => {
+    expect(ackedBetween(ackSamples, 1000, 8000)).toBe(7000);
+    expect(ackedBetween(ackSamples, 1050, 7950)).toBe(7000);
+    expect(ackedBetween(ackSamples, 11_000, 99_000)).toBe(900);
+    expect(ackedBetween([], 0, 1)).toBe(0);
+  });
+
+  it('bounds the loss by the writes acknowledged within lag + margin of the cut, and wants NOREPLICAS in time', () => {
+    expect(lagChecks(checks, lag, 7000)).toEqual([
+      {
+        name: 'ackedLostWithinLag',
+        ok: true,
+        limit: '<= 7000',
+        measured: 7000,
+        detail: '7000 acknowledged write(s) lost; 7000 acknowledged in the 7s after the cut',
+      },
+      {
+        name: 'refusedWithinLag',
+        ok: true,
+        limit: 'NOREPLICAS <= 8s after the cut',
+        measured: 6200,
+        detail: 'the old primary refused writes 6.2s after the cut; the writer got 40 NOREPLICAS replies',
+      },
+    ]);
+    expect(lagChecks(checks, lag, 7001)[0]?.ok).toBe(false);
+    // refused too late, or never, or without a single NOREPLICAS reply
+    expect(lagChecks({ refusedWithinLag: { margin: 1000 } }, lag, 0)[0]).toMatchObject({ ok: false, measured: 6200 });
+    expect(lagChecks(checks, { ...lag, refusedAtMs: null }, 0)[1]).toMatchObject({ ok: false, measured: null });
+    expect(lagChecks(checks, { ...lag, noReplicas: 0 }, 0)[1]?.ok).toBe(false);
+  });
+
+  it('fails with a reason without min-replicas-to-write or without a partition', () => {
+    expect(lagChecks(checks, { ...lag, lagMs: null }, 0).map((c) => [c.ok, c.detail])).toEqual([
+      [false, 'not measured: the topology has no min-replicas-to-write'],
+      [false, 'not measured: the topology has no min-replicas-to-write'],
+    ]);
+    expect(lagChecks(checks, undefined, 0)[0]?.detail).toBe('not measured: no partition step cut the old primary off');
+  });
+});
+
+describe('stale reads per side of the partition', () => {
+  it('puts reads from the old primary on its side and every other node on the majority side', () => {
+    const nodeOf = (ep: string) =>
+      ({ '127.0.0.1:7000': 'primary', '127.0.0.1:7001': 'replica-1', '127.0.0.1:7002': 'replica-2' })[ep] ?? null;
+    const r = staleReadsBySide(
+      [
+        { endpoint: '127.0.0.1:7001', reads: 10, stale: 0, firstMs: null, lastMs: null },
+        { endpoint: '127.0.0.1:7000', reads: 50, stale: 7, firstMs: 2000, lastMs: 4000 },
+        { endpoint: '127.0.0.1:7002', reads: 5, stale: 1, firstMs: 9000, lastMs: 9000 },
+      ],
+      nodeOf,
+      'primary',
+    );
+    expect(r).toEqual({
+      total: 8,
+      sides: [
+        { side: 'old-primary', nodes: ['primary'], reads: 50, stale: 7, firstMs: 2000, lastMs: 4000 },
+        { side: 'majority', nodes: ['replica-1', 'replica-2'], reads: 15, stale: 1, firstMs: 9000, lastMs: 9000 },
+      ],
+    });
+    expect(staleReadsBySide([], nodeOf, 'primary')).toEqual({ total: 0, sides: [] });
   });
 });

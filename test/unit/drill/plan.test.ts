@@ -118,6 +118,26 @@ describe('planRunbook', () => {
     expect(planRunbook(rb, { set: { policy: 'allkeys-lru' } })[0]?.checks).toEqual({ ackedLost: 0, minEvictions: 1 });
   });
 
+  it('merges topology and workload sections by `when`, each entry checked with its own path', () => {
+    const rb = base({
+      matrix: { variant: ['plain', 'lag'] },
+      topology: [
+        { kind: 'sentinel', replicas: 2 },
+        { when: { variant: 'lag' }, minReplicasToWrite: 1, minReplicasMaxLag: 5 },
+      ],
+      workload: [{ kind: 'idle' }, { when: { variant: 'lag' }, kind: 'write', rate: 200 }],
+    });
+    const [plain, lag] = planRunbook(rb, { allVariants: true });
+    expect(plain?.topology).toEqual({ kind: 'sentinel', replicas: 2 });
+    expect(plain?.workload).toEqual({ kind: 'idle' });
+    expect(lag?.topology).toEqual({ kind: 'sentinel', replicas: 2, minReplicasToWrite: 1, minReplicasMaxLag: 5 });
+    expect(lag?.workload).toEqual({ kind: 'write', rate: 200 });
+    expect(problems(base({ topology: [{ kind: 'sentinel' }, { when: { v: 1 }, minReplicasMaxLag: 0 }] }))).toEqual([
+      'topology[1].minReplicasMaxLag: Too small: expected number to be >=1',
+    ]);
+    expect(problems(base({ topology: [{ replicas: 2 }] }))).toEqual(['topology.kind: missing (required)']);
+  });
+
   it('checks cross-field rules', () => {
     expect(problems(base({ preconditions: { fillPercent: 60 } }))[0]).toContain('fillPercent needs topology.maxmemory');
     expect(problems(base({ checks: { clusterStateOk: true } }))[0]).toContain('clusterStateOk needs topology.kind: cluster');

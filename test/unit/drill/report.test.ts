@@ -138,6 +138,54 @@ describe('report.md', () => {
   });
 });
 
+describe('report.md: the partition', () => {
+  const partitioned = report({
+    splitBrainMs: 3000,
+    partitionEffect:
+      'with min-replicas-to-write 1 and min-replicas-max-lag 5 s the old primary (primary) refused writes 5.1 s after the cut; 865 acknowledged writes lost.',
+    partition: {
+      sides: '[primary, clients] | [replica-1, sentinel-1]',
+      cutAtMs: S + 4000,
+      healedAtMs: S + 14_000,
+      links: [
+        { member: 'primary', cut: 'replicas 7001, sentinels aaaaaaa1', cutAtMs: S + 4000, healedAtMs: S + 14_000 },
+        { member: 'replica-1', cut: 'clients, replicas 7000', cutAtMs: S + 4000, healedAtMs: null },
+      ],
+      acceptingPeriods: [
+        { node: 'primary', startMs: S, endMs: S + 10_000 },
+        { node: 'replica-1', startMs: S + 7000, endMs: S + 20_000 },
+      ],
+    },
+    staleReads: {
+      total: 7,
+      sides: [
+        { side: 'old-primary', nodes: ['primary'], reads: 50, stale: 7, firstMs: S + 8000, lastMs: S + 9500 },
+        { side: 'majority', nodes: ['replica-1'], reads: 40, stale: 0, firstMs: null, lastMs: null },
+      ],
+    },
+  });
+
+  it('draws the cut and both primaries accepting writes on one time axis', () => {
+    const md = markdownReport(partitioned);
+    // 60 columns over 20 s: 3 per second
+    expect(md).toContain(`partition  ${'.'.repeat(12)}${'#'.repeat(30)}${'.'.repeat(18)}`);
+    expect(md).toContain(`primary    ${'#'.repeat(30)}${'.'.repeat(30)}`);
+    expect(md).toContain(`replica-1  ${'.'.repeat(21)}${'#'.repeat(39)}`);
+    expect(md).toContain('Sides: [primary, clients] | [replica-1, sentinel-1]; cut at 4.000 s, healed at 14.000 s.');
+    expect(md).toContain('| replica-1 | clients, replicas 7000 | 4.000 | — |');
+    expect(md).toContain('| primary | 0.000 | 10.000 |');
+    expect(md).toContain('Effect: with min-replicas-to-write 1 and min-replicas-max-lag 5 s the old primary (primary) refused writes');
+    expect(md).toContain('| stale reads | 7 |');
+    expect(md).toContain('| old-primary | primary | 50 | 7 | 8.000 | 9.500 |');
+    expect(md).toContain('| majority | replica-1 | 40 | 0 | — | — |');
+    expect(markdownReport(report())).not.toContain('## Partition');
+    const html = htmlReport(partitioned);
+    expect(html).toContain(`<pre id="partition-lanes">`);
+    expect(html).toContain(`primary    ${'#'.repeat(30)}`);
+    expect(htmlReport(report())).not.toContain('partition-lanes');
+  });
+});
+
 describe('timeline', () => {
   it('buckets ops, errors and p99 latency per second', () => {
     const t = new Timeline(1000);
