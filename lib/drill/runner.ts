@@ -10,6 +10,7 @@ import { onInterrupt, registerCleanup } from '../core/lifecycle.js';
 import { restoreTopology } from '../faults/restore.js';
 import { startRemoteWritePush } from '../observability/index.js';
 import { makeWorkDir } from '../stack/workdir.js';
+import { nodeProxies } from '../topology/node-proxies.js';
 import type { Topology } from '../topology/types.js';
 import { measurePhase } from './run/measure.js';
 import { preconditionsPhase } from './run/preconditions.js';
@@ -132,5 +133,5 @@ async function stopLeftovers(t: Topology, log: (line: string) => void): Promise<
     log(`stopping ${left.length} process(es) the topology left running: ${left.map((p) => p?.name).join(', ')}`);
     await Promise.all(left.map((p) => p?.stop(3000)));
   }
-  for (const n of t.nodes) await n.proxy?.stop().catch(() => undefined);
+  for (const n of t.nodes) for (const p of nodeProxies(n)) await p.stop().catch(() => undefined);
 }

@@ -38,6 +38,8 @@ export const TopologySection = z.strictObject({
   masters: z.number().int().min(3).max(10).optional(),
   replicasPerMaster: z.number().int().min(0).max(4).optional(),
   nodeTimeout: Duration.optional(),
+  /** cluster-allow-reads-when-down (default false). */
+  allowReadsWhenDown: z.boolean().optional(),
   /** node settings */
   maxmemory: z
     .string()

@@ -15,6 +15,7 @@ export function specOf(t: TopologySection, password?: string): TopologySpecInput
     masters: t.masters,
     replicasPerMaster: t.replicasPerMaster,
     nodeTimeoutMs: t.nodeTimeout,
+    allowReadsWhenDown: t.allowReadsWhenDown,
     maxmemory: t.maxmemory,
     maxmemoryPolicy: t.maxmemoryPolicy,
     aof: t.appendonly,

@@ -1,6 +1,7 @@
 /** Network faults on a node's fault proxy (blackhole, latency, reset, bandwidth) and heal. */
 import { UserError } from '../core/errors.js';
 import { describeFault, validateFault } from '../netfault/classify.js';
+import { nodeProxies } from '../topology/node-proxies.js';
 import { peerAddress } from '../topology/start.js';
 import type { TopoNode } from '../topology/types.js';
 import { assertDestructiveAllowed, Recorder, sleep } from './common.js';
@@ -42,11 +43,14 @@ export async function networkFault(ctx: ActionContext, p: NetworkFaultParams): P
 export async function heal(ctx: ActionContext, p: HealParams = {}): Promise<ActionResult> {
   const t = ctx.topology;
   const rec = new Recorder(t);
-  const nodes: Array<{ name: string; proxy?: TopoNode['proxy'] }> = p.node ? [t.node(p.node)] : [...t.nodes, ...t.sentinels];
+  const nodes: Array<{ name: string; proxy?: TopoNode['proxy']; busProxy?: TopoNode['busProxy'] }> = p.node
+    ? [t.node(p.node)]
+    : [...t.nodes, ...t.sentinels];
   for (const n of nodes) {
-    if (!n.proxy) continue;
-    const had = n.proxy.fault;
-    n.proxy.heal();
+    const proxies = nodeProxies(n);
+    if (proxies.length === 0) continue;
+    const had = proxies.map((x) => x.fault).find((f) => f !== null) ?? null;
+    for (const x of proxies) x.heal();
     clearUndo(t, n, 'network');
     if (had) rec.emit('heal', n.name, describeFault(had));
   }

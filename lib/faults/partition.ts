@@ -1,14 +1,17 @@
 /**
  * A network partition: the topology's members (nodes, Sentinels, clients) in sides; every
  * link between two sides is cut at the fault proxy in front of the member it leads to
- * (a `cut` fault naming the peers on the other sides), links inside a side stay. Members
+ * (a `cut` fault naming the peers on the other sides; on a Cluster node at its client proxy
+ * and at its bus proxy, whose links name their sender node), links inside a side stay. Members
  * named in no side keep every link. Healed by `heal` (every proxy) or the restore registry.
  */
 import { UserError } from '../core/errors.js';
 import { describeCutPeers, describeFault } from '../netfault/classify.js';
 import type { CutPeers, FaultProxy } from '../netfault/types.js';
 import { redisOnce } from '../redis/once.js';
-import { peerAddress } from '../topology/start.js';
+import { nodeAuth } from '../topology/node-auth.js';
+import { nodeProxies } from '../topology/node-proxies.js';
+import { replicationPort } from '../topology/start.js';
 import type { SentinelProc, Topology, TopoNode } from '../topology/types.js';
 import { assertDestructiveAllowed, Recorder } from './common.js';
 import { registerUndo } from './restore.js';
@@ -50,14 +53,18 @@ export function cutPlan(
   sides: PartitionSide[],
   replicaPortOf: (node: string) => number,
   sentinelIdOf: (sentinel: string) => string,
+  busNodeIdOf?: (node: string) => string,
 ): Map<string, CutPeers> {
   const out = new Map<string, CutPeers>();
   sides.forEach((to, i) => {
-    const from: CutPeers = { clients: false, replicaPorts: [], sentinelIds: [] };
+    const from: CutPeers = { clients: false, replicaPorts: [], sentinelIds: [], ...(busNodeIdOf ? { busNodeIds: [] } : {}) };
     sides.forEach((other, j) => {
       if (j === i) return;
       if (other.clients) from.clients = true;
-      for (const n of other.nodes) from.replicaPorts?.push(replicaPortOf(n));
+      for (const n of other.nodes) {
+        from.replicaPorts?.push(replicaPortOf(n));
+        if (busNodeIdOf) from.busNodeIds?.push(busNodeIdOf(n));
+      }
       for (const s of other.sentinels) from.sentinelIds?.push(sentinelIdOf(s));
     });
     for (const m of [...to.nodes, ...to.sentinels]) out.set(m, from);
@@ -81,43 +88,59 @@ async function sentinelId(t: Topology, s: SentinelProc): Promise<string> {
   return id.slice(0, 8).toLowerCase();
 }
 
+/** A Cluster node's id (CLUSTER MYID on its real port, past the fault proxies). */
+async function clusterNodeId(t: Topology, n: TopoNode): Promise<string> {
+  const r = await redisOnce(n.port, ['CLUSTER', 'MYID'], { ...nodeAuth(t, n), timeoutMs: 2000 }).catch(() => null);
+  const id = typeof r === 'string' || Buffer.isBuffer(r) ? r.toString() : '';
+  if (!/^[0-9a-f]{40}$/.test(id)) throw new UserError(`${n.name} (port ${n.port}) did not answer CLUSTER MYID: is it running?`);
+  return id;
+}
+
 /** Cut every link between the sides; returns after the cuts are in place. */
 export async function partition(ctx: ActionContext, p: PartitionParams): Promise<ActionResult> {
   const t = ctx.topology;
   const problems = partitionProblems(p.sides);
   if (problems.length > 0) throw new UserError(`partition: ${problems.join('; ')}`);
-  const proxies = new Map<string, { target: TopoNode | SentinelProc; proxy: FaultProxy }>();
+  const proxies = new Map<string, { target: TopoNode | SentinelProc; proxies: FaultProxy[] }>();
   const ids = new Map<string, string>();
+  const busIds = new Map<string, string>();
+  const cluster = t.kind === 'cluster';
   for (const side of p.sides) {
     for (const name of side.nodes) {
       const n = t.node(name);
       assertDestructiveAllowed(ctx, n, 'partition');
       if (!n.proxy) throw new UserError(`${n.name} has no fault proxy: start the topology with fault proxies (the default)`);
-      proxies.set(name, { target: n, proxy: n.proxy });
+      if (cluster && !n.busProxy)
+        throw new UserError(
+          `${n.name} has no fault proxy on its cluster bus: start the cluster with fault proxies and replication through them (the defaults)`,
+        );
+      proxies.set(name, { target: n, proxies: nodeProxies(n) });
+      if (cluster) busIds.set(name, await clusterNodeId(t, n));
     }
     for (const name of side.sentinels) {
       const s = sentinel(t, name);
       assertDestructiveAllowed(ctx, s, 'partition');
       if (!s.proxy) throw new UserError(`${s.name} has no fault proxy: partitions need a topology stormdrill started with fault proxies`);
-      proxies.set(name, { target: s, proxy: s.proxy });
+      proxies.set(name, { target: s, proxies: [s.proxy] });
       ids.set(name, await sentinelId(t, s));
     }
   }
   const plan = cutPlan(
     p.sides,
-    (n) => peerAddress(t.spec, t.node(n)).port,
+    (n) => replicationPort(t.spec, t.node(n)),
     (s) => ids.get(s) as string,
+    cluster ? (n) => busIds.get(n) as string : undefined,
   );
   const rec = new Recorder(t);
   for (const [name, peers] of plan) {
-    const { target, proxy } = proxies.get(name) as { target: TopoNode | SentinelProc; proxy: FaultProxy };
+    const { target, proxies: its } = proxies.get(name) as { target: TopoNode | SentinelProc; proxies: FaultProxy[] };
     // The undo (an interrupt, the restore) says what it healed, like `heal` does.
     registerUndo(t, target, 'network', () => {
-      const had = proxy.fault;
-      proxy.heal();
+      const had = its.map((x) => x.fault).find((f) => f !== null) ?? null;
+      for (const x of its) x.heal();
       if (had) t.emit({ kind: 'heal', node: name, detail: `${describeFault(had)} (undone)` });
     });
-    proxy.setFault({ kind: 'cut', peers });
+    for (const x of its) x.setFault({ kind: 'cut', peers });
     rec.emit('cut', name, describeCutPeers(peers));
   }
   rec.emit('partition', undefined, describeSides(p.sides));

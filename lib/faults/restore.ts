@@ -6,6 +6,7 @@
 import { registerCleanup } from '../core/lifecycle.js';
 import { redisOnce } from '../redis/once.js';
 import { nodeAuth } from '../topology/node-auth.js';
+import { nodeProxies } from '../topology/node-proxies.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 
 type Key = string;
@@ -67,8 +68,9 @@ export async function restoreTopology(t: Topology): Promise<string[]> {
       n.process.thaw();
       done.push(`freeze on ${n.name}`);
     }
-    if (n.proxy?.fault) {
-      n.proxy.heal();
+    for (const x of nodeProxies(n)) {
+      if (!x.fault) continue;
+      x.heal();
       done.push(`network on ${n.name}`);
     }
   }

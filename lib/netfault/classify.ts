@@ -66,11 +66,37 @@ export function classifyPrefix(buf: Buffer): ConnClass | null {
   return classifyConnection(buf)?.cls ?? null;
 }
 
-/** Who a connection is from: its class, a replica's announced listening port, a Sentinel's id prefix. */
+/** Who a connection is from: its class, a replica's announced listening port, a Sentinel's id prefix, a Cluster node's id. */
 export interface ConnIdentity {
   cls: ConnClass;
   replicaPort?: number;
   sentinelId?: string;
+  busNodeId?: string;
+}
+
+/**
+ * The cluster bus message header, as far as it identifies the sender (Redis 7, `clusterMsg`):
+ * the signature "RCmb" at byte 0, the total length (32-bit big-endian) at 4, then version,
+ * port, type, count (16 bits each), three 64-bit epochs/offsets, and the sender's node id
+ * (40 hex characters) at byte 40.
+ */
+const BUS_SIGNATURE = 'RCmb';
+const BUS_SENDER_OFFSET = 40;
+const BUS_NODE_ID_LENGTH = 40;
+const BUS_HEADER_MIN = BUS_SENDER_OFFSET + BUS_NODE_ID_LENGTH;
+
+/**
+ * Who opened a cluster bus connection, from its first message (every node starts a link it
+ * opens with a MEET or PING naming itself as sender); null while fewer than 80 bytes arrived.
+ * Bytes that are not a bus message make it an unnamed 'bus' connection (no cut names it).
+ */
+export function classifyBusConnection(buf: Buffer): ConnIdentity | null {
+  const sigLen = Math.min(buf.length, BUS_SIGNATURE.length);
+  if (buf.toString('latin1', 0, sigLen) !== BUS_SIGNATURE.slice(0, sigLen)) return { cls: 'bus' };
+  if (buf.length < BUS_HEADER_MIN) return null;
+  if (buf.readUInt32BE(4) < BUS_HEADER_MIN) return { cls: 'bus' };
+  const id = buf.toString('latin1', BUS_SENDER_OFFSET, BUS_SENDER_OFFSET + BUS_NODE_ID_LENGTH);
+  return /^[0-9a-f]{40}$/.test(id) ? { cls: 'bus', busNodeId: id } : { cls: 'bus' };
 }
 
 /** classifyPrefix plus, for a replica's link, the listening port it announces, and for a Sentinel's, its id prefix. */
@@ -120,14 +146,16 @@ export function cutMatches(peers: CutPeers, who: ConnIdentity): boolean {
       return who.replicaPort !== undefined && (peers.replicaPorts ?? []).includes(who.replicaPort);
     case 'sentinel':
       return who.sentinelId !== undefined && (peers.sentinelIds ?? []).includes(who.sentinelId);
+    case 'bus':
+      return who.busNodeId !== undefined && (peers.busNodeIds ?? []).includes(who.busNodeId);
     default:
       return false;
   }
 }
 
 /** Whether a fault hits a connection (scope, the replica filter when set, a cut's peers). */
-export function faultApplies(fault: NetworkFault, c: ConnClass, replicaPort?: number, sentinelId?: string): boolean {
-  if (fault.kind === 'cut') return cutMatches(fault.peers, { cls: c, replicaPort, sentinelId });
+export function faultApplies(fault: NetworkFault, c: ConnClass, replicaPort?: number, sentinelId?: string, busNodeId?: string): boolean {
+  if (fault.kind === 'cut') return cutMatches(fault.peers, { cls: c, replicaPort, sentinelId, busNodeId });
   if (fault.peerPort !== undefined) return c === 'replication' && replicaPort === fault.peerPort;
   return scopeMatches(fault.scope, c);
 }
@@ -152,8 +180,9 @@ export function chunkFate(
   random: () => number = Math.random,
   replicaPort?: number,
   sentinelId?: string,
+  busNodeId?: string,
 ): ChunkFate {
-  if (!fault || !faultApplies(fault, c, replicaPort, sentinelId)) return { act: 'pass' };
+  if (!fault || !faultApplies(fault, c, replicaPort, sentinelId, busNodeId)) return { act: 'pass' };
   switch (fault.kind) {
     case 'cut':
       return { act: 'hold' };
@@ -221,6 +250,7 @@ export function describeCutPeers(p: CutPeers): string {
   if (p.clients) parts.push('clients');
   if (p.replicaPorts?.length) parts.push(`replicas ${p.replicaPorts.join(' ')}`);
   if (p.sentinelIds?.length) parts.push(`sentinels ${p.sentinelIds.join(' ')}`);
+  if (p.busNodeIds?.length) parts.push(`cluster nodes ${p.busNodeIds.map((id) => id.slice(0, 8)).join(' ')}`);
   return parts.join(', ') || 'nobody';
 }
 
@@ -233,13 +263,16 @@ export function validateFault(f: unknown): string[] {
   if (!kinds.includes(String(o.kind))) return [`unknown network fault '${String(o.kind)}': use one of ${kinds.join(', ')}`];
   if (o.kind === 'cut') {
     const peers = o.peers as Record<string, unknown> | undefined;
-    if (typeof peers !== 'object' || peers === null) return ['a cut needs peers: { clients?, replicaPorts?, sentinelIds? }'];
+    if (typeof peers !== 'object' || peers === null) return ['a cut needs peers: { clients?, replicaPorts?, sentinelIds?, busNodeIds? }'];
     const ports = peers.replicaPorts;
     if (ports !== undefined && !(Array.isArray(ports) && ports.every((x) => Number.isInteger(x) && x > 0 && x < 65536)))
       p.push("cut peers.replicaPorts must be TCP ports (the replicas' announced listening ports)");
     const ids = peers.sentinelIds;
     if (ids !== undefined && !(Array.isArray(ids) && ids.every((x) => typeof x === 'string' && /^[0-9a-f]{8}$/.test(x))))
       p.push("cut peers.sentinelIds must be the first 8 hex characters of each Sentinel's id (SENTINEL MYID)");
+    const nodes = peers.busNodeIds;
+    if (nodes !== undefined && !(Array.isArray(nodes) && nodes.every((x) => typeof x === 'string' && /^[0-9a-f]{40}$/.test(x))))
+      p.push('cut peers.busNodeIds must be Cluster node ids (CLUSTER MYID: 40 hex characters)');
     return p;
   }
   if (o.direction !== undefined && !['both', 'up', 'down'].includes(String(o.direction)))

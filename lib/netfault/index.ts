@@ -1,6 +1,7 @@
 /** The TCP fault proxy in front of a node, and its pure classification and scheduling. */
 export {
   chunkFate,
+  classifyBusConnection,
   classifyConnection,
   classifyPrefix,
   describeFault,

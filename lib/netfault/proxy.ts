@@ -4,8 +4,8 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { StartError } from '../core/errors.js';
-import { chunkFate, classifyConnection, SNIFF_LIMIT, schedule } from './classify.js';
-import type { ConnClass, FaultProxy, NetworkFault, ProxyStats } from './types.js';
+import { chunkFate, classifyBusConnection, classifyConnection, SNIFF_LIMIT, schedule } from './classify.js';
+import type { ConnClass, FaultProxy, NetworkFault, ProxyProtocol, ProxyStats } from './types.js';
 
 interface Pending {
   buf: Buffer;
@@ -113,6 +113,8 @@ class Conn {
   replicaPort: number | undefined;
   /** For a Sentinel's link: the first 8 characters of its id. */
   sentinelId: string | undefined;
+  /** For a Cluster node's bus link: the node id its first message names. */
+  busNodeId: string | undefined;
   /** One end closed while a cut held this connection: the other end hears of it on heal. */
   private closePending = false;
   private sniff: Buffer = Buffer.alloc(0);
@@ -140,11 +142,12 @@ class Conn {
   private onData(d: Buffer, lane: Lane): void {
     if (lane.name === 'up' && this.cls === 'unknown') {
       this.sniff = Buffer.concat([this.sniff, d]);
-      const c = classifyConnection(this.sniff);
+      const c = this.proxy.protocol === 'cluster-bus' ? classifyBusConnection(this.sniff) : classifyConnection(this.sniff);
       if (c) {
         this.cls = c.cls;
         this.replicaPort = c.replicaPort;
         this.sentinelId = c.sentinelId;
+        this.busNodeId = c.busNodeId;
         this.sniff = Buffer.alloc(0);
         const f = this.proxy.fault;
         if (f?.kind === 'reset' && this.fate(f, 'up').act === 'drop') {
@@ -152,7 +155,7 @@ class Conn {
           return;
         }
       } else if (this.sniff.length >= SNIFF_LIMIT) {
-        this.cls = 'client';
+        this.cls = this.proxy.protocol === 'cluster-bus' ? 'bus' : 'client';
       }
     }
     const st = this.proxy.counters;
@@ -181,7 +184,7 @@ class Conn {
 
   /** What `f` does to this connection's chunks on `lane`. */
   fate(f: NetworkFault | null, lane: 'up' | 'down') {
-    return chunkFate(f, this.cls, lane, Math.random, this.replicaPort, this.sentinelId);
+    return chunkFate(f, this.cls, lane, Math.random, this.replicaPort, this.sentinelId, this.busNodeId);
   }
 
   /** A cut holds this connection now (its closes wait for heal). */
@@ -239,12 +242,15 @@ export interface StartProxyOptions {
   host?: string;
   /** Initial fault (default pass-through). */
   fault?: NetworkFault | null;
+  /** What the connections speak (how they are told apart); default 'resp'. */
+  protocol?: ProxyProtocol;
 }
 
 export class TcpFaultProxy implements FaultProxy {
   readonly host: string;
   private port: number;
   readonly target: { host: string; port: number };
+  readonly protocol: ProxyProtocol;
   private current: NetworkFault | null;
   private readonly server: Server;
   private readonly conns = new Set<Conn>();
@@ -264,6 +270,7 @@ export class TcpFaultProxy implements FaultProxy {
     this.host = o.host ?? '127.0.0.1';
     this.port = o.listenPort;
     this.target = o.target;
+    this.protocol = o.protocol ?? 'resp';
     this.current = o.fault ?? null;
     this.server = createServer({ noDelay: true }, (client) => this.accept(client));
   }

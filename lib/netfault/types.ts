@@ -13,17 +13,27 @@ export type Direction = 'both' | 'up' | 'down';
  */
 export type PeerScope = 'all' | 'clients' | 'replication' | 'sentinels';
 
-export type ConnClass = 'unknown' | 'client' | 'replication' | 'sentinel';
+/** 'bus': a Cluster node's link to another node's cluster bus port (proxies with protocol 'cluster-bus'). */
+export type ConnClass = 'unknown' | 'client' | 'replication' | 'sentinel' | 'bus';
+
+/**
+ * What a proxy listens for: 'resp' (a node's or Sentinel's client port: commands) or
+ * 'cluster-bus' (a Cluster node's bus port: binary cluster bus messages).
+ */
+export type ProxyProtocol = 'resp' | 'cluster-bus';
 
 /**
  * Who is on the other end of a connection, as far as its first bytes tell: clients (the
  * workload), a replica by the listening port it announces, a Sentinel by the first 8
- * characters of its id (it names its links `sentinel-<id8>-cmd` / `-pubsub`).
+ * characters of its id (it names its links `sentinel-<id8>-cmd` / `-pubsub`), a Cluster node
+ * by the sender id of the first message on its bus link.
  */
 export interface CutPeers {
   clients?: boolean;
   replicaPorts?: number[];
   sentinelIds?: string[];
+  /** Cluster nodes by their 40-character node id (CLUSTER MYID), as their bus messages name the sender. */
+  busNodeIds?: string[];
 }
 
 /**

@@ -278,6 +278,7 @@ async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['clust
       masters,
       replicasPerMaster: masters > 0 ? Math.floor(replicas / masters) : 0,
       nodeTimeoutMs: await clusterNodeTimeout(a, c.seeds),
+      allowReadsWhenDown: false,
     },
     nodes,
     sentinels: [],

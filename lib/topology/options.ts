@@ -33,7 +33,7 @@ export const DEFAULTS = {
   replicas: 1,
   sentinel: SENTINEL_DEFAULTS,
   haproxy: { checkIntervalMs: 1000 },
-  cluster: { masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 2000 },
+  cluster: { masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 2000, allowReadsWhenDown: false },
 } as const;
 
 export const MAXMEMORY_POLICIES = [
@@ -168,6 +168,7 @@ export function resolveSpec(input: TopologySpecInput): TopologySpec {
         masters: input.masters ?? DEFAULTS.cluster.masters,
         replicasPerMaster: input.replicasPerMaster ?? DEFAULTS.cluster.replicasPerMaster,
         nodeTimeoutMs: input.nodeTimeoutMs ?? DEFAULTS.cluster.nodeTimeoutMs,
+        allowReadsWhenDown: input.allowReadsWhenDown ?? DEFAULTS.cluster.allowReadsWhenDown,
       };
       return c;
     }
@@ -182,6 +183,7 @@ export function redisDirectives(spec: TopologySpec): Record<string, string | num
     d['min-replicas-to-write'] = spec.minReplicasToWrite;
     d['min-replicas-max-lag'] = spec.minReplicasMaxLagS;
   }
+  if (spec.kind === 'cluster' && spec.allowReadsWhenDown) d['cluster-allow-reads-when-down'] = 'yes';
   if (spec.aclUser && spec.password) d.user = `${spec.aclUser} on >${spec.password} ~* &* +@all`;
   return d;
 }

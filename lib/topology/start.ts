@@ -21,6 +21,7 @@ import { isPortTaken, type RedisServerOptions, serverPid, startRedisServer } fro
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
 import { type ClusterWatch, splitAddr, watchTopologyCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
+import { nodeProxies } from './node-proxies.js';
 import { redisDirectives, resolveSpec } from './options.js';
 import { type SentinelWatch, watchTopologySentinels } from './sentinel-watch.js';
 import { collectStatus, findPrimary } from './status.js';
@@ -46,6 +47,15 @@ const nodeOptions = new WeakMap<TopoNode, RedisServerOptions>();
 /** The redis-server options a node was started with (for restart). */
 export function startOptionsOf(n: TopoNode): RedisServerOptions | undefined {
   return nodeOptions.get(n);
+}
+
+/**
+ * The listening port a replica announces on its replication link (REPLCONF listening-port):
+ * its proxy's with replicas through the proxies, except on a Cluster (no replica-announce-port
+ * there: its real port).
+ */
+export function replicationPort(spec: TopologySpec, n: TopoNode): number {
+  return spec.kind === 'cluster' ? n.port : peerAddress(spec, n).port;
 }
 
 /** The address peers (replicas, Sentinels) use to reach a node. */
@@ -135,6 +145,14 @@ class RunningTopology implements Topology {
     if (spec.faultProxies) proxy = await startFaultProxy({ listenPort: 0, target: { host: HOST, port } });
     const proxyPort = proxy ? proxy.listenPort : port;
     const viaProxy = spec.faultProxies && spec.replicationVia === 'proxy';
+    let busProxy: TcpFaultProxy | null = null;
+    if (cluster && viaProxy && busPort !== undefined)
+      busProxy = await startFaultProxy({ listenPort: 0, target: { host: HOST, port: busPort }, protocol: 'cluster-bus' }).catch(
+        async (err) => {
+          await proxy?.stop();
+          throw err;
+        },
+      );
     const config: Record<string, string | number> = { ...redisDirectives(spec) };
     if (viaProxy && !cluster) {
       config['replica-announce-ip'] = HOST;
@@ -145,7 +163,7 @@ class RunningTopology implements Topology {
       if (viaProxy) {
         config['cluster-announce-ip'] = HOST;
         config['cluster-announce-port'] = proxyPort;
-        config['cluster-announce-bus-port'] = busPort;
+        config['cluster-announce-bus-port'] = busProxy ? busProxy.listenPort : busPort;
       }
     }
     const dir = join(this.dir, `${name}-${port}`);
@@ -170,10 +188,11 @@ class RunningTopology implements Topology {
       this.throwIfStopped();
     } catch (err) {
       await proxy?.stop();
+      await busProxy?.stop();
       await rn?.stop();
       throw err;
     }
-    const node: TopoNode = { name, role, host: HOST, port, proxyPort, busPort, dir, process: rn.process, proxy, owned: true };
+    const node: TopoNode = { name, role, host: HOST, port, proxyPort, busPort, dir, process: rn.process, proxy, busProxy, owned: true };
     nodeOptions.set(node, opts);
     this.nodes.push(node);
     return node;
@@ -376,9 +395,9 @@ class RunningTopology implements Topology {
   }
 
   private async dropNode(n: TopoNode): Promise<void> {
-    n.proxy?.heal();
+    for (const p of nodeProxies(n)) p.heal();
     await n.process?.stop(2000);
-    await n.proxy?.stop();
+    for (const p of nodeProxies(n)) await p.stop();
     const i = this.nodes.indexOf(n);
     if (i >= 0) this.nodes.splice(i, 1);
   }
@@ -407,7 +426,7 @@ class RunningTopology implements Topology {
     this.unregister();
     this.watch?.stop();
     this.clusterWatch?.stop();
-    for (const n of this.nodes) n.proxy?.heal();
+    for (const n of this.nodes) for (const p of nodeProxies(n)) p.heal();
     for (const sn of this.sentinels) sn.proxy?.heal();
     const errors: string[] = [];
     const attempt = async (what: string, fn: () => Promise<void> | undefined) => {
@@ -421,7 +440,7 @@ class RunningTopology implements Topology {
     // In parallel: a master's graceful shutdown waits for its replicas, which are going too.
     await Promise.all(this.sentinels.filter((s) => s.owned).map((s) => attempt(s.name, () => s.process?.stop(3000))));
     await Promise.all(this.nodes.filter((n) => n.owned).map((n) => attempt(n.name, () => n.process?.stop(3000))));
-    for (const n of this.nodes) if (n.proxy) await attempt(`${n.name} proxy`, () => n.proxy?.stop());
+    for (const n of this.nodes) for (const p of nodeProxies(n)) await attempt(`${n.name} proxy`, () => p.stop());
     for (const sn of this.sentinels) if (sn.proxy) await attempt(`${sn.name} proxy`, () => sn.proxy?.stop());
     if (errors.length > 0) throw new Error(`stopping the topology: ${errors.join('; ')}`);
   }

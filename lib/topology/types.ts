@@ -82,6 +82,8 @@ export interface ClusterSpec extends CommonSpec {
   replicasPerMaster: number;
   /** cluster-node-timeout (default 2000 ms). */
   nodeTimeoutMs: number;
+  /** cluster-allow-reads-when-down (default false: a node that sees the cluster down refuses reads too). */
+  allowReadsWhenDown: boolean;
 }
 
 export type TopologySpec = StandaloneSpec | ReplicasSpec | SentinelSpec | HaproxySpec | ClusterSpec;
@@ -90,7 +92,7 @@ export type TopologySpec = StandaloneSpec | ReplicasSpec | SentinelSpec | Haprox
 export type TopologySpecInput = { kind: TopologyKind } & Partial<Omit<StandaloneSpec, 'kind'>> &
   Partial<Omit<SentinelSettings, never>> &
   Partial<Pick<HaproxySpec, 'checkIntervalMs'>> &
-  Partial<Pick<ClusterSpec, 'masters' | 'replicasPerMaster' | 'nodeTimeoutMs'>>;
+  Partial<Pick<ClusterSpec, 'masters' | 'replicasPerMaster' | 'nodeTimeoutMs' | 'allowReadsWhenDown'>>;
 
 /** One redis-server of a topology. Mutable: restart() replaces `process`. */
 export interface TopoNode {
@@ -105,6 +107,12 @@ export interface TopoNode {
   proxyPort: number;
   /** The cluster bus port (cluster only). */
   busPort?: number;
+  /**
+   * Cluster with fault proxies (replication via proxy): the fault proxy in front of the bus
+   * port, which the node announces (cluster-announce-bus-port), so the other nodes' bus
+   * links pass through it and a partition cuts them for real.
+   */
+  busProxy?: FaultProxy | null;
   dir: string;
   /** null for nodes this process did not start (attached deployments). */
   process: ManagedProcess | null;

@@ -1,12 +1,12 @@
 /**
  * A network partition with sides: every link between two sides is cut for real at the
- * fault proxies (nodes and Sentinels), links inside a side stay; with duration, healed
+ * fault proxies (nodes, Sentinels, cluster bus ports), links inside a side stay; with duration, healed
  * after it (otherwise by a later `heal`). A side lists node selectors (primary, replicas,
  * replica-2, ...), `sentinels` or a Sentinel's name (sentinel-1), and `writer` for the
  * drill's clients (the writer and its readers).
  */
 import { z } from 'zod';
-import { SENTINEL_DEFAULTS } from '../../topology/options.js';
+import { DEFAULTS, SENTINEL_DEFAULTS } from '../../topology/options.js';
 import { formatDuration } from '../duration.js';
 import { Duration, NODE_SELECTOR_HELP, NodeSelector, type TopologySection } from '../schema.js';
 import { defineStep } from './types.js';
@@ -33,7 +33,7 @@ export function isClientMember(m: string): boolean {
 export const partitionStep = defineStep({
   action: 'partition',
   summary:
-    'cut every link between sides of nodes, Sentinels and the writer (real TCP cuts at the fault proxies); with duration, healed after it',
+    'cut every link between sides of nodes, Sentinels and the writer (real TCP cuts at the fault proxies, cluster bus included); with duration, healed after it',
   destructive: true,
   needsOwnedTopology: true,
   schema: z.strictObject({
@@ -57,16 +57,25 @@ export const partitionStep = defineStep({
 
 /**
  * Problems with a partition's sides for the runbook's topology (empty = valid): partitions
- * need a sentinel topology (for now), and every named node or Sentinel must exist in it
+ * need a sentinel or a cluster topology, and every named node or Sentinel must exist in it
  * (node names beyond the starting ones are allowed when the drill scales out). Pure.
  */
 export function partitionSideProblems(sides: string[][], topology: TopologySection, scalesOut: boolean): string[] {
-  if (topology.kind !== 'sentinel')
-    return [`partition steps need topology.kind: sentinel (got ${topology.kind}); cluster partitions are not supported yet`];
+  if (topology.kind !== 'sentinel' && topology.kind !== 'cluster')
+    return [`partition steps need topology.kind: sentinel or cluster (got ${topology.kind})`];
+  const p: string[] = [];
+  const all = sides.flat();
+  if (topology.kind === 'cluster') p.push(...clusterMemberProblems(all, topology, scalesOut));
+  else p.push(...sentinelMemberProblems(all, topology, scalesOut));
+  const dup = all.filter((m, i) => all.indexOf(m) !== i);
+  for (const m of new Set(dup)) p.push(`${m} is on more than one side: put each member on one side`);
+  return p;
+}
+
+function sentinelMemberProblems(all: string[], topology: TopologySection, scalesOut: boolean): string[] {
   const replicas = topology.replicas ?? SENTINEL_DEFAULTS.replicas;
   const sentinels = topology.sentinels ?? SENTINEL_DEFAULTS.sentinels;
   const p: string[] = [];
-  const all = sides.flat();
   for (const m of all) {
     const rep = /^replica-(\d+)$/.exec(m);
     if (rep && !scalesOut && (Number(rep[1]) < 1 || Number(rep[1]) > replicas))
@@ -77,7 +86,28 @@ export function partitionSideProblems(sides: string[][], topology: TopologySecti
     if (/^master-\d+$/.test(m) || /^primary-?\d+$/.test(m)) p.push(`unknown node '${m}': a sentinel topology has primary and replica-N`);
     if ((m === 'replica' || m === 'replicas') && replicas === 0) p.push(`'${m}' names no node: this topology has no replicas`);
   }
-  const dup = all.filter((m, i) => all.indexOf(m) !== i);
-  for (const m of new Set(dup)) p.push(`${m} is on more than one side: put each member on one side`);
+  return p;
+}
+
+/** A cluster's nodes are master-1..master-M and replica-1..replica-M×R (lib/topology nodeNames); no Sentinels. */
+function clusterMemberProblems(all: string[], topology: TopologySection, scalesOut: boolean): string[] {
+  const masters = topology.masters ?? DEFAULTS.cluster.masters;
+  const replicas = masters * (topology.replicasPerMaster ?? DEFAULTS.cluster.replicasPerMaster);
+  const p: string[] = [];
+  for (const m of all) {
+    const mas = /^master-(\d+)$/.exec(m);
+    if (mas && (Number(mas[1]) < 1 || Number(mas[1]) > masters))
+      p.push(`unknown node '${m}': this cluster has master-1..master-${masters}`);
+    const rep = /^replica-(\d+)$/.exec(m);
+    if (rep && !scalesOut && (Number(rep[1]) < 1 || Number(rep[1]) > replicas))
+      p.push(
+        replicas === 0
+          ? `unknown node '${m}': this cluster has no replicas`
+          : `unknown node '${m}': this cluster has replica-1..replica-${replicas}`,
+      );
+    if (isSentinelMember(m)) p.push(`unknown member '${m}': a cluster has no Sentinels (its nodes are master-N and replica-N)`);
+    if (/^primary-?\d+$/.test(m)) p.push(`unknown node '${m}': a cluster has master-1..master-${masters} and replica-N`);
+    if ((m === 'replica' || m === 'replicas') && replicas === 0) p.push(`'${m}' names no node: this cluster has no replicas`);
+  }
   return p;
 }

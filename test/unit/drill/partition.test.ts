@@ -136,7 +136,7 @@ describe('partition steps in a runbook', () => {
 
   it('refuses topologies partitions do not support yet', () => {
     expect(problems(rb([['primary'], ['replica-1']], { kind: 'replicas', replicas: 1 }))).toEqual([
-      'steps.0.sides: partition steps need topology.kind: sentinel (got replicas); cluster partitions are not supported yet',
+      'steps.0.sides: partition steps need topology.kind: sentinel or cluster (got replicas)',
     ]);
   });
 });
