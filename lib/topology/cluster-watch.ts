@@ -7,7 +7,7 @@
 import { redisOnce } from '../redis/once.js';
 import type { TlsSettings } from '../redis/tls.js';
 import { parseInfo } from '../stack/info.js';
-import type { Topology } from './types.js';
+import type { Topology, TopoNode } from './types.js';
 
 export interface ClusterNodeView {
   /** host:port as announced. */
@@ -115,14 +115,29 @@ export function watchCluster(
 }
 
 /**
+ * How many cluster nodes a node is cut from at its bus proxy (0 without a partition). During
+ * a partition the node cut from the fewest sees what the majority sees. Pure.
+ */
+export function busCutSize(n: Pick<TopoNode, 'busProxy'>): number {
+  const f = n.busProxy?.fault;
+  return f?.kind === 'cut' ? (f.peers.busNodeIds?.length ?? 0) : 0;
+}
+
+/**
  * Watch a topology's cluster (started or attached) through its live nodes and emit each
- * change as a TopoEvent naming the node it is about.
+ * change as a TopoEvent naming the node it is about. During a partition it asks a node of
+ * the largest side (cut from the fewest nodes), so the events are the majority's view.
  */
 export function watchTopologyCluster(
   t: Pick<Topology, 'nodes' | 'nodeByAddress' | 'emit' | 'password' | 'username' | 'tls'>,
 ): ClusterWatch {
   return watchCluster(
-    () => t.nodes.filter((n) => n.process === null || n.process.status === 'running'),
+    () =>
+      t.nodes
+        .filter((n) => n.process === null || n.process.status === 'running')
+        .map((n, i) => ({ n, i, cut: busCutSize(n) }))
+        .sort((a, b) => a.cut - b.cut || a.i - b.i)
+        .map((x) => x.n),
     (c, atMs) => {
       const a = c.addr ? splitAddr(c.addr) : null;
       const node = a ? t.nodeByAddress(a.host, a.port) : undefined;
