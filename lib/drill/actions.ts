@@ -10,7 +10,7 @@ import type { NetworkFault } from '../netfault/types.js';
 import type { Topology } from '../topology/types.js';
 import { resolveSelector } from './selectors.js';
 import { isClientMember, isSentinelMember } from './steps/partition.js';
-import type { DrillActions, NetworkFaultParams, SwitchoverMethod, WaitCondition, WriteBurstResult } from './steps/types.js';
+import type { DrillActions, NetworkFaultParams, SwitchoverMethod, WaitCondition, WriteBurstResult, WritePace } from './steps/types.js';
 
 export interface ActionsDeps {
   topology: Topology;
@@ -24,7 +24,7 @@ export interface ActionsDeps {
   /** Events seen so far (for wait-for event since the previous step). */
   seenEvents(): Array<{ atMs: number; kind: string; node?: string }>;
   /** The `write` step (to `node`, a node name, when given). */
-  write(count: number, valueSize: number, node?: string): Promise<WriteBurstResult>;
+  write(count: number, valueSize: number, node?: string, pace?: WritePace): Promise<WriteBurstResult>;
 }
 
 /**
@@ -155,6 +155,6 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
         ),
       );
     },
-    write: async (count, valueSize, sel) => d.write(count, valueSize, sel === undefined ? undefined : await one(sel)),
+    write: async (count, valueSize, sel, pace) => d.write(count, valueSize, sel === undefined ? undefined : await one(sel), pace),
   };
 }

@@ -5,7 +5,7 @@
  */
 import { formatDuration } from './duration.js';
 import { type LagMeasurements, lagChecks } from './lag-checks.js';
-import type { ChecksSection } from './schema.js';
+import { type ChecksSection, WRITE_STEPS_ACKED } from './schema.js';
 
 export interface VerifyOutcome {
   ok: boolean;
@@ -22,6 +22,8 @@ export interface DrillMeasurements {
   writeUnavailableMs: number | null;
   readUnavailableMs: number | null;
   ackedLost: number | null;
+  /** Writes the write steps had acknowledged, summed (null: no write step ran). */
+  writeStepsAcked?: number | null;
   verify: VerifyOutcome | null;
   /** sync_full increase over the drill, summed over every node that stayed up. */
   fullSyncs: number | null;
@@ -95,11 +97,18 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
   }
   if (checks.ackedLost !== undefined) {
     const spec = checks.ackedLost;
-    const exactly = typeof spec === 'object' && 'exactly' in spec ? spec.exactly : null;
+    const named = typeof spec === 'object' && 'exactly' in spec ? spec.exactly : null;
+    const exactly = named === WRITE_STEPS_ACKED ? (m.writeStepsAcked ?? null) : (named as number | null);
     const max = typeof spec === 'number' ? spec : 'max' in spec ? spec.max : null;
-    const limit = exactly !== null ? `== ${exactly}` : `<= ${max}`;
+    const limit =
+      named === WRITE_STEPS_ACKED
+        ? `== ${exactly ?? '?'} (acknowledged by the write steps)`
+        : exactly !== null
+          ? `== ${exactly}`
+          : `<= ${max}`;
     if (m.ackedLost === null)
       out.push(notMeasured('ackedLost', limit, 'no acknowledged writes were tracked (workload write or a write step)'));
+    else if (named === WRITE_STEPS_ACKED && exactly === null) out.push(notMeasured('ackedLost', limit, 'no write step ran'));
     else
       out.push({
         name: 'ackedLost',

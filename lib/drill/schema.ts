@@ -23,6 +23,9 @@ export const NODE_SELECTOR_HELP =
 const NODE_SELECTOR = /^(primary|replica|replicas|all|new|old|down|primary-?\d*|replica-\d+|master-\d+)$/;
 export const NodeSelector = z.string().regex(NODE_SELECTOR, { message: `bad node selector: use one of ${NODE_SELECTOR_HELP}` });
 
+/** `ackedLost: { exactly: writeStepsAcked }`: the writes the runbook's write steps had acknowledged. */
+export const WRITE_STEPS_ACKED = 'writeStepsAcked';
+
 export const TOPOLOGY_KINDS = ['standalone', 'replicas', 'sentinel', 'haproxy', 'cluster'] as const;
 
 export const TopologySection = z.strictObject({
@@ -118,12 +121,16 @@ const Max = z.union([Duration, z.strictObject({ max: Duration })]).transform((v)
 export const ChecksSection = z.strictObject({
   maxWriteUnavailable: Max.optional(),
   maxReadUnavailable: Max.optional(),
-  /** A number: at most this many acknowledged writes may be lost (0 = none). */
+  /**
+   * A number: at most this many acknowledged writes may be lost (0 = none). `exactly:
+   * writeStepsAcked`: exactly as many as the write steps had acknowledged (when how many a
+   * node takes before it refuses is what the drill measures).
+   */
   ackedLost: z
     .union([
       z.number().int().min(0),
       z.strictObject({ max: z.number().int().min(0) }),
-      z.strictObject({ exactly: z.number().int().min(0) }),
+      z.strictObject({ exactly: z.union([z.number().int().min(0), z.literal(WRITE_STEPS_ACKED)]) }),
     ])
     .optional(),
   /**

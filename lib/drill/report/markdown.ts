@@ -1,4 +1,5 @@
 /** report.md: the verdicts and figures a person reads first. Pure. */
+import { describeClusterPartition } from '../cluster-partition.js';
 import { formatDuration } from '../duration.js';
 import { alertRows, gameDayFigures } from './game-day.js';
 import { partitionSection } from './partition.js';
@@ -44,6 +45,7 @@ export function markdownReport(r: DrillReport): string {
   lines.push('');
   if (r.partitionEffect && !r.partition) lines.push(`Partition: ${r.partitionEffect}`, '');
   lines.push(...partitionSection(r));
+  if (r.clusterPartition) lines.push(`Cluster partition: ${describeClusterPartition(r.clusterPartition)}`, '');
   if (r.service) lines.push('## Alerts', '', ...alertRows(r), '');
   if (r.fullSyncs !== null && r.fullSyncs > 0) {
     lines.push(

@@ -1,5 +1,7 @@
 /** The drill report (report.json). Plain data, produced by the runner, formatted by markdown.ts / html.ts. */
+
 import type { CheckResult } from '../checks.js';
+import type { ClusterPartitionFigures } from '../cluster-partition.js';
 import type { AlertRecord } from '../game-day/alert-log.js';
 import type { PartitionLane } from '../split-brain.js';
 import type { StaleReadsReport } from '../stale-sides.js';
@@ -115,6 +117,8 @@ export interface DrillReport {
   partition?: PartitionLane;
   /** Partition drills with the read probe: reads older than the key's acknowledged write, per side. */
   staleReads?: StaleReadsReport;
+  /** Cluster partition drills: the cut-off master's figures (lib/drill/cluster-partition.ts). */
+  clusterPartition?: ClusterPartitionFigures;
   oomErrors: number | null;
   evictions: number | null;
   writeWindows: ReportWindow[];

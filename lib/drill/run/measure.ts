@@ -52,6 +52,7 @@ export async function measurePhase(s: RunState): Promise<Measured> {
     writeUnavailableMs: wr ? Math.round(wr.writeUnavailableMs) : null,
     readUnavailableMs: wr && plan.workload.reads ? Math.round(wr.readUnavailableMs) : null,
     ackedLost,
+    writeStepsAcked: s.burstResults.length > 0 ? s.burstResults.reduce((a, r) => a + r.acked, 0) : null,
     verify,
     fullSyncs: fullSync.total,
     loadingErrors: wr ? (wr.errors.LOADING ?? 0) : growth(s.before, after, 'loading').total,

@@ -6,6 +6,7 @@ import { resolve } from 'node:path';
 import { reportDir as reportDirOf } from '../../core/naming.js';
 import { describeAttachTarget } from '../../topology/attach.js';
 import { evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS } from '../checks.js';
+import { type ClusterPartitionFigures, clusterPartitionFigures } from '../cluster-partition.js';
 import { writeDrillReport } from '../report/index.js';
 import type { DrillReport } from '../report/types.js';
 import { roundWindows } from '../report/windows.js';
@@ -43,6 +44,7 @@ export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }
     failoverSeconds: m.failoverSeconds,
     ...splitBrainOf(s, m.ackedLost),
     ...staleReadsOf(s),
+    ...clusterPartitionOf(s),
     oomErrors: m.oomErrors,
     evictions: m.evictions,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
@@ -157,6 +159,15 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
             ? DRILL_EXIT.aborted
             : DRILL_EXIT.error;
   return { report, files, exitCode };
+}
+
+/** The cut-off master's figures in a cluster partition drill. */
+function clusterPartitionOf(s: RunState): { clusterPartition?: ClusterPartitionFigures; splitBrainMs?: number } {
+  const spec = s.t.spec;
+  if (spec.kind !== 'cluster') return {};
+  const f = clusterPartitionFigures(s.events, s.burstResults, spec, Date.now());
+  // on a Cluster every master accepts writes for its own slots: split brain is the cut-off master's shard only
+  return f ? { clusterPartition: f, splitBrainMs: f.splitBrainMs } : {};
 }
 
 /** splitBrainMs and the partition's effect for partition drills (the write-acceptance watch's events up to now). */

@@ -10,7 +10,8 @@ import { type ActionsDeps, makeDrillActions } from '../actions.js';
 import type { PlannedStep } from '../plan.js';
 import type { ReportStep } from '../report/types.js';
 import { stepDefinition } from '../steps/index.js';
-import type { DrillActions, StepContext, WriteBurstResult } from '../steps/types.js';
+import type { DrillActions, StepContext, WriteBurstResult, WritePace } from '../steps/types.js';
+import { slotTagOfNode } from './node-slot-tag.js';
 import { AbortedError, type RunState } from './state.js';
 
 /** The step actions over this drill's topology (the steps' and the rollback's). */
@@ -28,7 +29,7 @@ export function actionsFor(s: RunState, signal: AbortSignal, write: ActionsDeps[
 }
 
 export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise<void> {
-  const actions = actionsFor(s, s.abort.signal, (count, valueSize, node) => writeBurst(s, count, valueSize, node));
+  const actions = actionsFor(s, s.abort.signal, (count, valueSize, node, pace) => writeBurst(s, count, valueSize, node, pace));
   const aborted = new Promise<never>((_, reject) => {
     s.abort.signal.addEventListener('abort', () => reject(s.abort.signal.reason), { once: true });
   });
@@ -81,13 +82,16 @@ export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise
 
 /**
  * The `write` step: exactly `count` writes with their own ledger (audited with the
- * workload's); to one node through its fault proxy when `node` is given.
+ * workload's); to one node through its fault proxy when `node` is given (on a Cluster, keys
+ * of a slot that master serves).
  */
-async function writeBurst(s: RunState, count: number, valueSize: number, node?: string): Promise<WriteBurstResult> {
-  const ledger = join((s.work as { path: string }).path, `step-${s.ledgers.length}.ledger`);
-  const prefix = `${keyPrefix(s.runId)}s${s.ledgers.length}:`;
-  s.ledgers.push({ path: ledger, prefix });
+async function writeBurst(s: RunState, count: number, valueSize: number, node?: string, pace: WritePace = {}): Promise<WriteBurstResult> {
   const n = node === undefined ? undefined : s.t.node(node);
+  const tag = n && s.t.kind === 'cluster' ? await slotTagOfNode(s.t, n) : '';
+  const ledger = join((s.work as { path: string }).path, `step-${s.ledgers.length}.ledger`);
+  const prefix = `${keyPrefix(s.runId)}s${s.ledgers.length}:${tag}`;
+  s.ledgers.push({ path: ledger, prefix });
+  const startMs = Date.now();
   const w = await startWriter({
     connection: n ? { host: n.host, port: n.proxyPort, password: s.t.password, user: s.t.username } : s.conn,
     runId: s.runId,
@@ -95,14 +99,26 @@ async function writeBurst(s: RunState, count: number, valueSize: number, node?: 
     ledgerPath: ledger,
     maxWrites: count,
     valueSize,
-    concurrency: 8,
+    concurrency: pace.rate ? 1 : 8,
+    rate: pace.rate ?? 0,
+    readRate: pace.readRate ?? 0,
     timeoutMs: 2000,
   });
   const onAbort = () => void w.stop();
   s.abort.signal.addEventListener('abort', onAbort, { once: true });
   const r = await w.done;
   s.abort.signal.removeEventListener('abort', onAbort);
-  const res = { acked: r.acked, failed: r.failed, unknown: r.unknown };
+  const res: WriteBurstResult = {
+    acked: r.acked,
+    failed: r.failed,
+    unknown: r.unknown,
+    node,
+    startMs,
+    endMs: Date.now(),
+    firstFailedMs: r.writeWindows[0]?.startMs ?? null,
+    reads: r.reads,
+    firstReadFailedMs: r.readWindows[0]?.startMs ?? null,
+  };
   s.burstResults.push(res);
   return res;
 }

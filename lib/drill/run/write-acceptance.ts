@@ -2,9 +2,10 @@
  * The write-acceptance watch of partition drills: every 100 ms, INFO replication of every
  * node on its real port (past the fault proxies, so a cut does not blind it). A node
  * accepts writes when it is a master and, with min-replicas-to-write, has enough good
- * replicas (min_slaves_good_slaves); each change is an `accepts-writes` / `refuses-writes`
+ * replicas (min_slaves_good_slaves) and, on a Cluster, sees cluster_state ok; each change is an `accepts-writes` / `refuses-writes`
  * event on the timeline (lib/drill/split-brain.ts turns them into splitBrainMs).
  */
+import { clusterInfo } from '../../stack/cluster.js';
 import { redisInfo } from '../../stack/info.js';
 import { ACCEPTS, REFUSES } from '../split-brain.js';
 import type { RunState } from './state.js';
@@ -37,6 +38,14 @@ export function watchWriteAcceptance(s: RunState, intervalMs = 100): void {
               : accepting
                 ? 'master'
                 : `master with ${good} good replica(s) < min-replicas-to-write ${minReplicas}`;
+          if (accepting && t.kind === 'cluster') {
+            // a Cluster master that sees the cluster down (a minority) refuses writes: CLUSTERDOWN
+            const state = (await clusterInfo(n.port, t.password, n.host, t.username).catch(() => null))?.cluster_state;
+            if (state !== undefined && state !== 'ok') {
+              accepting = false;
+              why = `master, cluster_state ${state}`;
+            }
+          }
         } else if (n.process?.status === 'frozen') return;
         else if (!n.process) return;
       }

@@ -33,6 +33,25 @@ export interface WriteBurstResult {
   acked: number;
   failed: number;
   unknown: number;
+  /** The node it wrote to (a write step with `node`). */
+  node?: string;
+  /** Date.now() when it started and ended. */
+  startMs?: number;
+  endMs?: number;
+  /** When the first write failed (the node refused), null when none failed. */
+  firstFailedMs?: number | null;
+  /** Read probes (a write step with `reads`): answered and failed. */
+  reads?: { ok: number; failed: number };
+  /** When the first read probe failed, null when none failed. */
+  firstReadFailedMs?: number | null;
+}
+
+/** How fast a write step writes and probes reads (default: as fast as it can, no reads). */
+export interface WritePace {
+  /** Writes per second. */
+  rate?: number;
+  /** Read probes per second (GET of a recently written key). */
+  readRate?: number;
 }
 
 export interface DrillActions {
@@ -55,7 +74,7 @@ export interface DrillActions {
   /** Resolves when the condition holds; rejects with a UserError naming it after `timeoutMs`. */
   waitFor(condition: WaitCondition, timeoutMs: number, sinceMs: number): Promise<void>;
   /** Write exactly `count` keys with acknowledgement tracking (the ledger counts them); to one node (through its proxy) when given. */
-  write(count: number, valueSize: number, node?: string): Promise<WriteBurstResult>;
+  write(count: number, valueSize: number, node?: string, pace?: WritePace): Promise<WriteBurstResult>;
 }
 
 export interface StepContext {

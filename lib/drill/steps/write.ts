@@ -18,13 +18,19 @@ export const writeStep = defineStep({
      * endpoint. Resolved when the step starts.
      */
     node: NodeSelector.optional(),
+    /** Writes per second, one at a time (default: as fast as 8 in flight allow). */
+    rate: z.number().int().min(1).max(100_000).optional(),
+    /** Read probes per second alongside (GET of a recently written key); counted in the report. */
+    reads: z.number().int().min(1).max(10_000).optional(),
     /** Fail the step unless every write was acknowledged. */
     expectAllAcked: z.boolean().default(true),
   }),
-  describe: (p) => `write ${p.count} keys (${p.valueSize} B values)${p.node ? ` to ${p.node}` : ''}`,
+  describe: (p) =>
+    `write ${p.count} keys (${p.valueSize} B values)${p.node ? ` to ${p.node}` : ''}${p.rate ? ` at ${p.rate}/s` : ''}${p.reads ? `, ${p.reads} reads/s` : ''}`,
   run: async (ctx, p) => {
-    const r = await ctx.actions.write(p.count, p.valueSize, p.node);
-    ctx.note('write', `${r.acked} acked, ${r.failed} failed, ${r.unknown} unknown`);
+    const r = await ctx.actions.write(p.count, p.valueSize, p.node, { rate: p.rate, readRate: p.reads });
+    const reads = r.reads && p.reads ? `; reads ${r.reads.ok} answered, ${r.reads.failed} failed` : '';
+    ctx.note('write', `${r.acked} acked, ${r.failed} failed, ${r.unknown} unknown${reads}`);
     if (p.expectAllAcked && r.acked !== p.count) {
       throw new Error(`write: only ${r.acked} of ${p.count} writes were acknowledged (${r.failed} failed, ${r.unknown} unknown)`);
     }
