@@ -19,6 +19,8 @@ export interface ClusterPartitionFigures {
   /** Writes it acknowledged / refused while cut (the write steps after the cut). */
   ackedWhileCut: number;
   refusedWhileCut: number;
+  /** Writes without an answer in time (neither acknowledged nor refused). */
+  unknownWhileCut: number;
   /** The write steps' read probes while cut: answered by it, and failed. */
   readsWhileCut: { ok: number; failed: number };
   /** Cut → its first refused read; null when it answered every read while cut. */
@@ -61,6 +63,7 @@ export function clusterPartitionFigures(
     acceptedWritesMs: refusedAt === undefined ? null : refusedAt - cutAt,
     ackedWhileCut: mine.reduce((a, b) => a + b.acked, 0),
     refusedWhileCut: mine.reduce((a, b) => a + b.failed, 0),
+    unknownWhileCut: mine.reduce((a, b) => a + b.unknown, 0),
     readsWhileCut: {
       ok: mine.reduce((a, b) => a + (b.reads?.ok ?? 0), 0),
       failed: mine.reduce((a, b) => a + (b.reads?.failed ?? 0), 0),
@@ -86,5 +89,5 @@ export function describeClusterPartition(f: ClusterPartitionFigures): string {
     f.readsRefusedAfterMs === null
       ? `it answered every read while cut (${f.readsWhileCut.ok})`
       : `it answered ${f.readsWhileCut.ok} reads while cut and refused reads from ${(f.readsRefusedAfterMs / 1000).toFixed(1)} s after the cut (${f.readsWhileCut.failed} failed)`;
-  return `${f.node}, cut off, ${accepted} (cluster-node-timeout ${f.nodeTimeoutMs / 1000} s): ${f.ackedWhileCut} acknowledged, ${f.refusedWhileCut} refused; ${reads}, cluster-allow-reads-when-down ${f.allowReadsWhenDown ? 'yes' : 'no'}; ${failover}; split brain ${f.splitBrainMs} ms.`;
+  return `${f.node}, cut off, ${accepted} (cluster-node-timeout ${f.nodeTimeoutMs / 1000} s): ${f.ackedWhileCut} acknowledged, ${f.refusedWhileCut} refused, ${f.unknownWhileCut} unanswered; ${reads}, cluster-allow-reads-when-down ${f.allowReadsWhenDown ? 'yes' : 'no'}; ${failover}; split brain ${f.splitBrainMs} ms.`;
 }

@@ -161,65 +161,95 @@ describe('sentinel-split-brain: the writer on the majority side', () => {
   });
 });
 
+/**
+ * Run a one-partition drill from the CLI, SIGINT it while the cut holds, and check that every
+ * member was cut, every cut was healed (by the step's own heal or the restore), the report
+ * says interrupted, and no process it started is left running.
+ */
+async function interruptMidPartition(o: {
+  name: string;
+  topology: string;
+  sides: string;
+  marker: RegExp;
+  members: string[];
+}): Promise<void> {
+  const dir = tmpDir(`partition-sigint-${o.name}`);
+  const registry = join(dir, 'pids');
+  mkdirSync(registry, { recursive: true });
+  const file = join(dir, `${o.name}.yaml`);
+  writeFileSync(
+    file,
+    [
+      `name: ${o.name}`,
+      'description: test drill',
+      `topology: ${o.topology}`,
+      'steps:',
+      '  - action: partition',
+      `    sides: ${o.sides}`,
+      '    duration: 60s',
+      '',
+    ].join('\n'),
+  );
+  const child = execa('node', [join(PROJECT_ROOT, 'bin/stormdrill.js'), 'drill', 'run', file, '--report-dir', 'out'], {
+    reject: false,
+    cwd: dir,
+    env: { STORMDRILL_PID_REGISTRY: registry, STORMDRILL_DEBUG: '' },
+    timeout: 55_000,
+  });
+  const seen = new Set<number>();
+  const track = setInterval(() => {
+    for (const f of readdirSync(registry)) seen.add(Number(f));
+  }, 20);
+  let out = '';
+  child.stdout?.on('data', (d) => {
+    out += String(d);
+  });
+  for (let i = 0; i < 1600 && !o.marker.test(out); i++) await new Promise((r) => setTimeout(r, 25));
+  expect(out).toMatch(o.marker);
+  await new Promise((r) => setTimeout(r, 700));
+  child.kill('SIGINT');
+  const r = await child;
+  clearInterval(track);
+  for (const f of readdirSync(registry)) seen.add(Number(f));
+  expect(r.exitCode, r.stderr).toBe(130);
+  const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+  expect(report.status).toBe('interrupted');
+  const events = report.events as Array<{ kind: string; node?: string; detail?: string }>;
+  expect(
+    events
+      .filter((e) => e.kind === 'cut')
+      .map((e) => e.node)
+      .sort(),
+  ).toEqual(o.members);
+  // each cut was healed: by the interrupted step's own heal or by the restore
+  const healed = new Set(events.filter((e) => e.kind === 'heal' && e.node).map((e) => e.node));
+  const restore = events.find((e) => e.kind === 'restore')?.detail ?? '';
+  for (const m of o.members) expect(healed.has(m) || restore.includes(`network on ${m}`), `${m} healed`).toBe(true);
+  expect(seen.size).toBeGreaterThan(0);
+  expect(
+    [...seen].filter((pid) => alive(pid)),
+    'processes left running',
+  ).toEqual([]);
+}
+
 describe('partition: interrupted', () => {
   it('SIGINT in the middle of a partition heals every cut, stops everything and writes a partial report', async () => {
-    const dir = tmpDir('partition-sigint');
-    const registry = join(dir, 'pids');
-    mkdirSync(registry, { recursive: true });
-    const file = join(dir, 'cut-me.yaml');
-    writeFileSync(
-      file,
-      [
-        'name: cut-me',
-        'description: test drill',
-        'topology: { kind: sentinel, replicas: 1, downAfter: 30s }',
-        'steps:',
-        '  - action: partition',
-        '    sides: [[primary, writer], [sentinels, replica-1]]',
-        '    duration: 60s',
-        '',
-      ].join('\n'),
-    );
-    const child = execa('node', [join(PROJECT_ROOT, 'bin/stormdrill.js'), 'drill', 'run', file, '--report-dir', 'out'], {
-      reject: false,
-      cwd: dir,
-      env: { STORMDRILL_PID_REGISTRY: registry, STORMDRILL_DEBUG: '' },
-      timeout: 55_000,
+    await interruptMidPartition({
+      name: 'cut-me',
+      topology: '{ kind: sentinel, replicas: 1, downAfter: 30s }',
+      sides: '[[primary, writer], [sentinels, replica-1]]',
+      marker: /partition \[primary, writer\]/,
+      members: ['primary', 'replica-1', 'sentinel-1', 'sentinel-2', 'sentinel-3'],
     });
-    const seen = new Set<number>();
-    const track = setInterval(() => {
-      for (const f of readdirSync(registry)) seen.add(Number(f));
-    }, 20);
-    let out = '';
-    child.stdout?.on('data', (d) => {
-      out += String(d);
+  });
+
+  it('SIGINT in the middle of a cluster partition (bus cut too) heals every cut and stops everything', async () => {
+    await interruptMidPartition({
+      name: 'cut-cluster',
+      topology: '{ kind: cluster, nodeTimeout: 30s }',
+      sides: '[[master-1, writer], [master-2, master-3, replicas]]',
+      marker: /partition \[master-1, writer\]/,
+      members: ['master-1', 'master-2', 'master-3', 'replica-1', 'replica-2', 'replica-3'],
     });
-    for (let i = 0; i < 1200 && !/partition \[primary, writer\]/.test(out); i++) await new Promise((r) => setTimeout(r, 25));
-    expect(out).toMatch(/partition \[primary, writer\]/);
-    await new Promise((r) => setTimeout(r, 700));
-    child.kill('SIGINT');
-    const r = await child;
-    clearInterval(track);
-    for (const f of readdirSync(registry)) seen.add(Number(f));
-    expect(r.exitCode, r.stderr).toBe(130);
-    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
-    expect(report.status).toBe('interrupted');
-    const events = report.events as Array<{ kind: string; node?: string; detail?: string }>;
-    expect(
-      events
-        .filter((e) => e.kind === 'cut')
-        .map((e) => e.node)
-        .sort(),
-    ).toEqual(['primary', 'replica-1', 'sentinel-1', 'sentinel-2', 'sentinel-3']);
-    // each cut was healed: by the interrupted step's own heal or by the restore
-    const healed = new Set(events.filter((e) => e.kind === 'heal' && e.node).map((e) => e.node));
-    const restore = events.find((e) => e.kind === 'restore')?.detail ?? '';
-    for (const m of ['primary', 'replica-1', 'sentinel-1', 'sentinel-2', 'sentinel-3'])
-      expect(healed.has(m) || restore.includes(`network on ${m}`), `${m} healed`).toBe(true);
-    expect(seen.size).toBeGreaterThan(0);
-    expect(
-      [...seen].filter((pid) => alive(pid)),
-      'processes left running',
-    ).toEqual([]);
   });
 });

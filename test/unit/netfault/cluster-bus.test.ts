@@ -4,6 +4,7 @@
  * may name.
  */
 import { describe, expect, it } from 'vitest';
+import { clusterPartitionFigures, describeClusterPartition } from '../../../lib/drill/cluster-partition.js';
 import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
 import { cutPlan } from '../../../lib/faults/partition.js';
 import { chunkFate, classifyBusConnection, describeFault, faultApplies, validateFault } from '../../../lib/netfault/classify.js';
@@ -130,5 +131,55 @@ describe('partition steps in a cluster runbook', () => {
     expect(problems(rb([['master-1'], ['replicas']], { kind: 'cluster', replicasPerMaster: 0 }))).toEqual([
       "steps.0.sides: 'replicas' names no node: this cluster has no replicas",
     ]);
+  });
+});
+
+describe('clusterPartitionFigures: the cut-off master from the timeline and the write steps', () => {
+  const ev = [
+    { atMs: 1000, kind: 'partition' },
+    { atMs: 1010, kind: 'accepts-writes', node: 'master-1' },
+    { atMs: 1010, kind: 'accepts-writes', node: 'master-2' },
+    { atMs: 3100, kind: 'refuses-writes', node: 'master-1' },
+    { atMs: 4000, kind: 'accepts-writes', node: 'replica-2' },
+    { atMs: 4050, kind: '+promoted', node: 'replica-2' },
+    { atMs: 9000, kind: 'heal' },
+  ];
+  const burst = {
+    node: 'master-1',
+    acked: 101,
+    failed: 298,
+    unknown: 1,
+    startMs: 1005,
+    endMs: 9000,
+    firstFailedMs: 3050,
+    reads: { ok: 40, failed: 120 },
+    firstReadFailedMs: 3060,
+  };
+
+  it('counts what it acknowledged and refused, times its acceptance and the failover, and split brain of its shard only', () => {
+    const f = clusterPartitionFigures(ev, [burst], { nodeTimeoutMs: 2000, allowReadsWhenDown: false }, 10_000);
+    expect(f).toEqual({
+      node: 'master-1',
+      nodeTimeoutMs: 2000,
+      allowReadsWhenDown: false,
+      acceptedWritesMs: 2050,
+      ackedWhileCut: 101,
+      refusedWhileCut: 298,
+      unknownWhileCut: 1,
+      readsWhileCut: { ok: 40, failed: 120 },
+      readsRefusedAfterMs: 2060,
+      splitBrainMs: 0,
+      failoverMs: 3050,
+    });
+    expect(describeClusterPartition(f as NonNullable<typeof f>)).toBe(
+      'master-1, cut off, acknowledged writes for 2.0 s after the cut (cluster-node-timeout 2 s): 101 acknowledged, 298 refused, 1 unanswered; it answered 40 reads while cut and refused reads from 2.1 s after the cut (120 failed), cluster-allow-reads-when-down no; its replica was promoted 3.0 s after the cut; split brain 0 ms.',
+    );
+  });
+
+  it('overlap of the cut-off master and its promoted replica is split brain; no partition or no write step: no figures', () => {
+    const late = ev.map((e) => (e.kind === 'refuses-writes' ? { ...e, atMs: 4300 } : e));
+    expect(clusterPartitionFigures(late, [burst], { nodeTimeoutMs: 2000, allowReadsWhenDown: true }, 10_000)?.splitBrainMs).toBe(300);
+    expect(clusterPartitionFigures(ev.slice(1), [burst], { nodeTimeoutMs: 2000, allowReadsWhenDown: false }, 10_000)).toBeNull();
+    expect(clusterPartitionFigures(ev, [], { nodeTimeoutMs: 2000, allowReadsWhenDown: false }, 10_000)).toBeNull();
   });
 });
