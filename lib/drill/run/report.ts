@@ -189,10 +189,14 @@ function splitBrainOf(s: RunState, ackedLost: number | null = null): Pick<DrillR
   };
 }
 
-/** Stale reads per side for partition drills whose workload read back (the writer's read probe and the old primary's side reader). */
+/**
+ * Stale reads per side for partition drills whose workload read back (the writer's read probe
+ * and the old primary's side reader) or whose write steps probed reads.
+ */
 function staleReadsOf(s: RunState): { staleReads?: StaleReadsReport } {
-  const counts = s.writeResult?.staleReads;
-  if (!measuresSplitBrain(s) || !s.plan.workload.reads || !counts) return {};
+  const workload = s.plan.workload.reads ? s.writeResult?.staleReads : undefined;
+  if (!measuresSplitBrain(s) || (!workload && s.burstStaleReads.length === 0)) return {};
+  const counts = [...(workload ?? []), ...s.burstStaleReads];
   const nodes = s.t.nodes;
   // every node listens on its own loopback port and its proxy's
   const nodeOf = (ep: string) => {

@@ -4,7 +4,7 @@
  * what has been started so far (so the runner can always stop it and report).
  */
 import { newRunId, testId } from '../../core/naming.js';
-import type { StaleReads } from '../../integrity/write/stale.js';
+import type { StaleReadCount, StaleReads } from '../../integrity/write/stale.js';
 import type { WriteResult, Writer } from '../../integrity/write/writer.js';
 import type { RemoteWriteAuth, RemoteWritePusher } from '../../observability/index.js';
 import type { ConnectionOptions } from '../../redis/index.js';
@@ -88,6 +88,8 @@ export class RunState {
   writeResult: WriteResult | null = null;
   readonly ledgers: Array<{ path: string; prefix: string }> = [];
   readonly burstResults: WriteBurstResult[] = [];
+  /** The read probes of write steps with `reads` (they join the workload's in the report's staleReads). */
+  readonly burstStaleReads: StaleReadCount[] = [];
   /** The workload's acknowledged-writes total, sampled every 100 ms (partition checks count from it). */
   readonly ackSamples: Array<{ atMs: number; acked: number }> = [];
   /** Partition drills whose workload reads: the reader on the old primary's side (run/side-reader.ts). */

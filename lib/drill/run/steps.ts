@@ -120,5 +120,6 @@ async function writeBurst(s: RunState, count: number, valueSize: number, node?: 
     firstReadFailedMs: r.readWindows[0]?.startMs ?? null,
   };
   s.burstResults.push(res);
+  if (pace.readRate) s.burstStaleReads.push(...r.staleReads);
   return res;
 }
