@@ -3,9 +3,12 @@
  * becomes one `{name, ok, limit, measured}`; a check whose figure could not be measured
  * (e.g. acked loss without a workload) fails with a reason instead of passing silently.
  */
+import { type CheckResult, notMeasured } from './check-result.js';
 import { formatDuration } from './duration.js';
 import { type LagMeasurements, lagChecks } from './lag-checks.js';
 import { type ChecksSection, WRITE_STEPS_ACKED } from './schema.js';
+
+export type { CheckResult };
 
 export interface VerifyOutcome {
   ok: boolean;
@@ -51,20 +54,6 @@ export interface ServiceMeasurements {
   errorBudgetSpent: number | null;
   /** Names of the alerts that fired during the drill (null: the alerts could not be read). */
   alertsFired: string[] | null;
-}
-
-export interface CheckResult {
-  name: string;
-  ok: boolean;
-  /** The limit as written (e.g. `<= 5000 ms`, `== 0`, `true`). */
-  limit: string;
-  /** What was measured (number, boolean, or a reason when it could not be measured). */
-  measured: number | boolean | string | null;
-  detail?: string;
-}
-
-function notMeasured(name: string, limit: string, why: string): CheckResult {
-  return { name, ok: false, limit, measured: null, detail: `not measured: ${why}` };
 }
 
 export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): CheckResult[] {

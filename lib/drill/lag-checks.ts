@@ -4,7 +4,7 @@
  * a margin after the cut, and the acknowledged writes lost are no more than the writes
  * acknowledged within the lag plus a margin of the cut (what the setting allows). Pure.
  */
-import type { CheckResult } from './checks.js';
+import { type CheckResult, notMeasured } from './check-result.js';
 import { formatDuration } from './duration.js';
 import { REFUSES } from './split-brain.js';
 
@@ -40,10 +40,6 @@ export function ackedBetween(samples: Array<{ atMs: number; acked: number }>, fr
 export interface LagChecks {
   ackedLostWithinLag?: { margin: number };
   refusedWithinLag?: { margin: number };
-}
-
-function notMeasured(name: string, limit: string, why: string): CheckResult {
-  return { name, ok: false, limit, measured: null, detail: `not measured: ${why}` };
 }
 
 export function lagChecks(checks: LagChecks, lag: LagMeasurements | undefined, ackedLost: number | null): CheckResult[] {
