@@ -27,6 +27,8 @@ const env = useTestEnv({
   prometheus: true,
 });
 const BUCKET = 2 ** (1 / 8);
+/** bench's HDR histogram counts in units of 2^floor(log2(10 µs)) = 8 µs (lowestDiscernibleValue 10 µs, lib/bench/setup.ts). */
+const HDR_UNIT_MS = 2 ** Math.floor(Math.log2(10)) / 1000;
 
 interface BenchTest {
   title: string;
@@ -96,9 +98,12 @@ describe('one verdict for a distributed run', () => {
     expect(prom('SET.errors')).toBe(0);
     expect(prom('SET.rps') / all.rps).toBeCloseTo(1, 6);
     for (const stat of ['p99', 'p50'] as const) {
-      const ratio = prom(`SET.${stat}`) / all.latencyMs[stat];
-      expect(ratio, `${stat}: prometheus ${prom(`SET.${stat}`)} ms, merged ${all.latencyMs[stat]} ms`).toBeGreaterThan(1 / BUCKET);
-      expect(ratio).toBeLessThan(BUCKET);
+      // within one native bucket of the merged value, give or take one HDR unit of the
+      // merged value itself (sub-millisecond latencies on a loaded machine are a few units)
+      const merged = all.latencyMs[stat];
+      const why = `${stat}: prometheus ${prom(`SET.${stat}`)} ms, merged ${merged} ms (one HDR unit ${HDR_UNIT_MS} ms)`;
+      expect(prom(`SET.${stat}`), why).toBeGreaterThan((merged - HDR_UNIT_MS) / BUCKET);
+      expect(prom(`SET.${stat}`), why).toBeLessThan((merged + HDR_UNIT_MS) * BUCKET);
     }
     console.log(
       `distributed bench: requests ${parts.map((p) => p.requests).join(' + ')} = ${all.requests} (prometheus ${prom('SET.requests')}); ` +
