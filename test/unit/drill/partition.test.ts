@@ -5,11 +5,12 @@
 import { describe, expect, it } from 'vitest';
 import { encodeCommand } from '../../../lib/core/resp/encode.js';
 import { ackedBetween, lagChecks, lagMeasurementsOf } from '../../../lib/drill/lag-checks.js';
-import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
+import { planRunbook } from '../../../lib/drill/plan.js';
 import { ACCEPTS, acceptingPeriods, partitionEffect, partitionLane, REFUSES, splitBrainMs } from '../../../lib/drill/split-brain.js';
 import { staleReadsBySide } from '../../../lib/drill/stale-sides.js';
 import { cutPlan, describeSides, partitionProblems } from '../../../lib/faults/partition.js';
 import { chunkFate, classifyConnection, describeFault, faultApplies, validateFault } from '../../../lib/netfault/classify.js';
+import { planProblems } from '../../support/plan.js';
 
 const cmds = (...c: string[][]) => Buffer.concat(c.map((x) => encodeCommand(x)));
 
@@ -98,15 +99,7 @@ describe('partition steps in a runbook', () => {
     topology,
     steps: [{ action: 'partition', sides }],
   });
-  const problems = (input: unknown): string[] => {
-    try {
-      planRunbook(input);
-      return [];
-    } catch (err) {
-      if (!(err instanceof PlanError)) throw err;
-      return err.problems.map((p) => `${p.path.join('.')}: ${p.message}`);
-    }
-  };
+  const problems = (input: unknown): string[] => planProblems(input);
 
   it('accepts node selectors, sentinels and the writer', () => {
     const [plan] = planRunbook(
@@ -121,22 +114,22 @@ describe('partition steps in a runbook', () => {
 
   it('refuses sides naming nodes or Sentinels the topology does not have', () => {
     expect(problems(rb([['primary', 'replica-3'], ['sentinel-4']]))).toEqual([
-      "steps.0.sides: unknown node 'replica-3': this topology has replica-1..replica-2",
-      "steps.0.sides: unknown Sentinel 'sentinel-4': this topology has sentinel-1..sentinel-3",
+      "steps[0].sides: unknown node 'replica-3': this topology has replica-1..replica-2",
+      "steps[0].sides: unknown Sentinel 'sentinel-4': this topology has sentinel-1..sentinel-3",
     ]);
     expect(problems(rb([['primary'], ['master-2']]))).toEqual([
-      "steps.0.sides: unknown node 'master-2': a sentinel topology has primary and replica-N",
+      "steps[0].sides: unknown node 'master-2': a sentinel topology has primary and replica-N",
     ]);
     expect(problems(rb([['primary', 'writer'], ['writer']]))).toEqual([
-      'steps.0.sides: writer is on more than one side: put each member on one side',
+      'steps[0].sides: writer is on more than one side: put each member on one side',
     ]);
     expect(problems(rb([['primary'], ['bogus']]))[0]).toMatch(/bad partition member: use primary/);
-    expect(problems(rb([['primary']]))[0]).toMatch(/steps\.0\.sides/);
+    expect(problems(rb([['primary']]))[0]).toMatch(/steps\[0\]\.sides/);
   });
 
   it('refuses topologies partitions do not support yet', () => {
     expect(problems(rb([['primary'], ['replica-1']], { kind: 'replicas', replicas: 1 }))).toEqual([
-      'steps.0.sides: partition steps need topology.kind: sentinel or cluster (got replicas)',
+      'steps[0].sides: partition steps need topology.kind: sentinel or cluster (got replicas)',
     ]);
   });
 });

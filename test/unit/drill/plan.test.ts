@@ -1,7 +1,8 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: runbook variables are written ${name}
 import { describe, expect, it } from 'vitest';
-import { PlanError, planRunbook, substitute, variants } from '../../../lib/drill/plan.js';
+import { planRunbook, substitute, variants } from '../../../lib/drill/plan.js';
 import { STEP_NAMES } from '../../../lib/drill/steps/index.js';
+import { planProblems } from '../../support/plan.js';
 
 const base = (over: Record<string, unknown> = {}) => ({
   name: 'demo',
@@ -12,15 +13,7 @@ const base = (over: Record<string, unknown> = {}) => ({
   ...over,
 });
 
-function problems(input: unknown, choice = {}): string[] {
-  try {
-    planRunbook(input, choice);
-  } catch (err) {
-    if (err instanceof PlanError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
-}
+const problems = planProblems;
 
 describe('planRunbook', () => {
   it('turns a runbook into an ordered plan with durations in ms', () => {

@@ -1,9 +1,10 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
+import { planRunbook } from '../../../lib/drill/plan.js';
 import { RETIRED_STEPS, STEP_NAMES, STEPS, stepDefinition } from '../../../lib/drill/steps/index.js';
 import type { DrillActions, StepContext } from '../../../lib/drill/steps/types.js';
+import { planProblems } from '../../support/plan.js';
 
 /** A DrillActions that records calls (the real one is exercised by the integration tests). */
 function recorder(): { actions: DrillActions; calls: string[] } {
@@ -78,13 +79,7 @@ describe('step registry', () => {
 
 /** Every problem the step schemas find in `steps` (empty = valid). */
 function stepProblems(steps: Array<Record<string, unknown>>): string[] {
-  try {
-    planRunbook({ name: 'x', description: 'x', topology: { kind: 'sentinel' }, steps });
-  } catch (err) {
-    if (err instanceof PlanError) return err.message.split('\n');
-    throw err;
-  }
-  return [];
+  return planProblems({ name: 'x', description: 'x', topology: { kind: 'sentinel' }, steps });
 }
 
 describe('step params are checked by the step schemas (the one validation of every action)', () => {

@@ -5,9 +5,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { clusterPartitionFigures, describeClusterPartition } from '../../../lib/drill/cluster-partition.js';
-import { PlanError, planRunbook } from '../../../lib/drill/plan.js';
 import { cutPlan } from '../../../lib/faults/partition.js';
 import { chunkFate, classifyBusConnection, describeFault, faultApplies, validateFault } from '../../../lib/netfault/classify.js';
+import { planProblems } from '../../support/plan.js';
 
 const ID_A = 'a'.repeat(32) + '0123abcd';
 const ID_B = 'b'.repeat(40);
@@ -98,15 +98,7 @@ describe('partition steps in a cluster runbook', () => {
     topology,
     steps: [{ action: 'partition', sides }],
   });
-  const problems = (input: unknown): string[] => {
-    try {
-      planRunbook(input);
-      return [];
-    } catch (err) {
-      if (!(err instanceof PlanError)) throw err;
-      return err.problems.map((p) => `${p.path.join('.')}: ${p.message}`);
-    }
-  };
+  const problems = (input: unknown): string[] => planProblems(input);
 
   it('accepts master-N, replica-N, the selectors and the writer', () => {
     expect(
@@ -122,14 +114,14 @@ describe('partition steps in a cluster runbook', () => {
 
   it('refuses nodes the cluster does not have, and Sentinels, one line each', () => {
     expect(problems(rb([['master-4', 'writer'], ['replica-4']]))).toEqual([
-      "steps.0.sides: unknown node 'master-4': this cluster has master-1..master-3",
-      "steps.0.sides: unknown node 'replica-4': this cluster has replica-1..replica-3",
+      "steps[0].sides: unknown node 'master-4': this cluster has master-1..master-3",
+      "steps[0].sides: unknown node 'replica-4': this cluster has replica-1..replica-3",
     ]);
     expect(problems(rb([['master-1'], ['sentinels']]))).toEqual([
-      "steps.0.sides: unknown member 'sentinels': a cluster has no Sentinels (its nodes are master-N and replica-N)",
+      "steps[0].sides: unknown member 'sentinels': a cluster has no Sentinels (its nodes are master-N and replica-N)",
     ]);
     expect(problems(rb([['master-1'], ['replicas']], { kind: 'cluster', replicasPerMaster: 0 }))).toEqual([
-      "steps.0.sides: 'replicas' names no node: this cluster has no replicas",
+      "steps[0].sides: 'replicas' names no node: this cluster has no replicas",
     ]);
   });
 });
