@@ -3,7 +3,9 @@
  * code (the path `stormdrill topology up` and the drills take), on this file's ports and
  * temp dirs. Every topology started here is stopped after the test file.
  */
-import { afterAll } from 'vitest';
+import { afterAll, expect } from 'vitest';
+import { activeFaults } from '../../lib/faults/index.js';
+import { nodeProxies } from '../../lib/topology/node-proxies.js';
 import { startTopology } from '../../lib/topology/start.js';
 import type { StartTopologyOptions, Topology, TopologySpecInput } from '../../lib/topology/types.js';
 import { ports, tmpDir } from './namespace.js';
@@ -24,4 +26,19 @@ export async function startTestTopology(spec: TopologySpecInput, o: Partial<Star
 export function viaSentinels(t: Topology): { sentinels: string[]; masterName: string } {
   if (t.spec.kind !== 'sentinel' && t.spec.kind !== 'haproxy') throw new Error(`a ${t.kind} topology has no Sentinels`);
   return { sentinels: t.sentinels.map((s) => `${s.host}:${s.port}`), masterName: t.spec.masterName };
+}
+
+/** A drill's topology after the run: every node and Sentinel stopped, no proxy (client or cluster bus) holding a fault, no fault registered. */
+export function assertNothingLeft(t: Topology | null): void {
+  expect(t).not.toBeNull();
+  const topo = t as Topology;
+  for (const n of topo.nodes) {
+    expect(n.process?.running, `${n.name} still running`).toBe(false);
+    for (const p of nodeProxies(n)) expect(p.fault ?? null, `${n.name} proxy fault`).toBeNull();
+  }
+  for (const s of topo.sentinels) {
+    expect(s.process?.running, `${s.name} still running`).toBe(false);
+    expect(s.proxy?.fault ?? null, `${s.name} proxy fault`).toBeNull();
+  }
+  expect(activeFaults(topo)).toEqual([]);
 }

@@ -11,20 +11,9 @@ import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { NEW_PRIMARY_EVENTS } from '../../../lib/drill/checks.js';
 import { loadRunbook } from '../../../lib/drill/load.js';
 import { runDrill } from '../../../lib/drill/runner.js';
-import { activeFaults } from '../../../lib/faults/index.js';
 import type { Topology } from '../../../lib/topology/types.js';
 import { ports, tmpDir } from '../../support/namespace.js';
-
-function assertNothingLeft(t: Topology | null): void {
-  expect(t).not.toBeNull();
-  const topo = t as Topology;
-  for (const n of topo.nodes) {
-    expect(n.process?.running, `${n.name} still running`).toBe(false);
-    expect(n.proxy?.fault ?? null, `${n.name} proxy fault`).toBeNull();
-  }
-  for (const s of topo.sentinels) expect(s.process?.running, `${s.name} still running`).toBe(false);
-  expect(activeFaults(topo)).toEqual([]);
-}
+import { assertNothingLeft } from '../../support/topology.js';
 
 type Report = Awaited<ReturnType<typeof runDrill>>['report'];
 

@@ -8,9 +8,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadRunbook } from '../../../lib/drill/load.js';
 import { runDrill } from '../../../lib/drill/runner.js';
-import { activeFaults } from '../../../lib/faults/index.js';
 import type { Topology } from '../../../lib/topology/types.js';
 import { ports, tmpDir } from '../../support/namespace.js';
+import { assertNothingLeft } from '../../support/topology.js';
 
 const COUNT = 400;
 const RATE = 50;
@@ -72,14 +72,7 @@ describe('cluster-minority-master', () => {
       ).toEqual(['master-1', 'master-2', 'master-3', 'replica-1', 'replica-2', 'replica-3']);
       expect(r.report.checks.every((c) => c.ok)).toBe(true);
       expect(r.exitCode).toBe(0);
-      const t = topo as Topology | null;
-      expect(t).not.toBeNull();
-      for (const n of t?.nodes ?? []) {
-        expect(n.process?.running, `${n.name} still running`).toBe(false);
-        expect(n.proxy?.fault ?? null).toBeNull();
-        expect(n.busProxy?.fault ?? null).toBeNull();
-      }
-      expect(activeFaults(t as Topology)).toEqual([]);
+      assertNothingLeft(topo);
     },
   );
 });

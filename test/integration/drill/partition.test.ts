@@ -11,24 +11,10 @@ import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
 import { loadRunbook } from '../../../lib/drill/load.js';
 import { runDrill } from '../../../lib/drill/runner.js';
-import { activeFaults } from '../../../lib/faults/index.js';
 import type { Topology } from '../../../lib/topology/types.js';
 import { ports, tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
-
-function assertNothingLeft(t: Topology | null): void {
-  expect(t).not.toBeNull();
-  const topo = t as Topology;
-  for (const n of topo.nodes) {
-    expect(n.process?.running, `${n.name} still running`).toBe(false);
-    expect(n.proxy?.fault ?? null, `${n.name} proxy fault`).toBeNull();
-  }
-  for (const s of topo.sentinels) {
-    expect(s.process?.running, `${s.name} still running`).toBe(false);
-    expect(s.proxy?.fault ?? null, `${s.name} proxy fault`).toBeNull();
-  }
-  expect(activeFaults(topo)).toEqual([]);
-}
+import { assertNothingLeft } from '../../support/topology.js';
 
 describe('sentinel-split-brain', () => {
   it('reports exactly the N acknowledged writes the cut-off old primary took, after a real failover on the majority side', async () => {
