@@ -8,8 +8,8 @@
 import { UserError } from '../core/errors.js';
 import { describeCutPeers, describeFault } from '../netfault/classify.js';
 import type { CutPeers, FaultProxy } from '../netfault/types.js';
-import { redisOnce } from '../redis/once.js';
-import { nodeAuth } from '../topology/node-auth.js';
+import { type OnceOptions, redisOnce } from '../redis/once.js';
+import { nodeAuth, sentinelAuth } from '../topology/node-auth.js';
 import { nodeProxies } from '../topology/node-proxies.js';
 import { replicationPort } from '../topology/start.js';
 import type { SentinelProc, Topology, TopoNode } from '../topology/types.js';
@@ -81,19 +81,16 @@ function sentinel(t: Topology, name: string): SentinelProc {
   return s;
 }
 
-async function sentinelId(t: Topology, s: SentinelProc): Promise<string> {
-  const r = await redisOnce(s.port, ['SENTINEL', 'MYID'], { host: s.host, timeoutMs: 2000, tls: t.tls }).catch(() => null);
-  const id = typeof r === 'string' || Buffer.isBuffer(r) ? r.toString() : '';
-  if (!/^[0-9a-f]{8}/i.test(id)) throw new UserError(`${s.name} (port ${s.port}) did not answer SENTINEL MYID: is it running?`);
-  return id.slice(0, 8).toLowerCase();
-}
-
-/** A Cluster node's id (CLUSTER MYID on its real port, past the fault proxies). */
-async function clusterNodeId(t: Topology, n: TopoNode): Promise<string> {
-  const r = await redisOnce(n.port, ['CLUSTER', 'MYID'], { ...nodeAuth(t, n), timeoutMs: 2000 }).catch(() => null);
-  const id = typeof r === 'string' || Buffer.isBuffer(r) ? r.toString() : '';
-  if (!/^[0-9a-f]{40}$/.test(id)) throw new UserError(`${n.name} (port ${n.port}) did not answer CLUSTER MYID: is it running?`);
-  return id;
+/**
+ * A member's id as the fault proxies recognise it (SENTINEL MYID: the first 8 hex digits a
+ * Sentinel's connection name `sentinel-<id8>-…` carries; CLUSTER MYID: the 40 of a bus
+ * message's sender), asked on its real port, past the fault proxies.
+ */
+async function memberId(who: { name: string; port: number }, command: 'SENTINEL' | 'CLUSTER', options: OnceOptions): Promise<string> {
+  const r = await redisOnce(who.port, [command, 'MYID'], { ...options, timeoutMs: 2000 }).catch(() => null);
+  const id = (typeof r === 'string' || Buffer.isBuffer(r) ? r.toString() : '').toLowerCase();
+  if (!/^[0-9a-f]{40}$/.test(id)) throw new UserError(`${who.name} (port ${who.port}) did not answer ${command} MYID: is it running?`);
+  return command === 'SENTINEL' ? id.slice(0, 8) : id;
 }
 
 /** Cut every link between the sides; returns after the cuts are in place. */
@@ -115,14 +112,14 @@ export async function partition(ctx: ActionContext, p: PartitionParams): Promise
           `${n.name} has no fault proxy on its cluster bus: start the cluster with fault proxies and replication through them (the defaults)`,
         );
       proxies.set(name, { target: n, proxies: nodeProxies(n) });
-      if (cluster) busIds.set(name, await clusterNodeId(t, n));
+      if (cluster) busIds.set(name, await memberId(n, 'CLUSTER', nodeAuth(t, n)));
     }
     for (const name of side.sentinels) {
       const s = sentinel(t, name);
       assertDestructiveAllowed(ctx, s, 'partition');
       if (!s.proxy) throw new UserError(`${s.name} has no fault proxy: partitions need a topology stormdrill started with fault proxies`);
       proxies.set(name, { target: s, proxies: [s.proxy] });
-      ids.set(name, await sentinelId(t, s));
+      ids.set(name, await memberId(s, 'SENTINEL', sentinelAuth(t, s)));
     }
   }
   const plan = cutPlan(
