@@ -74,6 +74,8 @@ export interface WorkerNamespace {
   /** First port of the worker's block; the block is PORTS_PER_WORKER wide. */
   portBase: number;
   portLimit: number;
+  /** The worker's own loopback /24 (127.1.<block>.0/24) for topologies whose members each have an address. */
+  addressBlock: string;
 }
 
 export const PORTS_PER_WORKER = 400;
@@ -90,5 +92,12 @@ export function workerNamespace(worker: number, suite: string, slot?: string): W
   const block = (worker + offset) % MAX_WORKER_BLOCKS;
   const portBase = TEST_PORT_FLOOR + block * PORTS_PER_WORKER;
   const runId = slot ? `t-${suite}-w${worker}-${slot}` : `t-${suite}-w${worker}`;
-  return { worker, runId, keyPrefix: keyPrefix(runId), portBase, portLimit: portBase + PORTS_PER_WORKER - 1 };
+  return {
+    worker,
+    runId,
+    keyPrefix: keyPrefix(runId),
+    portBase,
+    portLimit: portBase + PORTS_PER_WORKER - 1,
+    addressBlock: `127.1.${block}.0/24`,
+  };
 }

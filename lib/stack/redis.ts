@@ -10,6 +10,12 @@ export interface RedisServerOptions {
   /** Directory for config, data and log; created if missing. */
   dir: string;
   host?: string;
+  /**
+   * An own loopback address (e.g. 127.0.9.3), like a separate machine: the server binds it and
+   * 127.0.0.1, its outgoing connections (replication, cluster bus) come from it, and it is
+   * probed at it. `host` defaults to it.
+   */
+  ownAddress?: string;
   /** requirepass (written to the 0600 config file, never to argv or logs). */
   password?: string;
   /** `host port` of the primary to replicate. */
@@ -39,7 +45,6 @@ export interface RedisNode {
 
 /** The config file text for a node. Exported for tests. */
 export function redisConfig(o: RedisServerOptions): string {
-  const host = o.host ?? '127.0.0.1';
   const lines: string[] = [
     ...(o.tls
       ? [
@@ -51,7 +56,8 @@ export function redisConfig(o: RedisServerOptions): string {
           'tls-auth-clients no',
         ]
       : [`port ${o.port}`]),
-    `bind ${host}`,
+    ...bindLines(o.ownAddress ?? o.host ?? '127.0.0.1', o.ownAddress !== undefined),
+    // protected mode counts only 127.0.0.1/::1 as local: with an own address it would refuse its peers
     'protected-mode no',
     'daemonize no',
     `dir ${o.dir}`,
@@ -71,6 +77,15 @@ export function redisConfig(o: RedisServerOptions): string {
   return `${lines.join('\n')}\n`;
 }
 
+/**
+ * The `bind` line of a redis-server or Sentinel: `host` alone, or with `own` an own loopback
+ * address bound together with 127.0.0.1 (local probes keep working) plus `bind-source-addr`,
+ * so its outgoing connections come from the own address.
+ */
+export function bindLines(host: string, own: boolean): string[] {
+  return own && host !== '127.0.0.1' ? [`bind "${host} 127.0.0.1"`, `bind-source-addr ${host}`] : [`bind ${host}`];
+}
+
 /** The process id of the redis-server (or redis-sentinel) answering on host:port. */
 export async function serverPid(port: number, o: { host?: string; password?: string; tls?: { caFile: string } }): Promise<number | null> {
   const r = await redisOnce(port, ['INFO', 'server'], { ...o, timeoutMs: 500 });
@@ -85,7 +100,7 @@ export function isPortTaken(err: unknown): boolean {
 
 export async function startRedisServer(o: RedisServerOptions): Promise<RedisNode> {
   const bin = requireBinary('redis-server');
-  const host = o.host ?? '127.0.0.1';
+  const host = o.host ?? o.ownAddress ?? '127.0.0.1';
   mkdirSync(o.dir, { recursive: true });
   const conf = join(o.dir, 'redis.conf');
   writeFileSync(conf, redisConfig(o), { mode: 0o600 });

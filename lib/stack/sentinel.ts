@@ -3,6 +3,7 @@
  * the sentinel.conf text and SENTINEL MASTER as a record.
  */
 import { redisOnce } from '../redis/once.js';
+import { bindLines } from './redis.js';
 
 /** The sentinel.conf text. Exported for tests. */
 export function sentinelConfig(o: {
@@ -15,13 +16,17 @@ export function sentinelConfig(o: {
   failoverTimeoutMs: number;
   parallelSyncs: number;
   password?: string;
+  /** An own loopback address (bound with 127.0.0.1, source of its outgoing connections); see RedisServerOptions.ownAddress. */
+  ownAddress?: string;
   /** The address this Sentinel gives its peers in its hello messages (e.g. its fault proxy's). */
   announce?: { host: string; port: number };
 }): string {
   const m = o.masterName;
   const lines = [
     `port ${o.port}`,
-    'bind 127.0.0.1',
+    ...bindLines(o.ownAddress ?? '127.0.0.1', o.ownAddress !== undefined),
+    // protected mode counts only 127.0.0.1/::1 as local: with an own address it would refuse its peers
+    ...(o.ownAddress !== undefined ? ['protected-mode no'] : []),
     'daemonize no',
     `dir ${o.dir}`,
     'logfile ""',

@@ -54,6 +54,26 @@ function isInt(v: unknown, min: number, max: number): boolean {
   return typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
 }
 
+const ADDRESS_BLOCK_RE = /^127\.(\d{1,3})\.(\d{1,3})\.0\/24$/;
+
+/** The first three octets ('127.A.B') of a valid address block, null when it is not a loopback /24. */
+export function addressBlockPrefix(block: string): string | null {
+  const m = ADDRESS_BLOCK_RE.exec(block);
+  if (!m) return null;
+  const octets = [m[1], m[2]].map(Number);
+  if (octets.some((o) => o > 255) || [m[1], m[2]].some((o) => o !== String(Number(o)))) return null;
+  return `127.${octets[0]}.${octets[1]}`;
+}
+
+/** Problems with an address block for a topology of `kind`, one line each. */
+function addressBlockProblems(block: string, kind: string, faultProxies: boolean): string[] {
+  const p: string[] = [];
+  if (addressBlockPrefix(block) === null) p.push(`--addresses must be a loopback /24 such as 127.0.9.0/24 (got '${block}')`);
+  if (kind === 'haproxy') p.push('--addresses is for standalone, replicas, sentinel and cluster topologies, not haproxy: leave it out');
+  else if (faultProxies) p.push('own addresses replace the fault proxies: add --no-fault-proxies (faultProxies: false)');
+  return p;
+}
+
 /** Every problem with `input`, one clear line each (empty = valid). */
 export function validate(input: TopologySpecInput): string[] {
   const p: string[] = [];
@@ -81,6 +101,7 @@ export function validate(input: TopologySpecInput): string[] {
     p.push(`min-replicas-max-lag must be an integer 1..3600 seconds (got ${input.minReplicasMaxLagS})`);
   if (input.replicationVia !== undefined && input.replicationVia !== 'proxy' && input.replicationVia !== 'direct')
     p.push(`replicationVia must be 'proxy' or 'direct' (got '${input.replicationVia}')`);
+  if (input.addressBlock !== undefined) p.push(...addressBlockProblems(input.addressBlock, kind, input.faultProxies ?? true));
 
   const replicasMin = kind === 'sentinel' || kind === 'haproxy' ? 1 : kind === 'replicas' ? 1 : 0;
   if (kind === 'standalone') {
@@ -137,7 +158,7 @@ export function resolveSpec(input: TopologySpecInput): TopologySpec {
   const common: CommonSpec = {
     ...COMMON_DEFAULTS,
     ...pick(input, ['maxmemory', 'maxmemoryPolicy', 'aof', 'replBacklogSize', 'password', 'aclUser']),
-    ...pick(input, ['minReplicasToWrite', 'minReplicasMaxLagS', 'faultProxies', 'replicationVia']),
+    ...pick(input, ['minReplicasToWrite', 'minReplicasMaxLagS', 'faultProxies', 'replicationVia', 'addressBlock']),
   };
   switch (input.kind) {
     case 'standalone':
@@ -199,6 +220,13 @@ export function nodeNames(spec: TopologySpec): string[] {
     default:
       return ['primary', ...replicas(spec.replicas)];
   }
+}
+
+/** The `index`-th member address of a valid block (0 → .2, 1 → .3, ... up to .254), null past the end. */
+export function memberAddress(block: string, index: number): string | null {
+  const prefix = addressBlockPrefix(block);
+  const host = index + 2;
+  return prefix !== null && Number.isInteger(index) && index >= 0 && host <= 254 ? `${prefix}.${host}` : null;
 }
 
 /** Number of redis-server nodes a spec starts. */

@@ -22,7 +22,7 @@ import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
 import { type ClusterWatch, splitAddr, watchTopologyCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
 import { nodeProxies } from './node-proxies.js';
-import { redisDirectives, resolveSpec } from './options.js';
+import { memberAddress, redisDirectives, resolveSpec } from './options.js';
 import { type SentinelWatch, watchTopologySentinels } from './sentinel-watch.js';
 import { collectStatus, findPrimary } from './status.js';
 import type {
@@ -122,12 +122,28 @@ class RunningTopology implements Topology {
    * between: then the start is tried again on fresh ports.
    */
   async startNode(name: string, role: 'master' | 'replica', replicaOf?: TopoNode, cluster = false): Promise<TopoNode> {
+    const own = this.takeAddress();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.startNodeOnce(name, role, replicaOf, cluster);
+        return await this.startNodeOnce(name, role, replicaOf, cluster, own);
       } catch (err) {
         if (!isPortTaken(err) || attempt >= PORT_ATTEMPTS) throw err;
       }
+    }
+  }
+
+  /**
+   * With an address block: the lowest member address no running node or Sentinel holds
+   * (start order gives .2, .3, ...; a node added later takes the next free one).
+   */
+  private takeAddress(): string | undefined {
+    const block = this.spec.addressBlock;
+    if (block === undefined) return undefined;
+    const used = new Set([...this.nodes.map((n) => n.host), ...this.sentinels.map((s) => s.host)]);
+    for (let i = 0; ; i++) {
+      const a = memberAddress(block, i);
+      if (a === null) throw new StartError(`the address block ${block} has no free address left: use fewer nodes`);
+      if (!used.has(a)) return a;
     }
   }
 
@@ -136,6 +152,7 @@ class RunningTopology implements Topology {
     role: 'master' | 'replica',
     replicaOf: TopoNode | undefined,
     cluster: boolean,
+    own: string | undefined,
   ): Promise<TopoNode> {
     this.throwIfStopped();
     const spec = this.spec;
@@ -158,6 +175,8 @@ class RunningTopology implements Topology {
       config['replica-announce-ip'] = HOST;
       config['replica-announce-port'] = proxyPort;
     }
+    // an own address: the cluster announces it (replicas are known by their connection's source address)
+    if (own !== undefined && cluster) config['cluster-announce-ip'] = own;
     if (cluster && busPort !== undefined) {
       config['cluster-port'] = busPort;
       if (viaProxy) {
@@ -170,7 +189,8 @@ class RunningTopology implements Topology {
     const opts: RedisServerOptions = {
       port,
       dir,
-      host: HOST,
+      host: own ?? HOST,
+      ownAddress: own,
       password: spec.password,
       maxmemory: spec.maxmemory,
       maxmemoryPolicy: spec.maxmemoryPolicy,
@@ -192,7 +212,19 @@ class RunningTopology implements Topology {
       await rn?.stop();
       throw err;
     }
-    const node: TopoNode = { name, role, host: HOST, port, proxyPort, busPort, dir, process: rn.process, proxy, busProxy, owned: true };
+    const node: TopoNode = {
+      name,
+      role,
+      host: own ?? HOST,
+      port,
+      proxyPort,
+      busPort,
+      dir,
+      process: rn.process,
+      proxy,
+      busProxy,
+      owned: true,
+    };
     nodeOptions.set(node, opts);
     this.nodes.push(node);
     return node;
@@ -201,7 +233,8 @@ class RunningTopology implements Topology {
   async waitLinkUp(n: TopoNode): Promise<void> {
     await waitUntil(
       `${n.name} (port ${n.port}) to finish its sync with the primary`,
-      async () => this.stopped || (await redisInfo(n.port, 'replication', { password: this.password })).master_link_status === 'up',
+      async () =>
+        this.stopped || (await redisInfo(n.port, 'replication', { host: n.host, password: this.password })).master_link_status === 'up',
       this.readyTimeoutMs,
       50,
     );
@@ -220,6 +253,8 @@ class RunningTopology implements Topology {
     const s = this.spec;
     const bin = requireBinary('redis-sentinel');
     for (let i = 1; i <= s.sentinels; i++) {
+      const own = this.takeAddress();
+      const host = own ?? HOST;
       for (let attempt = 1; ; attempt++) {
         this.throwIfStopped();
         const port = await this.o.ports.take();
@@ -241,6 +276,7 @@ class RunningTopology implements Topology {
             failoverTimeoutMs: s.failoverTimeoutMs,
             parallelSyncs: s.parallelSyncs,
             password: s.password,
+            ownAddress: own,
             announce: proxyPort !== undefined ? { host: HOST, port: proxyPort } : undefined,
           }),
           { mode: 0o600 },
@@ -253,11 +289,11 @@ class RunningTopology implements Topology {
           cwd: dir,
           logFile: join(dir, 'sentinel.log'),
         });
-        const sp: SentinelProc = { name: `sentinel-${i}`, host: HOST, port, dir, process: proc, owned: true, proxyPort, proxy };
+        const sp: SentinelProc = { name: `sentinel-${i}`, host, port, dir, process: proc, owned: true, proxyPort, proxy };
         this.sentinels.push(sp);
         try {
           // ready when the Sentinel answering on the port is this process
-          await waitReady(proc, async () => (await serverPid(port, {})) === proc.pid, this.readyTimeoutMs);
+          await waitReady(proc, async () => (await serverPid(port, { host })) === proc.pid, this.readyTimeoutMs);
           break;
         } catch (err) {
           // the port was taken between choosing and binding it: again on a fresh one
@@ -360,7 +396,7 @@ class RunningTopology implements Topology {
       throw new StartError(`redis-cli --cluster create failed: ${(create.stderr || create.stdout).split('\n').slice(-3).join(' | ')}`);
     await waitClusterOk(this, this.readyTimeoutMs, true);
     for (const n of this.nodes) {
-      const rep = await redisInfo(n.port, 'replication', { password: this.password });
+      const rep = await redisInfo(n.port, 'replication', { host: n.host, password: this.password });
       n.role = rep.role === 'slave' ? 'replica' : 'master';
       if (n.role === 'replica') await this.waitLinkUp(n);
     }
@@ -413,7 +449,7 @@ class RunningTopology implements Topology {
     await this.dropNode(n);
     if (this.spec.kind === 'sentinel' || this.spec.kind === 'haproxy') {
       for (const s of this.sentinels)
-        await redisOnce(s.port, ['SENTINEL', 'RESET', this.spec.masterName], { timeoutMs: 1000 }).catch(() => null);
+        await redisOnce(s.port, ['SENTINEL', 'RESET', this.spec.masterName], { host: s.host, timeoutMs: 1000 }).catch(() => null);
       await this.waitSentinelsKnow(this.nodes.length - 1).catch(() => undefined);
     }
     if (this.haHandle) this.haHandle.reload(this.haproxyServers());

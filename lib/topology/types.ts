@@ -41,6 +41,13 @@ export interface CommonSpec {
    * clients only).
    */
   replicationVia: 'proxy' | 'direct';
+  /**
+   * A loopback /24 such as '127.0.9.0/24': every node and Sentinel gets its own address in it
+   * (.2, .3, ... in start order), binds it and 127.0.0.1, connects out from it and is known to
+   * its peers by it, like separate machines, so a partition can be cut by address pair.
+   * Needs `faultProxies: false`; not for 'haproxy'.
+   */
+  addressBlock?: string;
 }
 
 export interface StandaloneSpec extends CommonSpec {

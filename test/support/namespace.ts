@@ -18,6 +18,9 @@ export const namespace: WorkerNamespace = workerNamespace(worker, suite, slot);
 /** Ports from this worker's block only. */
 export const ports = new PortAllocator(namespace.portBase, namespace.portLimit);
 
+/** This worker's own loopback /24 (topology option addressBlock): members of a topology get .2, .3, ... */
+export const addressBlock = namespace.addressBlock;
+
 const tmpRoot = join(tmpdir(), `stormdrill-test-${namespace.runId}`);
 
 /** A temp dir inside this file's namespace; removed by the caller or by removeTmpRoot(). */

@@ -26,6 +26,7 @@ interface UpFlags {
   aclUser?: string;
   faultProxies: boolean;
   replicationVia?: 'proxy' | 'direct';
+  addresses?: string;
   maxTime: number;
 }
 
@@ -94,6 +95,10 @@ export default defineCommand({
       .option('--no-fault-proxies', 'no TCP fault proxy in front of the nodes')
       .option('--replication-via <how>', "'proxy' (network faults cut replication too; default) or 'direct'")
       .option(
+        '--addresses <block>',
+        'give every node and Sentinel its own loopback address from this /24, e.g. 127.0.9.0/24 (with --no-fault-proxies), so partitions can be cut by address as between machines',
+      )
+      .option(
         '--max-time <d>',
         'stop by itself after this long, e.g. 3600 (seconds) or 1h (default 4h)',
         durationFlag('--max-time', { unit: 's', example: '1h' }),
@@ -128,6 +133,7 @@ export default defineCommand({
             password,
             faultProxies: f.faultProxies,
             replicationVia: f.replicationVia,
+            addressBlock: f.addresses,
           },
           { name: nameOf(kind, f.name), maxMs: f.maxTime * 1000, log: (l) => console.log(l) },
         );

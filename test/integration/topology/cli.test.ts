@@ -1,9 +1,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { addressBlockPrefix } from '../../../lib/topology/options.js';
 import type { TopologyState } from '../../../lib/topology/state.js';
-import { stormdrill } from '../../support/cli.js';
-import { tmpDir } from '../../support/namespace.js';
+import { expectOneLine, stormdrill } from '../../support/cli.js';
+import { addressBlock, tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
 import { waitUntil } from '../../support/wait.js';
 
@@ -78,5 +79,51 @@ describe('stormdrill topology up | status | down (real CLI processes)', () => {
     const d = await stormdrill(['topology', 'down', '--name', 'nothing-here'], { env: { STORMDRILL_STATE_DIR: tmpDir('empty') } });
     expect(d.exitCode).toBe(2);
     expect(d.stderr).toMatch(/no running topology found/);
+  });
+
+  it('--addresses: every node on its own loopback address, shown by status; a bad block or fault proxies left on: one line, exit 2', async () => {
+    const bad = await stormdrill(['topology', 'up', 'sentinel', '--addresses', '10.0.0.0/24', '--no-fault-proxies']);
+    expectOneLine(bad, /^stormdrill: --addresses must be a loopback \/24 such as 127\.0\.9\.0\/24 \(got '10\.0\.0\.0\/24'\)$/, 2);
+    const proxies = await stormdrill(['topology', 'up', 'sentinel', '--addresses', addressBlock]);
+    expectOneLine(proxies, /own addresses replace the fault proxies: add --no-fault-proxies/, 2);
+
+    const prefix = addressBlockPrefix(addressBlock) as string;
+    const stateDir = tmpDir('topo-state-addr');
+    const env = { STORMDRILL_STATE_DIR: stateDir, STORMDRILL_REDIS_PASSWORD: '' };
+    const up = stormdrill(
+      [
+        'topology',
+        'up',
+        'replicas',
+        '--replicas',
+        '1',
+        '--name',
+        'addrtest',
+        '--addresses',
+        addressBlock,
+        '--no-fault-proxies',
+        '--max-time',
+        '120',
+      ],
+      { env },
+    );
+    const file = join(stateDir, 'addrtest.json');
+    try {
+      await waitUntil('the state file', async () => existsSync(file), 30_000, 100);
+      const state = JSON.parse(readFileSync(file, 'utf8')) as TopologyState;
+      expect(state.nodes.map((n) => n.host)).toEqual([`${prefix}.2`, `${prefix}.3`]);
+      const st = await stormdrill(['topology', 'status', '--name', 'addrtest', '--json'], { env });
+      expect(st.exitCode, st.stderr).toBe(0);
+      const status = JSON.parse(st.stdout) as { nodes: Array<{ name: string; host: string; masterAddr?: string }> };
+      expect(status.nodes.map((n) => n.host)).toEqual([`${prefix}.2`, `${prefix}.3`]);
+      expect(status.nodes.find((n) => n.name === 'replica-1')?.masterAddr).toBe(`${prefix}.2:${state.nodes[0]?.port}`);
+      up.kill('SIGINT');
+      const r = await up;
+      expect(r.exitCode).toBe(130);
+      expect(r.stdout).toContain(`clients connect to: redis://${prefix}.2:${state.nodes[0]?.port}`);
+      for (const n of state.nodes) expect(alive(n.pid as number)).toBe(false);
+    } finally {
+      up.kill('SIGKILL');
+    }
   });
 });

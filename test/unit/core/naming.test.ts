@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isValidRunId, keyPattern, keyPrefix, newRunId, runKey, workerNamespace } from '../../../lib/core/naming.js';
+import { addressBlockPrefix } from '../../../lib/topology/options.js';
 
 describe('naming', () => {
   it('makes sortable, valid run ids', () => {
@@ -26,6 +27,9 @@ describe('naming', () => {
         expect(b.portLimit).toBeLessThan(32768);
       }
       expect(new Set(blocks.map((b) => b.keyPrefix)).size).toBe(4);
+      // and disjoint loopback /24s, each a valid topology address block
+      expect(new Set(blocks.map((b) => b.addressBlock)).size).toBe(4);
+      for (const b of blocks) expect(addressBlockPrefix(b.addressBlock)).toMatch(/^127\.1\.\d+$/);
     }
     // two suites at once start their first worker in different blocks
     expect(workerNamespace(1, 'abc').portBase).not.toBe(workerNamespace(1, 'abd').portBase);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nodeCount, redisDirectives, resolveSpec, validate } from '../../../lib/topology/options.js';
+import { addressBlockPrefix, memberAddress, nodeCount, redisDirectives, resolveSpec, validate } from '../../../lib/topology/options.js';
 
 describe('topology options', () => {
   it('fills defaults per kind', () => {
@@ -50,5 +50,33 @@ describe('topology options', () => {
       user: 'app on >pw ~* &* +@all',
     });
     expect(redisDirectives(resolveSpec({ kind: 'standalone' }))).toEqual({});
+  });
+
+  it('an address block: a loopback /24 with fault proxies off, not for haproxy; members get .2, .3, ...', () => {
+    for (const kind of ['standalone', 'replicas', 'sentinel', 'cluster'] as const)
+      expect(validate({ kind, addressBlock: '127.0.9.0/24', faultProxies: false })).toEqual([]);
+    expect(validate({ kind: 'sentinel', addressBlock: '127.0.0.0/24', faultProxies: false })).toEqual([]);
+    expect(resolveSpec({ kind: 'cluster', addressBlock: '127.1.3.0/24', faultProxies: false })).toMatchObject({
+      addressBlock: '127.1.3.0/24',
+      faultProxies: false,
+    });
+    expect(resolveSpec({ kind: 'sentinel' }).addressBlock).toBeUndefined();
+    for (const bad of ['10.0.0.0/24', '127.0.9.0/16', '127.0.9.5/24', '127.256.0.0/24', '127.0.09.0/24', '127.0.9.0', 'x']) {
+      const p = validate({ kind: 'sentinel', addressBlock: bad, faultProxies: false });
+      expect(p, bad).toEqual([`--addresses must be a loopback /24 such as 127.0.9.0/24 (got '${bad}')`]);
+    }
+    expect(validate({ kind: 'sentinel', addressBlock: '127.0.9.0/24' })).toEqual([
+      'own addresses replace the fault proxies: add --no-fault-proxies (faultProxies: false)',
+    ]);
+    expect(validate({ kind: 'sentinel', addressBlock: '127.0.9.0/24', faultProxies: true })).toHaveLength(1);
+    expect(validate({ kind: 'haproxy', addressBlock: '127.0.9.0/24', faultProxies: false })).toEqual([
+      '--addresses is for standalone, replicas, sentinel and cluster topologies, not haproxy: leave it out',
+    ]);
+    expect(addressBlockPrefix('127.255.255.0/24')).toBe('127.255.255');
+    expect(memberAddress('127.0.9.0/24', 0)).toBe('127.0.9.2');
+    expect(memberAddress('127.0.9.0/24', 5)).toBe('127.0.9.7');
+    expect(memberAddress('127.0.0.0/24', 0)).toBe('127.0.0.2');
+    expect(memberAddress('127.0.9.0/24', 252)).toBe('127.0.9.254');
+    expect(memberAddress('127.0.9.0/24', 253)).toBeNull();
   });
 });
