@@ -48,6 +48,8 @@ export interface ConnectSettings {
   tracking?: boolean;
   connectTimeoutMs?: number;
   hints?: FlagHints;
+  /** The local address outgoing connections bind to (a client on its own side of an address partition); unset = the kernel's choice. */
+  localAddress?: string;
 }
 
 /** The setup commands, in order (the last is PING). */
@@ -120,7 +122,7 @@ export async function handshake(conn: RawConn, s: ConnectSettings, timeoutMs = s
 /** Open a socket and run the handshake. Rejects with a ConnectionError (unreachable) or a UserError (refused). */
 export async function connectRaw(e: Endpoint, s: ConnectSettings, timeoutMs = s.connectTimeoutMs ?? 5000): Promise<RawConn> {
   const deadline = Date.now() + timeoutMs;
-  const conn = await openSocket(e, { tls: s.tls, timeoutMs });
+  const conn = await openSocket(e, { tls: s.tls, timeoutMs, localAddress: s.localAddress });
   await handshake(conn, s, Math.max(1, deadline - Date.now()));
   return conn;
 }

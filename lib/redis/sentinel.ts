@@ -48,9 +48,9 @@ export function parseSwitchMaster(message: string): { masterName: string; from: 
   };
 }
 
-/** Connection settings for a Sentinel: its own password (if any), no ACL user, no database, the target's TLS. */
+/** Connection settings for a Sentinel: its own password (if any), no ACL user, no database, the target's TLS and local address. */
 export function sentinelSettings(s: ConnectSettings, sentinelPassword?: string): ConnectSettings {
-  return { tls: s.tls, password: sentinelPassword, connectTimeoutMs: s.connectTimeoutMs, hints: s.hints };
+  return { tls: s.tls, password: sentinelPassword, connectTimeoutMs: s.connectTimeoutMs, hints: s.hints, localAddress: s.localAddress };
 }
 
 /** Ask the Sentinels in turn which node is the master of `masterName`; the first answer wins. */

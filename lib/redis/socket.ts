@@ -40,7 +40,7 @@ export interface RawConn {
 const ignore = () => {};
 
 /** Open a socket (no handshake). Rejects with a ConnectionError naming the endpoint. */
-export function openSocket(e: Endpoint, o: { tls?: TlsSettings; timeoutMs?: number } = {}): Promise<RawConn> {
+export function openSocket(e: Endpoint, o: { tls?: TlsSettings; timeoutMs?: number; localAddress?: string } = {}): Promise<RawConn> {
   const timeoutMs = o.timeoutMs ?? 5000;
   return new Promise((resolve, reject) => {
     const conn: RawConn = { sock: undefined as unknown as net.Socket, endpoint: e, onBytes: ignore };
@@ -53,11 +53,12 @@ export function openSocket(e: Endpoint, o: { tls?: TlsSettings; timeoutMs?: numb
     };
     let sock: net.Socket;
     try {
+      const local = o.localAddress !== undefined && !e.socket ? { localAddress: o.localAddress } : {};
       sock = o.tls
-        ? tls.connect(tlsOptions(o.tls, e))
+        ? tls.connect({ ...tlsOptions(o.tls, e), ...local })
         : e.socket
           ? net.connect({ path: e.socket, onread })
-          : net.connect({ host: e.host, port: e.port, onread });
+          : net.connect({ host: e.host, port: e.port, onread, ...local });
     } catch (err) {
       reject(new ConnectionError('ESOCKET', `${formatEndpoint(e)}: ${(err as Error).message}`));
       return;

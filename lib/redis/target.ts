@@ -35,6 +35,8 @@ export interface ConnectionOptions {
   connectTimeoutMs?: number;
   /** Flag names for messages (default: -h/-p, -a, --user, --tls, -n). */
   hints?: FlagHints;
+  /** Bind every outgoing connection to this local address (see ConnectSettings). */
+  localAddress?: string;
 }
 
 export type TargetMode = 'standalone' | 'sentinel' | 'cluster';
@@ -123,7 +125,19 @@ export function resolveTarget(
   if (problems.length > 0) return { problems };
   return {
     problems,
-    target: { mode, endpoints, masterName, user, password, sentinelPassword: o.sentinelPassword, tls, db, connectTimeoutMs, hints },
+    target: {
+      mode,
+      endpoints,
+      masterName,
+      user,
+      password,
+      sentinelPassword: o.sentinelPassword,
+      tls,
+      db,
+      connectTimeoutMs,
+      hints,
+      localAddress: o.localAddress,
+    },
   };
 }
 
