@@ -16,6 +16,7 @@ programs=(
   haproxy:haproxy
   prometheus-redis-exporter:prometheus-redis-exporter
   docker-compose:docker-compose
+  nft:nftables
 )
 missing=()
 for entry in "${programs[@]}"; do

@@ -21,6 +21,8 @@ export interface ActionsDeps {
   initialPrimary: string;
   allowDestructive: boolean;
   confirmNonLoopback: boolean;
+  /** The run's id (names what faults put on the machine). */
+  runId?: string;
   /** Events seen so far (for wait-for event since the previous step). */
   seenEvents(): Array<{ atMs: number; kind: string; node?: string }>;
   /** The `write` step (to `node`, a node name, when given). */
@@ -45,6 +47,7 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
     signal: d.signal,
     allowDestructive: d.allowDestructive,
     confirmNonLoopback: d.confirmNonLoopback,
+    runId: d.runId,
   };
   const each = async (sel: string, fn: (node: string) => Promise<unknown>) => {
     const names = await resolveSelector(t, sel, d.initialNodes);

@@ -86,6 +86,11 @@ export function partitionLane(events: Array<AcceptEvent & { detail?: string; sou
   if (!p) return null;
   const links: PartitionLane['links'] = [];
   for (const e of sorted) {
+    if (e.kind === 'heal' && !e.node && e.source !== 'step') {
+      // a partition cut by address heals whole: every link still cut
+      for (const l of links) l.healedAtMs ??= e.atMs;
+      continue;
+    }
     if (!e.node) continue;
     if (e.kind === 'cut') links.push({ member: e.node, cut: e.detail ?? '', cutAtMs: e.atMs, healedAtMs: null });
     if (e.kind === 'heal') {

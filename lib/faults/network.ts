@@ -5,7 +5,8 @@ import { nodeProxies } from '../topology/node-proxies.js';
 import { peerAddress } from '../topology/start.js';
 import type { TopoNode } from '../topology/types.js';
 import { assertDestructiveAllowed, Recorder, sleep } from './common.js';
-import { clearUndo, registerUndo } from './restore.js';
+import { ADDRESS_CUTS } from './partition.js';
+import { clearUndo, registerUndo, undoNow } from './restore.js';
 import type { ActionContext, ActionResult, HealParams, NetworkFaultParams } from './types.js';
 
 /** Apply a network fault on the node's proxy; with durationMs, heal after that long. */
@@ -54,5 +55,7 @@ export async function heal(ctx: ActionContext, p: HealParams = {}): Promise<Acti
     clearUndo(t, n, 'network');
     if (had) rec.emit('heal', n.name, describeFault(had));
   }
+  // a partition by address is healed whole (its cuts are not one node's)
+  if (!p.node) await undoNow(t, { name: ADDRESS_CUTS }, 'network');
   return rec.result();
 }

@@ -1,11 +1,16 @@
 /**
  * A network partition: the topology's members (nodes, Sentinels, clients) in sides; every
- * link between two sides is cut at the fault proxy in front of the member it leads to
- * (a `cut` fault naming the peers on the other sides; on a Cluster node at its client proxy
- * and at its bus proxy, whose links name their sender node), links inside a side stay. Members
- * named in no side keep every link. Healed by `heal` (every proxy) or the restore registry.
+ * link between two sides is cut, links inside a side stay, members named in no side keep
+ * every link. On a topology stormdrill started with fault proxies the cut is made at the
+ * proxy in front of the member a link leads to (a `cut` fault naming the peers on the other
+ * sides; on a Cluster node at its client proxy and at its bus proxy, whose links name their
+ * sender node). Members without a proxy (`drill run --target`, or a topology started with
+ * addresses of their own) are cut by address (lib/netfault/address-cut.ts): each member
+ * needs a loopback address of its own, and the drill's clients take one more of the same
+ * /24 (clientAddress). Healed by `heal` or the restore registry.
  */
 import { UserError } from '../core/errors.js';
+import { type AddressCut, addressCutTable, applyAddressCuts, isCuttableAddress, removeAddressCuts } from '../netfault/address-cut.js';
 import { describeCutPeers, describeFault } from '../netfault/classify.js';
 import type { CutPeers, FaultProxy } from '../netfault/types.js';
 import { type OnceOptions, redisOnce } from '../redis/once.js';
@@ -98,6 +103,7 @@ export async function partition(ctx: ActionContext, p: PartitionParams): Promise
   const t = ctx.topology;
   const problems = partitionProblems(p.sides);
   if (problems.length > 0) throw new UserError(`partition: ${problems.join('; ')}`);
+  if (partitionsByAddress(t)) return partitionByAddress(ctx, p);
   const proxies = new Map<string, { target: TopoNode | SentinelProc; proxies: FaultProxy[] }>();
   const ids = new Map<string, string>();
   const busIds = new Map<string, string>();
@@ -148,3 +154,92 @@ export async function partition(ctx: ActionContext, p: PartitionParams): Promise
 export function describeSides(sides: PartitionSide[]): string {
   return sides.map((s) => `[${[...s.nodes, ...s.sentinels, ...(s.clients ? ['clients'] : [])].join(', ')}]`).join(' | ');
 }
+
+/** Whether partitions of `t` cut by address: a Sentinel group or Cluster whose nodes have no fault proxy. */
+export function partitionsByAddress(t: Pick<Topology, 'kind' | 'nodes'>): boolean {
+  return (t.kind === 'sentinel' || t.kind === 'cluster') && t.nodes.length > 0 && t.nodes.every((n) => !n.proxy);
+}
+
+/** The drill's own connections (probes, watches) leave from this address; no member may use it. */
+const OWN_ADDRESS = '127.0.0.1';
+
+/**
+ * The address the drill's clients (writer, readers) bind to when partitions cut by address:
+ * .254 of the first member's /24 (distinct from the drill's own 127.0.0.1, so its probes
+ * stay connected to both sides). Pure.
+ */
+export function clientAddress(t: Pick<Topology, 'nodes'>): string {
+  const first = t.nodes[0]?.host ?? OWN_ADDRESS;
+  const m = /^(127\.\d+\.\d+)\.\d+$/.exec(first);
+  return `${m ? m[1] : '127.0.0'}.254`;
+}
+
+/**
+ * Problems with cutting these sides by address (empty = cuttable): every member on a side
+ * needs a loopback IPv4 address other than the drill's own and the clients', and members on
+ * different sides need different addresses. Pure.
+ */
+export function addressPartitionProblems(sides: Array<Array<{ name: string; host: string }>>, clients: string): string[] {
+  const p: string[] = [];
+  const sideOf = new Map<string, { side: number; name: string }>();
+  const fix = 'give each node and Sentinel a loopback address of its own (e.g. `stormdrill topology up --addresses 127.0.9.0/24`)';
+  sides.forEach((side, i) => {
+    for (const m of side) {
+      if (m.name === 'clients') continue;
+      if (!isCuttableAddress(m.host))
+        p.push(`${m.name} is at ${m.host}: a partition by address cuts loopback IPv4 addresses on this machine only`);
+      else if (m.host === OWN_ADDRESS || m.host === clients)
+        p.push(`${m.name} is at ${m.host}, the address of the drill's own ${m.host === OWN_ADDRESS ? 'probes' : 'clients'}: ${fix}`);
+      const other = sideOf.get(m.host);
+      if (other && other.side !== i) p.push(`${other.name} and ${m.name} share ${m.host} but are on different sides: ${fix}`);
+      sideOf.set(m.host, { side: i, name: m.name });
+    }
+  });
+  return [...new Set(p)];
+}
+
+async function partitionByAddress(ctx: ActionContext, p: PartitionParams): Promise<ActionResult> {
+  const t = ctx.topology;
+  const clients = clientAddress(t);
+  const sides = p.sides.map((side) => [
+    ...side.nodes.map((name) => {
+      const n = t.node(name);
+      assertDestructiveAllowed(ctx, n, 'partition');
+      return { name, host: n.host };
+    }),
+    ...side.sentinels.map((name) => {
+      const s = sentinel(t, name);
+      assertDestructiveAllowed(ctx, s, 'partition');
+      return { name, host: s.host };
+    }),
+    ...(side.clients ? [{ name: 'clients', host: clients }] : []),
+  ]);
+  const problems = addressPartitionProblems(sides, clients);
+  if (problems.length > 0) throw new UserError(`partition: ${problems[0]}`);
+  const cuts: AddressCut[] = [];
+  for (let i = 0; i < sides.length; i++)
+    for (let j = i + 1; j < sides.length; j++)
+      cuts.push({ a: (sides[i] ?? []).map((m) => m.host), b: (sides[j] ?? []).map((m) => m.host) });
+  const table = addressCutTable(ctx.runId ?? `p${process.pid}`);
+  const rec = new Recorder(t);
+  // The undo (an interrupt, the restore, `heal`) deletes the run's table: every cut healed.
+  registerUndo(t, { name: ADDRESS_CUTS }, 'network', async () => {
+    await removeAddressCuts(table);
+    t.addressCuts = undefined;
+    t.emit({ kind: 'heal', node: undefined, detail: `every address cut (${table})` });
+  });
+  await applyAddressCuts(table, cuts);
+  t.addressCuts = new Map(
+    sides.flatMap((side, i) => side.map((m) => [m.name, sides.reduce((n, other, j) => (j === i ? n : n + other.length), 0)] as const)),
+  );
+  for (const [i, side] of sides.entries()) {
+    const across = sides.filter((_, j) => j !== i).flat();
+    for (const m of side)
+      if (m.name !== 'clients') rec.emit('cut', m.name, `${m.host} from ${across.map((x) => `${x.name} (${x.host})`).join(', ')}`);
+  }
+  rec.emit('partition', undefined, describeSides(p.sides));
+  return rec.result();
+}
+
+/** The restore registry's name for a topology's address cuts. */
+export const ADDRESS_CUTS = 'address-cuts';

@@ -44,6 +44,17 @@ export function clearUndo(t: Topology, node: Target, kind: 'freeze' | 'network' 
   active.delete(k);
 }
 
+/** Undo a registered fault now (e.g. `heal` of address cuts); false when none was registered. */
+export async function undoNow(t: Topology, node: Target, kind: 'freeze' | 'network' | 'client-pause'): Promise<boolean> {
+  const k = key(t, node, kind);
+  const v = active.get(k);
+  if (!v) return false;
+  v.unregister();
+  active.delete(k);
+  await v.undo();
+  return true;
+}
+
 /** What is still applied (e.g. ['freeze on replica-1']) for `t`. */
 export function activeFaults(t: Topology): string[] {
   return [...active.entries()].filter(([k]) => k.startsWith(`${t.dir}|`)).map(([, v]) => v.what);

@@ -14,6 +14,8 @@ export interface ActionContext {
   confirmNonLoopback?: boolean;
   /** Abort waits early (e.g. SIGINT). */
   signal?: AbortSignal;
+  /** The run's id: names what the run puts on the machine (the nftables table of address cuts). */
+  runId?: string;
 }
 
 export interface ActionResult {

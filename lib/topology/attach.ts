@@ -196,9 +196,12 @@ async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget[
     sentinels.push({ name: `sentinel-${sentinels.length + 1}`, host: s.host, port: s.port, dir: '', process: null, owned: false });
   }
   const m = await sentinelMasterInfo(asked.port, name, asked.host).catch((): Record<string, string> => ({}));
-  const num = (v: string | undefined, def: number) => (v !== undefined && Number.isFinite(Number(v)) ? Number(v) : def);
+  // the primary's own write safety (partition drills bound their loss by it)
+  const c = await configOf(a, nodes.slice(0, 1), ['min-replicas-to-write', 'min-replicas-max-lag']);
   const spec: Topology['spec'] = {
     ...COMMON_DEFAULTS,
+    minReplicasToWrite: num(c['min-replicas-to-write'], COMMON_DEFAULTS.minReplicasToWrite),
+    minReplicasMaxLagS: num(c['min-replicas-max-lag'], COMMON_DEFAULTS.minReplicasMaxLagS),
     ...SENTINEL_DEFAULTS,
     faultProxies: false,
     kind: 'sentinel',
@@ -220,20 +223,29 @@ async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget[
   });
 }
 
-/** cluster-node-timeout from the first seed that allows CONFIG GET (Redis's default otherwise). */
-async function clusterNodeTimeout(a: AttachTarget, seeds: Array<{ host: string; port: number }>): Promise<number> {
-  for (const s of seeds) {
-    const r = await redisOnce(s.port, ['CONFIG', 'GET', 'cluster-node-timeout'], {
-      host: s.host,
-      password: a.password,
-      user: a.user,
-      tls: a.tls,
-      timeoutMs: 2000,
-    }).catch(() => null);
-    if (Array.isArray(r) && r.length === 2 && Number(r[1]) > 0) return Number(r[1]);
+/**
+ * CONFIG GET of each of `names` from the first of `nodes` that allows it; {} when none does
+ * (a managed Redis that renames CONFIG): the caller keeps Redis's defaults.
+ */
+async function configOf(a: AttachTarget, nodes: Array<{ host: string; port: number }>, names: string[]): Promise<Record<string, string>> {
+  for (const n of nodes) {
+    const out: Record<string, string> = {};
+    for (const name of names) {
+      const r = await redisOnce(n.port, ['CONFIG', 'GET', name], {
+        host: n.host,
+        password: a.password,
+        user: a.user,
+        tls: a.tls,
+        timeoutMs: 2000,
+      }).catch(() => null);
+      if (Array.isArray(r) && r.length === 2) out[name] = String(r[1]);
+    }
+    if (Object.keys(out).length > 0) return out;
   }
-  return 15_000;
+  return {};
 }
+
+const num = (v: string | undefined, def: number) => (v !== undefined && v !== '' && Number.isFinite(Number(v)) ? Number(v) : def);
 
 async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['cluster']>): Promise<Topology> {
   const given = endpoints(c.seeds);
@@ -269,6 +281,7 @@ async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['clust
     const name = v.role === 'master' ? `master-${++masters}` : `replica-${++replicas}`;
     nodes.push(externalNode(name, v.role, addr.host, addr.port));
   }
+  const conf = await configOf(a, c.seeds, ['cluster-node-timeout', 'cluster-allow-reads-when-down']);
   return attachedTopology(a, {
     kind: 'cluster',
     spec: {
@@ -277,8 +290,8 @@ async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['clust
       kind: 'cluster',
       masters,
       replicasPerMaster: masters > 0 ? Math.floor(replicas / masters) : 0,
-      nodeTimeoutMs: await clusterNodeTimeout(a, c.seeds),
-      allowReadsWhenDown: false,
+      nodeTimeoutMs: num(conf['cluster-node-timeout'], 15_000) || 15_000,
+      allowReadsWhenDown: conf['cluster-allow-reads-when-down'] === 'yes',
     },
     nodes,
     sentinels: [],

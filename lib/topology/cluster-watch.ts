@@ -115,12 +115,13 @@ export function watchCluster(
 }
 
 /**
- * How many cluster nodes a node is cut from at its bus proxy (0 without a partition). During
- * a partition the node cut from the fewest sees what the majority sees. Pure.
+ * How many cluster nodes a node is cut from, at its bus proxy or by address (0 without a
+ * partition). During a partition the node cut from the fewest sees what the majority sees. Pure.
  */
-export function busCutSize(n: Pick<TopoNode, 'busProxy'>): number {
+export function cutSize(t: Pick<Topology, 'addressCuts'>, n: Pick<TopoNode, 'name' | 'busProxy'>): number {
   const f = n.busProxy?.fault;
-  return f?.kind === 'cut' ? (f.peers.busNodeIds?.length ?? 0) : 0;
+  if (f?.kind === 'cut') return f.peers.busNodeIds?.length ?? 0;
+  return t.addressCuts?.get(n.name) ?? 0;
 }
 
 /**
@@ -129,13 +130,13 @@ export function busCutSize(n: Pick<TopoNode, 'busProxy'>): number {
  * the largest side (cut from the fewest nodes), so the events are the majority's view.
  */
 export function watchTopologyCluster(
-  t: Pick<Topology, 'nodes' | 'nodeByAddress' | 'emit' | 'password' | 'username' | 'tls'>,
+  t: Pick<Topology, 'nodes' | 'nodeByAddress' | 'emit' | 'password' | 'username' | 'tls' | 'addressCuts'>,
 ): ClusterWatch {
   return watchCluster(
     () =>
       t.nodes
         .filter((n) => n.process === null || n.process.status === 'running')
-        .map((n, i) => ({ n, i, cut: busCutSize(n) }))
+        .map((n, i) => ({ n, i, cut: cutSize(t, n) }))
         .sort((a, b) => a.cut - b.cut || a.i - b.i)
         .map((x) => x.n),
     (c, atMs) => {

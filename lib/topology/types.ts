@@ -219,6 +219,8 @@ export interface Topology {
   /** Live list (scale out/in change it). */
   nodes: TopoNode[];
   sentinels: SentinelProc[];
+  /** While a partition cut by address is in place: each cut member's name and how many members it is cut from. */
+  addressCuts?: Map<string, number>;
   haproxy?: HaproxyProc;
   /** What clients use (for 'haproxy': direct to HAProxy). */
   endpoint: TopologyEndpoint;

@@ -1,13 +1,15 @@
 /**
  * Suite-wide setup: the shared redis-server (tests get isolated key namespaces on it) and,
- * after the suite, the leftover check — no process any test started is still alive, and
- * no key remains on the shared server (every namespace cleans up after itself).
+ * after the suite, the leftover check — no process any test started is still alive, no
+ * key remains on the shared server (every namespace cleans up after itself), and no
+ * nftables table of address cuts that was not there before the suite.
  */
 import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import type { TestProject } from 'vitest/node';
+import { addressCutTables } from '../../lib/netfault/address-cut.js';
 import { freePort } from '../../lib/stack/ports.js';
 import { startRedisServer } from '../../lib/stack/redis.js';
 import { makeWorkDir } from '../../lib/stack/workdir.js';
@@ -28,6 +30,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const work = makeWorkDir(`shared-${process.env.STORMDRILL_SUITE}`);
   const shared = await startRedisServer({ port: await freePort(), dir: work.path });
   project.provide('sharedRedisPort', shared.port);
+  const tablesBefore = new Set(await addressCutTables());
 
   return async () => {
     const problems: string[] = [];
@@ -56,6 +59,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
       }
     }
     if (left.length > 0) problems.push(`orphan process(es) survived the suite: ${left.map((p) => p.label).join(', ')}`);
+    const tables = (await addressCutTables()).filter((x) => !tablesBefore.has(x));
+    if (tables.length > 0) problems.push(`nftables table(s) of address cuts left: ${tables.join(', ')}`);
     rmSync(registry, { recursive: true, force: true });
     for (const d of readdirSync(tmpdir())) {
       if (d.startsWith(`stormdrill-test-t-${process.env.STORMDRILL_SUITE}-`)) rmSync(join(tmpdir(), d), { recursive: true, force: true });
@@ -66,6 +71,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
       process.exitCode = 1;
       return;
     }
-    console.log('leftover check: no orphan processes, no leftover keys');
+    console.log('leftover check: no orphan processes, no leftover keys, no address cuts');
   };
 }

@@ -23,6 +23,7 @@ export function actionsFor(s: RunState, signal: AbortSignal, write: ActionsDeps[
     initialPrimary: s.primaryAtStart ?? '',
     allowDestructive: s.o.allowDestructive ?? false,
     confirmNonLoopback: s.o.confirmNonLoopback ?? false,
+    runId: s.runId,
     seenEvents: () => s.events,
     write,
   });
@@ -93,7 +94,9 @@ async function writeBurst(s: RunState, count: number, valueSize: number, node?: 
   s.ledgers.push({ path: ledger, prefix });
   const startMs = Date.now();
   const w = await startWriter({
-    connection: n ? { host: n.host, port: n.proxyPort, password: s.t.password, user: s.t.username } : s.conn,
+    connection: n
+      ? { host: n.host, port: n.proxyPort, password: s.t.password, user: s.t.username, tls: s.t.tls, localAddress: s.conn.localAddress }
+      : s.conn,
     runId: s.runId,
     keyPrefix: prefix,
     ledgerPath: ledger,

@@ -2,10 +2,12 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { UserError, userMessage } from '../../core/errors.js';
+import { clientAddress, partitionsByAddress } from '../../faults/partition.js';
 import { PortAllocator } from '../../stack/ports.js';
 import { attachTarget, describeAttachTarget } from '../../topology/attach.js';
 import { startTopology } from '../../topology/start.js';
 import { specOf } from '../spec.js';
+import { isClientMember } from '../steps/partition.js';
 import { connectionOf } from './connection.js';
 import type { RunState } from './state.js';
 
@@ -43,6 +45,13 @@ export async function topologyPhase(s: RunState): Promise<void> {
     attached.events.on('event', (e) => s.addTopoEvent(e, attached.kind));
   }
   o.onTopology?.(s.t);
-  s.connection = connectionOf(s.t);
+  // With partitions cut by address, the drill's clients leave from an address of their own (a side can hold them).
+  s.connection = { ...connectionOf(s.t), ...(cutsClientsByAddress(s) ? { localAddress: clientAddress(s.t) } : {}) };
   s.initialNodes = s.t.nodes.map((n) => n.name);
+}
+
+/** A partition step puts the writer on a side and the topology is cut by address. */
+function cutsClientsByAddress(s: RunState): boolean {
+  const steps = [...s.plan.steps, ...s.plan.rollback];
+  return partitionsByAddress(s.t) && steps.some((x) => x.params.action === 'partition' && x.params.sides.flat().some(isClientMember));
 }

@@ -1,7 +1,9 @@
 /**
- * A network partition with sides: every link between two sides is cut for real at the
- * fault proxies (nodes, Sentinels, cluster bus ports), links inside a side stay; with duration, healed
- * after it (otherwise by a later `heal`). A side lists node selectors (primary, replicas,
+ * A network partition with sides: every link between two sides is cut for real, links
+ * inside a side stay; with duration, healed after it (otherwise by a later `heal`). On the
+ * embedded topology at the fault proxies (nodes, Sentinels, cluster bus ports); against
+ * --target by address, with nftables rules on this machine (each member on a loopback
+ * address of its own). A side lists node selectors (primary, replicas,
  * replica-2, ...), `sentinels` or a Sentinel's name (sentinel-1), and `writer` for the
  * drill's clients (the writer and its readers).
  */
@@ -33,9 +35,9 @@ export function isClientMember(m: string): boolean {
 export const partitionStep = defineStep({
   action: 'partition',
   summary:
-    'cut every link between sides of nodes, Sentinels and the writer (real TCP cuts at the fault proxies, cluster bus included); with duration, healed after it',
+    'cut every link between sides of nodes, Sentinels and the writer (real TCP cuts at the fault proxies, cluster bus included, or by address against --target); with duration, healed after it',
   destructive: true,
-  needsOwnedTopology: true,
+  needsOwnedTopology: false,
   schema: z.strictObject({
     action: z.literal('partition'),
     /** e.g. [[primary, writer], [sentinels, replicas]] */

@@ -331,7 +331,7 @@ describe('stormdrill drill: --target', () => {
     expect(a.stderr).toMatch(/destructive step\(s\) client-pause: against --target add --allow-destructive/);
     const b = await cli(['drill', 'run', 'known-loss', '--target', target, '--allow-destructive'], dir).child;
     expect(b.exitCode).toBe(2);
-    expect(b.stderr).toMatch(/step\(s\) network, crash, heal need a topology stormdrill started/);
+    expect(b.stderr).toMatch(/step\(s\) network, crash need a topology stormdrill started/);
     const c = await cli(['drill', 'run', pause, '--target', 'redis://10.255.0.1:6379', '--allow-destructive'], dir).child;
     expect(c.exitCode).toBe(2);
     expect(c.stderr).toMatch(/not loopback: add --confirm-non-loopback/);

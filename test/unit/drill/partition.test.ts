@@ -200,6 +200,19 @@ describe('the partition lane from the events', () => {
     expect(partitionLane(events.slice(0, 7), 15000)?.healedAtMs).toBeNull();
     expect(partitionLane(events.slice(0, 1), 15000)).toBeNull();
   });
+
+  it('a heal of the whole partition (cut by address) heals every link still cut, not the step that asked for it', () => {
+    const events = [
+      { atMs: 1000, kind: 'cut', node: 'primary', detail: '127.0.9.2 from replica-1 (127.0.9.3)' },
+      { atMs: 1000, kind: 'cut', node: 'replica-1', detail: '127.0.9.3 from primary (127.0.9.2)' },
+      { atMs: 1001, kind: 'partition', source: 'topology', detail: '[primary] | [replica-1]' },
+      { atMs: 8000, kind: 'heal', source: 'step', detail: 'heal network faults on every node' },
+      { atMs: 8004, kind: 'heal', source: 'topology', detail: 'every address cut (stormdrill_r1)' },
+    ];
+    const lane = partitionLane(events, 15000);
+    expect(lane?.healedAtMs).toBe(8004);
+    expect(lane?.links.map((l) => l.healedAtMs)).toEqual([8004, 8004]);
+  });
 });
 
 describe('the mitigation checks (min-replicas-max-lag)', () => {
