@@ -3,7 +3,8 @@
  * nothing fetched): three stacked panels (acknowledged ops/s, errors/s, p99 latency) on one
  * time axis, write/read unavailability windows and LOADING periods shaded across all of
  * them (and a game day's HTTP unavailability windows), every step, every Sentinel/Cluster/topology
- * event and every alert firing and resolving marked. Pure.
+ * event and every alert firing and resolving marked; a partition drill's cut shaded and its
+ * lanes (the cut, each node accepting writes as primary) under the events. Pure.
  */
 import type { DrillReport } from './types.js';
 
@@ -18,6 +19,40 @@ const TOP = 70;
 const PANEL_H = 130;
 const GAP = 26;
 const BOTTOM = 125;
+const LANE_H = 14;
+const PARTITION_COLOR = '#546e7a';
+
+interface Lane {
+  name: string;
+  cls: 'cut' | 'accepting';
+  color: string;
+  title: string;
+  periods: Array<{ startMs: number; endMs: number }>;
+}
+
+/** A partition drill's lanes: the cut (cut to heal), then each node's write-accepting periods. Pure. */
+function partitionLanes(r: DrillReport): Lane[] {
+  const p = r.partition;
+  if (!p) return [];
+  const lanes: Lane[] = [
+    {
+      name: 'cut',
+      cls: 'cut',
+      color: PARTITION_COLOR,
+      title: `cut: ${p.sides}`,
+      periods: [{ startMs: p.cutAtMs, endMs: p.healedAtMs ?? r.endMs }],
+    },
+  ];
+  for (const node of [...new Set(p.acceptingPeriods.map((a) => a.node))])
+    lanes.push({
+      name: node,
+      cls: 'accepting',
+      color: '#2e7d32',
+      title: `${node} accepts writes as primary`,
+      periods: p.acceptingPeriods.filter((a) => a.node === node),
+    });
+  return lanes;
+}
 
 interface Panel {
   title: string;
@@ -108,7 +143,8 @@ export function timelineSvg(r: DrillReport): string {
     { title: 'errors/s (failed + unknown)', unit: 'errors/s', values: r.series.map((p) => p.errors), color: '#c62828', cls: 'errors' },
     { title: 'p99 latency', unit: 'ms', values: r.series.map((p) => p.p99Ms), color: '#1565c0', cls: 'p99' },
   ];
-  const H = TOP + panels.length * (PANEL_H + GAP) + BOTTOM;
+  const lanes = partitionLanes(r);
+  const H = TOP + panels.length * (PANEL_H + GAP) + BOTTOM + lanes.length * LANE_H;
   const bottomY = TOP + panels.length * (PANEL_H + GAP) - GAP;
   const out: string[] = [];
   out.push(
@@ -154,6 +190,8 @@ export function timelineSvg(r: DrillReport): string {
         .join(', ')}`,
     );
   for (const l of r.loadingPeriods) shade('loading', '#8e24aa', l.startMs, l.endMs, `LOADING on ${l.node ?? '?'}`);
+  if (r.partition)
+    shade('partition', PARTITION_COLOR, r.partition.cutAtMs, r.partition.healedAtMs ?? r.endMs, `partition ${r.partition.sides}`);
 
   // only the charted seconds
   for (const p of panels) p.values = p.values.map((v, t) => (t < t0 ? null : v));
@@ -221,11 +259,26 @@ export function timelineSvg(r: DrillReport): string {
       `<g class="marker event ${esc(e.source)}" data-kind="${esc(e.kind)}"><line x1="${ex.toFixed(1)}" x2="${ex.toFixed(1)}" y1="${TOP}" y2="${row < 0 ? bottomY : ly - 9}" stroke="${color}" stroke-opacity="0.55"/><circle cx="${ex.toFixed(1)}" cy="${bottomY}" r="3" fill="${color}"/>${label}<title>${esc(`${e.t.toFixed(3)} s ${e.source} ${e.kind}${e.node ? ` ${e.node}` : ''}${e.detail ? `: ${e.detail}` : ''}`)}</title></g>`,
     );
   }
+  // partition lanes: the cut, then each node's periods of accepting writes as primary
+  lanes.forEach((l, i) => {
+    const y = bottomY + 108 + i * LANE_H;
+    out.push(`<g class="lane ${l.cls}" data-node="${esc(l.name)}">`);
+    out.push(`<text x="${LEFT - 6}" y="${y + 9}" text-anchor="end">${esc(l.name)}</text>`);
+    for (const p of l.periods) {
+      const x0 = xm(p.startMs);
+      const x1 = Math.max(xm(p.endMs), x0 + 1.5);
+      out.push(
+        `<rect x="${x0.toFixed(1)}" y="${y}" width="${(x1 - x0).toFixed(1)}" height="${LANE_H - 4}" fill="${l.color}" fill-opacity="0.6"><title>${esc(l.title)}</title></rect>`,
+      );
+    }
+    out.push('</g>');
+  });
   // legend
   const legend: Array<[string, string, string]> = [
     ['write unavailable', '#e53935', 'rect'],
     ['read unavailable', '#fb8c00', 'rect'],
     ['LOADING', '#8e24aa', 'rect'],
+    ...(r.partition ? ([['partition (cut)', PARTITION_COLOR, 'rect']] as Array<[string, string, string]>) : []),
     ...(r.service ? ([['HTTP unavailable', '#3949ab', 'rect']] as Array<[string, string, string]>) : []),
     ['step', EVENT_COLORS.step as string, 'line'],
     ['Sentinel/Cluster event', EVENT_COLORS.sentinel as string, 'line'],

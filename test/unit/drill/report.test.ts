@@ -184,6 +184,19 @@ describe('report.md: the partition', () => {
     expect(html).toContain(`primary    ${'#'.repeat(30)}`);
     expect(htmlReport(report())).not.toContain('partition-lanes');
   });
+
+  it('the chart shades the cut and draws its lanes: the cut, then each primary accepting writes', () => {
+    const svg = timelineSvg(partitioned);
+    expect(svg.match(/<rect class="window partition"/g)).toHaveLength(1);
+    const lanes = [...svg.matchAll(/<g class="lane (\w+)" data-node="([^"]+)">/g)].map((m) => `${m[1]} ${m[2]}`);
+    expect(lanes).toEqual(['cut cut', 'accepting primary', 'accepting replica-1']);
+    // one bar per period; the cut's bar from 4 s to 14 s of a 20 s chart, the same x as the shaded window
+    const cut = /<g class="lane cut" data-node="cut">[\s\S]*?<rect x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/.exec(svg);
+    const win = /<rect class="window partition" x="([\d.]+)" y="[\d.]+" width="([\d.]+)"/.exec(svg);
+    expect(cut?.slice(1)).toEqual(win?.slice(1));
+    expect(svg).toContain('>partition (cut)</text>');
+    expect(timelineSvg(report())).not.toContain('class="lane');
+  });
 });
 
 describe('timeline', () => {
