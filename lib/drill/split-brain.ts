@@ -51,18 +51,28 @@ export function splitBrainMs(events: AcceptEvent[], endMs: number): number {
  */
 export function partitionEffect(
   events: Array<AcceptEvent & { detail?: string }>,
-  o: { oldPrimary: string | null; minReplicasToWrite: number; minReplicasMaxLagS: number; ackedLost: number | null },
+  o: {
+    oldPrimary: string | null;
+    minReplicasToWrite: number;
+    minReplicasMaxLagS: number;
+    ackedLost: number | null;
+    /** A Cluster's: the setting that ends the cut-off master's writes (and it is a master, not a primary of a group). */
+    clusterNodeTimeoutMs?: number;
+  },
 ): string | null {
   const cut = events.find((e) => e.kind === 'partition')?.atMs;
   if (cut === undefined || !o.oldPrimary) return null;
   const refused = events.find((e) => e.kind === REFUSES && e.node === o.oldPrimary && e.atMs >= cut);
   const setting =
-    o.minReplicasToWrite > 0
-      ? `with min-replicas-to-write ${o.minReplicasToWrite} and min-replicas-max-lag ${o.minReplicasMaxLagS} s`
-      : 'without min-replicas-to-write';
+    o.clusterNodeTimeoutMs !== undefined
+      ? `with cluster-node-timeout ${o.clusterNodeTimeoutMs / 1000} s`
+      : o.minReplicasToWrite > 0
+        ? `with min-replicas-to-write ${o.minReplicasToWrite} and min-replicas-max-lag ${o.minReplicasMaxLagS} s`
+        : 'without min-replicas-to-write';
+  const who = `${o.clusterNodeTimeoutMs !== undefined ? 'the cut-off master' : 'the old primary'} (${o.oldPrimary})`;
   const when = refused
-    ? `the old primary (${o.oldPrimary}) refused writes ${((refused.atMs - cut) / 1000).toFixed(1)} s after the cut (${refused.detail ?? 'refused'})`
-    : `the old primary (${o.oldPrimary}) accepted writes until the end of the drill`;
+    ? `${who} refused writes ${((refused.atMs - cut) / 1000).toFixed(1)} s after the cut (${refused.detail ?? 'refused'})`
+    : `${who} accepted writes until the end of the drill`;
   const lost = o.ackedLost === null ? 'acknowledged writes lost not measured' : `${o.ackedLost} acknowledged writes lost`;
   return `${setting} ${when}; ${lost}.`;
 }

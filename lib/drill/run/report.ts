@@ -176,11 +176,14 @@ function splitBrainOf(s: RunState, ackedLost: number | null = null): Pick<DrillR
   const now = Date.now();
   const lane = partitionLane(s.events, now);
   const spec = s.t.spec;
+  // on a Cluster the node the partition is about is the cut-off master the write steps aimed at
+  const cutOff = spec.kind === 'cluster' ? clusterPartitionFigures(s.events, s.burstResults, spec, now)?.node : undefined;
   const effect = partitionEffect(s.events, {
-    oldPrimary: s.primaryAtStart,
+    oldPrimary: cutOff ?? s.primaryAtStart,
     minReplicasToWrite: spec.minReplicasToWrite,
     minReplicasMaxLagS: spec.minReplicasMaxLagS,
     ackedLost,
+    ...(spec.kind === 'cluster' ? { clusterNodeTimeoutMs: spec.nodeTimeoutMs } : {}),
   });
   return {
     splitBrainMs: splitBrainMs(s.events, now),

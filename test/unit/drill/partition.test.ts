@@ -164,6 +164,23 @@ describe('splitBrainMs from the write-acceptance events', () => {
     ).toBe(
       'without min-replicas-to-write the old primary (primary) accepted writes until the end of the drill; 300 acknowledged writes lost.',
     );
+    // a Cluster's cut-off master, ended by cluster-node-timeout
+    const cluster = [
+      ev(0, ACCEPTS, 'master-2'),
+      ev(1000, 'partition', ''),
+      { atMs: 3700, kind: REFUSES, node: 'master-2', detail: 'master, cluster_state fail' },
+    ];
+    expect(
+      partitionEffect(cluster, {
+        oldPrimary: 'master-2',
+        minReplicasToWrite: 0,
+        minReplicasMaxLagS: 10,
+        ackedLost: 117,
+        clusterNodeTimeoutMs: 2000,
+      }),
+    ).toBe(
+      'with cluster-node-timeout 2 s the cut-off master (master-2) refused writes 2.7 s after the cut (master, cluster_state fail); 117 acknowledged writes lost.',
+    );
     expect(
       partitionEffect(events.slice(0, 1), { oldPrimary: 'primary', minReplicasToWrite: 0, minReplicasMaxLagS: 10, ackedLost: 0 }),
     ).toBeNull();
