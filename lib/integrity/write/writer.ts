@@ -169,6 +169,13 @@ interface Lane {
   fresh: boolean;
   /** The switch that moved the lane here (and the old master's acknowledged writes), until the first acknowledged write. */
   arriving: { sw: MasterSwitch; acks: AckLog | null } | null;
+  /**
+   * The first write sent to this lane's master: the read probe judges staleness only for
+   * writes the master it reads from acknowledged (this lane, since this write). A write
+   * another master acknowledged and this one lacks was lost with that master (the audit
+   * counts it), not read stale.
+   */
+  sinceSeq: number;
 }
 
 const newChannel = (min: number): Channel => ({ conn: null, connecting: false, backoff: min, sent: new TimeQueue() });
@@ -186,6 +193,8 @@ export class Writer extends EventEmitter<WriterEvents> {
   private nextSeq = 0;
   private inflight = 0;
   private lastAckedSeq = -1;
+  /** The lane (master) that acknowledged lastAckedSeq. */
+  private lastAckedLane: Lane | null = null;
   private readonly counts = { acked: 0, failed: 0, unknown: 0 };
   private readonly readCounts = { ok: 0, failed: 0 };
   private readonly stale = new StaleReads();
@@ -245,6 +254,7 @@ export class Writer extends EventEmitter<WriterEvents> {
         acks: this.target.mode === 'sentinel' ? new AckLog() : null,
         fresh: false,
         arriving: null,
+        sinceSeq: this.nextSeq,
       };
       this.lanes.set(k, lane);
       this.laneList.push(lane);
@@ -355,6 +365,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     lane.arriving = { sw, acks: lane.acks };
     lane.acks = lane.acks ? new AckLog() : null;
     lane.ep = m;
+    lane.sinceSeq = this.nextSeq;
     lane.fresh = reason === '+switch-master';
     this.unfollowed = null;
     // from the switch to the first write on the new master, writes are unavailable
@@ -528,7 +539,10 @@ export class Writer extends EventEmitter<WriterEvents> {
         this.ledger.record(seq, 1);
         if (lane.acks && ch.conn === conn) lane.acks.push(seq, sentMs);
         if (lane.arriving && ch.conn === conn) this.arrived(lane, conn, performance.timeOrigin + now);
-        if (seq > this.lastAckedSeq) this.lastAckedSeq = seq;
+        if (seq > this.lastAckedSeq) {
+          this.lastAckedSeq = seq;
+          this.lastAckedLane = lane;
+        }
         this.hist.record((now - sent) * 1000);
         this.metrics?.observe((now - sent) / 1000);
         const w = this.writes.success(sentMs, performance.timeOrigin + now);
@@ -546,6 +560,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     while (this.readTokens >= 1 && this.readPending < 64) {
       this.readTokens -= 1;
       const seq = this.lastAckedSeq;
+      const ackedBy = this.lastAckedLane;
       const key = writeKey(this.o.keyPrefix, Math.max(0, seq));
       const lane = this.laneOfKey(key);
       const ch = lane.read;
@@ -571,8 +586,8 @@ export class Writer extends EventEmitter<WriterEvents> {
           if (kind === 'MOVED') this.refreshMap();
         } else {
           this.readCounts.ok++;
-          // seq was acknowledged before this read was sent (none yet: nothing to be stale against)
-          if (seq >= 0) this.stale.record(from, sentMs, isStaleRead(this.o.mode, v, seq, this.o.valueSize));
+          // seq was acknowledged before this read was sent (none yet: nothing to be stale against), by this master
+          if (seq >= 0 && lane === ackedBy && seq >= lane.sinceSeq) this.stale.record(from, sentMs, isStaleRead(this.o.mode, v, seq, this.o.valueSize));
           const w = this.readsT.success(sentMs, this.nowMs());
           if (w) {
             this.emit('window', { op: 'read', window: w });
