@@ -241,5 +241,19 @@ async function partitionByAddress(ctx: ActionContext, p: PartitionParams): Promi
   return rec.result();
 }
 
+/**
+ * Before a drill that will partition `t` by address starts anything: every node and Sentinel
+ * on a cuttable address of its own, and nftables usable here (the run's table added and
+ * deleted). Throws one UserError naming the problem and the fix.
+ */
+export async function assertCanPartitionByAddress(t: Topology, runId: string): Promise<void> {
+  const members = [...t.nodes, ...t.sentinels].map((m) => [{ name: m.name, host: m.host }]);
+  const problems = addressPartitionProblems(members, clientAddress(t));
+  if (problems.length > 0) throw new UserError(`partition by address: ${problems[0]}`);
+  const table = addressCutTable(runId);
+  await applyAddressCuts(table, []);
+  await removeAddressCuts(table);
+}
+
 /** The restore registry's name for a topology's address cuts. */
 export const ADDRESS_CUTS = 'address-cuts';

@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { UserError, userMessage } from '../../core/errors.js';
-import { clientAddress, partitionsByAddress } from '../../faults/partition.js';
+import { assertCanPartitionByAddress, clientAddress, partitionsByAddress } from '../../faults/partition.js';
 import { PortAllocator } from '../../stack/ports.js';
 import { attachTarget, describeAttachTarget } from '../../topology/attach.js';
 import { startTopology } from '../../topology/start.js';
@@ -25,7 +25,14 @@ export async function topologyPhase(s: RunState): Promise<void> {
         signal: s.abort.signal,
       });
   try {
-    s.topology = await s.unlessAborted(pending);
+    const t = await s.unlessAborted(pending);
+    // a target the drill cannot partition is bad input: refused before the run has a topology (no report, nothing written)
+    if (o.target && partitionsByAddress(t) && partitions(s).length > 0)
+      await assertCanPartitionByAddress(t, s.runId).catch(async (err) => {
+        await t.stop();
+        throw err;
+      });
+    s.topology = t;
   } catch (err) {
     // Interrupted while starting: the start stops what it began; a topology that still comes up is stopped.
     if (s.abort.signal.aborted) {
@@ -50,8 +57,12 @@ export async function topologyPhase(s: RunState): Promise<void> {
   s.initialNodes = s.t.nodes.map((n) => n.name);
 }
 
+/** The run's partition steps' sides. */
+function partitions(s: RunState): string[][][] {
+  return [...s.plan.steps, ...s.plan.rollback].flatMap((x) => (x.params.action === 'partition' ? [x.params.sides] : []));
+}
+
 /** A partition step puts the writer on a side and the topology is cut by address. */
 function cutsClientsByAddress(s: RunState): boolean {
-  const steps = [...s.plan.steps, ...s.plan.rollback];
-  return partitionsByAddress(s.t) && steps.some((x) => x.params.action === 'partition' && x.params.sides.flat().some(isClientMember));
+  return partitionsByAddress(s.t) && partitions(s).some((sides) => sides.flat().some(isClientMember));
 }

@@ -587,7 +587,8 @@ export class Writer extends EventEmitter<WriterEvents> {
         } else {
           this.readCounts.ok++;
           // seq was acknowledged before this read was sent (none yet: nothing to be stale against), by this master
-          if (seq >= 0 && lane === ackedBy && seq >= lane.sinceSeq) this.stale.record(from, sentMs, isStaleRead(this.o.mode, v, seq, this.o.valueSize));
+          if (seq >= 0 && lane === ackedBy && seq >= lane.sinceSeq)
+            this.stale.record(from, sentMs, isStaleRead(this.o.mode, v, seq, this.o.valueSize));
           const w = this.readsT.success(sentMs, this.nowMs());
           if (w) {
             this.emit('window', { op: 'read', window: w });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { redisOnce } from '../../../lib/redis/once.js';
 import { startTopology } from '../../../lib/topology/index.js';
-import { stormdrill } from '../../support/cli.js';
+import { expectOneLine, stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
 import { ports, tmpDir } from '../../support/namespace.js';
 import { alive } from '../../support/processes.js';
@@ -396,6 +396,16 @@ describe('stormdrill drill: --target', () => {
       expect(unknown.exitCode).not.toBe(0);
       expect(unknown.stderr).toMatch(/monitor no master named 'no-such-master'/);
       expect(unknown.stderr).not.toMatch(/\n\s+at /);
+      // a partition by address needs each member on an address of its own: refused before anything is written
+      const shared = await cli(
+        ['drill', 'run', 'sentinel-split-brain', '--target', `redis-sentinel://127.0.0.1:${s.port}/${name}`, '--allow-destructive'],
+        dir,
+      ).child;
+      expectOneLine(
+        shared,
+        /partition by address: primary is at 127\.0\.0\.1, the address of the drill's own probes: give each node and Sentinel a loopback address of its own/,
+      );
+      for (const n of t.nodes) expect(await redisOnce(n.port, ['DBSIZE'])).toBe(0);
 
       const target = `redis-sentinel://127.0.0.1:${s.port}/${name}`;
       const report = await switchoverAgainst('sentinel', target, dir);
