@@ -60,7 +60,15 @@ const cuts = await announceAddressCuts('sentinel-split-brain with --target');
 
 describe.skipIf(!cuts)('sentinel-split-brain with --target, cut by address', () => {
   beforeAll(async () => {
-    group = await startTestTopology({ kind: 'sentinel', replicas: 2, sentinels: 3, downAfterMs: 3000, faultProxies: false, addressBlock });
+    group = await startTestTopology({
+      kind: 'sentinel',
+      replicas: 2,
+      sentinels: 3,
+      downAfterMs: 3000,
+      failoverTimeoutMs: 5000,
+      faultProxies: false,
+      addressBlock,
+    });
     if (group.spec.kind !== 'sentinel') throw new Error('not a sentinel topology');
     const s = group.sentinels[0] as { host: string; port: number };
     target = `redis-sentinel://${s.host}:${s.port}/${group.spec.masterName}`;
