@@ -153,11 +153,11 @@ export function cutMatches(peers: CutPeers, who: ConnIdentity): boolean {
   }
 }
 
-/** Whether a fault hits a connection (scope, the replica filter when set, a cut's peers). */
-export function faultApplies(fault: NetworkFault, c: ConnClass, replicaPort?: number, sentinelId?: string, busNodeId?: string): boolean {
-  if (fault.kind === 'cut') return cutMatches(fault.peers, { cls: c, replicaPort, sentinelId, busNodeId });
-  if (fault.peerPort !== undefined) return c === 'replication' && replicaPort === fault.peerPort;
-  return scopeMatches(fault.scope, c);
+/** Whether a fault hits a connection of this identity (scope, the replica filter when set, a cut's peers). */
+export function faultApplies(fault: NetworkFault, who: ConnIdentity): boolean {
+  if (fault.kind === 'cut') return cutMatches(fault.peers, who);
+  if (fault.peerPort !== undefined) return who.cls === 'replication' && who.replicaPort === fault.peerPort;
+  return scopeMatches(fault.scope, who.cls);
 }
 
 export function directionMatches(d: Direction | undefined, lane: 'up' | 'down'): boolean {
@@ -165,7 +165,7 @@ export function directionMatches(d: Direction | undefined, lane: 'up' | 'down'):
   return dir === 'both' || dir === lane;
 }
 
-/** What happens to a chunk travelling `lane` on a connection of class `c` under `fault`. */
+/** What happens to a chunk travelling `lane` on a connection of identity `who` under `fault`. */
 export type ChunkFate =
   | { act: 'pass' }
   | { act: 'drop' }
@@ -175,14 +175,11 @@ export type ChunkFate =
 
 export function chunkFate(
   fault: NetworkFault | null,
-  c: ConnClass,
+  who: ConnIdentity,
   lane: 'up' | 'down',
   random: () => number = Math.random,
-  replicaPort?: number,
-  sentinelId?: string,
-  busNodeId?: string,
 ): ChunkFate {
-  if (!fault || !faultApplies(fault, c, replicaPort, sentinelId, busNodeId)) return { act: 'pass' };
+  if (!fault || !faultApplies(fault, who)) return { act: 'pass' };
   switch (fault.kind) {
     case 'cut':
       return { act: 'hold' };

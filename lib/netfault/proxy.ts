@@ -4,6 +4,7 @@
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { StartError } from '../core/errors.js';
+import type { ConnIdentity } from './classify.js';
 import { chunkFate, classifyBusConnection, classifyConnection, SNIFF_LIMIT, schedule } from './classify.js';
 import type { ConnClass, FaultProxy, NetworkFault, ProxyProtocol, ProxyStats } from './types.js';
 
@@ -108,13 +109,8 @@ class Lane {
 }
 
 class Conn {
-  cls: ConnClass = 'unknown';
-  /** For a replica's link: the listening port it announced. */
-  replicaPort: number | undefined;
-  /** For a Sentinel's link: the first 8 characters of its id. */
-  sentinelId: string | undefined;
-  /** For a Cluster node's bus link: the node id its first message names. */
-  busNodeId: string | undefined;
+  /** Who is on the other end, once its first bytes tell: its class, and a replica's announced port, a Sentinel's or a Cluster node's id. */
+  who: ConnIdentity = { cls: 'unknown' };
   /** One end closed while a cut held this connection: the other end hears of it on heal. */
   private closePending = false;
   private sniff: Buffer = Buffer.alloc(0);
@@ -140,14 +136,11 @@ class Conn {
   }
 
   private onData(d: Buffer, lane: Lane): void {
-    if (lane.name === 'up' && this.cls === 'unknown') {
+    if (lane.name === 'up' && this.who.cls === 'unknown') {
       this.sniff = Buffer.concat([this.sniff, d]);
       const c = this.proxy.protocol === 'cluster-bus' ? classifyBusConnection(this.sniff) : classifyConnection(this.sniff);
       if (c) {
-        this.cls = c.cls;
-        this.replicaPort = c.replicaPort;
-        this.sentinelId = c.sentinelId;
-        this.busNodeId = c.busNodeId;
+        this.who = c;
         this.sniff = Buffer.alloc(0);
         const f = this.proxy.fault;
         if (f?.kind === 'reset' && this.fate(f, 'up').act === 'drop') {
@@ -155,7 +148,7 @@ class Conn {
           return;
         }
       } else if (this.sniff.length >= SNIFF_LIMIT) {
-        this.cls = this.proxy.protocol === 'cluster-bus' ? 'bus' : 'client';
+        this.who = { cls: this.proxy.protocol === 'cluster-bus' ? 'bus' : 'client' };
       }
     }
     const st = this.proxy.counters;
@@ -184,7 +177,7 @@ class Conn {
 
   /** What `f` does to this connection's chunks on `lane`. */
   fate(f: NetworkFault | null, lane: 'up' | 'down') {
-    return chunkFate(f, this.cls, lane, Math.random, this.replicaPort, this.sentinelId, this.busNodeId);
+    return chunkFate(f, this.who, lane);
   }
 
   /** A cut holds this connection now (its closes wait for heal). */
@@ -339,7 +332,7 @@ export class TcpFaultProxy implements FaultProxy {
 
   /** Connection classes open now (for status and tests). */
   connectionClasses(): ConnClass[] {
-    return [...this.conns].map((c) => c.cls);
+    return [...this.conns].map((c) => c.who.cls);
   }
 
   async stop(): Promise<void> {

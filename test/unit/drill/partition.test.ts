@@ -73,15 +73,15 @@ describe('a cut fault at a proxy: which connections it holds', () => {
   });
 
   it('holds the named peers both ways and passes everyone else', () => {
-    expect(faultApplies(cut, 'client')).toBe(true);
-    expect(faultApplies(cut, 'replication', 7001)).toBe(true);
-    expect(faultApplies(cut, 'replication', 7002)).toBe(false);
-    expect(faultApplies(cut, 'sentinel', undefined, '0123abcd')).toBe(true);
-    expect(faultApplies(cut, 'sentinel', undefined, 'ffffffff')).toBe(false);
-    expect(faultApplies(cut, 'unknown')).toBe(false);
-    expect(chunkFate(cut, 'replication', 'down', Math.random, 7001)).toEqual({ act: 'hold' });
-    expect(chunkFate(cut, 'sentinel', 'up', Math.random, undefined, '0123abcd')).toEqual({ act: 'hold' });
-    expect(chunkFate({ kind: 'cut', peers: {} }, 'client', 'up')).toEqual({ act: 'pass' });
+    expect(faultApplies(cut, { cls: 'client' })).toBe(true);
+    expect(faultApplies(cut, { cls: 'replication', replicaPort: 7001 })).toBe(true);
+    expect(faultApplies(cut, { cls: 'replication', replicaPort: 7002 })).toBe(false);
+    expect(faultApplies(cut, { cls: 'sentinel', sentinelId: '0123abcd' })).toBe(true);
+    expect(faultApplies(cut, { cls: 'sentinel', sentinelId: 'ffffffff' })).toBe(false);
+    expect(faultApplies(cut, { cls: 'unknown' })).toBe(false);
+    expect(chunkFate(cut, { cls: 'replication', replicaPort: 7001 }, 'down')).toEqual({ act: 'hold' });
+    expect(chunkFate(cut, { cls: 'sentinel', sentinelId: '0123abcd' }, 'up')).toEqual({ act: 'hold' });
+    expect(chunkFate({ kind: 'cut', peers: {} }, { cls: 'client' }, 'up')).toEqual({ act: 'pass' });
     expect(describeFault(cut)).toBe('cut(clients, replicas 7001, sentinels 0123abcd)');
   });
 

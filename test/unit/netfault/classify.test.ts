@@ -38,10 +38,10 @@ describe('connection classification from the first bytes', () => {
     expect(classifyConnection(link)).toEqual({ cls: 'replication', replicaPort: 8002 });
     expect(classifyConnection(cmds(['PSYNC', '?', '-1']))).toEqual({ cls: 'replication' });
     const f = { kind: 'blackhole' as const, peerPort: 8002 };
-    expect(faultApplies(f, 'replication', 8002)).toBe(true);
-    expect(faultApplies(f, 'replication', 8003)).toBe(false);
-    expect(faultApplies(f, 'client')).toBe(false);
-    expect(chunkFate(f, 'replication', 'down', Math.random, 8002)).toEqual({ act: 'hold' });
+    expect(faultApplies(f, { cls: 'replication', replicaPort: 8002 })).toBe(true);
+    expect(faultApplies(f, { cls: 'replication', replicaPort: 8003 })).toBe(false);
+    expect(faultApplies(f, { cls: 'client' })).toBe(false);
+    expect(chunkFate(f, { cls: 'replication', replicaPort: 8002 }, 'down')).toEqual({ act: 'hold' });
     expect(describeFault(f)).toBe('blackhole(both, replica 8002)');
     expect(validateFault({ kind: 'reset', peerPort: 0 })[0]).toMatch(/peerPort/);
   });
@@ -57,16 +57,16 @@ describe('connection classification from the first bytes', () => {
 
 describe('chunk fate and scheduling', () => {
   it('blackhole holds (or drops) in the chosen direction only', () => {
-    expect(chunkFate({ kind: 'blackhole', direction: 'up' }, 'client', 'up')).toEqual({ act: 'hold' });
-    expect(chunkFate({ kind: 'blackhole', direction: 'up' }, 'client', 'down')).toEqual({ act: 'pass' });
-    expect(chunkFate({ kind: 'blackhole', drop: true }, 'client', 'down')).toEqual({ act: 'drop' });
-    expect(chunkFate({ kind: 'blackhole', scope: 'replication' }, 'client', 'up')).toEqual({ act: 'pass' });
-    expect(chunkFate(null, 'client', 'up')).toEqual({ act: 'pass' });
+    expect(chunkFate({ kind: 'blackhole', direction: 'up' }, { cls: 'client' }, 'up')).toEqual({ act: 'hold' });
+    expect(chunkFate({ kind: 'blackhole', direction: 'up' }, { cls: 'client' }, 'down')).toEqual({ act: 'pass' });
+    expect(chunkFate({ kind: 'blackhole', drop: true }, { cls: 'client' }, 'down')).toEqual({ act: 'drop' });
+    expect(chunkFate({ kind: 'blackhole', scope: 'replication' }, { cls: 'client' }, 'up')).toEqual({ act: 'pass' });
+    expect(chunkFate(null, { cls: 'client' }, 'up')).toEqual({ act: 'pass' });
   });
 
   it('latency with jitter stays within ms ± jitter', () => {
-    expect(chunkFate({ kind: 'latency', ms: 100, jitterMs: 20 }, 'client', 'up', () => 0)).toEqual({ act: 'delay', ms: 80 });
-    expect(chunkFate({ kind: 'latency', ms: 100, jitterMs: 20 }, 'client', 'up', () => 1)).toEqual({ act: 'delay', ms: 120 });
+    expect(chunkFate({ kind: 'latency', ms: 100, jitterMs: 20 }, { cls: 'client' }, 'up', () => 0)).toEqual({ act: 'delay', ms: 80 });
+    expect(chunkFate({ kind: 'latency', ms: 100, jitterMs: 20 }, { cls: 'client' }, 'up', () => 1)).toEqual({ act: 'delay', ms: 120 });
   });
 
   it('keeps order: a chunk is never due before the previous one', () => {

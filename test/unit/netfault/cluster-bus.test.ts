@@ -56,11 +56,11 @@ describe('a cut that names cluster nodes', () => {
   const cut = { kind: 'cut' as const, peers: { clients: true, busNodeIds: [ID_A] } };
 
   it('holds the named nodes’ bus links both ways and passes the others', () => {
-    expect(faultApplies(cut, 'bus', undefined, undefined, ID_A)).toBe(true);
-    expect(faultApplies(cut, 'bus', undefined, undefined, ID_B)).toBe(false);
-    expect(faultApplies(cut, 'bus')).toBe(false);
-    expect(chunkFate(cut, 'bus', 'down', Math.random, undefined, undefined, ID_A)).toEqual({ act: 'hold' });
-    expect(chunkFate(cut, 'bus', 'up', Math.random, undefined, undefined, ID_B)).toEqual({ act: 'pass' });
+    expect(faultApplies(cut, { cls: 'bus', busNodeId: ID_A })).toBe(true);
+    expect(faultApplies(cut, { cls: 'bus', busNodeId: ID_B })).toBe(false);
+    expect(faultApplies(cut, { cls: 'bus' })).toBe(false);
+    expect(chunkFate(cut, { cls: 'bus', busNodeId: ID_A }, 'down')).toEqual({ act: 'hold' });
+    expect(chunkFate(cut, { cls: 'bus', busNodeId: ID_B }, 'up')).toEqual({ act: 'pass' });
     expect(describeFault(cut)).toBe('cut(clients, cluster nodes aaaaaaaa)');
   });
 
