@@ -32,6 +32,7 @@ export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }
   const checks = s.interrupted ? [] : evaluateChecks(plan.checks, m);
   if (s.status === 'passed' && checks.some((c) => !c.ok)) s.status = 'failed';
   const wr = s.writeResult;
+  const cluster = clusterPartitionOf(s);
   return {
     ...reportHead(s, Date.now(), s.status === 'aborted' || s.status === 'interrupted', t.kind),
     topology: { kind: t.kind, nodes: t.nodes.map((n) => n.name), primaryAtStart: s.primaryAtStart, primaryAtEnd: s.primaryAtEnd },
@@ -42,9 +43,10 @@ export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }
     fullSyncs: m.fullSyncs,
     loadingErrors: m.loadingErrors,
     failoverSeconds: m.failoverSeconds,
-    ...splitBrainOf(s, m.ackedLost),
+    ...splitBrainOf(s, m.ackedLost, cluster),
     ...staleReadsOf(s),
-    ...clusterPartitionOf(s),
+    // on a Cluster every master accepts writes for its own slots: split brain is the cut-off master's shard only
+    ...(cluster ? { clusterPartition: cluster, splitBrainMs: cluster.splitBrainMs } : {}),
     oomErrors: m.oomErrors,
     evictions: m.evictions,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
@@ -161,25 +163,25 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
   return { report, files, exitCode };
 }
 
-/** The cut-off master's figures in a cluster partition drill. */
-function clusterPartitionOf(s: RunState): { clusterPartition?: ClusterPartitionFigures; splitBrainMs?: number } {
+/** The cut-off master's figures in a cluster partition drill (null: not one). */
+function clusterPartitionOf(s: RunState): ClusterPartitionFigures | null {
   const spec = s.t.spec;
-  if (spec.kind !== 'cluster') return {};
-  const f = clusterPartitionFigures(s.events, s.burstResults, spec, Date.now());
-  // on a Cluster every master accepts writes for its own slots: split brain is the cut-off master's shard only
-  return f ? { clusterPartition: f, splitBrainMs: f.splitBrainMs } : {};
+  return spec.kind === 'cluster' ? clusterPartitionFigures(s.events, s.burstResults, spec, Date.now()) : null;
 }
 
 /** splitBrainMs and the partition's effect for partition drills (the write-acceptance watch's events up to now). */
-function splitBrainOf(s: RunState, ackedLost: number | null = null): Pick<DrillReport, 'splitBrainMs' | 'partitionEffect' | 'partition'> {
+function splitBrainOf(
+  s: RunState,
+  ackedLost: number | null = null,
+  cluster: ClusterPartitionFigures | null = clusterPartitionOf(s),
+): Pick<DrillReport, 'splitBrainMs' | 'partitionEffect' | 'partition'> {
   if (!measuresSplitBrain(s)) return {};
   const now = Date.now();
   const lane = partitionLane(s.events, now);
   const spec = s.t.spec;
   // on a Cluster the node the partition is about is the cut-off master the write steps aimed at
-  const cutOff = spec.kind === 'cluster' ? clusterPartitionFigures(s.events, s.burstResults, spec, now)?.node : undefined;
   const effect = partitionEffect(s.events, {
-    oldPrimary: cutOff ?? s.primaryAtStart,
+    oldPrimary: cluster?.node ?? s.primaryAtStart,
     minReplicasToWrite: spec.minReplicasToWrite,
     minReplicasMaxLagS: spec.minReplicasMaxLagS,
     ackedLost,
