@@ -21,24 +21,32 @@ function lane(r: DrillReport, periods: Array<{ startMs: number; endMs: number }>
   return out;
 }
 
-/** The lanes as fixed-width text (for a code block): the cut, then each node accepting writes. */
-export function partitionLanes(r: DrillReport): string[] {
+/** One lane of a partition drill: the cut, or a node accepting writes as primary, and its periods. */
+export interface PartitionLaneRow {
+  kind: 'cut' | 'accepting';
+  /** 'partition' for the cut, else the node. */
+  name: string;
+  periods: Array<{ startMs: number; endMs: number }>;
+}
+
+/** The lanes of a partition drill: the cut (to its heal, or the end), then each node's write-accepting periods. Pure. */
+export function partitionLaneRows(r: DrillReport): PartitionLaneRow[] {
   const p = r.partition;
   if (!p) return [];
   const nodes = [...new Set(p.acceptingPeriods.map((a) => a.node))];
-  const w = Math.max('partition'.length, ...nodes.map((n) => n.length)) + 2;
-  const total = ((r.endMs - r.startMs) / 1000).toFixed(1);
   return [
-    `${''.padEnd(w)}0 s${`${total} s`.padStart(COLS - 3)}`,
-    `${'partition'.padEnd(w)}${lane(r, [{ startMs: p.cutAtMs, endMs: p.healedAtMs ?? r.endMs }])}`,
-    ...nodes.map(
-      (n) =>
-        `${n.padEnd(w)}${lane(
-          r,
-          p.acceptingPeriods.filter((a) => a.node === n),
-        )}`,
-    ),
+    { kind: 'cut', name: 'partition', periods: [{ startMs: p.cutAtMs, endMs: p.healedAtMs ?? r.endMs }] },
+    ...nodes.map((n): PartitionLaneRow => ({ kind: 'accepting', name: n, periods: p.acceptingPeriods.filter((a) => a.node === n) })),
   ];
+}
+
+/** The lanes as fixed-width text (for a code block): the cut, then each node accepting writes. */
+export function partitionLanes(r: DrillReport): string[] {
+  const rows = partitionLaneRows(r);
+  if (rows.length === 0) return [];
+  const w = Math.max(...rows.map((l) => l.name.length)) + 2;
+  const total = ((r.endMs - r.startMs) / 1000).toFixed(1);
+  return [`${''.padEnd(w)}0 s${`${total} s`.padStart(COLS - 3)}`, ...rows.map((l) => `${l.name.padEnd(w)}${lane(r, l.periods)}`)];
 }
 
 /** The `## Partition` section of report.md (empty without a partition). */

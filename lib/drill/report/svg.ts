@@ -6,6 +6,7 @@
  * event and every alert firing and resolving marked; a partition drill's cut shaded and its
  * lanes (the cut, each node accepting writes as primary) under the events. Pure.
  */
+import { partitionLaneRows } from './partition.js';
 import type { DrillReport } from './types.js';
 
 export function esc(s: string): string {
@@ -21,38 +22,6 @@ const GAP = 26;
 const BOTTOM = 125;
 const LANE_H = 14;
 const PARTITION_COLOR = '#546e7a';
-
-interface Lane {
-  name: string;
-  cls: 'cut' | 'accepting';
-  color: string;
-  title: string;
-  periods: Array<{ startMs: number; endMs: number }>;
-}
-
-/** A partition drill's lanes: the cut (cut to heal), then each node's write-accepting periods. Pure. */
-function partitionLanes(r: DrillReport): Lane[] {
-  const p = r.partition;
-  if (!p) return [];
-  const lanes: Lane[] = [
-    {
-      name: 'cut',
-      cls: 'cut',
-      color: PARTITION_COLOR,
-      title: `cut: ${p.sides}`,
-      periods: [{ startMs: p.cutAtMs, endMs: p.healedAtMs ?? r.endMs }],
-    },
-  ];
-  for (const node of [...new Set(p.acceptingPeriods.map((a) => a.node))])
-    lanes.push({
-      name: node,
-      cls: 'accepting',
-      color: '#2e7d32',
-      title: `${node} accepts writes as primary`,
-      periods: p.acceptingPeriods.filter((a) => a.node === node),
-    });
-  return lanes;
-}
 
 interface Panel {
   title: string;
@@ -143,7 +112,7 @@ export function timelineSvg(r: DrillReport): string {
     { title: 'errors/s (failed + unknown)', unit: 'errors/s', values: r.series.map((p) => p.errors), color: '#c62828', cls: 'errors' },
     { title: 'p99 latency', unit: 'ms', values: r.series.map((p) => p.p99Ms), color: '#1565c0', cls: 'p99' },
   ];
-  const lanes = partitionLanes(r);
+  const lanes = partitionLaneRows(r);
   const H = TOP + panels.length * (PANEL_H + GAP) + BOTTOM + lanes.length * LANE_H;
   const bottomY = TOP + panels.length * (PANEL_H + GAP) - GAP;
   const out: string[] = [];
@@ -262,13 +231,17 @@ export function timelineSvg(r: DrillReport): string {
   // partition lanes: the cut, then each node's periods of accepting writes as primary
   lanes.forEach((l, i) => {
     const y = bottomY + 108 + i * LANE_H;
-    out.push(`<g class="lane ${l.cls}" data-node="${esc(l.name)}">`);
-    out.push(`<text x="${LEFT - 6}" y="${y + 9}" text-anchor="end">${esc(l.name)}</text>`);
+    const cut = l.kind === 'cut';
+    const name = cut ? 'cut' : l.name;
+    const color = cut ? PARTITION_COLOR : '#2e7d32';
+    const title = cut ? `cut: ${r.partition?.sides ?? ''}` : `${l.name} accepts writes as primary`;
+    out.push(`<g class="lane ${l.kind}" data-node="${esc(name)}">`);
+    out.push(`<text x="${LEFT - 6}" y="${y + 9}" text-anchor="end">${esc(name)}</text>`);
     for (const p of l.periods) {
       const x0 = xm(p.startMs);
       const x1 = Math.max(xm(p.endMs), x0 + 1.5);
       out.push(
-        `<rect x="${x0.toFixed(1)}" y="${y}" width="${(x1 - x0).toFixed(1)}" height="${LANE_H - 4}" fill="${l.color}" fill-opacity="0.6"><title>${esc(l.title)}</title></rect>`,
+        `<rect x="${x0.toFixed(1)}" y="${y}" width="${(x1 - x0).toFixed(1)}" height="${LANE_H - 4}" fill="${color}" fill-opacity="0.6"><title>${esc(title)}</title></rect>`,
       );
     }
     out.push('</g>');
