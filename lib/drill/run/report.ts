@@ -173,9 +173,11 @@ function clusterPartitionOf(s: RunState): ClusterPartitionFigures | null {
 function splitBrainOf(
   s: RunState,
   ackedLost: number | null = null,
-  cluster: ClusterPartitionFigures | null = clusterPartitionOf(s),
+  /** Already computed by the caller; undefined: computed here (once the run has a topology). */
+  given?: ClusterPartitionFigures | null,
 ): Pick<DrillReport, 'splitBrainMs' | 'partitionEffect' | 'partition'> {
   if (!measuresSplitBrain(s)) return {};
+  const cluster = given === undefined ? clusterPartitionOf(s) : given;
   const now = Date.now();
   const lane = partitionLane(s.events, now);
   const spec = s.t.spec;
