@@ -44,15 +44,12 @@ export function clearUndo(t: Topology, node: Target, kind: 'freeze' | 'network' 
   active.delete(k);
 }
 
-/** Undo a registered fault now (e.g. `heal` of address cuts); false when none was registered. */
-export async function undoNow(t: Topology, node: Target, kind: 'freeze' | 'network' | 'client-pause'): Promise<boolean> {
-  const k = key(t, node, kind);
-  const v = active.get(k);
-  if (!v) return false;
-  v.unregister();
-  active.delete(k);
+/** Undo a registered fault now (e.g. `heal` of address cuts); nothing when none is registered. */
+export async function undoNow(t: Topology, node: Target, kind: 'freeze' | 'network' | 'client-pause'): Promise<void> {
+  const v = active.get(key(t, node, kind));
+  if (!v) return;
+  clearUndo(t, node, kind);
   await v.undo();
-  return true;
 }
 
 /** What is still applied (e.g. ['freeze on replica-1']) for `t`. */

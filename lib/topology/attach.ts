@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import { UserError } from '../core/errors.js';
 import { type Endpoint, formatEndpoint, parseRedisUri, type TlsSettings, URI_FORMS } from '../redis/index.js';
-import { redisOnce } from '../redis/once.js';
+import { type OnceOptions, redisOnce } from '../redis/once.js';
 import { parseInfo } from '../stack/info.js';
 import { fieldRecord, sentinelMasterInfo } from '../stack/sentinel.js';
 import { parseClusterNodes, splitAddr, watchTopologyCluster } from './cluster-watch.js';
@@ -63,10 +63,17 @@ export function describeAttachTarget(a: AttachTarget): string {
 
 const endpoints = (es: Endpoint[]) => es.map(formatEndpoint).join(',');
 
+/** How the probes reach a data node of the target at `host`: its credentials, its TLS, 2 s. */
+const nodeOnce = (a: AttachTarget, host: string): OnceOptions => ({
+  host,
+  password: a.password,
+  user: a.user,
+  tls: a.tls,
+  timeoutMs: 2000,
+});
+
 async function info(host: string, port: number, a: AttachTarget, section = 'replication'): Promise<Record<string, string>> {
-  const r = await redisOnce(port, ['INFO', section], { host, password: a.password, user: a.user, tls: a.tls, timeoutMs: 2000 }).catch(
-    (e: Error) => e,
-  );
+  const r = await redisOnce(port, ['INFO', section], nodeOnce(a, host)).catch((e: Error) => e);
   if (r instanceof Error) throw new UserError(`--target ${host}:${port} did not answer INFO: ${r.message.split('\n')[0]}`);
   return parseInfo(String(r));
 }
@@ -231,13 +238,7 @@ async function configOf(a: AttachTarget, nodes: Array<{ host: string; port: numb
   for (const n of nodes) {
     const out: Record<string, string> = {};
     for (const name of names) {
-      const r = await redisOnce(n.port, ['CONFIG', 'GET', name], {
-        host: n.host,
-        password: a.password,
-        user: a.user,
-        tls: a.tls,
-        timeoutMs: 2000,
-      }).catch(() => null);
+      const r = await redisOnce(n.port, ['CONFIG', 'GET', name], nodeOnce(a, n.host)).catch(() => null);
       if (Array.isArray(r) && r.length === 2) out[name] = String(r[1]);
     }
     if (Object.keys(out).length > 0) return out;
@@ -252,13 +253,7 @@ async function attachCluster(a: AttachTarget, c: NonNullable<AttachTarget['clust
   let text: string | null = null;
   let refusal: string | null = null;
   for (const seed of c.seeds) {
-    const r = await redisOnce(seed.port, ['CLUSTER', 'NODES'], {
-      host: seed.host,
-      password: a.password,
-      user: a.user,
-      tls: a.tls,
-      timeoutMs: 2000,
-    }).catch((e: Error) => e);
+    const r = await redisOnce(seed.port, ['CLUSTER', 'NODES'], nodeOnce(a, seed.host)).catch((e: Error) => e);
     if (r instanceof Error) {
       refusal ??= r.message.split('\n')[0] ?? r.message;
       continue;
