@@ -11,6 +11,7 @@ import type { PlannedStep } from '../plan.js';
 import type { ReportStep } from '../report/types.js';
 import { stepDefinition } from '../steps/index.js';
 import type { DrillActions, StepContext, WriteBurstResult, WritePace } from '../steps/types.js';
+import { nodeConnectionOf } from './connection.js';
 import { slotTagOfNode } from './node-slot-tag.js';
 import { AbortedError, type RunState } from './state.js';
 
@@ -94,9 +95,7 @@ async function writeBurst(s: RunState, count: number, valueSize: number, node?: 
   s.ledgers.push({ path: ledger, prefix });
   const startMs = Date.now();
   const w = await startWriter({
-    connection: n
-      ? { host: n.host, port: n.proxyPort, password: s.t.password, user: s.t.username, tls: s.t.tls, localAddress: s.conn.localAddress }
-      : s.conn,
+    connection: n ? { ...nodeConnectionOf(s.t, n), localAddress: s.conn.localAddress } : s.conn,
     runId: s.runId,
     keyPrefix: prefix,
     ledgerPath: ledger,
