@@ -3,7 +3,10 @@
  * bundles under real k6 run when K6_BIN or `k6` on PATH is present, and otherwise print
  * "skipped: no k6 binary" and pass.
  */
+import { afterAll, beforeAll } from 'vitest';
+import { type DemoService, startDemoService } from '../../lib/demo-service/index.js';
 import { findBinary } from '../../lib/stack/binaries.js';
+import type { TestEnv } from './env.js';
 
 export function findK6(): string | null {
   const fromEnv = process.env.K6_BIN;
@@ -20,4 +23,19 @@ export function announceK6Tier(what: string): boolean {
     return false;
   }
   return true;
+}
+
+/**
+ * The demo service on the test's Redis for a real-k6 block, started only when k6 is
+ * present (`has`) and stopped after the block; `url()` is its address.
+ */
+export function useK6DemoService(env: TestEnv, has: boolean): { url: () => string } {
+  let svc: DemoService | undefined;
+  beforeAll(async () => {
+    if (has) svc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
+  });
+  afterAll(async () => {
+    await svc?.stop();
+  });
+  return { url: () => svc?.url as string };
 }

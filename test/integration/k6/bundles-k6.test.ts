@@ -7,13 +7,12 @@
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildScenarios, scenarioNames } from '../../../lib/bundle/build.js';
 import { checkBundleFile } from '../../../lib/bundle/check.js';
-import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import type { StableSummary } from '../../../lib/k6/summary.js';
 import { useTestEnv } from '../../support/env.js';
-import { announceK6Tier, k6Bin } from '../../support/k6.js';
+import { announceK6Tier, k6Bin, useK6DemoService } from '../../support/k6.js';
 
 const SCENARIOS: Record<string, { profile: string; executor: string }> = {
   smoke: { profile: 'smoke', executor: 'constant-vus' },
@@ -53,14 +52,7 @@ describe('scenario bundles', () => {
 
 describe('scenario bundles under real k6', () => {
   const has = announceK6Tier('k6 inspect and one iteration of each bundle against the demo service');
-  let svc: DemoService | undefined;
-  beforeAll(async () => {
-    if (!has) return;
-    svc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
-  });
-  afterAll(async () => {
-    await svc?.stop();
-  });
+  const svc = useK6DemoService(env, has);
 
   const k6 = (args: string[], extraEnv: Record<string, string> = {}) =>
     execa(k6Bin as string, args, { env: { K6_NO_USAGE_REPORT: 'true', ...extraEnv }, reject: false, timeout: 60_000 });
@@ -89,7 +81,7 @@ describe('scenario bundles under real k6', () => {
     for (const name of Object.keys(SCENARIOS)) {
       const dir = env.tmpDir(`summary-${name}`);
       const r = await k6(['run', '--quiet', '--iterations', '1', '--vus', '1', bundles[name] as string], {
-        BASE_URL: svc?.url as string,
+        BASE_URL: svc.url(),
         TESTID: `once-${name}`,
         SUMMARY_DIR: dir,
       });
@@ -112,7 +104,7 @@ describe('scenario bundles under real k6', () => {
     const dir = env.tmpDir('summary-tagged');
     const testid = `${env.namespace.runId}-tag`.slice(0, 48);
     const r = await k6(['run', '--quiet', '--iterations', '1', '--vus', '1', '--tag', `testid=${testid}`, bundles.smoke as string], {
-      BASE_URL: svc?.url as string,
+      BASE_URL: svc.url(),
       SUMMARY_DIR: dir,
     });
     expect(r.exitCode, r.stderr).toBe(0);
@@ -123,7 +115,7 @@ describe('scenario bundles under real k6', () => {
   });
 
   it.skipIf(!has)('bad input fails at init with one clear reason: unknown profile, malformed SLO, unreachable BASE_URL', async () => {
-    const bad = await k6(['run', '--quiet', bundles.smoke as string], { PROFILE: 'heavy', SLO: '{"p95Ms":', BASE_URL: svc?.url as string });
+    const bad = await k6(['run', '--quiet', bundles.smoke as string], { PROFILE: 'heavy', SLO: '{"p95Ms":', BASE_URL: svc.url() });
     expect(bad.exitCode).toBe(107);
     expect(bad.stderr).toContain(
       "smoke: unknown PROFILE 'heavy': use one of smoke, average-load, stress, spike, soak, breakpoint; SLO is not valid JSON",

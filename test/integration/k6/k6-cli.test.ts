@@ -6,14 +6,13 @@
  */
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../../lib/bundle/build.js';
-import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
 import type { StableSummary } from '../../../lib/k6/summary.js';
 import { runK6 } from '../../../lib/k6run/index.js';
 import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { announceK6Tier, k6Bin } from '../../support/k6.js';
+import { announceK6Tier, k6Bin, useK6DemoService } from '../../support/k6.js';
 import { ports, tmpDir } from '../../support/namespace.js';
 import { promQuery } from '../../support/prom.js';
 import { waitForValue } from '../../support/wait.js';
@@ -74,14 +73,7 @@ describe('stormdrill k6 with an unreachable target', () => {
 describe('stormdrill k6 under real k6, pushing to a real Prometheus', () => {
   const env = useTestEnv({ redis: true, prometheus: true });
   const has = announceK6Tier('a short stress run with remote write to Prometheus');
-  let svc: DemoService | undefined;
-  beforeAll(async () => {
-    if (!has) return;
-    svc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
-  });
-  afterAll(async () => {
-    await svc?.stop();
-  });
+  const svc = useK6DemoService(env, has);
 
   const query = (promql: string) => promQuery(env.prometheus.url, promql);
 
@@ -93,7 +85,7 @@ describe('stormdrill k6 under real k6, pushing to a real Prometheus', () => {
       const lines: string[] = [];
       const r = await runK6({
         scenario: 'stress',
-        baseUrl: svc?.url as string,
+        baseUrl: svc.url(),
         promRw: env.prometheus.remoteWriteUrl,
         pushInterval: '1s',
         knobs: { duration: '4s', ramp: '1s', rate: 30, maxVus: 10 },
@@ -147,7 +139,7 @@ describe('stormdrill k6 under real k6, pushing to a real Prometheus', () => {
       const t0 = Date.now();
       const r = await runK6({
         scenario: 'breakpoint',
-        baseUrl: svc?.url as string,
+        baseUrl: svc.url(),
         slo: '{"p99Ms":0.01}',
         knobs: { rate: 20, duration: '2m', maxVus: 10 },
         runId: `${env.namespace.runId}-bp`.slice(0, 48),

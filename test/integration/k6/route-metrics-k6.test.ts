@@ -7,26 +7,17 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoService, startDemoService } from '../../../lib/demo-service/index.js';
+import { describe, expect, it } from 'vitest';
 import { FLOW_ROUTES } from '../../../lib/k6/routes.js';
 import type { StableSummary } from '../../../lib/k6/summary.js';
 import { runK6 } from '../../../lib/k6run/index.js';
 import { stormdrill } from '../../support/cli.js';
 import { useTestEnv } from '../../support/env.js';
-import { announceK6Tier, k6Bin } from '../../support/k6.js';
+import { announceK6Tier, k6Bin, useK6DemoService } from '../../support/k6.js';
 
 const env = useTestEnv({ redis: true });
 const has = announceK6Tier('per-route metrics in the stress summary and the documented gate rule on it');
-let svc: DemoService | undefined;
-
-beforeAll(async () => {
-  if (!has) return;
-  svc = await startDemoService({ port: 0, redis: env.redis.url, runId: env.namespace.runId });
-});
-afterAll(async () => {
-  await svc?.stop();
-});
+const svc = useK6DemoService(env, has);
 
 describe('the demo k6 stress summary, per route', () => {
   it.skipIf(!has)(
@@ -35,7 +26,7 @@ describe('the demo k6 stress summary, per route', () => {
       const runId = `${env.namespace.runId}-routes`.slice(0, 48);
       const r = await runK6({
         scenario: 'stress',
-        baseUrl: svc?.url as string,
+        baseUrl: svc.url(),
         runId,
         reportRoot: env.tmpDir('k6-routes'),
         knobs: { duration: '3s', ramp: '1s', vus: 4 },
