@@ -6,35 +6,8 @@ import { k6Dashboard } from './k6.js';
 import { redisDashboard } from './redis.js';
 import { stormdrillDashboard } from './stormdrill.js';
 
-export {
-  checkDashboards,
-  type DashboardCheckOptions,
-  type DashboardCheckResult,
-  type DashboardProblem,
-  formatDashboardProblem,
-  hasData,
-  panelsNaming,
-} from './check.js';
-
-export {
-  type AnnotationSpec,
-  buildDashboard,
-  DATASOURCE,
-  type DashboardSpec,
-  type PanelSpec,
-  type QuerySpec,
-  type RowSpec,
-  type VariableSpec,
-} from './common.js';
-export {
-  type DashboardQuery,
-  dashboardQueries,
-  interpolate,
-  type TemplateContext,
-  templateContext,
-  type VariableQuery,
-  variableQueries,
-} from './queries.js';
+export { checkDashboards, formatDashboardProblem, panelsNaming } from './check.js';
+export { dashboardQueries, interpolate, templateContext, variableQueries } from './queries.js';
 
 /** Every dashboard, by the file name it is provisioned from. */
 export const DASHBOARDS: Record<string, DashboardSpec> = {

@@ -1,20 +1,11 @@
-export { redisOnce, redisPingOk } from '../redis/once.js';
-export { BINARY_PACKAGES, findBinary, type KnownBinary, requireBinary } from './binaries.js';
-export { clusterInfo } from './cluster.js';
-export { type ExporterNode, type ExporterOptions, startRedisExporter } from './exporter.js';
-export { type InfoFields, type NodeAuth, parseInfo, redisInfo, waitUntil } from './info.js';
-export { type LocalStack, type LocalStackOptions, startLocalStack, stopAll } from './local-stack.js';
-export { assertPortFree, freePort, isPortFree, PortAllocator } from './ports.js';
+export { redisOnce } from '../redis/once.js';
+export { findBinary, requireBinary } from './binaries.js';
+export { type ExporterNode, startRedisExporter } from './exporter.js';
+export { waitUntil } from './info.js';
+export { startLocalStack } from './local-stack.js';
+export { freePort, PortAllocator } from './ports.js';
 export { httpOk, tcpOpen } from './probe.js';
-export { ManagedProcess, PID_REGISTRY_ENV, type SpawnOptions, spawnManaged, waitReady } from './process.js';
-export {
-  PROMETHEUS_DIR,
-  type PrometheusNode,
-  type PrometheusOptions,
-  type ScrapeTargets,
-  startPrometheus,
-  writeTargets,
-} from './prometheus.js';
-export { type RedisNode, type RedisServerOptions, redisConfig, startRedisServer } from './redis.js';
-export { fieldRecord, sentinelConfig, sentinelMasterInfo } from './sentinel.js';
+export { type ManagedProcess, spawnManaged, waitReady } from './process.js';
+export { type PrometheusNode, startPrometheus } from './prometheus.js';
+export { type RedisNode, startRedisServer } from './redis.js';
 export { makeWorkDir } from './workdir.js';
