@@ -68,10 +68,6 @@ export function needProcess(n: TopoNode, action: string) {
   return n.process;
 }
 
-export function auth(t: Topology, n: TopoNode) {
-  return nodeAuth(t, n);
-}
-
 /** Poll `check` until it holds; rejects naming `what` after timeoutMs, or at once when `signal` aborts. */
 export async function waitFn(what: string, check: () => Promise<boolean>, timeoutMs: number, signal?: AbortSignal): Promise<void> {
   try {

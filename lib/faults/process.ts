@@ -5,9 +5,10 @@
 import { UserError } from '../core/errors.js';
 import { redisOnce } from '../redis/once.js';
 import { startRedisServer } from '../stack/redis.js';
+import { nodeAuth } from '../topology/node-auth.js';
 import { peerAddress, startOptionsOf } from '../topology/start.js';
 import type { Topology, TopoNode } from '../topology/types.js';
-import { assertDestructiveAllowed, auth, needProcess, Recorder, sleep } from './common.js';
+import { assertDestructiveAllowed, needProcess, Recorder, sleep } from './common.js';
 import { clearUndo, registerUndo, unpause } from './restore.js';
 import type {
   ActionContext,
@@ -82,7 +83,7 @@ export async function shutdown(ctx: ActionContext, p: ShutdownParams): Promise<A
     await needProcess(n, 'shutdown by SIGTERM').stop(10_000);
   } else {
     // The server closes the connection instead of replying.
-    await redisOnce(n.port, ['SHUTDOWN', 'NOSAVE'], { ...auth(t, n), timeoutMs: 5000 }).catch(() => null);
+    await redisOnce(n.port, ['SHUTDOWN', 'NOSAVE'], { ...nodeAuth(t, n), timeoutMs: 5000 }).catch(() => null);
     if (n.process) {
       const exited = await Promise.race([n.process.exited.then(() => true), sleep(10_000).then(() => false)]);
       if (!exited) throw new UserError(`${n.name} did not exit within 10 s after SHUTDOWN NOSAVE`);
@@ -123,7 +124,7 @@ export async function debugSleep(ctx: ActionContext, p: DebugSleepParams): Promi
   assertDestructiveAllowed(ctx, n, 'DEBUG SLEEP');
   const rec = new Recorder(t);
   rec.emit('debug-sleep', n.name, `DEBUG SLEEP ${p.seconds}`);
-  const r = await redisOnce(n.port, ['DEBUG', 'SLEEP', String(p.seconds)], { ...auth(t, n), timeoutMs: p.seconds * 1000 + 5000 });
+  const r = await redisOnce(n.port, ['DEBUG', 'SLEEP', String(p.seconds)], { ...nodeAuth(t, n), timeoutMs: p.seconds * 1000 + 5000 });
   if (r instanceof Error) throw new UserError(`DEBUG SLEEP on ${n.name} failed: ${r.message}`);
   rec.emit('debug-sleep-end', n.name);
   return rec.result();
@@ -136,7 +137,7 @@ export async function clientPause(ctx: ActionContext, p: ClientPauseParams): Pro
   assertDestructiveAllowed(ctx, n, 'CLIENT PAUSE');
   const rec = new Recorder(t);
   const mode = (p.mode ?? 'write').toUpperCase();
-  const r = await redisOnce(n.port, ['CLIENT', 'PAUSE', String(p.ms), mode], { ...auth(t, n), timeoutMs: 2000 });
+  const r = await redisOnce(n.port, ['CLIENT', 'PAUSE', String(p.ms), mode], { ...nodeAuth(t, n), timeoutMs: 2000 });
   if (r instanceof Error) throw new UserError(`CLIENT PAUSE on ${n.name} failed: ${r.message}`);
   registerUndo(t, n, 'client-pause', () => unpause(t, n));
   setTimeout(() => clearUndo(t, n, 'client-pause'), p.ms).unref();

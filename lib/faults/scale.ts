@@ -1,17 +1,18 @@
 /** Scaling: add a replica of the current primary (it full-syncs) or remove one. */
 import { UserError } from '../core/errors.js';
 import { redisInfo } from '../stack/info.js';
-import { assertDestructiveAllowed, auth, Recorder } from './common.js';
+import { nodeAuth } from '../topology/node-auth.js';
+import { assertDestructiveAllowed, Recorder } from './common.js';
 import type { ActionContext, ActionResult, ScaleInParams } from './types.js';
 
 /** Add a replica of the current primary; it full-syncs. detail.syncFullDelta = the primary's sync_full increase. */
 export async function scaleOut(ctx: ActionContext): Promise<ActionResult> {
   const t = ctx.topology;
   const primary = await t.currentPrimary();
-  const before = Number((await redisInfo(primary.port, 'stats', auth(t, primary))).sync_full ?? 0);
+  const before = Number((await redisInfo(primary.port, 'stats', nodeAuth(t, primary))).sync_full ?? 0);
   const started = Date.now();
   const n = await t.addReplica();
-  const after = Number((await redisInfo(primary.port, 'stats', auth(t, primary))).sync_full ?? 0);
+  const after = Number((await redisInfo(primary.port, 'stats', nodeAuth(t, primary))).sync_full ?? 0);
   const rec = new Recorder(t);
   rec.detail.node = n.name;
   rec.detail.syncFullDelta = after - before;

@@ -2,10 +2,10 @@
 import { UserError } from '../core/errors.js';
 import { redisOnce } from '../redis/once.js';
 import { redisInfo } from '../stack/info.js';
-import { sentinelAuth } from '../topology/node-auth.js';
+import { nodeAuth, sentinelAuth } from '../topology/node-auth.js';
 import { peerAddress, waitClusterOk, waitHaproxyFollows, waitSentinelsAgree } from '../topology/start.js';
 import type { Topology, TopoNode } from '../topology/types.js';
-import { assertDestructiveAllowed, auth, firstLiveReplica, Recorder, waitFn } from './common.js';
+import { assertDestructiveAllowed, firstLiveReplica, Recorder, waitFn } from './common.js';
 import { clearUndo, registerUndo, unpause } from './restore.js';
 import type { ActionContext, ActionResult, SwitchoverParams } from './types.js';
 import { replicasCaughtUp, waitNewPrimary } from './wait.js';
@@ -14,7 +14,7 @@ import { replicasCaughtUp, waitNewPrimary } from './wait.js';
 const NO_PING_S = 3600;
 
 async function setPingPeriod(t: Topology, n: TopoNode, seconds: number): Promise<void> {
-  const r = await redisOnce(n.port, ['CONFIG', 'SET', 'repl-ping-replica-period', String(seconds)], { ...auth(t, n), timeoutMs: 2000 });
+  const r = await redisOnce(n.port, ['CONFIG', 'SET', 'repl-ping-replica-period', String(seconds)], { ...nodeAuth(t, n), timeoutMs: 2000 });
   if (r instanceof Error) throw r;
 }
 
@@ -23,13 +23,27 @@ async function setPingPeriod(t: Topology, n: TopoNode, seconds: number): Promise
  * CONFIG SET is not allowed (a managed Redis: its replicas may then need a full sync).
  */
 async function holdReplicationPing(t: Topology, n: TopoNode): Promise<number | null> {
-  const got = await redisOnce(n.port, ['CONFIG', 'GET', 'repl-ping-replica-period'], { ...auth(t, n), timeoutMs: 2000 });
+  const got = await redisOnce(n.port, ['CONFIG', 'GET', 'repl-ping-replica-period'], { ...nodeAuth(t, n), timeoutMs: 2000 });
   const period = Array.isArray(got) ? Number(String(got[1])) : Number.NaN;
   if (!Number.isInteger(period) || period < 1) return null;
   return setPingPeriod(t, n, NO_PING_S).then(
     () => period,
     () => null,
   );
+}
+
+/** Wait until `n` reports the master role after `command`. */
+function becomesMaster(t: Topology, n: TopoNode, command: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  const isMaster = async () => (await redisInfo(n.port, 'replication', nodeAuth(t, n))).role === 'master';
+  return waitFn(`${n.name} to become master after ${command}`, isMaster, timeoutMs, signal);
+}
+
+/** The end of a switchover: from, to and how long it took, in the result and on the timeline. */
+function switched(rec: Recorder, from: string | null, to: string, started: number): ActionResult {
+  const tookMs = Date.now() - started;
+  Object.assign(rec.detail, { from, to, tookMs });
+  rec.emit('switchover-done', to, `${from ?? '?'} → ${to} in ${tookMs} ms`);
+  return rec.result();
 }
 
 function sentinelMasterName(t: Topology): string {
@@ -68,7 +82,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
     if (pingPeriod !== null) await setPingPeriod(t, old, pingPeriod).catch(() => undefined);
   };
   if (pause) {
-    const r = await redisOnce(old.port, ['CLIENT', 'PAUSE', String(timeoutMs), 'WRITE'], { ...auth(t, old), timeoutMs: 2000 });
+    const r = await redisOnce(old.port, ['CLIENT', 'PAUSE', String(timeoutMs), 'WRITE'], { ...nodeAuth(t, old), timeoutMs: 2000 });
     if (r instanceof Error) {
       if (pingPeriod !== null) await setPingPeriod(t, old, pingPeriod).catch(() => undefined);
       throw new UserError(`CLIENT PAUSE WRITE on ${old.name} before SENTINEL FAILOVER failed: ${r.message}`);
@@ -103,7 +117,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
       // Sentinel would demote the old primary itself, but only after it has seen it claim the
       // master role for a while (seconds of blocked writers); demote it now, as Sentinel will.
       const addr = peerAddress(t.spec, next);
-      const r = await redisOnce(old.port, ['REPLICAOF', addr.host, String(addr.port)], { ...auth(t, old), timeoutMs: 2000 });
+      const r = await redisOnce(old.port, ['REPLICAOF', addr.host, String(addr.port)], { ...nodeAuth(t, old), timeoutMs: 2000 });
       if (r instanceof Error) throw new UserError(`REPLICAOF on ${old.name} after SENTINEL FAILOVER failed: ${r.message}`);
       await release();
     }
@@ -114,11 +128,7 @@ export async function sentinelFailover(ctx: ActionContext, p: SwitchoverParams =
     } catch (err) {
       throw new UserError(`SENTINEL FAILOVER promoted ${next.name} but the Sentinels did not finish: ${(err as Error).message}`);
     }
-    rec.detail.from = old.name;
-    rec.detail.to = next.name;
-    rec.detail.tookMs = Date.now() - started;
-    rec.emit('switchover-done', next.name, `${old.name} → ${next.name} in ${Date.now() - started} ms`);
-    return rec.result();
+    return switched(rec, old.name, next.name, started);
   } finally {
     await release();
   }
@@ -146,26 +156,17 @@ export async function failover(ctx: ActionContext, p: SwitchoverParams = {}): Pr
   if (p.force) args.push('FORCE');
   const started = Date.now();
   rec.emit('switchover-start', old.name, `FAILOVER TO ${target.name}`);
-  const r = await redisOnce(old.port, args, { ...auth(t, old), timeoutMs: 5000 });
+  const r = await redisOnce(old.port, args, { ...nodeAuth(t, old), timeoutMs: 5000 });
   if (r instanceof Error) throw new UserError(`FAILOVER on ${old.name} failed: ${r.message}`);
-  await waitFn(
-    `${target.name} to become master after FAILOVER`,
-    async () => (await redisInfo(target.port, 'replication', auth(t, target))).role === 'master',
-    timeoutMs,
-    ctx.signal,
-  );
+  await becomesMaster(t, target, 'FAILOVER', timeoutMs, ctx.signal);
   if (t.kind === 'replicas') {
     const newAddr = peerAddress(t.spec, target);
     for (const n of t.nodes) {
       if (n === target || n === old || n.process?.status === 'exited') continue;
-      await redisOnce(n.port, ['REPLICAOF', newAddr.host, String(newAddr.port)], { ...auth(t, n), timeoutMs: 2000 }).catch(() => null);
+      await redisOnce(n.port, ['REPLICAOF', newAddr.host, String(newAddr.port)], { ...nodeAuth(t, n), timeoutMs: 2000 }).catch(() => null);
     }
   }
-  rec.detail.from = old.name;
-  rec.detail.to = target.name;
-  rec.detail.tookMs = Date.now() - started;
-  rec.emit('switchover-done', target.name, `${old.name} → ${target.name} in ${Date.now() - started} ms`);
-  return rec.result();
+  return switched(rec, old.name, target.name, started);
 }
 
 /** CLUSTER FAILOVER [FORCE] on a cluster replica; returns when it is master and the cluster is ok. */
@@ -174,7 +175,7 @@ export async function clusterFailover(ctx: ActionContext, p: SwitchoverParams = 
   if (t.kind !== 'cluster') throw new UserError(`CLUSTER FAILOVER needs a cluster topology, not ${t.kind}`);
   const target = p.to ? t.node(p.to) : await firstLiveReplica(t);
   assertDestructiveAllowed(ctx, target, 'fail over');
-  const rep = await redisInfo(target.port, 'replication', auth(t, target));
+  const rep = await redisInfo(target.port, 'replication', nodeAuth(t, target));
   if (rep.role !== 'slave') throw new UserError(`${target.name} is not a replica: CLUSTER FAILOVER runs on a replica`);
   const old = t.nodeByAddress(rep.master_host ?? '', Number(rep.master_port));
   const rec = new Recorder(t);
@@ -186,20 +187,11 @@ export async function clusterFailover(ctx: ActionContext, p: SwitchoverParams = 
     `CLUSTER FAILOVER${p.force ? ' FORCE' : ''} on ${target.name}`,
   );
   const r = await redisOnce(target.port, p.force ? ['CLUSTER', 'FAILOVER', 'FORCE'] : ['CLUSTER', 'FAILOVER'], {
-    ...auth(t, target),
+    ...nodeAuth(t, target),
     timeoutMs: 2000,
   });
   if (r instanceof Error) throw new UserError(`CLUSTER FAILOVER on ${target.name} failed: ${r.message}`);
-  await waitFn(
-    `${target.name} to become master after CLUSTER FAILOVER`,
-    async () => (await redisInfo(target.port, 'replication', auth(t, target))).role === 'master',
-    timeoutMs,
-    ctx.signal,
-  );
+  await becomesMaster(t, target, 'CLUSTER FAILOVER', timeoutMs, ctx.signal);
   await waitClusterOk(t, Math.max(1000, timeoutMs - (Date.now() - started)));
-  rec.detail.from = old?.name ?? null;
-  rec.detail.to = target.name;
-  rec.detail.tookMs = Date.now() - started;
-  rec.emit('switchover-done', target.name, `${old?.name ?? '?'} → ${target.name} in ${Date.now() - started} ms`);
-  return rec.result();
+  return switched(rec, old?.name ?? null, target.name, started);
 }

@@ -4,14 +4,14 @@ import { redisInfo } from '../stack/info.js';
 import { nodeAuth } from '../topology/node-auth.js';
 import { waitClusterOk } from '../topology/start.js';
 import type { TopoEvent, Topology, TopoNode } from '../topology/types.js';
-import { auth, Recorder, waitFn } from './common.js';
+import { Recorder, waitFn } from './common.js';
 import type { ActionContext, ActionResult, WaitCondition, WaitForParams } from './types.js';
 
 /** Has every live replica of `primary` (or each of `nodes`) applied all it has written? */
 export async function replicasCaughtUp(t: Topology, primary: TopoNode, nodes?: TopoNode[]): Promise<boolean> {
-  const target = Number((await redisInfo(primary.port, 'replication', auth(t, primary))).master_repl_offset);
+  const target = Number((await redisInfo(primary.port, 'replication', nodeAuth(t, primary))).master_repl_offset);
   for (const n of nodes ?? t.nodes.filter((x) => x !== primary && x.process?.status !== 'exited')) {
-    const rep = await redisInfo(n.port, 'replication', auth(t, n));
+    const rep = await redisInfo(n.port, 'replication', nodeAuth(t, n));
     if (rep.role !== 'slave') continue;
     if (t.kind === 'cluster' && t.nodeByAddress(rep.master_host ?? '', Number(rep.master_port)) !== primary) continue;
     if (rep.master_link_status !== 'up' || Number(rep.slave_repl_offset) < target) return false;
@@ -96,14 +96,14 @@ export async function waitFor(ctx: ActionContext, p: WaitForParams): Promise<Act
     case 'role': {
       const n = t.node(c.node);
       const want = c.role === 'replica' ? 'slave' : 'master';
-      await waitFn(what, async () => (await redisInfo(n.port, 'replication', auth(t, n))).role === want, p.timeoutMs, ctx.signal);
+      await waitFn(what, async () => (await redisInfo(n.port, 'replication', nodeAuth(t, n))).role === want, p.timeoutMs, ctx.signal);
       break;
     }
     case 'link-up': {
       const n = t.node(c.node);
       await waitFn(
         what,
-        async () => (await redisInfo(n.port, 'replication', auth(t, n))).master_link_status === 'up',
+        async () => (await redisInfo(n.port, 'replication', nodeAuth(t, n))).master_link_status === 'up',
         p.timeoutMs,
         ctx.signal,
       );

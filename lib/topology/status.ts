@@ -154,22 +154,7 @@ function fmtBytes(n: number | undefined): string {
 
 /** The status as an aligned text table. Pure. */
 export function formatStatus(s: TopologyStatus): string {
-  const head = [
-    'node',
-    'port',
-    'proxy',
-    'process',
-    'role',
-    'link',
-    'offset',
-    'lag',
-    'sync_full',
-    'sync_partial_ok',
-    'memory',
-    'mem%',
-    'keys',
-    'fault',
-  ];
+  const head = 'node port proxy process role link offset lag sync_full sync_partial_ok memory mem% keys fault'.split(' ');
   const rows = s.nodes.map((n) => [
     n.name + (n.name === s.primary ? '*' : ''),
     String(n.port),
