@@ -1,34 +1,20 @@
 import type { Command } from 'commander';
 import { UserError } from '../../core/errors.js';
+import type { TopologySpecInput } from '../../topology/types.js';
 import { defineCommand } from '../command.js';
 import { addTlsOptions, type TlsFlags, tlsFromFlags } from '../connection-flags.js';
 import { durationFlag } from '../flags.js';
 
-interface UpFlags {
-  name?: string;
-  replicas?: number;
-  sentinels?: number;
-  quorum?: number;
-  downAfter?: number;
-  failoverTimeout?: number;
-  parallelSyncs?: number;
-  masterName?: string;
-  checkInterval?: number;
-  masters?: number;
-  replicasPerMaster?: number;
-  nodeTimeout?: number;
-  maxmemory?: string;
-  policy?: string;
-  aof?: boolean;
-  replBacklogSize?: string;
-  minReplicasToWrite?: number;
-  minReplicasMaxLag?: number;
-  aclUser?: string;
-  faultProxies: boolean;
-  replicationVia?: 'proxy' | 'direct';
-  addresses?: string;
-  maxTime: number;
-}
+/** The `up` flags whose topology option has another name; every other flag is the option of its name. */
+const SPEC_NAMES: Record<string, keyof TopologySpecInput> = {
+  downAfter: 'downAfterMs',
+  failoverTimeout: 'failoverTimeoutMs',
+  checkInterval: 'checkIntervalMs',
+  nodeTimeout: 'nodeTimeoutMs',
+  policy: 'maxmemoryPolicy',
+  minReplicasMaxLag: 'minReplicasMaxLagS',
+  addresses: 'addressBlock',
+};
 
 const int = (v: string) => {
   const n = Number(v);
@@ -104,39 +90,16 @@ export default defineCommand({
         durationFlag('--max-time', { unit: 's', example: '1h' }),
         4 * 3600,
       )
-      .action(async (kind: string, f: UpFlags) => {
+      .action(async (kind: string, { name, maxTime, ...flags }: { name?: string; maxTime: number }) => {
         const { topologyUp, PASSWORD_ENV } = await import('../topology/ops.js');
-        const { UserError } = await import('../../core/errors.js');
-        if (f.maxTime < 1) throw new UserError('--max-time must be at least 1s, e.g. --max-time 1h');
+        if (maxTime < 1) throw new UserError('--max-time must be at least 1s, e.g. --max-time 1h');
+        const options = Object.fromEntries(Object.entries(flags).map(([flag, v]) => [SPEC_NAMES[flag] ?? flag, v]));
         const password = process.env[PASSWORD_ENV] || undefined;
-        await topologyUp(
-          {
-            kind: kind as 'standalone',
-            replicas: f.replicas,
-            sentinels: f.sentinels,
-            quorum: f.quorum,
-            downAfterMs: f.downAfter,
-            failoverTimeoutMs: f.failoverTimeout,
-            parallelSyncs: f.parallelSyncs,
-            masterName: f.masterName,
-            checkIntervalMs: f.checkInterval,
-            masters: f.masters,
-            replicasPerMaster: f.replicasPerMaster,
-            nodeTimeoutMs: f.nodeTimeout,
-            maxmemory: f.maxmemory,
-            maxmemoryPolicy: f.policy,
-            aof: f.aof,
-            replBacklogSize: f.replBacklogSize,
-            minReplicasToWrite: f.minReplicasToWrite,
-            minReplicasMaxLagS: f.minReplicasMaxLag,
-            aclUser: f.aclUser,
-            password,
-            faultProxies: f.faultProxies,
-            replicationVia: f.replicationVia,
-            addressBlock: f.addresses,
-          },
-          { name: nameOf(kind, f.name), maxMs: f.maxTime * 1000, log: (l) => console.log(l) },
-        );
+        await topologyUp({ ...options, kind, password } as TopologySpecInput, {
+          name: nameOf(kind, name),
+          maxMs: maxTime * 1000,
+          log: (l) => console.log(l),
+        });
       });
 
     const status = topo
