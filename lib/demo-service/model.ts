@@ -121,20 +121,15 @@ export function classifyRedisError(err: unknown): ErrorKind {
   return 'redis_error';
 }
 
-/** A one-line reason safe to show a client (no addresses or secrets). */
+/** A one-line reason safe to show a client (no addresses or secrets); 'internal error' for the other kinds. */
+const PUBLIC_REASONS: Partial<Record<ErrorKind, string>> = {
+  redis_unavailable: 'Redis is unavailable; retry shortly',
+  redis_timeout: 'Redis did not answer in time; retry shortly',
+  redis_readonly: 'Redis is read-only (a failover is under way); retry shortly',
+  not_durable: 'the write was not confirmed by enough replicas; retry the same request',
+  redis_error: 'Redis returned an error',
+};
+
 export function publicReason(kind: ErrorKind): string {
-  switch (kind) {
-    case 'redis_unavailable':
-      return 'Redis is unavailable; retry shortly';
-    case 'redis_timeout':
-      return 'Redis did not answer in time; retry shortly';
-    case 'redis_readonly':
-      return 'Redis is read-only (a failover is under way); retry shortly';
-    case 'not_durable':
-      return 'the write was not confirmed by enough replicas; retry the same request';
-    case 'redis_error':
-      return 'Redis returned an error';
-    default:
-      return 'internal error';
-  }
+  return PUBLIC_REASONS[kind] ?? 'internal error';
 }

@@ -90,11 +90,8 @@ export function validate(o: DemoServiceOptions): string[] {
   const errors: string[] = [];
   if (!nonNegativeInt(o.port) || o.port > 65535) errors.push(`port must be 0-65535 (got ${o.port})`);
   if (!isValidRunId(o.runId)) errors.push(`run id '${o.runId}' must be lower-case letters, digits and dashes (at most 48)`);
-  if (typeof o.redis === 'string') {
-    const e = checkRedisUrl(o.redis);
-    if (e) errors.push(e);
-  } else if (o.redis.kind === 'direct') {
-    const e = checkRedisUrl(o.redis.url);
+  if (typeof o.redis === 'string' || o.redis.kind === 'direct') {
+    const e = checkRedisUrl(typeof o.redis === 'string' ? o.redis : o.redis.url);
     if (e) errors.push(e);
   } else {
     if (o.redis.sentinels.length === 0) errors.push('Sentinel mode needs at least one sentinel address (host:port)');

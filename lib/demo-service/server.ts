@@ -88,13 +88,7 @@ export async function startDemoService(input: DemoServiceInput): Promise<DemoSer
   const store = new DemoStore(o, metrics);
   let lastRedisErrorLog = 0;
 
-  async function handle(
-    req: IncomingMessage,
-    res: ServerResponse,
-    route: string,
-    key: string,
-    params: Record<string, string>,
-  ): Promise<void> {
+  async function handle(req: IncomingMessage, res: ServerResponse, key: string, params: Record<string, string>): Promise<void> {
     switch (key) {
       case 'health': {
         try {
@@ -146,7 +140,6 @@ export async function startDemoService(input: DemoServiceInput): Promise<DemoSer
         return;
       }
     }
-    void route;
   }
 
   const server: Server = createServer((req, res) => {
@@ -166,7 +159,7 @@ export async function startDemoService(input: DemoServiceInput): Promise<DemoSer
     };
     if (m.kind === 'none') return fail('not_found', `no route ${method} ${path}`);
     if (m.kind === 'method_not_allowed') return fail('method_not_allowed', `${method} is not allowed here`, { Allow: m.allow.join(', ') });
-    handle(req, res, route, m.route.key, m.params).catch((err: unknown) => {
+    handle(req, res, m.route.key, m.params).catch((err: unknown) => {
       if (err instanceof HttpError) fail(err.kind, err.message);
       else if (err instanceof StoreError) {
         if (err.kind === 'redis_error' && Date.now() - lastRedisErrorLog > 5000) {

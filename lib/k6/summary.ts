@@ -151,13 +151,13 @@ function metricLine(m: { type: string; contains: string; values: Record<string, 
 
 /** The terminal summary (what k6 would print, compact): verdicts first, then metrics. */
 export function toText(s: StableSummary): string {
-  const lines: string[] = [];
-  lines.push('');
-  lines.push(`  stormdrill k6 · scenario ${s.scenario} · profile ${s.profile} · testid ${s.testid}`);
-  lines.push(`  target ${s.baseUrl} · ${(s.durationMs / 1000).toFixed(1)} s`);
+  const lines = [
+    '',
+    `  stormdrill k6 · scenario ${s.scenario} · profile ${s.profile} · testid ${s.testid}`,
+    `  target ${s.baseUrl} · ${(s.durationMs / 1000).toFixed(1)} s`,
+  ];
   if (s.thresholds.length) {
-    lines.push('');
-    lines.push('  THRESHOLDS');
+    lines.push('', '  THRESHOLDS');
     for (const t of s.thresholds) {
       const actual =
         t.actual !== undefined
@@ -167,19 +167,15 @@ export function toText(s: StableSummary): string {
     }
   }
   if (s.checks.length) {
-    lines.push('');
-    lines.push('  CHECKS');
+    lines.push('', '  CHECKS');
     for (const c of s.checks)
       lines.push(`    ${c.fails === 0 ? '✓' : '✗'} ${c.path.replace(/^::/, '')}: ${c.passes} passed, ${c.fails} failed`);
   }
-  lines.push('');
-  lines.push('  METRICS');
+  lines.push('', '  METRICS');
   const names = Object.keys(s.metrics);
   const width = Math.min(Math.max(...names.map((n) => n.length), 10) + 2, 60);
   for (const n of names) lines.push(`    ${`${n} `.padEnd(width, '.')}: ${metricLine(s.metrics[n] as StableSummary['metrics'][string])}`);
-  lines.push('');
-  lines.push(`  RESULT: ${s.passed ? 'all thresholds passed' : `${s.thresholds.filter((t) => !t.ok).length} threshold(s) failed`}`);
-  lines.push('');
+  lines.push('', `  RESULT: ${s.passed ? 'all thresholds passed' : `${s.thresholds.filter((t) => !t.ok).length} threshold(s) failed`}`, '');
   return `${lines.join('\n')}\n`;
 }
 
@@ -189,19 +185,17 @@ function mdCell(text: string): string {
 
 /** A markdown report: verdict, thresholds, checks and the HTTP latency per route. */
 export function toMarkdown(s: StableSummary): string {
-  const out: string[] = [];
-  out.push(`# k6 ${s.scenario} (${s.profile}) — ${s.passed ? 'PASSED' : 'FAILED'}`);
-  out.push('');
-  out.push(
+  const out = [
+    `# k6 ${s.scenario} (${s.profile}) — ${s.passed ? 'PASSED' : 'FAILED'}`,
+    '',
     `testid \`${s.testid}\` · target ${s.baseUrl} · ${(s.durationMs / 1000).toFixed(1)} s · k6 scenarios: ${s.scenarios.join(', ')}`,
-  );
-  out.push('');
-  out.push('## Thresholds');
-  out.push('');
+    '',
+    '## Thresholds',
+    '',
+  ];
   if (s.thresholds.length === 0) out.push('No thresholds.');
   else {
-    out.push('| result | metric | threshold | actual |');
-    out.push('| --- | --- | --- | --- |');
+    out.push('| result | metric | threshold | actual |', '| --- | --- | --- | --- |');
     for (const t of s.thresholds) {
       const m = s.metrics[t.metric];
       const actual = t.actual !== undefined && m ? formatValue(m.contains, m.type, thresholdAggregate(t.threshold), t.actual) : '';
@@ -209,32 +203,23 @@ export function toMarkdown(s: StableSummary): string {
     }
   }
   if (s.checks.length) {
-    out.push('');
-    out.push('## Checks');
-    out.push('');
-    out.push('| check | passed | failed |');
-    out.push('| --- | --- | --- |');
+    out.push('', '## Checks', '', '| check | passed | failed |', '| --- | --- | --- |');
     for (const c of s.checks) out.push(`| ${mdCell(c.path.replace(/^::/, ''))} | ${c.passes} | ${c.fails} |`);
   }
   const trends = Object.entries(s.metrics).filter(
     ([n, m]) => m.type === 'trend' && (n === 'http_req_duration' || n.startsWith('http_req_duration{')),
   );
   if (trends.length) {
-    out.push('');
-    out.push('## HTTP request duration');
-    out.push('');
+    out.push('', '## HTTP request duration', '');
     const stats = Object.keys(trends[0]?.[1].values ?? {});
-    out.push(`| metric | ${stats.join(' | ')} |`);
-    out.push(`| --- | ${stats.map(() => '---').join(' | ')} |`);
+    out.push(`| metric | ${stats.join(' | ')} |`, `| --- | ${stats.map(() => '---').join(' | ')} |`);
     for (const [n, m] of trends)
       out.push(`| ${mdCell(n)} | ${stats.map((k) => formatValue('time', 'trend', k, m.values[k] ?? Number.NaN)).join(' | ')} |`);
   }
   const reqs = s.metrics.http_reqs?.values;
   const failed = s.metrics.http_req_failed?.values;
-  if (reqs) {
-    out.push('');
-    out.push(`Requests: ${reqs.count ?? 0} (${(reqs.rate ?? 0).toFixed(1)}/s), failed ${((failed?.rate ?? 0) * 100).toFixed(2)}%.`);
-  }
+  if (reqs)
+    out.push('', `Requests: ${reqs.count ?? 0} (${(reqs.rate ?? 0).toFixed(1)}/s), failed ${((failed?.rate ?? 0) * 100).toFixed(2)}%.`);
   out.push('');
   return out.join('\n');
 }

@@ -123,18 +123,12 @@ export function classifyConnection(buf: Buffer): ConnIdentity | null {
   return null;
 }
 
+/** The connection class each narrower scope covers. */
+const SCOPE_CLASS: Record<Exclude<PeerScope, 'all'>, ConnClass> = { clients: 'client', replication: 'replication', sentinels: 'sentinel' };
+
 /** Whether a fault's scope covers a connection of class `c` (undecided connections: only 'all'). */
 export function scopeMatches(scope: PeerScope | undefined, c: ConnClass): boolean {
-  switch (scope ?? 'all') {
-    case 'all':
-      return true;
-    case 'clients':
-      return c === 'client';
-    case 'replication':
-      return c === 'replication';
-    case 'sentinels':
-      return c === 'sentinel';
-  }
+  return scope === undefined || scope === 'all' || SCOPE_CLASS[scope] === c;
 }
 
 /** Whether a connection from `who` is one of the cut peers (undecided connections: no). */
