@@ -94,6 +94,13 @@ export interface BuiltProfile {
   nominalMs: number;
 }
 
+/** The whole-number knobs and their environment variables. */
+const INT_KNOBS = [
+  ['vus', 'VUS'],
+  ['rate', 'RATE'],
+  ['maxVus', 'MAX_VUS'],
+] as const;
+
 /** Problems with the knobs (empty when fine). */
 export function validateKnobs(k: Knobs): string[] {
   const errors: string[] = [];
@@ -102,12 +109,7 @@ export function validateKnobs(k: Knobs): string[] {
     if (v !== undefined && !isDuration(v)) errors.push(`${key.toUpperCase()} must be a k6 duration such as 30s, 5m or 1h30m (got '${v}')`);
   }
   if (k.duration !== undefined && isDuration(k.duration) && durationMs(k.duration) <= 0) errors.push('DURATION must be longer than 0s');
-  const ints: Array<[keyof Knobs, string]> = [
-    ['vus', 'VUS'],
-    ['rate', 'RATE'],
-    ['maxVus', 'MAX_VUS'],
-  ];
-  for (const [key, env] of ints) {
+  for (const [key, env] of INT_KNOBS) {
     const v = k[key];
     if (v !== undefined && (typeof v !== 'number' || !Number.isInteger(v) || v < 1))
       errors.push(`${env} must be a positive whole number (got '${String(v)}')`);
@@ -131,12 +133,10 @@ export function knobsFromEnv(env: Record<string, string | undefined>): { knobs: 
   };
   if (env.DURATION) knobs.duration = env.DURATION;
   if (env.RAMP) knobs.ramp = env.RAMP;
-  const vus = int('VUS');
-  const rate = int('RATE');
-  const maxVus = int('MAX_VUS');
-  if (vus !== undefined) knobs.vus = vus;
-  if (rate !== undefined) knobs.rate = rate;
-  if (maxVus !== undefined) knobs.maxVus = maxVus;
+  for (const [key, name] of INT_KNOBS) {
+    const n = int(name);
+    if (n !== undefined) knobs[key] = n;
+  }
   errors.push(...validateKnobs(knobs));
   return { knobs, errors };
 }

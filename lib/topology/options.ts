@@ -1,9 +1,7 @@
 /** Topology options: DEFAULTS, validate() (every problem at once) and resolveSpec(). Pure. */
 import { OptionsError } from '../core/errors.js';
 import {
-  type ClusterSpec,
   type CommonSpec,
-  type HaproxySpec,
   type SentinelSettings,
   TOPOLOGY_KINDS,
   type TopologyKind,
@@ -174,25 +172,15 @@ export function resolveSpec(input: TopologySpecInput): TopologySpec {
         quorum: input.quorum ?? Math.floor(sentinels / 2) + 1,
       };
       if (input.kind === 'sentinel') return { ...common, ...s, kind: 'sentinel' };
-      const h: HaproxySpec = {
-        ...common,
-        ...s,
-        kind: 'haproxy',
-        checkIntervalMs: input.checkIntervalMs ?? DEFAULTS.haproxy.checkIntervalMs,
-      };
-      return h;
+      return { ...common, ...s, kind: 'haproxy', checkIntervalMs: input.checkIntervalMs ?? DEFAULTS.haproxy.checkIntervalMs };
     }
-    case 'cluster': {
-      const c: ClusterSpec = {
+    case 'cluster':
+      return {
         ...common,
         kind: 'cluster',
-        masters: input.masters ?? DEFAULTS.cluster.masters,
-        replicasPerMaster: input.replicasPerMaster ?? DEFAULTS.cluster.replicasPerMaster,
-        nodeTimeoutMs: input.nodeTimeoutMs ?? DEFAULTS.cluster.nodeTimeoutMs,
-        allowReadsWhenDown: input.allowReadsWhenDown ?? DEFAULTS.cluster.allowReadsWhenDown,
+        ...DEFAULTS.cluster,
+        ...pick(input, ['masters', 'replicasPerMaster', 'nodeTimeoutMs', 'allowReadsWhenDown']),
       };
-      return c;
-    }
   }
 }
 
@@ -227,18 +215,6 @@ export function memberAddress(block: string, index: number): string | null {
   const prefix = addressBlockPrefix(block);
   const host = index + 2;
   return prefix !== null && Number.isInteger(index) && index >= 0 && host <= 254 ? `${prefix}.${host}` : null;
-}
-
-/** Number of redis-server nodes a spec starts. */
-export function nodeCount(spec: TopologySpec): number {
-  switch (spec.kind) {
-    case 'standalone':
-      return 1;
-    case 'cluster':
-      return spec.masters * (1 + spec.replicasPerMaster);
-    default:
-      return 1 + spec.replicas;
-  }
 }
 
 function pick<T extends object, K extends keyof T>(o: T, keys: K[]): Partial<Pick<T, K>> {

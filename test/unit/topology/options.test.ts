@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addressBlockPrefix, memberAddress, nodeCount, redisDirectives, resolveSpec, validate } from '../../../lib/topology/options.js';
+import { addressBlockPrefix, memberAddress, nodeNames, redisDirectives, resolveSpec, validate } from '../../../lib/topology/options.js';
 
 describe('topology options', () => {
   it('fills defaults per kind', () => {
@@ -15,8 +15,8 @@ describe('topology options', () => {
     });
     expect(resolveSpec({ kind: 'cluster' })).toMatchObject({ masters: 3, replicasPerMaster: 1, nodeTimeoutMs: 2000 });
     expect(resolveSpec({ kind: 'haproxy', sentinels: 5 })).toMatchObject({ quorum: 3, checkIntervalMs: 1000 });
-    expect(nodeCount(resolveSpec({ kind: 'cluster' }))).toBe(6);
-    expect(nodeCount(resolveSpec({ kind: 'replicas', replicas: 4 }))).toBe(5);
+    expect(nodeNames(resolveSpec({ kind: 'cluster' }))).toHaveLength(6);
+    expect(nodeNames(resolveSpec({ kind: 'replicas', replicas: 4 }))).toHaveLength(5);
   });
 
   it('lists every problem at once', () => {
