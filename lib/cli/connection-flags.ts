@@ -6,8 +6,8 @@
  * them; drill run and verify use the TLS part. Messages name these flags.
  */
 import type { Command } from 'commander';
-import { UserError } from '../core/errors.js';
 import type { ConnectionOptions, FlagHints, TlsSettings } from '../redis/index.js';
+import { num } from './integrity-support.js';
 
 export interface TlsFlags {
   tls?: boolean;
@@ -80,12 +80,7 @@ export function addConnectionOptions(cmd: Command): Command {
   return addTlsOptions(cmd).option('--connect-timeout <ms>', 'connect timeout in ms (default 2000)');
 }
 
-function intFlag(v: string | undefined, flag: string): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) throw new UserError(`${flag} must be a number, got '${v}'`);
-  return n;
-}
+const intFlag = (v: string | undefined, flag: string) => (v === undefined ? undefined : num(flag)(v));
 
 /** The flags as connection options for lib/redis's resolveTarget(). */
 export function connectionFromFlags(f: ConnectionFlags): ConnectionOptions {

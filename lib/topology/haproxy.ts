@@ -10,7 +10,7 @@ import { StartError } from '../core/errors.js';
 import type { Endpoint } from '../redis/index.js';
 import { redisOnce } from '../redis/once.js';
 import { requireBinary } from '../stack/binaries.js';
-import { parseInfo, waitUntil } from '../stack/info.js';
+import { parseInfo } from '../stack/info.js';
 import { type ManagedProcess, spawnManaged, waitReady } from '../stack/process.js';
 
 export interface HaproxyConfigOptions {
@@ -125,26 +125,10 @@ export async function startHaproxy(
  * True when `probes` consecutive new connections all reach the master on `port`. HAProxy
  * starts with every server up and balances round-robin, so one lucky probe proves nothing.
  */
-export async function routesOnlyTo(h: Endpoint, port: number, password: string | undefined, probes: number): Promise<boolean> {
+async function routesOnlyTo(h: Endpoint, port: number, password: string | undefined, probes: number): Promise<boolean> {
   for (let i = 0; i < probes; i++) {
     const got = await haproxyRoutesTo(h, password);
     if (got.port !== port || got.role !== 'master') return false;
   }
   return true;
-}
-
-/** Wait until HAProxy routes new connections only to the server listening on `port`. */
-export async function waitHaproxyRoutesTo(
-  h: Endpoint,
-  port: number,
-  password: string | undefined,
-  timeoutMs: number,
-  probes = 4,
-): Promise<void> {
-  await waitUntil(
-    `HAProxy ${h.host}:${h.port} to route to the master on port ${port}`,
-    () => routesOnlyTo(h, port, password, probes),
-    timeoutMs,
-    100,
-  );
 }

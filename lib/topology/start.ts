@@ -20,7 +20,7 @@ import { spawnManaged, waitReady } from '../stack/process.js';
 import { isPortTaken, type RedisServerOptions, serverPid, startRedisServer } from '../stack/redis.js';
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
 import { type ClusterWatch, splitAddr, watchTopologyCluster } from './cluster-watch.js';
-import { type HaproxyHandle, haproxyRoutesTo, startHaproxy, waitHaproxyRoutesTo } from './haproxy.js';
+import { type HaproxyHandle, haproxyRoutesTo, startHaproxy } from './haproxy.js';
 import { nodeProxies } from './node-proxies.js';
 import { memberAddress, redisDirectives, resolveSpec } from './options.js';
 import { type SentinelWatch, watchTopologySentinels } from './sentinel-watch.js';
@@ -352,24 +352,6 @@ class RunningTopology implements Topology {
     }
   }
 
-  /**
-   * Wait until HAProxy routes a new connection to the current master (after a failover);
-   * `exclusive`: only to it (a demoted master can pass the check until Sentinel converts it).
-   */
-  async waitHaproxyFollows(timeoutMs: number, exclusive = false): Promise<void> {
-    if (!this.haproxy) return;
-    const p = await this.currentPrimary();
-    const h = this.haproxy;
-    if (exclusive) await waitHaproxyRoutesTo(h, p.port, this.password, timeoutMs, this.nodes.length + 1);
-    else
-      await waitUntil(
-        `HAProxy ${h.host}:${h.port} to route a connection to the master on port ${p.port}`,
-        async () => (await haproxyRoutesTo(h, this.password)).port === p.port,
-        timeoutMs,
-        50,
-      );
-  }
-
   async startCluster(): Promise<void> {
     if (this.spec.kind !== 'cluster') return;
     const s = this.spec;
@@ -524,12 +506,19 @@ export async function startTopology(input: TopologySpecInput | TopologySpec, o: 
   }
 }
 
-/** HAProxy helper for actions: wait until HAProxy routes to the current master (only to it with `exclusive`). */
-export async function waitHaproxyFollows(t: Topology, timeoutMs: number, exclusive = false): Promise<void> {
-  if (t instanceof RunningTopology) await t.waitHaproxyFollows(timeoutMs, exclusive);
+/** Wait until HAProxy routes a new connection to the current master (after a failover). */
+export async function waitHaproxyFollows(t: Topology, timeoutMs: number): Promise<void> {
+  const h = t.haproxy;
+  if (!h) return;
+  const p = await t.currentPrimary();
+  await waitUntil(
+    `HAProxy ${h.host}:${h.port} to route a connection to the master on port ${p.port}`,
+    async () => (await haproxyRoutesTo(h, t.password)).port === p.port,
+    timeoutMs,
+    50,
+  );
 }
 
-/** Sentinel helper for actions: every Sentinel names `primary` and no failover is in progress. */
 /** Wait until every running Sentinel names `primary` as the master with no failover in progress (started or attached). */
 export async function waitSentinelsAgree(t: Topology, primary: TopoNode, timeoutMs: number): Promise<void> {
   if (t.spec.kind !== 'sentinel' && t.spec.kind !== 'haproxy') return;
