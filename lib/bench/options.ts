@@ -114,7 +114,7 @@ export const DEFAULTS: BenchOptions = {
 export const MAX_DATA_SIZE = 512 * 1024 * 1024;
 export const MAX_THREADS = 500;
 
-type Setter = (o: BenchOptions, v: string, problems: string[]) => void;
+type Setter = (o: BenchOptions, v: string, problems: string[], flag: string) => void;
 
 interface Flag {
   names: string[];
@@ -142,223 +142,127 @@ function int(flag: string, v: string, problems: string[], min: number, max = Num
   return n;
 }
 
-function num(flag: string, v: string, problems: string[], min: number, exclusive = false, what = ''): number {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n) || (exclusive ? n <= min : n < min)) {
-    problems.push(`${flag} must be a number ${exclusive ? '>' : '>='} ${min}${what ? ` (${what})` : ''}, got '${v}'`);
-    return Number.NaN;
-  }
-  return n;
-}
+/** The option keys whose value is a T. */
+type KeyOf<T> = { [K in keyof BenchOptions]-?: BenchOptions[K] extends T | undefined ? K : never }[keyof BenchOptions];
 
-/** A duration flag in seconds (the one duration parser: a bare number is seconds, units allowed). */
-function seconds(flag: string, v: string, problems: string[], example: string, allowZero = false): number {
-  const r = readDurationFlag(flag, v, { example, allowZero });
-  if ('problem' in r) {
-    problems.push(r.problem);
-    return Number.NaN;
-  }
-  return r.ms / 1000;
+/** One table row: `spec` is the names and the argument as the help shows them, e.g. `'--version, -v'` or `'-c <clients>'`. */
+function flag(spec: string, help: string, set: Setter): Flag {
+  const [names, arg] = spec.split(/ (?=<)/) as [string, string | undefined];
+  return { names: names.split(', '), arg, help, set };
+}
+function text(key: KeyOf<string>): Setter {
+  return (o, v) => Object.assign(o, { [key]: v });
+}
+function on(key: KeyOf<boolean>): Setter {
+  return (o) => Object.assign(o, { [key]: true });
+}
+function integer(key: KeyOf<number>, min: number, max?: number, what?: string): Setter {
+  return (o, v, p, f) => Object.assign(o, { [key]: int(f, v, p, min, max, what) });
+}
+/** A duration in seconds (the one duration parser: a bare number is seconds, units allowed). */
+function duration(key: KeyOf<number>, example: string, allowZero?: boolean): Setter {
+  return (o, v, p, f) => {
+    const r = readDurationFlag(f, v, { example, allowZero });
+    if ('problem' in r) p.push(r.problem);
+    Object.assign(o, { [key]: 'problem' in r ? Number.NaN : r.ms / 1000 });
+  };
 }
 
 export const FLAGS: readonly Flag[] = [
-  { names: ['-h'], arg: '<hostname>', help: 'Server hostname (default 127.0.0.1)', set: (o, v) => (o.host = v) },
-  {
-    names: ['-p'],
-    arg: '<port>',
-    help: 'Server port (default 6379)',
-    set: (o, v, p) => (o.port = int('-p', v, p, 1, 65535, 'server port')),
-  },
-  { names: ['-s'], arg: '<socket>', help: 'Server socket (overrides host and port)', set: (o, v) => (o.socket = v) },
-  { names: ['-a'], arg: '<password>', help: 'Password for Redis Auth', set: (o, v) => (o.password = v) },
-  { names: ['--user'], arg: '<username>', help: "Used to send ACL style 'AUTH username pass'. Needs -a.", set: (o, v) => (o.user = v) },
-  { names: ['-u'], arg: '<uri>', help: 'Server URI (redis://[user:pass@]host[:port][/db], rediss:// for TLS).', set: parseUri },
-  {
-    names: ['-c'],
-    arg: '<clients>',
-    help: 'Number of parallel connections (default 50)',
-    set: (o, v, p) => (o.clients = int('-c', v, p, 1, 100000, 'parallel connections, e.g. -c 50')),
-  },
-  {
-    names: ['-n'],
-    arg: '<requests>',
-    help: 'Total number of requests (default 100000)',
-    set: (o, v, p) => (o.requests = int('-n', v, p, 1, Number.MAX_SAFE_INTEGER, 'total requests, e.g. -n 100000')),
-  },
-  {
-    names: ['-d'],
-    arg: '<size>',
-    help: 'Data size of SET/GET value in bytes (default 3)',
-    set: (o, v, p) => (o.dataSize = int('-d', v, p, 1, MAX_DATA_SIZE, 'payload bytes')),
-  },
-  {
-    names: ['--dbnum'],
-    arg: '<db>',
-    help: 'SELECT the specified db number (default 0)',
-    set: (o, v, p) => (o.dbnum = int('--dbnum', v, p, 0)),
-  },
-  { names: ['-3'], help: 'Start session in RESP3 protocol mode.', set: (o) => (o.resp3 = true) },
-  {
-    names: ['--threads'],
-    arg: '<num>',
-    help: 'Enable multi-thread mode (worker threads, each with its own connections).',
-    set: (o, v, p) => (o.threads = int('--threads', v, p, 0, MAX_THREADS)),
-  },
-  { names: ['--cluster'], help: 'Enable cluster mode (custom commands: put "{tag}" in the key).', set: (o) => (o.cluster = true) },
-  {
-    names: ['--sentinel'],
-    arg: '<host:port>',
-    help: 'Ask this Sentinel for the master (repeatable; with --master-name) instead of -h/-p.',
-    set: (o, v) => (o.sentinels = [...(o.sentinels ?? []), v]),
-  },
-  {
-    names: ['--master-name'],
-    arg: '<name>',
-    help: 'The master name the Sentinels monitor (with --sentinel).',
-    set: (o, v) => (o.masterName = v),
-  },
-  { names: ['--enable-tracking'], help: 'Send CLIENT TRACKING on before starting benchmark.', set: (o) => (o.enableTracking = true) },
-  {
-    names: ['-k'],
-    arg: '<boolean>',
-    help: '1=keep alive 0=reconnect (default 1)',
-    set: (o, v, p) => {
-      if (v !== '0' && v !== '1') p.push(`-k must be 1 (keep alive) or 0 (reconnect), got '${v}'`);
-      else o.keepAlive = v === '1';
-    },
-  },
-  {
-    names: ['-r'],
-    arg: '<keyspacelen>',
-    help: 'Use random keys in 0..keyspacelen-1: every __rand_int__ becomes a 12-digit number per request.',
-    set: (o, v, p) => (o.keyspace = int('-r', v, p, 1, Number.MAX_SAFE_INTEGER, 'keyspace length')),
-  },
-  {
-    names: ['-P'],
-    arg: '<numreq>',
-    help: 'Pipeline <numreq> requests. Default 1 (no pipeline).',
-    set: (o, v, p) => (o.pipeline = int('-P', v, p, 1, 100000, 'requests per pipeline, e.g. -P 16')),
-  },
-  { names: ['-q'], help: 'Quiet. Just show query/sec values', set: (o) => (o.quiet = true) },
-  {
-    names: ['--precision'],
-    arg: '<digits>',
-    help: 'Significant digits of the latency histogram, 1..4 (default 3)',
-    set: (o, v, p) => (o.precision = int('--precision', v, p, 1, 4)),
-  },
-  { names: ['--csv'], help: 'Output in CSV format', set: (o) => (o.csv = true) },
-  { names: ['-l'], help: 'Loop. Run the tests until interrupted (Ctrl-C)', set: (o) => (o.loop = true) },
-  {
-    names: ['-t'],
-    arg: '<tests>',
-    help: `Only run the comma separated list of tests: ${TEST_NAMES.join(',')}`,
-    set: (o, v, p) => {
-      const names = v
-        .split(',')
-        .map((s) => s.trim().toLowerCase())
-        .filter(Boolean);
-      const unknown = names.filter((n) => !TEST_NAMES.includes(n));
-      if (unknown.length) p.push(`unknown test '${unknown.join("', '")}' in -t: known tests are ${TEST_NAMES.join(',')}`);
-      o.tests = names;
-    },
-  },
-  { names: ['-I'], help: 'Idle mode. Just open N idle connections and wait (until Ctrl-C or --duration).', set: (o) => (o.idle = true) },
-  { names: ['-x'], help: 'Read last argument from STDIN.', set: (o) => (o.stdinArg = true) },
-  {
-    names: ['--seed'],
-    arg: '<num>',
-    help: 'Seed for keys and values (runs with the same seed send the same keys)',
-    set: (o, v, p) => (o.seed = int('--seed', v, p, 0, 0xffffffff)),
-  },
-  { names: ['--tls'], help: 'Establish a secure TLS connection.', set: (o) => (o.tls = true) },
-  { names: ['--sni'], arg: '<host>', help: 'Server name indication for TLS.', set: (o, v) => (o.sni = v) },
-  { names: ['--cacert'], arg: '<file>', help: 'CA Certificate file to verify with.', set: (o, v) => (o.cacert = v) },
-  { names: ['--cacertdir'], arg: '<dir>', help: 'Directory where trusted CA certificates are stored.', set: (o, v) => (o.cacertdir = v) },
-  { names: ['--insecure'], help: 'Allow insecure TLS connection by skipping cert validation.', set: (o) => (o.insecure = true) },
-  { names: ['--cert'], arg: '<file>', help: 'Client certificate to authenticate with.', set: (o, v) => (o.cert = v) },
-  { names: ['--key'], arg: '<file>', help: 'Private key file to authenticate with.', set: (o, v) => (o.key = v) },
-  {
-    names: ['--tls-ciphers'],
-    arg: '<list>',
-    help: 'Preferred ciphers (TLSv1.2 and below), colon separated.',
-    set: (o, v) => (o.tlsCiphers = v),
-  },
-  {
-    names: ['--tls-ciphersuites'],
-    arg: '<list>',
-    help: 'Preferred ciphersuites (TLSv1.3), colon separated.',
-    set: (o, v) => (o.tlsCiphersuites = v),
-  },
-  { names: ['--help'], help: 'Output this help and exit.', set: (o) => (o.help = true) },
-  { names: ['--version', '-v'], help: 'Output version and exit.', set: (o) => (o.version = true) },
+  flag('-h <hostname>', 'Server hostname (default 127.0.0.1)', text('host')),
+  flag('-p <port>', 'Server port (default 6379)', integer('port', 1, 65535, 'server port')),
+  flag('-s <socket>', 'Server socket (overrides host and port)', text('socket')),
+  flag('-a <password>', 'Password for Redis Auth', text('password')),
+  flag('--user <username>', "Used to send ACL style 'AUTH username pass'. Needs -a.", text('user')),
+  flag('-u <uri>', 'Server URI (redis://[user:pass@]host[:port][/db], rediss:// for TLS).', parseUri),
+  flag('-c <clients>', 'Number of parallel connections (default 50)', integer('clients', 1, 100000, 'parallel connections, e.g. -c 50')),
+  flag('-n <requests>', 'Total number of requests (default 100000)', integer('requests', 1, undefined, 'total requests, e.g. -n 100000')),
+  flag('-d <size>', 'Data size of SET/GET value in bytes (default 3)', integer('dataSize', 1, MAX_DATA_SIZE, 'payload bytes')),
+  flag('--dbnum <db>', 'SELECT the specified db number (default 0)', integer('dbnum', 0)),
+  flag('-3', 'Start session in RESP3 protocol mode.', on('resp3')),
+  flag('--threads <num>', 'Enable multi-thread mode (worker threads, each with its own connections).', integer('threads', 0, MAX_THREADS)),
+  flag('--cluster', 'Enable cluster mode (custom commands: put "{tag}" in the key).', on('cluster')),
+  flag('--sentinel <host:port>', 'Ask this Sentinel for the master (repeatable; with --master-name) instead of -h/-p.', (o, v) => {
+    o.sentinels = [...(o.sentinels ?? []), v];
+  }),
+  flag('--master-name <name>', 'The master name the Sentinels monitor (with --sentinel).', text('masterName')),
+  flag('--enable-tracking', 'Send CLIENT TRACKING on before starting benchmark.', on('enableTracking')),
+  flag('-k <boolean>', '1=keep alive 0=reconnect (default 1)', (o, v, p) => {
+    if (v !== '0' && v !== '1') p.push(`-k must be 1 (keep alive) or 0 (reconnect), got '${v}'`);
+    else o.keepAlive = v === '1';
+  }),
+  flag(
+    '-r <keyspacelen>',
+    'Use random keys in 0..keyspacelen-1: every __rand_int__ becomes a 12-digit number per request.',
+    integer('keyspace', 1, undefined, 'keyspace length'),
+  ),
+  flag(
+    '-P <numreq>',
+    'Pipeline <numreq> requests. Default 1 (no pipeline).',
+    integer('pipeline', 1, 100000, 'requests per pipeline, e.g. -P 16'),
+  ),
+  flag('-q', 'Quiet. Just show query/sec values', on('quiet')),
+  flag('--precision <digits>', 'Significant digits of the latency histogram, 1..4 (default 3)', integer('precision', 1, 4)),
+  flag('--csv', 'Output in CSV format', on('csv')),
+  flag('-l', 'Loop. Run the tests until interrupted (Ctrl-C)', on('loop')),
+  flag('-t <tests>', `Only run the comma separated list of tests: ${TEST_NAMES.join(',')}`, (o, v, p) => {
+    const names = v
+      .split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean);
+    const unknown = names.filter((n) => !TEST_NAMES.includes(n));
+    if (unknown.length) p.push(`unknown test '${unknown.join("', '")}' in -t: known tests are ${TEST_NAMES.join(',')}`);
+    o.tests = names;
+  }),
+  flag('-I', 'Idle mode. Just open N idle connections and wait (until Ctrl-C or --duration).', on('idle')),
+  flag('-x', 'Read last argument from STDIN.', on('stdinArg')),
+  flag('--seed <num>', 'Seed for keys and values (runs with the same seed send the same keys)', integer('seed', 0, 0xffffffff)),
+  flag('--tls', 'Establish a secure TLS connection.', on('tls')),
+  flag('--sni <host>', 'Server name indication for TLS.', text('sni')),
+  flag('--cacert <file>', 'CA Certificate file to verify with.', text('cacert')),
+  flag('--cacertdir <dir>', 'Directory where trusted CA certificates are stored.', text('cacertdir')),
+  flag('--insecure', 'Allow insecure TLS connection by skipping cert validation.', on('insecure')),
+  flag('--cert <file>', 'Client certificate to authenticate with.', text('cert')),
+  flag('--key <file>', 'Private key file to authenticate with.', text('key')),
+  flag('--tls-ciphers <list>', 'Preferred ciphers (TLSv1.2 and below), colon separated.', text('tlsCiphers')),
+  flag('--tls-ciphersuites <list>', 'Preferred ciphersuites (TLSv1.3), colon separated.', text('tlsCiphersuites')),
+  flag('--help', 'Output this help and exit.', on('help')),
+  flag('--version, -v', 'Output version and exit.', on('version')),
   // beyond redis-benchmark
-  {
-    names: ['--duration'],
-    arg: '<duration>',
-    help: 'Run each test for this long instead of -n requests, e.g. 30 (seconds) or 2m',
-    set: (o, v, p) => (o.durationSec = seconds('--duration', v, p, '30s')),
-  },
-  {
-    names: ['--warmup'],
-    arg: '<duration>',
-    help: 'Run each test this long before measuring (not counted), e.g. 5 (seconds) or 500ms',
-    set: (o, v, p) => (o.warmupSec = seconds('--warmup', v, p, '5s', true)),
-  },
-  {
-    names: ['--rate'],
-    arg: '<rps>',
-    help: 'Open model: send this many requests per second in total; latency from the intended send time (coordinated omission corrected)',
-    set: (o, v, p) => (o.rate = num('--rate', v, p, 0, true, 'requests per second')),
-  },
-  { names: ['--mix'], arg: '<name=w,...>', help: 'Mixed workload, e.g. set=1,get=10 (tests or custom commands)', set: parseMix },
-  {
-    names: ['--key-dist'],
-    arg: '<dist>',
-    help: 'Key distribution with -r: uniform|sequential|zipf:S|gaussian[:MEAN,STDDEV] (default uniform)',
-    set: parseKeyDist,
-  },
-  {
-    names: ['--key-prefix'],
-    arg: '<prefix>',
-    help: "Prefix for the built-in tests' key names (default none)",
-    set: (o, v) => (o.keyPrefix = v),
-  },
-  { names: ['--data-size-range'], arg: '<min-max>', help: 'Payload size per request, uniform in MIN..MAX bytes', set: parseSizeRange },
-  {
-    names: ['--json'],
-    arg: '<file>',
-    help: 'Write the results (config, percentiles, errors, per-second series, HDR histogram) as JSON',
-    set: (o, v) => (o.json = v),
-  },
-  {
-    names: ['--prom-rw'],
-    arg: '<url>',
-    help: 'Push metrics to a Prometheus remote-write URL while running',
-    set: (o, v) => (o.promRw = v),
-  },
-  {
-    names: ['--metrics-port'],
-    arg: '<port>',
-    help: 'Serve Prometheus metrics on 127.0.0.1:<port>/metrics while running',
-    set: (o, v, p) => (o.metricsPort = int('--metrics-port', v, p, 1, 65535)),
-  },
-  {
-    names: ['--allow-errors'],
-    help: 'Exit 0 even when requests got error replies (default: exit 1 when any request failed)',
-    set: (o) => (o.allowErrors = true),
-  },
-  {
-    names: ['--testid'],
-    arg: '<id>',
-    help: 'The testid label of every metric series (default: a new run id)',
-    set: (o, v) => (o.testid = v),
-  },
-  {
-    names: ['--instance'],
-    arg: '<name>',
-    help: 'The instance label of every pushed series and of --json: one of several processes of one run (same --testid)',
-    set: (o, v) => (o.instance = v),
-  },
+  flag(
+    '--duration <duration>',
+    'Run each test for this long instead of -n requests, e.g. 30 (seconds) or 2m',
+    duration('durationSec', '30s'),
+  ),
+  flag(
+    '--warmup <duration>',
+    'Run each test this long before measuring (not counted), e.g. 5 (seconds) or 500ms',
+    duration('warmupSec', '5s', true),
+  ),
+  flag(
+    '--rate <rps>',
+    'Open model: send this many requests per second in total; latency from the intended send time (coordinated omission corrected)',
+    (o, v, p) => {
+      const n = Number(v);
+      const ok = v.trim() !== '' && Number.isFinite(n) && n > 0;
+      if (!ok) p.push(`--rate must be a number > 0 (requests per second), got '${v}'`);
+      o.rate = ok ? n : Number.NaN;
+    },
+  ),
+  flag('--mix <name=w,...>', 'Mixed workload, e.g. set=1,get=10 (tests or custom commands)', parseMix),
+  flag('--key-dist <dist>', 'Key distribution with -r: uniform|sequential|zipf:S|gaussian[:MEAN,STDDEV] (default uniform)', parseKeyDist),
+  flag('--key-prefix <prefix>', "Prefix for the built-in tests' key names (default none)", text('keyPrefix')),
+  flag('--data-size-range <min-max>', 'Payload size per request, uniform in MIN..MAX bytes', parseSizeRange),
+  flag('--json <file>', 'Write the results (config, percentiles, errors, per-second series, HDR histogram) as JSON', text('json')),
+  flag('--prom-rw <url>', 'Push metrics to a Prometheus remote-write URL while running', text('promRw')),
+  flag('--metrics-port <port>', 'Serve Prometheus metrics on 127.0.0.1:<port>/metrics while running', integer('metricsPort', 1, 65535)),
+  flag('--allow-errors', 'Exit 0 even when requests got error replies (default: exit 1 when any request failed)', on('allowErrors')),
+  flag('--testid <id>', 'The testid label of every metric series (default: a new run id)', text('testid')),
+  flag(
+    '--instance <name>',
+    'The instance label of every pushed series and of --json: one of several processes of one run (same --testid)',
+    text('instance'),
+  ),
 ];
 
 function parseUri(o: BenchOptions, v: string, p: string[]): void {
@@ -491,10 +395,10 @@ export function parseBenchArgv(argv: readonly string[]): ParsedArgv {
         break;
       }
       if (inlineValue === undefined) i++;
-      flag.set(o, value, problems);
+      flag.set(o, value, problems, flag.names[0] as string);
     } else {
       if (inlineValue !== undefined) problems.push(`option ${word} takes no value`);
-      flag.set(o, '', problems);
+      flag.set(o, '', problems, flag.names[0] as string);
     }
   }
   return { options: o, problems: [...problems, ...validate(o)], given };
