@@ -11,6 +11,7 @@ import { formatRedirections } from './cluster-router.js';
 import { benchSettings, connect, hostConfig } from './connection.js';
 import {
   CSV_HEADER,
+  errorCount,
   errorSummaryLines,
   formatClusterHeader,
   formatCsv,
@@ -25,11 +26,13 @@ import { type RunResult, runBenchmark } from './runner.js';
 import {
   baseSeed,
   buildClients,
+  clientEndpoint,
   kindTitles,
   newHistogram,
   planRuns,
   type RunSpec,
   reportDataSize,
+  runParams,
   type ThreadPlan,
   threadPlans,
 } from './setup.js';
@@ -74,7 +77,7 @@ export interface BenchOutcome {
   interrupted: boolean;
 }
 
-const baseEndpoint = (o: BenchOptions): Endpoint => ({ host: o.host, port: o.port, socket: o.socket });
+const baseEndpoint = (o: BenchOptions): Endpoint => clientEndpoint(o, null, 0);
 
 export async function runBench(
   o: BenchOptions,
@@ -148,22 +151,21 @@ export async function runBench(
         const rctx: ReportContext = { ...ctx, dataSize: reportDataSize(o, run) };
         if (topology) rctx.redirections = result.redirections;
         if (perMaster) rctx.perMaster = masterReports(perMaster);
-        const reports: TestReport[] = [];
-        if (titles.length > 1) {
-          titles.forEach((t, i) => {
-            reports.push(
-              testReport(
-                t,
-                result.kindFinished[i] ?? 0,
-                result.elapsedMs,
-                result.kindHistograms[i] as LatencyHistogram,
-                {},
-                { ...rctx, redirections: undefined, perMaster: undefined },
-                o.precision,
-              ),
-            );
-          });
-        }
+        const kindCtx = { ...rctx, redirections: undefined, perMaster: undefined };
+        const reports: TestReport[] =
+          titles.length > 1
+            ? titles.map((t, i) =>
+                testReport(
+                  t,
+                  result.kindFinished[i] ?? 0,
+                  result.elapsedMs,
+                  result.kindHistograms[i] as LatencyHistogram,
+                  {},
+                  kindCtx,
+                  o.precision,
+                ),
+              )
+            : [];
         reports.push(testReport(run.title, result.finished, result.elapsedMs, result.histogram, result.errors, rctx, o.precision));
         if (partial) {
           // a partial test is no result: nothing on stdout (redis-benchmark prints none either)
@@ -176,7 +178,7 @@ export async function runBench(
             io.err(`${run.title}: redirections: ${formatRedirections(result.redirections)}\n`);
         }
         for (const line of errorSummaryLines(run.title, result.finished, result.errors, result.errorMessages)) io.err(`${line}\n`);
-        errors += Object.values(result.errors).reduce((a, b) => a + b, 0);
+        errors += errorCount(result.errors);
         outcomes.push({ run, titles, result, perMaster, reports, interrupted: partial });
         if (signal?.aborted) interrupted = true;
       }
@@ -229,16 +231,9 @@ async function executeRun(
     const specs = buildClients(o, run, topology, { first: 0, count: clients, thread: 0, threads: 1 });
     let lastTick = performance.now();
     let firstHistogram = true;
-    const params = {
+    result = await runBenchmark({
+      ...runParams(o, kinds),
       clients: specs,
-      connect: o,
-      pipeline: o.pipeline,
-      requests: o.requests,
-      durationMs: o.durationSec !== undefined ? o.durationSec * 1000 : undefined,
-      warmupMs: o.warmupSec * 1000,
-      rate: o.rate,
-      keepAlive: o.keepAlive,
-      kinds,
       newHistogram: () => {
         const h = newHistogram(o.precision);
         if (firstHistogram) obs?.onHistogram?.(run, h);
@@ -252,8 +247,7 @@ async function executeRun(
       },
       tickMs: 250,
       signal,
-    };
-    result = await runBenchmark(params);
+    });
   }
   if (liveShown) io.out(`\r${' '.repeat(Math.min(200, run.title.length + 90))}\r`);
   return { result, perMaster };
@@ -358,15 +352,7 @@ async function runInWorkers(
 /** -I: open the connections and wait (until Ctrl-C, or --duration). */
 async function idle(o: BenchOptions, io: BenchIO, topology: SlotMap | null, signal?: AbortSignal): Promise<void> {
   io.out(`Creating ${o.clients} idle connections and waiting forever (Ctrl+C when done)\n`);
-  const eps = Array.from({ length: o.clients }, (_, i) =>
-    topology
-      ? {
-          host: topology.masters[i % topology.masters.length]?.host ?? o.host,
-          port: topology.masters[i % topology.masters.length]?.port ?? o.port,
-        }
-      : baseEndpoint(o),
-  );
-  const socks = await Promise.all(eps.map((e) => connect(e, o)));
+  const socks = await Promise.all(Array.from({ length: o.clients }, (_, i) => connect(clientEndpoint(o, topology, i), o)));
   try {
     await new Promise<void>((resolve) => {
       const t = o.durationSec !== undefined ? setTimeout(resolve, o.durationSec * 1000) : undefined;

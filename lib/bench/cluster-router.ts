@@ -152,29 +152,28 @@ function exchangeBytes(conn: RawConn, bytes: Buffer, n: number, timeoutMs: numbe
   });
 }
 
-export interface RouterOptions {
-  connect: ConnectOptions;
-  /** Host for redirections that name no host (`MOVED 1 :7001`). */
-  fallbackHost: string;
-  /** Called on MOVED before resending: refresh the slot map (one refresh at a time). */
-  onMoved: (redirect: string) => Promise<void>;
-  /** Give up on one request after this long (default 10 s). */
-  deadlineMs?: number;
-  /** Wait before resending after TRYAGAIN (default 10 ms). */
-  tryAgainMs?: number;
-}
+/** Give up on one request after this long; wait this long before resending after TRYAGAIN. */
+const DEADLINE_MS = 10_000;
+const TRY_AGAIN_MS = 10;
 
+/** The router of one set of clients (a thread's): MOVED refreshes their slot map. */
 export class ClusterRouter {
   private readonly links = new Map<string, NodeLink>();
+  private readonly onMoved: (redirect: string) => Promise<void>;
   private closed = false;
 
-  constructor(private readonly o: RouterOptions) {}
+  constructor(
+    private readonly o: ConnectOptions & { host: string; port: number },
+    clients: RoutedClient[],
+  ) {
+    this.onMoved = slotMapRefresher(o, clients);
+  }
 
   private link(e: Endpoint): NodeLink {
     const key = `${e.host}:${e.port}`;
     let l = this.links.get(key);
     if (!l) {
-      l = new NodeLink(e, this.o.connect);
+      l = new NodeLink(e, this.o);
       this.links.set(key, l);
     }
     return l;
@@ -186,7 +185,7 @@ export class ClusterRouter {
    * one included) in `counts`. Resolves with the final error message, or null on success.
    */
   async follow(command: Buffer, reply: string, origin: Endpoint, counts: Redirections): Promise<string | null> {
-    const deadline = performance.now() + (this.o.deadlineMs ?? 10_000);
+    const deadline = performance.now() + DEADLINE_MS;
     let message = reply;
     for (let hop = 0; ; hop++) {
       const kind = redirectKind(message);
@@ -194,19 +193,18 @@ export class ClusterRouter {
       counts[kind]++;
       if (this.closed) return null;
       const left = deadline - performance.now();
-      if (left <= 0)
-        return `ERR stormdrill gave up after ${hop} cluster redirections in ${this.o.deadlineMs ?? 10_000} ms (last: ${message})`;
+      if (left <= 0) return `ERR stormdrill gave up after ${hop} cluster redirections in ${DEADLINE_MS} ms (last: ${message})`;
       let target = origin;
       let bytes = command;
       let replies = 1;
       if (kind === 'MOVED') {
-        await this.o.onMoved(message);
-        target = redirectTarget(message, this.o.fallbackHost) ?? origin;
+        await this.onMoved(message);
+        target = redirectTarget(message, this.o.host) ?? origin;
       } else if (kind === 'ASK') {
-        target = redirectTarget(message, this.o.fallbackHost) ?? origin;
+        target = redirectTarget(message, this.o.host) ?? origin;
         bytes = Buffer.concat([ASKING, command]);
         replies = 2;
-      } else await sleep(this.o.tryAgainMs ?? 10);
+      } else await sleep(TRY_AGAIN_MS);
       const values = await this.link(target).send(bytes, replies, Math.max(1000, left));
       const last = values[values.length - 1];
       if (!(last instanceof ReplyError)) return null;
@@ -219,9 +217,4 @@ export class ClusterRouter {
     await Promise.all([...this.links.values()].map((l) => l.close()));
     this.links.clear();
   }
-}
-
-/** The router of one set of clients (a thread's): MOVED refreshes their slot map. */
-export function clusterRouter(o: ConnectOptions & { host: string; port: number }, clients: RoutedClient[]): ClusterRouter {
-  return new ClusterRouter({ connect: o, fallbackHost: o.host, onMoved: slotMapRefresher(o, clients) });
 }

@@ -1,104 +1,79 @@
 /** Results of one run as plain data, merging (threads) and the view formatters read. */
-import * as hdr from 'hdr-histogram-js';
-import {
-  type LatencyHistogram,
-  LatencyHistogram as LatencyHistogramClass,
-  PerSecondSeries,
-  type SecondBucket,
-} from '../core/stats/index.js';
+import { LatencyHistogram, PerSecondSeries, type SecondBucket } from '../core/stats/index.js';
 import type { SlotMaster } from '../redis/index.js';
-import { addRedirections, noRedirections, type Redirections } from './cluster-router.js';
-import { type Bucket, errorCount, type HistogramView, type MasterReport, type TestReport } from './format.js';
+import { addRedirections, noRedirections } from './cluster-router.js';
+import { errorCount, type HistogramView, type MasterReport, type TestReport } from './format.js';
 import type { RunResult } from './runner.js';
+import { benchHdr } from './setup.js';
 
 /** A run result in transferable form (worker threads post this). */
-export interface WireResult {
-  finished: number;
-  elapsedMs: number;
+export type WireResult = Omit<RunResult, 'histogram' | 'kindHistograms' | 'series'> & {
   histogram: string;
   kindHistograms: string[];
-  kindFinished: number[];
-  errors: Record<string, number>;
-  errorMessages: Record<string, string>;
-  kindErrors: number[];
-  redirections: Redirections;
   seriesStartMs: number;
   series: SecondBucket[];
-  reconnects: number;
+};
+
+export function toWire({ histogram, kindHistograms, series, ...counts }: RunResult): WireResult {
+  const encoded = { histogram: histogram.encode(), kindHistograms: kindHistograms.map((h) => h.encode()) };
+  return { ...counts, ...encoded, seriesStartMs: series.startMs, series: series.toArray() };
 }
 
-export function toWire(r: RunResult): WireResult {
-  return {
-    finished: r.finished,
-    elapsedMs: r.elapsedMs,
-    histogram: r.histogram.encode(),
-    kindHistograms: r.kindHistograms.map((h) => h.encode()),
-    kindFinished: r.kindFinished,
-    errors: r.errors,
-    errorMessages: r.errorMessages,
-    kindErrors: r.kindErrors,
-    redirections: r.redirections,
-    seriesStartMs: r.series.startMs,
-    series: r.series.toArray(),
-    reconnects: r.reconnects,
-  };
+export function fromWire({ histogram, kindHistograms, seriesStartMs, series: buckets, ...counts }: WireResult): RunResult {
+  const series = new PerSecondSeries(seriesStartMs);
+  for (const b of buckets) series.add(seriesStartMs + b.second * 1000, b.ops, b.errors);
+  const decoded = { histogram: LatencyHistogram.decode(histogram), kindHistograms: kindHistograms.map((h) => LatencyHistogram.decode(h)) };
+  return { ...counts, ...decoded, series };
 }
 
 /** Merge thread results into one (elapsed = the slowest thread's). */
 export function mergeResults(parts: RunResult[], newHist: () => LatencyHistogram): RunResult {
-  const histogram = newHist();
-  const kinds = Math.max(0, ...parts.map((p) => p.kindHistograms.length));
-  const kindHistograms = Array.from({ length: kinds }, () => newHist());
-  const kindFinished = new Array<number>(Math.max(1, ...parts.map((p) => p.kindFinished.length))).fill(0);
-  const kindErrors = new Array<number>(kindFinished.length).fill(0);
-  const errors: Record<string, number> = {};
-  const errorMessages: Record<string, string> = {};
-  const redirections = noRedirections();
-  const start = Math.min(...parts.map((p) => p.series.startMs));
-  const series = new PerSecondSeries(start);
-  let finished = 0;
-  let elapsedMs = 0;
-  let reconnects = 0;
-  for (const p of parts) {
-    histogram.merge(p.histogram);
-    p.kindHistograms.forEach((h, i) => {
-      kindHistograms[i]?.merge(h);
-    });
-    p.kindFinished.forEach((n, i) => {
-      kindFinished[i] = (kindFinished[i] ?? 0) + n;
-    });
-    p.kindErrors.forEach((n, i) => {
-      kindErrors[i] = (kindErrors[i] ?? 0) + n;
-    });
-    for (const [k, n] of Object.entries(p.errors)) errors[k] = (errors[k] ?? 0) + n;
-    for (const [k, m] of Object.entries(p.errorMessages)) errorMessages[k] ??= m;
-    addRedirections(redirections, p.redirections);
-    series.merge(p.series);
-    finished += p.finished;
-    elapsedMs = Math.max(elapsedMs, p.elapsedMs);
-    reconnects += p.reconnects;
-  }
-  return {
-    finished,
-    elapsedMs,
-    histogram,
-    kindHistograms,
-    kindFinished,
-    errors,
-    errorMessages,
-    kindErrors,
-    redirections,
-    series,
-    reconnects,
+  const kinds = Math.max(1, ...parts.map((p) => p.kindFinished.length));
+  const m: RunResult = {
+    finished: 0,
+    elapsedMs: 0,
+    histogram: newHist(),
+    kindHistograms: Array.from({ length: Math.max(0, ...parts.map((p) => p.kindHistograms.length)) }, () => newHist()),
+    kindFinished: new Array<number>(kinds).fill(0),
+    errors: {},
+    errorMessages: {},
+    kindErrors: new Array<number>(kinds).fill(0),
+    redirections: noRedirections(),
+    series: new PerSecondSeries(Math.min(...parts.map((p) => p.series.startMs))),
+    reconnects: 0,
   };
+  const addInto = (into: number[], from: number[]) => {
+    from.forEach((n, i) => {
+      into[i] = (into[i] ?? 0) + n;
+    });
+  };
+  for (const p of parts) {
+    m.histogram.merge(p.histogram);
+    p.kindHistograms.forEach((h, i) => {
+      m.kindHistograms[i]?.merge(h);
+    });
+    addInto(m.kindFinished, p.kindFinished);
+    addInto(m.kindErrors, p.kindErrors);
+    for (const [k, n] of Object.entries(p.errors)) m.errors[k] = (m.errors[k] ?? 0) + n;
+    for (const [k, msg] of Object.entries(p.errorMessages)) m.errorMessages[k] ??= msg;
+    addRedirections(m.redirections, p.redirections);
+    m.series.merge(p.series);
+    m.finished += p.finished;
+    m.elapsedMs = Math.max(m.elapsedMs, p.elapsedMs);
+    m.reconnects += p.reconnects;
+  }
+  return m;
 }
 
-/** The formatter's view of a histogram. */
+type Geometry = { highestEquivalentValue(v: number): number };
+const geometries = new Map<number, Geometry>();
+
+/** The formatter's view of a histogram (value arithmetic on an empty one of the same geometry). */
 export function histogramView(h: LatencyHistogram, precision = 3): HistogramView {
-  const raw = referenceHistogram(precision);
-  const buckets: Bucket[] = [...h.buckets()];
+  if (!geometries.has(precision)) geometries.set(precision, benchHdr(precision) as unknown as Geometry);
+  const raw = geometries.get(precision) as Geometry;
   return {
-    buckets,
+    buckets: [...h.buckets()],
     count: h.count,
     min: h.min,
     max: h.max,
@@ -106,24 +81,6 @@ export function histogramView(h: LatencyHistogram, precision = 3): HistogramView
     percentile: (p) => h.percentile(p),
     highestEquivalent: (us) => raw.highestEquivalentValue(us),
   };
-}
-
-type Geometry = { highestEquivalentValue(v: number): number };
-const refs = new Map<number, Geometry>();
-/** A histogram with the same geometry as setup.newHistogram(precision), for value arithmetic. */
-function referenceHistogram(precision: number): Geometry {
-  let r = refs.get(precision);
-  if (!r) {
-    r = hdr.build({
-      useWebAssembly: false,
-      lowestDiscernibleValue: 10,
-      highestTrackableValue: 3_000_000,
-      numberOfSignificantValueDigits: Math.min(5, Math.max(1, precision)) as 1 | 2 | 3 | 4 | 5,
-      autoResize: true,
-    }) as unknown as Geometry;
-    refs.set(precision, r);
-  }
-  return r;
 }
 
 export type ReportContext = Omit<TestReport, 'title' | 'requests' | 'elapsedSec' | 'hist' | 'errors'>;
@@ -138,24 +95,6 @@ export function testReport(
   precision = 3,
 ): TestReport {
   return { ...ctx, title, requests, elapsedSec: elapsedMs / 1000, hist: histogramView(h, precision), errors };
-}
-
-export function fromWire(w: WireResult): RunResult {
-  const series = new PerSecondSeries(w.seriesStartMs);
-  for (const b of w.series) series.add(w.seriesStartMs + b.second * 1000, b.ops, b.errors);
-  return {
-    finished: w.finished,
-    elapsedMs: w.elapsedMs,
-    histogram: LatencyHistogramClass.decode(w.histogram),
-    kindHistograms: w.kindHistograms.map((h) => LatencyHistogramClass.decode(h)),
-    kindFinished: w.kindFinished,
-    errors: w.errors,
-    errorMessages: w.errorMessages,
-    kindErrors: w.kindErrors,
-    redirections: w.redirections,
-    series,
-    reconnects: w.reconnects,
-  };
 }
 
 /** Each master's share of a cluster run, for the report and --json. */

@@ -9,7 +9,7 @@ import type { Endpoint, SlotMap } from '../redis/index.js';
 import { tagSlot } from './cluster-router.js';
 import type { BenchOptions, MixEntry } from './options.js';
 import { benchmarkData, keyGenerator, prng32 } from './random.js';
-import type { ClientSpec } from './runner.js';
+import type { ClientSpec, RunParams } from './runner.js';
 import { Batch, type CompiledCommand, compileCommand, type TemplateArg, type ValueSource, weightedPicker } from './template.js';
 import { isInline, selectTests, TESTS, testByName } from './tests.js';
 
@@ -37,17 +37,17 @@ export function kindTitles(run: RunSpec): string[] {
 }
 
 /** The HDR histogram redis-benchmark uses: 10 µs .. 3 s (auto-resizing), `precision` digits. */
-export function newHistogram(precision: number): LatencyHistogram {
-  return new LatencyHistogram(
-    hdr.build({
-      useWebAssembly: false,
-      lowestDiscernibleValue: 10,
-      highestTrackableValue: 3_000_000,
-      numberOfSignificantValueDigits: Math.min(5, Math.max(1, precision)) as 1 | 2 | 3 | 4 | 5,
-      autoResize: true,
-    }),
-  );
+export function benchHdr(precision: number): hdr.Histogram {
+  return hdr.build({
+    useWebAssembly: false,
+    lowestDiscernibleValue: 10,
+    highestTrackableValue: 3_000_000,
+    numberOfSignificantValueDigits: Math.min(5, Math.max(1, precision)) as 1 | 2 | 3 | 4 | 5,
+    autoResize: true,
+  });
 }
+
+export const newHistogram = (precision: number): LatencyHistogram => new LatencyHistogram(benchHdr(precision));
 
 function testArgs(name: string, o: BenchOptions): { args: TemplateArg[]; inline: boolean } {
   const t = TESTS.find((x) => x.name === name);
@@ -73,6 +73,21 @@ export function compileRun(run: RunSpec, o: BenchOptions): { commands: CompiledC
     return compileCommand(args, { value, cluster, inline });
   });
   return { commands, weights: run.entries.map((e) => e.weight) };
+}
+
+/** The runner's parameters for one run of the options (a worker thread replaces requests and rate by its share). */
+export function runParams(o: BenchOptions, kinds: number): Omit<RunParams, 'clients'> {
+  return {
+    connect: o,
+    pipeline: o.pipeline,
+    requests: o.requests,
+    durationMs: o.durationSec !== undefined ? o.durationSec * 1000 : undefined,
+    warmupMs: o.warmupSec * 1000,
+    rate: o.rate,
+    keepAlive: o.keepAlive,
+    kinds,
+    newHistogram: () => newHistogram(o.precision),
+  };
 }
 
 /** Which base seed a run uses (fixed by --seed, otherwise drawn once per process). */

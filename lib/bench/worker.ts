@@ -6,11 +6,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { SlotMap } from '../redis/index.js';
-import { clusterRouter } from './cluster-router.js';
+import { ClusterRouter } from './cluster-router.js';
 import type { BenchOptions } from './options.js';
 import { toWire } from './result.js';
 import { runBenchmark } from './runner.js';
-import { buildClients, newHistogram, type RunSpec, type ThreadPlan } from './setup.js';
+import { buildClients, type RunSpec, runParams, type ThreadPlan } from './setup.js';
 
 /** What a worker keeps for the whole run. */
 export interface WorkerInput {
@@ -32,18 +32,12 @@ async function runOne(input: WorkerInput, job: WorkerRun, abort: AbortController
   const o = input.options;
   try {
     const clients = buildClients(o, job.run, input.topology, input.plan);
-    const router = input.topology ? clusterRouter(o, clients) : undefined;
+    const router = input.topology ? new ClusterRouter(o, clients) : undefined;
     const result = await runBenchmark({
+      ...runParams(o, job.kinds),
       clients,
-      connect: o,
-      pipeline: o.pipeline,
       requests: input.plan.requests,
-      durationMs: o.durationSec !== undefined ? o.durationSec * 1000 : undefined,
-      warmupMs: o.warmupSec * 1000,
       rate: o.rate !== undefined ? o.rate / input.plan.threads : undefined,
-      keepAlive: o.keepAlive,
-      kinds: job.kinds,
-      newHistogram: () => newHistogram(o.precision),
       onTick: (p) =>
         port.postMessage({ type: 'progress', finished: p.finished, intervalFinished: p.intervalFinished, intervalAvgUs: p.intervalAvgUs }),
       router,
