@@ -1,5 +1,10 @@
+import type { Knobs } from '../../k6/profiles.js';
+import type { K6RunOptions } from '../../k6run/options.js';
 import { defineCommand } from '../command.js';
 import { bareSeconds, wholeNumber } from '../flags.js';
+
+/** The flags as commander hands them over. */
+type K6Flags = Pick<K6RunOptions, 'profile' | 'baseUrl' | 'promRw' | 'slo' | 'runId' | 'reportRoot'> & Knobs & { pushInterval: string };
 
 export default defineCommand({
   name: 'k6',
@@ -27,58 +32,25 @@ export default defineCommand({
       .option('--max-vus <n>', 'most VUs an arrival-rate profile may use', wholeNumber('--max-vus', { min: 1, example: '100' }))
       .option('--run-id <id>', 'run id, also the testid tag (default: generated)')
       .option('--report-root <dir>', 'directory that holds reports/<run-id>/ (default: the working directory)')
-      .action(
-        async (
-          scenario: string,
-          k6args: string[],
-          opts: {
-            profile?: string;
-            baseUrl?: string;
-            promRw?: string;
-            pushInterval: string;
-            slo?: string;
-            duration?: string;
-            ramp?: string;
-            vus?: number;
-            rate?: number;
-            maxVus?: number;
-            runId?: string;
-            reportRoot?: string;
-          },
-        ) => {
-          const { checkOutputPaths } = await import('../output.js');
-          const { join } = await import('node:path');
-          // reports/<run-id>/ under --report-root: checked before k6 is looked for or started
-          const root = opts.reportRoot ?? '.';
-          checkOutputPaths([{ flag: '--report-root', path: root, kind: 'dir' }]);
-          checkOutputPaths([{ flag: '--report-root', path: join(root, 'reports'), kind: 'dir' }]);
-          const { runK6 } = await import('../../k6run/index.js');
-          const knobs = Object.fromEntries(
-            Object.entries({
-              duration: bareSeconds(opts.duration),
-              ramp: bareSeconds(opts.ramp),
-              vus: opts.vus,
-              rate: opts.rate,
-              maxVus: opts.maxVus,
-            }).filter(([, v]) => v !== undefined),
-          );
-          const r = await runK6({
-            scenario,
-            profile: opts.profile,
-            baseUrl: opts.baseUrl,
-            promRw: opts.promRw,
-            pushInterval: bareSeconds(opts.pushInterval) as string,
-            slo: opts.slo,
-            knobs,
-            runId: opts.runId,
-            reportRoot: opts.reportRoot,
-            k6Args: k6args,
-            onOutput: (line) => process.stdout.write(`${line}\n`),
-            log: (line) => console.error(`stormdrill: ${line}`),
-          });
-          console.error(`stormdrill: k6 exited ${r.exitCode} (${r.meaning}); testid ${r.testid}; reports in ${r.reportDir}`);
-          process.exitCode = r.exitCode;
-        },
-      );
+      .action(async (scenario: string, k6args: string[], { pushInterval, duration, ramp, vus, rate, maxVus, ...opts }: K6Flags) => {
+        const { checkOutputPaths } = await import('../output.js');
+        const { join } = await import('node:path');
+        // reports/<run-id>/ under --report-root: checked before k6 is looked for or started
+        const root = opts.reportRoot ?? '.';
+        checkOutputPaths([{ flag: '--report-root', path: root, kind: 'dir' }]);
+        checkOutputPaths([{ flag: '--report-root', path: join(root, 'reports'), kind: 'dir' }]);
+        const { runK6 } = await import('../../k6run/index.js');
+        const r = await runK6({
+          ...opts,
+          scenario,
+          pushInterval: bareSeconds(pushInterval) as string,
+          knobs: { duration: bareSeconds(duration), ramp: bareSeconds(ramp), vus, rate, maxVus },
+          k6Args: k6args,
+          onOutput: (line) => process.stdout.write(`${line}\n`),
+          log: (line) => console.error(`stormdrill: ${line}`),
+        });
+        console.error(`stormdrill: k6 exited ${r.exitCode} (${r.meaning}); testid ${r.testid}; reports in ${r.reportDir}`);
+        process.exitCode = r.exitCode;
+      });
   },
 });
