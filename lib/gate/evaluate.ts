@@ -5,7 +5,14 @@
  */
 import { type GateInput, type Metric, splitName } from './metrics.js';
 
-export type Op = '<' | '<=' | '>' | '>=' | '==';
+const OPS = {
+  '<': (v, limit) => v < limit,
+  '<=': (v, limit) => v <= limit,
+  '>': (v, limit) => v > limit,
+  '>=': (v, limit) => v >= limit,
+  '==': (v, limit) => v === limit,
+} satisfies Record<string, (v: number, limit: number) => boolean>;
+export type Op = keyof typeof OPS;
 
 export interface Rule {
   text: string;
@@ -65,28 +72,23 @@ const fmt = (m: Metric | number) => {
   return typeof m === 'number' || !m.unit ? s : m.unit === 'rps' ? `${s} rps` : `${s} ${m.unit}`;
 };
 
-function holds(v: number, op: Op, limit: number): boolean {
-  switch (op) {
-    case '<':
-      return v < limit;
-    case '<=':
-      return v <= limit;
-    case '>':
-      return v > limit;
-    case '>=':
-      return v >= limit;
-    default:
-      return v === limit;
-  }
+/** Change of `cur` against `base` in percent; null when the baseline is 0. */
+export function changePercent(cur: number, base: number): number | null {
+  return base === 0 ? null : ((cur - base) / Math.abs(base)) * 100;
+}
+
+/** The change as the reports show it: `+20.0 %`, `-15.0 %`; `was 0` when only the baseline is 0. */
+export function changeText(cur: number, base: number): string {
+  const pct = cur === 0 && base === 0 ? 0 : changePercent(cur, base);
+  return pct === null ? 'was 0' : `${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %`;
 }
 
 function baselineCheck(name: string, cur: Metric, base: Metric, tol: number): Check {
   const change = base.value === 0 ? (cur.value === 0 ? 0 : Number.POSITIVE_INFINITY) : (cur.value - base.value) / Math.abs(base.value);
   const worse = cur.better === 'lower' ? change : -change;
   const ok = base.value === 0 && cur.better === 'higher' ? true : worse <= tol;
-  const pct = Number.isFinite(change) ? `${change >= 0 ? '+' : ''}${(change * 100).toFixed(1)} %` : `was 0`;
-  const bound = cur.better === 'lower' ? `at most +${(tol * 100).toFixed(0)} %` : `at most -${(tol * 100).toFixed(0)} %`;
-  return { kind: 'baseline', name, ok, detail: `${fmt(cur)} vs baseline ${fmt(base)} (${pct}; ${bound})` };
+  const bound = `at most ${cur.better === 'lower' ? '+' : '-'}${(tol * 100).toFixed(0)} %`;
+  return { kind: 'baseline', name, ok, detail: `${fmt(cur)} vs baseline ${fmt(base)} (${changeText(cur.value, base.value)}; ${bound})` };
 }
 
 export function evaluateGate(run: GateInput, o: GateOptions): GateResult {
@@ -94,7 +96,7 @@ export function evaluateGate(run: GateInput, o: GateOptions): GateResult {
   if (run.incomplete) checks.push({ kind: 'complete', name: 'run complete', ok: false, detail: run.incomplete });
   for (const r of o.rules) {
     const m = run.metrics.get(r.metric) as Metric;
-    checks.push({ kind: 'rule', name: r.text, ok: holds(m.value, r.op, r.limit), detail: `${r.metric} = ${fmt(m)}` });
+    checks.push({ kind: 'rule', name: r.text, ok: OPS[r.op](m.value, r.limit), detail: `${r.metric} = ${fmt(m)}` });
   }
   if (!o.ignoreThresholds)
     for (const t of run.thresholds)

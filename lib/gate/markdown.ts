@@ -3,7 +3,7 @@
  * (`gate --markdown "$GITHUB_STEP_SUMMARY"`): one row per check with its figures, the
  * change against the baseline in percent where there is one, and pass/fail.
  */
-import { type GateResult, parseRule } from './evaluate.js';
+import { changeText, type GateResult, parseRule } from './evaluate.js';
 import type { GateInput } from './metrics.js';
 
 export interface MarkdownContext {
@@ -11,11 +11,6 @@ export interface MarkdownContext {
   title: string;
   run: GateInput;
   baseline?: GateInput;
-}
-
-/** Change of `cur` against `base` in percent; null when the baseline is 0. */
-export function changePercent(cur: number, base: number): number | null {
-  return base === 0 ? null : ((cur - base) / Math.abs(base)) * 100;
 }
 
 /** The statistic a check is about (for its change against the baseline), if it has one. */
@@ -44,8 +39,7 @@ export function gateMarkdown(r: GateResult, ctx: MarkdownContext): string {
     const metric = checkedMetric(c);
     const cur = metric ? ctx.run.metrics.get(metric) : undefined;
     const base = metric ? ctx.baseline?.metrics.get(metric) : undefined;
-    const pct = cur && base ? (cur.value === 0 && base.value === 0 ? 0 : changePercent(cur.value, base.value)) : null;
-    const change = pct === null ? (cur && base ? 'was 0' : '') : `${pct >= 0 ? '+' : ''}${pct.toFixed(1)} %`;
+    const change = cur && base ? changeText(cur.value, base.value) : '';
     // the baseline's detail ends with the change and the bound in parentheses: the change has its own column
     const figures = c.kind === 'baseline' ? c.detail.replace(/ \([^()]*\)$/, '') : c.detail;
     lines.push(`| ${cell(c.name)} | ${c.kind} | ${cell(figures)} | ${change} | ${c.ok ? '✅ pass' : '❌ fail'} |`);
