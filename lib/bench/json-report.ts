@@ -97,7 +97,7 @@ export function jsonReport(
 }
 
 /** The latency summary of a test in ms. */
-function latencyMs(h: LatencyHistogram): Omit<LatencySummaryMs, 'count'> {
+export function latencyMs(h: LatencyHistogram): Omit<LatencySummaryMs, 'count'> {
   const { count: _count, ...summary } = h.summaryMs();
   return summary;
 }

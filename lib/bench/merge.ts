@@ -6,7 +6,9 @@
  * window, checked), per-second series lined up by their start. The merged document has the
  * `bench --json` shape, so `stormdrill gate` takes it. Pure apart from histogram decoding.
  */
+import { UserError } from '../core/errors.js';
 import { LatencyHistogram, PerSecondSeries, type SecondBucket } from '../core/stats/index.js';
+import { latencyMs } from './json-report.js';
 
 type LatencyMs = Record<string, number | undefined>;
 
@@ -70,12 +72,8 @@ export interface NamedDoc {
   doc: unknown;
 }
 
-export class MergeError extends Error {}
-
-function latencyMs(h: LatencyHistogram): LatencyMs {
-  const s = h.summaryMs();
-  return { avg: s.avg, min: s.min, p50: s.p50, p90: s.p90, p95: s.p95, p99: s.p99, p999: s.p999, max: s.max };
-}
+/** A file that cannot be merged: one line naming it (exit 2). */
+export class MergeError extends UserError {}
 
 function decode(name: string, title: string, encoded: string | undefined): LatencyHistogram {
   if (!encoded)

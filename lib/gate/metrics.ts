@@ -4,6 +4,7 @@
  * schema stormdrill.k6-summary/v1). A name is `<subject>.<stat>`: `SET.rps`, `GET.p99`,
  * `http_req_duration.p(95)`, `http_req_duration{name:reserve}.p(99)`, `http_req_failed.rate`.
  */
+import type { BenchJsonDoc } from '../bench/merge.js';
 
 export type Direction = 'lower' | 'higher';
 
@@ -49,19 +50,6 @@ function k6Direction(metric: string, type: string, stat: string): Direction | un
   return undefined;
 }
 
-interface BenchJson {
-  tool: 'stormdrill bench';
-  testid?: string;
-  interrupted?: boolean;
-  tests: Array<{
-    title: string;
-    requests: number;
-    rps: number;
-    latencyMs: Record<string, number>;
-    errors: Record<string, number>;
-  }>;
-}
-
 interface K6Json {
   schema: string;
   testid?: string;
@@ -69,7 +57,7 @@ interface K6Json {
   thresholds: GateInput['thresholds'];
 }
 
-function fromBench(doc: BenchJson): GateInput {
+function fromBench(doc: BenchJsonDoc): GateInput {
   const metrics = new Map<string, Metric>();
   for (const t of doc.tests) {
     metrics.set(`${t.title}.rps`, { value: t.rps, better: 'higher', unit: 'rps' });
@@ -104,7 +92,7 @@ function fromK6(doc: K6Json): GateInput {
 export function readResult(doc: unknown): GateInput | string {
   if (typeof doc !== 'object' || doc === null) return 'not a JSON object';
   const d = doc as Record<string, unknown>;
-  if (d.tool === 'stormdrill bench' && Array.isArray(d.tests)) return fromBench(d as unknown as BenchJson);
+  if (d.tool === 'stormdrill bench' && Array.isArray(d.tests)) return fromBench(d as unknown as BenchJsonDoc);
   if (typeof d.schema === 'string' && d.schema.startsWith('stormdrill.k6-summary/') && typeof d.metrics === 'object')
     return fromK6(d as unknown as K6Json);
   return 'neither a `stormdrill bench --json` result nor a stormdrill k6 summary (summary.json)';

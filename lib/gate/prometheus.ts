@@ -14,6 +14,7 @@
  *
  * The PromQL builders are pure; promGateInput does the HTTP.
  */
+import { redactSecrets, UserError } from '../core/errors.js';
 import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
 import { type PromSeries, promGet } from '../observability/prom-query.js';
 import type { GateInput, Metric } from './metrics.js';
@@ -115,7 +116,12 @@ export interface PromGateSource {
   nowMs?: number;
 }
 
-export class PromGateError extends Error {}
+/** Bad input or an unusable answer: one line for the user, credentials in a URL redacted. */
+export class PromGateError extends UserError {
+  constructor(message: string) {
+    super(redactSecrets(message));
+  }
+}
 
 async function query(src: PromGateSource, q: string, timeSec: number): Promise<{ resultType: string; result: PromSeries[] }> {
   const base = src.url.replace(/\/$/, '');

@@ -17,7 +17,7 @@ import {
 import { formatGate, gateJUnit } from '../../gate/format.js';
 import { gateMarkdown } from '../../gate/markdown.js';
 import { type GateInput, readResult } from '../../gate/metrics.js';
-import { PromGateError, promGateInput } from '../../gate/prometheus.js';
+import { promGateInput } from '../../gate/prometheus.js';
 import { checkOutputPaths, writeOutputFile } from '../output.js';
 
 export interface GateFlags {
@@ -44,38 +44,33 @@ async function loadFromPrometheus(f: GateFlags, rules: Rule[]): Promise<{ run: G
     throw new UserError('--baseline compares result files: gate the files (stormdrill merge) or drop --baseline with --prometheus');
   const lookback = readDurationFlag('--lookback', f.lookback ?? '1h', { example: '2h' });
   if ('problem' in lookback) throw new UserError(lookback.problem);
-  const lookbackMs = lookback.ms;
-  try {
-    const { input, window } = await promGateInput(
-      { url: f.prometheus as string, testid: f.testid, lookbackSec: lookbackMs / 1000 },
-      rules.map((r) => r.metric),
-    );
-    const span = ((window.endMs - window.startMs) / 1000).toFixed(1);
-    const inst = window.instances.length ? `${window.instances.length} instances (${window.instances.join(', ')})` : 'no instance labels';
-    return { run: input, what: `prometheus ${redactSecrets(f.prometheus as string)} testid ${f.testid}: ${inst}, samples over ${span} s` };
-  } catch (err) {
-    if (err instanceof PromGateError) throw new UserError(redactSecrets(err.message));
-    throw err;
-  }
+  const { input, window } = await promGateInput(
+    { url: f.prometheus as string, testid: f.testid, lookbackSec: lookback.ms / 1000 },
+    rules.map((r) => r.metric),
+  );
+  const span = ((window.endMs - window.startMs) / 1000).toFixed(1);
+  const inst = window.instances.length ? `${window.instances.length} instances (${window.instances.join(', ')})` : 'no instance labels';
+  return { run: input, what: `prometheus ${redactSecrets(f.prometheus as string)} testid ${f.testid}: ${inst}, samples over ${span} s` };
 }
 
-function loadResult(path: string, what: string): GateInput {
+/** A JSON input file; a missing or unreadable file or text that is not JSON is one line: `label` and the `hint` in parentheses. */
+export function readJsonFile(label: string, path: string, hint: string): unknown {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(
-      `${what} ${path}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message} (give the file \`stormdrill bench --json\` or \`stormdrill k6\` wrote)`,
-    );
+    throw new UserError(`${label}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message} (${hint})`);
   }
-  let doc: unknown;
   try {
-    doc = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
-    throw new UserError(`${what} ${path} is not JSON (give the file \`stormdrill bench --json\` or \`stormdrill k6\` wrote)`);
+    throw new UserError(`${label} is not JSON (${hint})`);
   }
-  const r = readResult(doc);
+}
+
+function loadResult(path: string, what: string): GateInput {
+  const r = readResult(readJsonFile(`${what} ${path}`, path, 'give the file `stormdrill bench --json` or `stormdrill k6` wrote'));
   if (typeof r === 'string') throw new UserError(`${what} ${path} is ${r}`);
   return r;
 }
