@@ -4,11 +4,12 @@
  * verify (the writer manages its own connections and reconnects).
  */
 import { UserError } from '../core/errors.js';
+import type { RespValue } from '../core/resp/index.js';
 import {
-  connectFailureMessage,
+  type ConnectionError,
+  connectOrExplain,
   discover,
   type Endpoint,
-  formatEndpoint,
   masterIndexOf,
   RespConn,
   type SlotMap,
@@ -17,12 +18,7 @@ import {
 
 /** Open a connection to an endpoint, turning failures into one clear UserError line. */
 export async function openOrExplain(ep: Endpoint, target: Target): Promise<RespConn> {
-  try {
-    return await RespConn.open(ep, target);
-  } catch (e) {
-    if (e instanceof UserError) throw e;
-    throw new UserError(connectFailureMessage(e, formatEndpoint(ep), target.hints));
-  }
+  return new RespConn(await connectOrExplain(ep, target));
 }
 
 export class Router {
@@ -51,6 +47,27 @@ export class Router {
     const i = masterIndexOf(this.map, key);
     if (i < 0) throw new UserError('the cluster has unassigned slots: fix the cluster (CLUSTER INFO shows cluster_state) and retry');
     return i;
+  }
+
+  /** One command per key, each sent to its key's master (pipelined); replies in key order, a lost connection rejects with `lost(err)`. */
+  perKey<K extends string | Buffer>(
+    keys: K[],
+    command: (key: K) => Array<string | Buffer>,
+    lost: (err: ConnectionError) => Error,
+  ): Promise<RespValue[]> {
+    return new Promise((resolve, reject) => {
+      const out: RespValue[] = new Array(keys.length);
+      let left = keys.length;
+      if (left === 0) resolve(out);
+      keys.forEach((k, i) => {
+        const conn = this.conns[this.nodeOf(typeof k === 'string' ? Buffer.from(k) : k)] as RespConn;
+        conn.send(command(k), (err, v) => {
+          if (err) return reject(lost(err));
+          out[i] = v;
+          if (--left === 0) resolve(out);
+        });
+      });
+    });
   }
 
   close(): void {

@@ -67,10 +67,6 @@ export class RespConn {
   get closed(): boolean {
     return this.closedWith !== null;
   }
-  /** Commands sent (or buffered) whose reply has not arrived. */
-  get pending(): number {
-    return this.queue.length - this.head;
-  }
 
   onClose(fn: (err: ConnectionError) => void): void {
     if (this.closedWith) fn(this.closedWith);
@@ -84,7 +80,24 @@ export class RespConn {
     this.out = grown;
   }
 
-  private queued(cb: ReplyCallback): void {
+  /**
+   * Queue a command, given as its arguments or already encoded as RESP (see encodeArgs); `cb`
+   * gets the reply (a ReplyError value for `-ERR` replies) or a ConnectionError.
+   */
+  send(cmd: ReadonlyArray<string | Buffer> | Buffer, cb: ReplyCallback): void {
+    if (this.closedWith) {
+      const err = this.closedWith;
+      queueMicrotask(() => cb(err, null));
+      return;
+    }
+    if (Buffer.isBuffer(cmd)) {
+      this.reserve(cmd.length);
+      this.out.set(cmd, this.outLen);
+      this.outLen += cmd.length;
+    } else {
+      this.reserve(encodedLength(cmd));
+      this.outLen = writeCommand(this.out, this.outLen, cmd);
+    }
     this.queue.push(cb);
     if (!this.flushScheduled) {
       this.flushScheduled = true;
@@ -92,51 +105,11 @@ export class RespConn {
     }
   }
 
-  /** Queue a command; `cb` gets the reply (a ReplyError value for `-ERR` replies) or a ConnectionError. */
-  send(args: ReadonlyArray<string | Buffer>, cb: ReplyCallback): void {
-    if (this.closedWith) {
-      const err = this.closedWith;
-      queueMicrotask(() => cb(err, null));
-      return;
-    }
-    this.reserve(encodedLength(args));
-    this.outLen = writeCommand(this.out, this.outLen, args);
-    this.queued(cb);
-  }
-
-  /** Queue one command already encoded as RESP (see encodeArgs). */
-  sendEncoded(cmd: Buffer, cb: ReplyCallback): void {
-    if (this.closedWith) {
-      const err = this.closedWith;
-      queueMicrotask(() => cb(err, null));
-      return;
-    }
-    this.reserve(cmd.length);
-    this.out.set(cmd, this.outLen);
-    this.outLen += cmd.length;
-    this.queued(cb);
-  }
-
-  /** sendEncoded and await; rejects on a reply error or connection error. */
-  callEncoded(cmd: Buffer): Promise<RespValue> {
-    return new Promise((resolve, reject) => {
-      this.sendEncoded(cmd, (err, v) => {
-        if (err) reject(err);
-        else if (v instanceof ReplyError) reject(v);
-        else resolve(v);
-      });
-    });
-  }
-
   /** Send and await; rejects on a reply error or connection error. */
-  call(args: ReadonlyArray<string | Buffer>): Promise<RespValue> {
-    return new Promise((resolve, reject) => {
-      this.send(args, (err, v) => {
-        if (err) reject(err);
-        else if (v instanceof ReplyError) reject(v);
-        else resolve(v);
-      });
-    });
+  call(cmd: ReadonlyArray<string | Buffer> | Buffer): Promise<RespValue> {
+    return new Promise((resolve, reject) =>
+      this.send(cmd, (err, v) => (err ? reject(err) : v instanceof ReplyError ? reject(v) : resolve(v))),
+    );
   }
 
   /** Write buffered commands now. */
@@ -147,11 +120,6 @@ export class RespConn {
     this.outLen = 0;
     if (this.out.length > 1024 * 1024) this.out = Buffer.allocUnsafe(64 * 1024);
     this.raw.sock.write(chunk);
-  }
-
-  /** Bytes queued in the socket that the kernel has not taken yet. */
-  get writableLength(): number {
-    return this.raw.sock.writableLength + this.outLen;
   }
 
   /** Close and fail pending callbacks with `err` (default CLOSED). */

@@ -8,7 +8,7 @@ import { ReplyError, type RespValue } from '../../core/resp/index.js';
 import { type ConnectionOptions, defined, describeTarget, errorKind, type RespConn, targetOrThrow } from '../../redis/index.js';
 import { Router } from '../router.js';
 import { type Ledger, type LedgerCut, type OutcomeCode, readLedger } from '../write/ledger.js';
-import { classifyRead, readCommandFor, readsWithMget, type WriteMode, writeKey } from '../write/records.js';
+import { classifyRead, type ReadState, readCommandFor, readsWithMget, type WriteMode, writeKey } from '../write/records.js';
 
 export interface AuditOptions {
   ledgerPath: string;
@@ -27,19 +27,20 @@ export interface AuditOptions {
 
 export const AUDIT_DEFAULTS = { batchSize: 1000, samples: 10, allowLoss: 0 };
 
-export interface AuditCounts {
-  attempted: number;
-  acked: number;
-  failed: number;
-  unknown: number;
-  ackedOk: number;
-  ackedLost: number;
-  ackedCorrupt: number;
-  failedPresent: number;
-  failedAbsent: number;
-  unknownPresent: number;
-  unknownAbsent: number;
-}
+const COUNT_KEYS = [
+  'attempted',
+  'acked',
+  'failed',
+  'unknown',
+  'ackedOk',
+  'ackedLost',
+  'ackedCorrupt',
+  'failedPresent',
+  'failedAbsent',
+  'unknownPresent',
+  'unknownAbsent',
+] as const;
+export type AuditCounts = Record<(typeof COUNT_KEYS)[number], number>;
 
 export interface AuditResult extends AuditCounts {
   ledgerPath: string;
@@ -74,26 +75,10 @@ export function validateAuditOptions(o: Partial<AuditOptions>): string[] {
 }
 
 /** Pure classification of one seq (exported for tests). */
-export function classify(code: OutcomeCode, state: 'ok' | 'absent' | 'corrupt'): keyof AuditCounts {
+export function classify(code: OutcomeCode, state: ReadState): keyof AuditCounts {
   if (code === 1) return state === 'ok' ? 'ackedOk' : state === 'absent' ? 'ackedLost' : 'ackedCorrupt';
   if (code === 2) return state === 'absent' ? 'failedAbsent' : 'failedPresent';
   return state === 'absent' ? 'unknownAbsent' : 'unknownPresent';
-}
-
-export function emptyCounts(): AuditCounts {
-  return {
-    attempted: 0,
-    acked: 0,
-    failed: 0,
-    unknown: 0,
-    ackedOk: 0,
-    ackedLost: 0,
-    ackedCorrupt: 0,
-    failedPresent: 0,
-    failedAbsent: 0,
-    unknownPresent: 0,
-    unknownAbsent: 0,
-  };
 }
 
 export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions, 'ledgerPath'>): Promise<AuditResult> {
@@ -105,18 +90,14 @@ export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions,
   const started = performance.now();
   const router = await Router.open(target);
   try {
-    const counts = emptyCounts();
+    const counts = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as AuditCounts;
     const samples: AuditResult['samples'] = { ackedLost: [], ackedCorrupt: [], failedPresent: [], unknownPresent: [] };
-    counts.acked = ledger.outcomes.counts.acked;
-    counts.failed = ledger.outcomes.counts.failed;
-    counts.unknown = ledger.outcomes.counts.unknown;
-    counts.attempted = ledger.outcomes.total;
-    await auditAll(router, ledger, o, (seq, key, code, state) => {
+    Object.assign(counts, ledger.outcomes.counts, { attempted: ledger.outcomes.total });
+    await auditAll(router, ledger, o, (key, code, state) => {
       const cls = classify(code, state);
       counts[cls]++;
       const s = (samples as Record<string, string[]>)[cls];
       if (s && s.length < o.samples) s.push(key);
-      void seq;
     });
     const durationSeconds = (performance.now() - started) / 1000;
     return {
@@ -141,7 +122,7 @@ export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions,
   }
 }
 
-type Visit = (seq: number, key: string, code: OutcomeCode, state: 'ok' | 'absent' | 'corrupt') => void;
+type Visit = (key: string, code: OutcomeCode, state: ReadState) => void;
 
 async function auditAll(router: Router, ledger: Ledger, o: AuditOptions, visit: Visit): Promise<void> {
   const mode = ledger.header.mode as WriteMode;
@@ -159,7 +140,7 @@ async function auditAll(router: Router, ledger: Ledger, o: AuditOptions, visit: 
         throw new UserError(
           `audit could not read ${keys[i]}: ${r.message} (is the target a writable master or replica in sync? retry when it is up)`,
         );
-      visit(seq, keys[i] as string, code, classifyRead(mode, r, seq, valueSize));
+      visit(keys[i] as string, code, classifyRead(mode, r, seq, valueSize));
     }
   };
   const launch = async (items: Array<[number, OutcomeCode]>) => {
@@ -180,26 +161,11 @@ async function auditAll(router: Router, ledger: Ledger, o: AuditOptions, visit: 
 }
 
 /** Read keys (in order) from their nodes: MGET on a single node, pipelined reads otherwise. */
-function readKeys(router: Router, keys: string[], mode: WriteMode, useMget: boolean): Promise<RespValue[]> {
-  if (useMget) {
-    const conn = router.conns[0];
-    if (!conn) throw new Error('no connection');
-    return conn.call(['MGET', ...keys]).then((r) => r as RespValue[]);
-  }
-  return new Promise((resolve, reject) => {
-    const out: RespValue[] = new Array(keys.length);
-    let left = keys.length;
-    if (left === 0) resolve(out);
-    keys.forEach((k, i) => {
-      const conn = router.conns[router.nodeOf(Buffer.from(k))] as RespConn;
-      conn.send(readCommandFor(mode, k), (err, v) => {
-        if (err) {
-          reject(new UserError(`lost the connection to ${err.message} during the audit: retry when the target is up`));
-          return;
-        }
-        out[i] = v;
-        if (--left === 0) resolve(out);
-      });
-    });
-  });
+async function readKeys(router: Router, keys: string[], mode: WriteMode, useMget: boolean): Promise<RespValue[]> {
+  if (useMget) return (await (router.conns[0] as RespConn).call(['MGET', ...keys])) as RespValue[];
+  return router.perKey(
+    keys,
+    (k) => readCommandFor(mode, k),
+    (err) => new UserError(`lost the connection to ${err.message} during the audit: retry when the target is up`),
+  );
 }

@@ -131,7 +131,7 @@ async function inspect(
       const cmd = encodeArgs(head, idx.length === keys.length ? keys : idx.map((i) => keys[i] as Buffer));
       let reply: RespValue;
       try {
-        reply = await conn.callEncoded(cmd);
+        reply = await conn.call(cmd);
       } catch (e) {
         throw new UserError(`verify could not read ${conn.endpoint.host}:${conn.endpoint.port}: ${(e as Error).message}`);
       }
@@ -173,36 +173,16 @@ async function hasExpires(router: Router, db: number): Promise<boolean> {
   return false;
 }
 
-/** Send one command per key to the key's node (pipelined); replies in key order. */
-function perKey(router: Router, keys: Buffer[], cmd: string): Promise<RespValue[]> {
-  return new Promise((resolve, reject) => {
-    const out: RespValue[] = new Array(keys.length);
-    let left = keys.length;
-    if (left === 0) resolve(out);
-    for (let i = 0; i < keys.length; i++) {
-      const key = keys[i] as Buffer;
-      (router.conns[router.nodeOf(key)] as RespConn).send([cmd, key], (err, v) => {
-        if (err) {
-          reject(new UserError(`verify lost a connection: ${err.message}`));
-          return;
-        }
-        out[i] = v;
-        if (--left === 0) resolve(out);
-      });
-    }
-  });
-}
-
 /** String values of keys (null: missing or not a string): one MGET on a single node, pipelined GETs in a cluster. */
 async function values(router: Router, keys: Buffer[]): Promise<RespValue[]> {
-  if (router.conns.length === 1) return (await (router.conns[0] as RespConn).callEncoded(encodeArgs(MGET, keys))) as RespValue[];
-  return (await perKey(router, keys, 'GET')).map((v) => (v instanceof ReplyError ? null : v));
+  if (router.conns.length === 1) return (await (router.conns[0] as RespConn).call(encodeArgs(MGET, keys))) as RespValue[];
+  return (await router.perKey(keys, (k) => ['GET', k], (err) => new UserError(`verify lost a connection: ${err.message}`))).map((v) => (v instanceof ReplyError ? null : v));
 }
 
 /** 1 when the key exists: one EXISTS for the batch when all do, per key otherwise. */
 async function existence(router: Router, keys: Buffer[], o: VerifyOptions): Promise<number[]> {
   if (router.conns.length === 1) {
-    const n = Number(await (router.conns[0] as RespConn).callEncoded(encodeArgs(EXISTS, keys)));
+    const n = Number(await (router.conns[0] as RespConn).call(encodeArgs(EXISTS, keys)));
     if (n === keys.length) return keys.map(() => 1);
   }
   return (await inspect(router, keys, 'exists', o)) as number[];
@@ -310,22 +290,16 @@ export async function runVerify(
 ): Promise<VerifyResult> {
   const o = { ...VERIFY_DEFAULTS, ...defined(input) } as VerifyOptions;
   const problems = validateVerifyOptions(o);
-  const srcTarget = (() => {
+  const sideTarget = (flag: string, c: VerifyOptions['source']) => {
     try {
-      return targetOrThrow(o.source);
+      return targetOrThrow(c);
     } catch (e) {
-      problems.push(...((e as OptionsError).problems ?? [String(e)]).map((p) => `--source: ${p}`));
+      problems.push(...((e as OptionsError).problems ?? [String(e)]).map((p) => `${flag}: ${p}`));
       return null;
     }
-  })();
-  const tgtTarget = (() => {
-    try {
-      return targetOrThrow(o.target);
-    } catch (e) {
-      problems.push(...((e as OptionsError).problems ?? [String(e)]).map((p) => `--target: ${p}`));
-      return null;
-    }
-  })();
+  };
+  const srcTarget = sideTarget('--source', o.source);
+  const tgtTarget = sideTarget('--target', o.target);
   if (problems.length > 0 || !srcTarget || !tgtTarget) throw new OptionsError(problems);
   const started = performance.now();
   const src = await Router.open(srcTarget);
