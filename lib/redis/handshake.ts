@@ -5,9 +5,9 @@
  * that connects (`hints`), so each command suggests its own fix.
  */
 import { UserError } from '../core/errors.js';
-import { ReplyError, type RespValue } from '../core/resp/index.js';
+import { ReplyError } from '../core/resp/index.js';
 import { type Endpoint, formatEndpoint } from './endpoint.js';
-import { ConnectionError, errorKind, exchange, openSocket, type RawConn } from './socket.js';
+import { errorKind, exchange, openSocket, type RawConn } from './socket.js';
 import type { TlsSettings } from './tls.js';
 
 /** The flags a command takes for each part of a connection, for messages. */
@@ -99,31 +99,19 @@ export function connectFailureMessage(err: unknown, what: string, hints: FlagHin
   return `cannot connect to ${what}: ${text} (${kind}): ${hint}`;
 }
 
-/** Run the handshake on an open socket; a refused command becomes a UserError, the socket is destroyed on failure. */
-export async function handshake(conn: RawConn, s: ConnectSettings, timeoutMs = s.connectTimeoutMs ?? 5000): Promise<RespValue[]> {
+/** Open a socket and run the handshake. Rejects with a ConnectionError (unreachable) or a UserError (refused); the socket is destroyed on failure. */
+export async function connectRaw(e: Endpoint, s: ConnectSettings, timeoutMs = s.connectTimeoutMs ?? 5000): Promise<RawConn> {
+  const deadline = Date.now() + timeoutMs;
+  const conn = await openSocket(e, { tls: s.tls, timeoutMs, localAddress: s.localAddress });
   const cmds = handshakeCommands(s);
-  let replies: RespValue[];
   try {
-    replies = await exchange(conn, cmds, timeoutMs);
+    const replies = await exchange(conn, cmds, Math.max(1, deadline - Date.now()));
+    const refused = replies.findIndex((r) => r instanceof ReplyError);
+    if (refused >= 0) throw handshakeFailure((cmds[refused] as string[])[0] as string, replies[refused] as ReplyError, e, s.hints);
   } catch (err) {
     conn.sock.destroy();
     throw err;
   }
-  for (let i = 0; i < cmds.length; i++) {
-    const r = replies[i];
-    if (r instanceof ReplyError) {
-      conn.sock.destroy();
-      throw handshakeFailure((cmds[i] as string[])[0] as string, r, conn.endpoint, s.hints);
-    }
-  }
-  return replies;
-}
-
-/** Open a socket and run the handshake. Rejects with a ConnectionError (unreachable) or a UserError (refused). */
-export async function connectRaw(e: Endpoint, s: ConnectSettings, timeoutMs = s.connectTimeoutMs ?? 5000): Promise<RawConn> {
-  const deadline = Date.now() + timeoutMs;
-  const conn = await openSocket(e, { tls: s.tls, timeoutMs, localAddress: s.localAddress });
-  await handshake(conn, s, Math.max(1, deadline - Date.now()));
   return conn;
 }
 
@@ -136,5 +124,3 @@ export async function connectOrExplain(e: Endpoint, s: ConnectSettings, what = f
     throw new UserError(connectFailureMessage(err, what, s.hints));
   }
 }
-
-export { ConnectionError };

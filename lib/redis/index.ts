@@ -1,17 +1,7 @@
 /** The one Redis connection layer: addresses, URIs, sockets (TCP/unix/TLS), handshake, connections, slot map, Sentinel. */
-export { encodeArgs, type ReplyCallback, RespConn } from './conn.js';
+export { encodeArgs, RespConn } from './conn.js';
 export { type Endpoint, formatEndpoint, parseHostPort, parseHostPortList, sameEndpoint } from './endpoint.js';
-export {
-  type ConnectSettings,
-  connectFailureMessage,
-  connectOrExplain,
-  connectRaw,
-  DEFAULT_HINTS,
-  type FlagHints,
-  handshake,
-  handshakeCommands,
-  handshakeFailure,
-} from './handshake.js';
+export { type ConnectSettings, connectFailureMessage, connectOrExplain, connectRaw, type FlagHints } from './handshake.js';
 export { crc16, keySlot, SLOT_COUNT, slotOfBytes } from './key-slot.js';
 export { type OnceOptions, redisOnce, redisPingOk } from './once.js';
 export {
@@ -25,9 +15,8 @@ export {
   subscribeSentinels,
 } from './sentinel.js';
 export { firstSlotMap, masterIndexOf, parseClusterSlots, readSlotMap, redirectTarget, type SlotMap, type SlotMaster } from './slot-map.js';
-export { ConnectionError, errorKind, exchange, openSocket, type RawConn } from './socket.js';
+export { ConnectionError, errorKind, exchange, type RawConn } from './socket.js';
 export {
-  CONNECTION_DEFAULTS,
   type ConnectionOptions,
   defined,
   describeTarget,
@@ -35,8 +24,7 @@ export {
   resolveTarget,
   sentinelMaster,
   type Target,
-  type TargetMode,
   targetOrThrow,
 } from './target.js';
-export { type TlsSettings, tlsOptions } from './tls.js';
-export { parseRedisUri, type RedisUri, redactUri, URI_FORMS } from './uri.js';
+export type { TlsSettings } from './tls.js';
+export { parseRedisUri, URI_FORMS } from './uri.js';

@@ -47,11 +47,6 @@ export function writeCommand(target: Buffer, offset: number, args: ReadonlyArray
   return o;
 }
 
-/** An inline command (`PING\r\n`), as redis-benchmark's PING_INLINE sends. */
-export function encodeInline(line: string): Buffer {
-  return Buffer.from(`${line}${CRLF}`);
-}
-
 /**
  * Split a command line the way redis-cli does: whitespace separates, double and single
  * quotes group, backslash escapes inside double quotes.

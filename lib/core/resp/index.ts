@@ -1,2 +1,2 @@
-export { encodeCommand, encodedLength, encodeInline, splitCommandLine, writeCommand } from './encode.js';
-export { ReplyError, ReplyReader, type ReplyReaderOptions, type RespValue } from './reader.js';
+export { encodeCommand, encodedLength, splitCommandLine, writeCommand } from './encode.js';
+export { ReplyError, ReplyReader, type RespValue } from './reader.js';

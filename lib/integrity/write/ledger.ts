@@ -19,7 +19,6 @@ import { UserError } from '../../core/errors.js';
 export const LEDGER_MAGIC = 'SDLEDGER';
 export const LEDGER_VERSION = 1;
 
-export const OUTCOME = { none: 0, acked: 1, failed: 2, unknown: 3 } as const;
 export type OutcomeCode = 1 | 2 | 3;
 export type OutcomeName = 'acked' | 'failed' | 'unknown';
 export const OUTCOME_NAMES: Record<OutcomeCode, OutcomeName> = { 1: 'acked', 2: 'failed', 3: 'unknown' };
