@@ -56,3 +56,8 @@ export const METRICS = {
 
 /** The label every stormdrill series carries. */
 export const TESTID_LABEL = 'testid';
+
+/** prom-client options of a series on `registry`, labelled `testid` and then `labels`. */
+export function testidSeries<R>(registry: R, name: string, help: string, labels: string[] = []) {
+  return { name, help, labelNames: [TESTID_LABEL, ...labels], registers: [registry] };
+}

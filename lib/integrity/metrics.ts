@@ -6,10 +6,9 @@
  * windows and 0 s unavailable instead of "No data", and the first increment counts.
  */
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+import { METRICS, testidSeries as series, TESTID_LABEL } from '../core/metric-names.js';
 
 export class WriteMetrics {
-  readonly registry: Registry;
   private readonly ops: Counter<string>;
   private readonly errors: Counter<string>;
   readonly duration: Histogram<string>;
@@ -21,47 +20,18 @@ export class WriteMetrics {
 
   constructor(
     readonly testid: string,
-    registry = new Registry(),
+    readonly registry = new Registry(),
   ) {
-    this.registry = registry;
-    const labelNames = [TESTID_LABEL];
-    this.ops = new Counter({
-      name: METRICS.write.ops,
-      help: 'writes by outcome (acked, failed, unknown)',
-      labelNames: [...labelNames, 'outcome'],
-      registers: [registry],
-    });
-    this.errors = new Counter({
-      name: METRICS.write.errors,
-      help: 'write and read errors by kind',
-      labelNames: [...labelNames, 'kind', 'op'],
-      registers: [registry],
-    });
+    const M = METRICS.write;
+    this.ops = new Counter(series(registry, M.ops, 'writes by outcome (acked, failed, unknown)', ['outcome']));
+    this.errors = new Counter(series(registry, M.errors, 'write and read errors by kind', ['kind', 'op']));
     this.duration = new Histogram({
-      name: METRICS.write.duration,
-      help: 'write latency',
-      labelNames,
+      ...series(registry, M.duration, 'write latency'),
       buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
     });
-    this.unavailable = new Gauge({
-      name: METRICS.write.unavailable,
-      help: '1 while writes (op=write) or reads (op=read) are unavailable',
-      labelNames: [...labelNames, 'op'],
-      registers: [registry],
-    });
-    this.windows = new Counter({
-      name: METRICS.write.windows,
-      help: 'closed unavailability windows',
-      labelNames: [...labelNames, 'op'],
-      registers: [registry],
-    });
-    this.windowSeconds = new Counter({
-      name: METRICS.write.windowSeconds,
-      help: 'seconds inside closed unavailability windows',
-      labelNames: [...labelNames, 'op'],
-      registers: [registry],
-    });
+    this.unavailable = new Gauge(series(registry, M.unavailable, '1 while writes (op=write) or reads (op=read) are unavailable', ['op']));
+    this.windows = new Counter(series(registry, M.windows, 'closed unavailability windows', ['op']));
+    this.windowSeconds = new Counter(series(registry, M.windowSeconds, 'seconds inside closed unavailability windows', ['op']));
     this.unavailable.set({ [TESTID_LABEL]: testid, op: 'write' }, 0);
     for (const outcome of ['acked', 'failed', 'unknown']) this.ops.inc({ [TESTID_LABEL]: testid, outcome }, 0);
     for (const op of ['write', 'read']) {
@@ -100,22 +70,15 @@ export class WriteMetrics {
 }
 
 export class FillMetrics {
-  readonly registry: Registry;
   private readonly keys: Counter<string>;
   private readonly bytes: Counter<string>;
   private last = { keys: 0, bytes: 0 };
   constructor(
     readonly testid: string,
-    registry = new Registry(),
+    readonly registry = new Registry(),
   ) {
-    this.registry = registry;
-    this.keys = new Counter({ name: METRICS.fill.keys, help: 'keys written by fill', labelNames: [TESTID_LABEL], registers: [registry] });
-    this.bytes = new Counter({
-      name: METRICS.fill.bytes,
-      help: 'RESP bytes sent by fill',
-      labelNames: [TESTID_LABEL],
-      registers: [registry],
-    });
+    this.keys = new Counter(series(registry, METRICS.fill.keys, 'keys written by fill'));
+    this.bytes = new Counter(series(registry, METRICS.fill.bytes, 'RESP bytes sent by fill'));
     this.keys.inc({ [TESTID_LABEL]: testid }, 0);
     this.bytes.inc({ [TESTID_LABEL]: testid }, 0);
   }

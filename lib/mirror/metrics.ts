@@ -8,7 +8,7 @@
  * "No data", and the first difference counts in increase().
  */
 import { Counter, Histogram, Registry } from 'prom-client';
-import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+import { METRICS, testidSeries as series, TESTID_LABEL } from '../core/metric-names.js';
 import type { MirrorOutcome } from './compare.js';
 
 /** Every comparison outcome (a Record, so a new outcome kind cannot be forgotten here). */
@@ -38,32 +38,23 @@ export class MirrorMetrics implements MirrorObserver {
 
   constructor(readonly testid: string) {
     const M = METRICS.mirror;
-    const r = [this.registry];
-    this.requests = new Counter({
-      name: M.requests,
-      help: 'Answers by side (primary, mirror), route and status class (none = no answer)',
-      labelNames: [TESTID_LABEL, 'side', 'route', 'status'],
-      registers: r,
-    });
+    const r = this.registry;
+    this.requests = new Counter(
+      series(r, M.requests, 'Answers by side (primary, mirror), route and status class (none = no answer)', ['side', 'route', 'status']),
+    );
     this.duration = new Histogram({
-      name: M.duration,
-      help: 'Time to the whole answer (or to the failure, or the mirror timeout), by side',
-      labelNames: [TESTID_LABEL, 'side'],
+      ...series(r, M.duration, 'Time to the whole answer (or to the failure, or the mirror timeout), by side', ['side']),
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
-      registers: r,
     });
-    this.compared = new Counter({
-      name: M.compared,
-      help: 'Mirrored requests by route and comparison outcome (match, status, body, mirror-error, mirror-timeout)',
-      labelNames: [TESTID_LABEL, 'route', 'outcome'],
-      registers: r,
-    });
-    this.droppedTotal = new Counter({
-      name: M.dropped,
-      help: 'Requests not copied to the mirror (it was behind, or the body was too large)',
-      labelNames: [TESTID_LABEL, 'route'],
-      registers: r,
-    });
+    this.compared = new Counter(
+      series(r, M.compared, 'Mirrored requests by route and comparison outcome (match, status, body, mirror-error, mirror-timeout)', [
+        'route',
+        'outcome',
+      ]),
+    );
+    this.droppedTotal = new Counter(
+      series(r, M.dropped, 'Requests not copied to the mirror (it was behind, or the body was too large)', ['route']),
+    );
   }
 
   private seen(route: string): void {

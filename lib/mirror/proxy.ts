@@ -177,23 +177,18 @@ const PRIMARY_TIMEOUT_MS = 60_000;
 
 export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorProxy> {
   const counts = new MirrorStats(o.maxSamples ?? 10);
-  const obs = o.observer;
-  const stats: MirrorObserver = obs
-    ? {
-        primary(r, st, us) {
-          counts.primary(r, st, us);
-          obs.primary(r, st, us);
-        },
-        mirror(r, st, us, out) {
-          counts.mirror(r, st, us, out);
-          obs.mirror(r, st, us, out);
-        },
-        dropped(r) {
-          counts.dropped(r);
-          obs.dropped(r);
-        },
-      }
-    : counts;
+  const tell = o.observer ? [counts, o.observer] : [counts];
+  const stats: MirrorObserver = {
+    primary: (...a) => {
+      for (const t of tell) t.primary(...a);
+    },
+    mirror: (...a) => {
+      for (const t of tell) t.mirror(...a);
+    },
+    dropped: (r) => {
+      for (const t of tell) t.dropped(r);
+    },
+  };
   const ids = new IdMap(o.mapFields);
   const primaryAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const mirrorAgent = new http.Agent({ keepAlive: true, maxSockets: o.mirrorConcurrency });

@@ -51,24 +51,7 @@ export const WRITE_DEFAULTS = {
   followSwitchMaster: true,
 };
 
-const KNOWN = new Set([
-  'connection',
-  'runId',
-  'keyPrefix',
-  'mode',
-  'valueSize',
-  'rate',
-  'concurrency',
-  'durationSeconds',
-  'maxWrites',
-  'timeoutMs',
-  'ledgerPath',
-  'flushMs',
-  'readRate',
-  'backoffMinMs',
-  'backoffMaxMs',
-  'followSwitchMaster',
-]);
+const KNOWN = new Set([...Object.keys(WRITE_DEFAULTS), 'connection', 'runId', 'keyPrefix', 'ledgerPath']);
 
 /** Every problem at once, flag names in the messages. */
 export function validateWriteOptions(o: Partial<WriteOptions>): string[] {
