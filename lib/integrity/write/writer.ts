@@ -181,15 +181,12 @@ interface Lane {
 const newChannel = (min: number): Channel => ({ conn: null, connecting: false, backoff: min, sent: new TimeQueue() });
 
 export class Writer extends EventEmitter<WriterEvents> {
-  private readonly o: WriteOptions & { keyPrefix: string };
-  private readonly target: Target;
   private readonly ledger: LedgerWriter;
   private readonly writes = new WindowTracker();
   private readonly readsT = new WindowTracker();
   private readonly hist = new LatencyHistogram();
   private readonly lanes = new Map<string, Lane>();
   private laneList: Lane[] = [];
-  private map: SlotMap | null;
   private nextSeq = 0;
   private inflight = 0;
   private lastAckedSeq = -1;
@@ -215,20 +212,21 @@ export class Writer extends EventEmitter<WriterEvents> {
   private readonly switches: MasterSwitch[] = [];
   private readonly splitCounts: Array<Promise<void>> = [];
   /** A +switch-master seen but not followed. */
-  private unfollowed: { to: Endpoint; atMs: number; sentinel: string } | null = null;
+  private unfollowed: { atMs: number; sentinel: string } | null = null;
   private lastTickAcked = 0;
-  private readonly metrics: WriteMetrics | undefined;
   /** Resolves when the writer stopped (duration reached, max writes, or stop()). */
   readonly done: Promise<WriteResult>;
   private resolveDone!: (r: WriteResult) => void;
 
   /** Use startWriter(). */
-  constructor(o: WriteOptions & { keyPrefix: string }, target: Target, masters: Endpoint[], map: SlotMap | null, metrics?: WriteMetrics) {
+  constructor(
+    private readonly o: WriteOptions & { keyPrefix: string },
+    private readonly target: Target,
+    masters: Endpoint[],
+    private map: SlotMap | null,
+    private readonly metrics?: WriteMetrics,
+  ) {
     super();
-    this.o = o;
-    this.target = target;
-    this.map = map;
-    this.metrics = metrics;
     for (const m of masters) this.laneFor(m);
     mkdirSync(dirname(o.ledgerPath), { recursive: true });
     this.ledger = new LedgerWriter(
@@ -273,8 +271,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     const lane = this.laneList[0] as Lane;
     this.attach(lane, lane.write, firstConn, 'write');
     for (const l of this.laneList) if (!l.write.conn) void this.connect(l, l.write, 'write');
-    const tickMs = 5;
-    this.timers.push(setInterval(() => this.onTimer(), tickMs));
+    this.timers.push(setInterval(() => this.onTimer(), 5));
     this.timers.push(setInterval(() => this.emitTick(), 1000));
     if (this.o.durationSeconds > 0) this.timers.push(setTimeout(() => void this.stop(), this.o.durationSeconds * 1000));
     if (this.target.mode === 'sentinel') this.watchSentinels();
@@ -348,7 +345,7 @@ export class Writer extends EventEmitter<WriterEvents> {
 
   private isCurrentMaster(lane: Lane): boolean {
     if (!this.map) return true;
-    return this.map.masters.some((m) => m.host === lane.ep.host && m.port === lane.ep.port);
+    return this.map.masters.some((m) => sameEndpoint(m, lane.ep));
   }
 
   /**
@@ -358,10 +355,7 @@ export class Writer extends EventEmitter<WriterEvents> {
    */
   private moveLane(lane: Lane, m: Endpoint, reason: MasterSwitch['reason'], sentinel?: string): void {
     if (sameEndpoint(m, lane.ep) || this.stopping) return;
-    const from = formatEndpoint(lane.ep);
-    const atMs = this.nowMs();
-    const sw: MasterSwitch = { from, to: formatEndpoint(m), reason, sentinel, atMs, firstWriteMs: null, splitWrites: null };
-    this.switches.push(sw);
+    const sw = this.recordSwitch(lane.ep, m, reason, sentinel, this.nowMs());
     lane.arriving = { sw, acks: lane.acks };
     lane.acks = lane.acks ? new AckLog() : null;
     lane.ep = m;
@@ -369,10 +363,24 @@ export class Writer extends EventEmitter<WriterEvents> {
     lane.fresh = reason === '+switch-master';
     this.unfollowed = null;
     // from the switch to the first write on the new master, writes are unavailable
-    this.writes.failure(atMs, 'SWITCH');
-    this.emit('masterChanged', { from, to: sw.to, reason, sentinel });
+    this.writes.failure(sw.atMs, 'SWITCH');
+    this.emit('masterChanged', { from: sw.from, to: sw.to, reason, sentinel });
     for (const ch of [lane.write, lane.read]) ch.conn?.close(new ConnectionError('SWITCH', 'master changed'));
     if (reason === '+switch-master') void this.connect(lane, lane.write, 'write');
+  }
+
+  private recordSwitch(from: Endpoint, to: Endpoint, reason: MasterSwitch['reason'], sentinel: string | undefined, atMs: number) {
+    const sw: MasterSwitch = {
+      from: formatEndpoint(from),
+      to: formatEndpoint(to),
+      reason,
+      sentinel,
+      atMs,
+      firstWriteMs: null,
+      splitWrites: null,
+    };
+    this.switches.push(sw);
+    return sw;
   }
 
   /** The first write the new master acknowledged: count what the old one took alone. */
@@ -415,7 +423,7 @@ export class Writer extends EventEmitter<WriterEvents> {
         if (!sw || sw.masterName !== this.target.masterName) return;
         if (this.o.followSwitchMaster) this.moveLane(lane, sw.to, '+switch-master', formatEndpoint(m.sentinel));
         else if (!sameEndpoint(sw.to, lane.ep) && !this.unfollowed) {
-          this.unfollowed = { to: sw.to, atMs: m.atMs, sentinel: formatEndpoint(m.sentinel) };
+          this.unfollowed = { atMs: m.atMs, sentinel: formatEndpoint(m.sentinel) };
           this.emit('switchSeen', { from: formatEndpoint(lane.ep), to: formatEndpoint(sw.to), sentinel: formatEndpoint(m.sentinel) });
         }
       },
@@ -424,17 +432,13 @@ export class Writer extends EventEmitter<WriterEvents> {
         if (!up) dropped.add(k);
         else if (!dropped.delete(k)) return;
         // a subscription dropped or came back: a +switch-master may have been missed
-        if (this.o.followSwitchMaster) this.reask(lane);
+        if (this.o.followSwitchMaster && !this.stopping)
+          sentinelMaster(this.target).then(
+            (m) => this.moveLane(lane, m, 'resubscribe'),
+            () => {},
+          );
       },
     });
-  }
-
-  private reask(lane: Lane): void {
-    if (this.stopping) return;
-    sentinelMaster(this.target).then(
-      (m) => this.moveLane(lane, m, 'resubscribe'),
-      () => {},
-    );
   }
 
   private refreshMap(): void {
@@ -545,15 +549,17 @@ export class Writer extends EventEmitter<WriterEvents> {
         }
         this.hist.record((now - sent) * 1000);
         this.metrics?.observe((now - sent) / 1000);
-        const w = this.writes.success(sentMs, performance.timeOrigin + now);
-        if (w) {
-          this.emit('window', { op: 'write', window: w });
-          this.metrics?.windowClosed('write', w.durationMs);
-        }
+        this.closed('write', this.writes.success(sentMs, performance.timeOrigin + now));
       }
       if (this.stopping) return;
       this.pump();
     });
+  }
+
+  private closed(op: 'write' | 'read', w: UnavailabilityWindow | null): void {
+    if (!w) return;
+    this.emit('window', { op, window: w });
+    this.metrics?.windowClosed(op, w.durationMs);
   }
 
   private probeReads(): void {
@@ -589,20 +595,16 @@ export class Writer extends EventEmitter<WriterEvents> {
           // seq was acknowledged before this read was sent (none yet: nothing to be stale against), by this master
           if (seq >= 0 && lane === ackedBy && seq >= lane.sinceSeq)
             this.stale.record(from, sentMs, isStaleRead(this.o.mode, v, seq, this.o.valueSize));
-          const w = this.readsT.success(sentMs, this.nowMs());
-          if (w) {
-            this.emit('window', { op: 'read', window: w });
-            this.metrics?.windowClosed('read', w.durationMs);
-          }
+          this.closed('read', this.readsT.success(sentMs, this.nowMs()));
         }
       });
     }
   }
 
-  private tickData(): WriterTick {
-    const elapsed = (performance.now() - this.startPerf) / 1000;
-    const t: WriterTick = {
-      elapsedSeconds: elapsed,
+  /** Live counters (for drills). */
+  snapshot(): WriterTick {
+    return {
+      elapsedSeconds: (performance.now() - this.startPerf) / 1000,
       attempted: this.nextSeq,
       ...this.counts,
       ackedPerSecond: this.counts.acked - this.lastTickAcked,
@@ -612,11 +614,10 @@ export class Writer extends EventEmitter<WriterEvents> {
       readWindow: this.readsT.openWindow,
       ledgerRecorded: this.ledger.writtenTotal,
     };
-    return t;
   }
 
   private emitTick(): void {
-    const t = this.tickData();
+    const t = this.snapshot();
     this.lastTickAcked = this.counts.acked;
     this.metrics?.sync(this.counts, t.errors, { write: t.writeWindow !== null, read: t.readWindow !== null });
     this.emit('tick', t);
@@ -625,11 +626,6 @@ export class Writer extends EventEmitter<WriterEvents> {
   /** The highest sequence number acknowledged so far (-1: none yet). */
   lastAcked(): number {
     return this.lastAckedSeq;
-  }
-
-  /** Live counters (for drills). */
-  snapshot(): WriterTick {
-    return this.tickData();
   }
 
   /**
@@ -642,16 +638,7 @@ export class Writer extends EventEmitter<WriterEvents> {
     const master = await sentinelMaster(this.target).catch(() => null);
     if (!master || sameEndpoint(master, lane.ep)) return;
     const seen = this.unfollowed;
-    const sw: MasterSwitch = {
-      from: formatEndpoint(lane.ep),
-      to: formatEndpoint(master),
-      reason: 'not-followed',
-      sentinel: seen?.sentinel,
-      atMs: seen?.atMs ?? this.nowMs(),
-      firstWriteMs: null,
-      splitWrites: null,
-    };
-    this.switches.push(sw);
+    const sw = this.recordSwitch(lane.ep, master, 'not-followed', seen?.sentinel, seen?.atMs ?? this.nowMs());
     const conn = await RespConn.open(master, this.target).catch(() => null);
     if (conn) this.countSplitOf(sw, lane.acks, conn, true);
   }
