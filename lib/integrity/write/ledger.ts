@@ -42,16 +42,22 @@ const BLOCK_TAG = 0x42; // 'B'
 const END_TAG = 0x45; // 'E'
 const BLOCK_HEAD = 1 + 6 + 4 + 4;
 
+/** `lead` bytes, then u32 n | n bytes JSON | u32 crc32(JSON): the header and end records. Pure. */
+function withJson(lead: Buffer, value: object): Buffer {
+  const json = Buffer.from(JSON.stringify(value));
+  const n = Buffer.alloc(4);
+  n.writeUInt32LE(json.length);
+  const crc = Buffer.alloc(4);
+  crc.writeUInt32LE(crc32(json));
+  return Buffer.concat([lead, n, json, crc]);
+}
+
 /** Encode the file header. Pure. */
 export function encodeHeader(h: LedgerHeader): Buffer {
-  const json = Buffer.from(JSON.stringify(h));
-  const b = Buffer.alloc(8 + 2 + 4 + json.length + 4);
-  b.write(LEDGER_MAGIC, 0, 'latin1');
-  b.writeUInt16LE(LEDGER_VERSION, 8);
-  b.writeUInt32LE(json.length, 10);
-  json.copy(b, 14);
-  b.writeUInt32LE(crc32(json), 14 + json.length);
-  return b;
+  const lead = Buffer.alloc(10);
+  lead.write(LEDGER_MAGIC, 0, 'latin1');
+  lead.writeUInt16LE(LEDGER_VERSION, 8);
+  return withJson(lead, h);
 }
 
 /** Encode one block of outcomes for seqs [first, first+count). Pure. */
@@ -71,13 +77,7 @@ export function encodeBlock(first: number, codes: Uint8Array): Buffer {
 }
 
 export function encodeEnd(e: LedgerEnd): Buffer {
-  const json = Buffer.from(JSON.stringify(e));
-  const b = Buffer.alloc(1 + 4 + json.length + 4);
-  b[0] = END_TAG;
-  b.writeUInt32LE(json.length, 1);
-  json.copy(b, 5);
-  b.writeUInt32LE(crc32(json), 5 + json.length);
-  return b;
+  return withJson(Buffer.from([END_TAG]), e);
 }
 
 /**
@@ -134,11 +134,6 @@ export class LedgerWriter {
     this.n++;
   }
 
-  /** Outcomes recorded but not yet in the file. */
-  get buffered(): number {
-    return this.n;
-  }
-
   /** Total outcomes in the file. */
   get writtenTotal(): number {
     return this.written.acked + this.written.failed + this.written.unknown;
@@ -178,12 +173,7 @@ export class LedgerWriter {
       for (let i = 0; i < this.n; i++) codes[(this.seqs[i] as number) - min] = this.codes[i] as number;
       this.writeBlock(min, codes);
     }
-    for (let i = 0; i < this.n; i++) {
-      const c = this.codes[i];
-      if (c === 1) this.written.acked++;
-      else if (c === 2) this.written.failed++;
-      else this.written.unknown++;
-    }
+    for (let i = 0; i < this.n; i++) this.written[OUTCOME_NAMES[this.codes[i] as OutcomeCode]]++;
     this.n = 0;
   }
 
@@ -316,8 +306,9 @@ export function parseLedger(buf: Buffer, path: string, expect: ReadLedgerOptions
   const outcomes = new LedgerOutcomes();
   let end: LedgerEnd | null = null;
   let cut: LedgerCut | null = null;
-  const cutAt = (at: number, what: string): UserError | null => {
-    if (!expect.allowTruncated) return truncated(path, at, what);
+  /** The ledger is cut at `at`: refused, or (allowTruncated) read up to there. */
+  const cutAt = (at: number, what: string): void => {
+    if (!expect.allowTruncated) throw truncated(path, at, what);
     const known = what !== 'end record' && at + 11 <= buf.length;
     cut = {
       atByte: at,
@@ -325,7 +316,6 @@ export function parseLedger(buf: Buffer, path: string, expect: ReadLedgerOptions
       recordsCutOff: what === 'end record' ? 0 : known ? buf.readUInt32LE(at + 7) : null,
       firstSeq: what !== 'end record' && at + 7 <= buf.length ? buf.readUIntLE(at + 1, 6) : null,
     };
-    return null;
   };
   let pos = 14 + hlen + 4;
   while (pos < buf.length && cut === null) {
@@ -333,16 +323,14 @@ export function parseLedger(buf: Buffer, path: string, expect: ReadLedgerOptions
     if (end !== null) throw new UserError(`ledger ${path} has data after its end record at byte ${pos}: it was appended to by another run`);
     if (tag === BLOCK_TAG) {
       if (pos + BLOCK_HEAD > buf.length) {
-        const err = cutAt(pos, 'block header');
-        if (err) throw err;
+        cutAt(pos, 'block header');
         break;
       }
       const first = buf.readUIntLE(pos + 1, 6);
       const count = buf.readUInt32LE(pos + 7);
       const plen = Math.ceil(count / 4);
       if (pos + BLOCK_HEAD + plen > buf.length) {
-        const err = cutAt(pos, 'block');
-        if (err) throw err;
+        cutAt(pos, 'block');
         break;
       }
       const payload = buf.subarray(pos + BLOCK_HEAD, pos + BLOCK_HEAD + plen);
@@ -356,8 +344,7 @@ export function parseLedger(buf: Buffer, path: string, expect: ReadLedgerOptions
     } else if (tag === END_TAG) {
       const n = pos + 5 <= buf.length ? buf.readUInt32LE(pos + 1) : 0;
       if (pos + 5 > buf.length || pos + 5 + n + 4 > buf.length) {
-        const err = cutAt(pos, 'end record');
-        if (err) throw err;
+        cutAt(pos, 'end record');
         break;
       }
       const json = buf.subarray(pos + 5, pos + 5 + n);
