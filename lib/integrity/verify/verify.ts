@@ -118,16 +118,8 @@ async function inspect(
   await Promise.all(
     [...groups].map(async ([node, idx]) => {
       const conn = router.conns[node] as RespConn;
-      const head = [
-        EVAL,
-        SCRIPT_BYTES,
-        ZERO,
-        Buffer.from(mode),
-        Buffer.from(String(o.bigBytes)),
-        Buffer.from(String(o.bigElements)),
-        Buffer.from(String(Math.max(1, o.ttlToleranceMs))),
-        Buffer.from(o.compare),
-      ];
+      const args = [mode, o.bigBytes, o.bigElements, Math.max(1, o.ttlToleranceMs), o.compare];
+      const head = [EVAL, SCRIPT_BYTES, ZERO, ...args.map((a) => Buffer.from(String(a)))];
       const cmd = encodeArgs(head, idx.length === keys.length ? keys : idx.map((i) => keys[i] as Buffer));
       let reply: RespValue;
       try {
@@ -137,22 +129,17 @@ async function inspect(
       }
       if (mode === 'digest' || mode === 'digest-ttl') {
         out[0] = reply === null ? '' : String(reply);
-      } else if (mode === 'pttls') {
-        const ttls = parseIntList(reply as Buffer, idx.length);
-        idx.forEach((i, j) => {
-          out[i] = ttls[j] as number;
-        });
-      } else if (mode === 'exists') {
-        const r = reply as RespValue[];
-        idx.forEach((i, j) => {
-          out[i] = Number(r[j]);
-        });
-      } else {
-        const states = parseStates(reply, idx.length);
-        idx.forEach((i, j) => {
-          out[i] = states[j] as KeyState;
-        });
+        return;
       }
+      const got: ArrayLike<KeyState | number> =
+        mode === 'pttls'
+          ? parseIntList(reply as Buffer, idx.length)
+          : mode === 'exists'
+            ? (reply as RespValue[]).map(Number)
+            : parseStates(reply, idx.length);
+      idx.forEach((i, j) => {
+        out[i] = got[j] as KeyState | number;
+      });
     }),
   );
   return out as KeyState[] | number[] | string[];
@@ -176,7 +163,13 @@ async function hasExpires(router: Router, db: number): Promise<boolean> {
 /** String values of keys (null: missing or not a string): one MGET on a single node, pipelined GETs in a cluster. */
 async function values(router: Router, keys: Buffer[]): Promise<RespValue[]> {
   if (router.conns.length === 1) return (await (router.conns[0] as RespConn).call(encodeArgs(MGET, keys))) as RespValue[];
-  return (await router.perKey(keys, (k) => ['GET', k], (err) => new UserError(`verify lost a connection: ${err.message}`))).map((v) => (v instanceof ReplyError ? null : v));
+  return (
+    await router.perKey(
+      keys,
+      (k) => ['GET', k],
+      (err) => new UserError(`verify lost a connection: ${err.message}`),
+    )
+  ).map((v) => (v instanceof ReplyError ? null : v));
 }
 
 /** 1 when the key exists: one EXISTS for the batch when all do, per key otherwise. */
