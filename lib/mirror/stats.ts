@@ -17,29 +17,20 @@ export function routeOf(method: string, url: string): string {
   return `${method} ${folded || '/'}`;
 }
 
-export type Counts = Omit<RouteStats, 'primaryLatency' | 'mirrorLatency'>;
+const COUNTS = ['requests', 'primaryErrors', 'mirrored', 'dropped', 'mirrorErrors', 'matches'] as const;
+/** The mismatch counter of each kind of difference. */
+const MISMATCH_OF = { status: 'status', body: 'body', 'mirror-error': 'error', 'mirror-timeout': 'timeout' } as const;
 
-const zeroCounts = (): Counts => ({
-  requests: 0,
-  primaryErrors: 0,
-  mirrored: 0,
-  dropped: 0,
-  mirrorErrors: 0,
-  matches: 0,
+const zeroCounts = () => ({
+  ...(Object.fromEntries(COUNTS.map((k) => [k, 0])) as Record<(typeof COUNTS)[number], number>),
   mismatches: { status: 0, body: 0, error: 0, timeout: 0 },
 });
+export type Counts = ReturnType<typeof zeroCounts>;
 
 /** Answers that differed, of every kind. */
 export const differedCount = (c: Counts): number => c.mismatches.status + c.mismatches.body + c.mismatches.error + c.mismatches.timeout;
 
-export interface RouteStats {
-  requests: number;
-  primaryErrors: number;
-  mirrored: number;
-  dropped: number;
-  mirrorErrors: number;
-  matches: number;
-  mismatches: { status: number; body: number; error: number; timeout: number };
+export interface RouteStats extends Counts {
   primaryLatency: LatencyHistogram;
   mirrorLatency: LatencyHistogram;
 }
@@ -106,10 +97,7 @@ export class MirrorStats {
     if (us !== undefined) s.mirrorLatency.record(us);
     if (outcome.kind === 'match') s.matches++;
     else {
-      if (outcome.kind === 'status') s.mismatches.status++;
-      else if (outcome.kind === 'body') s.mismatches.body++;
-      else if (outcome.kind === 'mirror-error') s.mismatches.error++;
-      else s.mismatches.timeout++;
+      s.mismatches[MISMATCH_OF[outcome.kind]]++;
       const key = differenceKey(route, outcome);
       const seen = this.byKey.get(key);
       if (seen) seen.count++;
@@ -124,13 +112,8 @@ export class MirrorStats {
   totals(): Counts {
     const t = zeroCounts();
     for (const s of this.routes.values()) {
-      t.requests += s.requests;
-      t.primaryErrors += s.primaryErrors;
-      t.mirrored += s.mirrored;
-      t.dropped += s.dropped;
-      t.mirrorErrors += s.mirrorErrors;
-      t.matches += s.matches;
-      for (const k of ['status', 'body', 'error', 'timeout'] as const) t.mismatches[k] += s.mismatches[k];
+      for (const k of COUNTS) t[k] += s[k];
+      for (const k of Object.values(MISMATCH_OF)) t.mismatches[k] += s.mismatches[k];
     }
     return t;
   }
