@@ -3,8 +3,9 @@
  * becomes one `{name, ok, limit, measured}`; a check whose figure could not be measured
  * (e.g. acked loss without a workload) fails with a reason instead of passing silently.
  */
+
+import { formatDuration } from '../core/duration.js';
 import { type CheckResult, notMeasured } from './check-result.js';
-import { formatDuration } from './duration.js';
 import { type LagMeasurements, lagChecks } from './lag-checks.js';
 import { type ChecksSection, WRITE_STEPS_ACKED } from './schema.js';
 

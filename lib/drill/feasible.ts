@@ -7,10 +7,10 @@
  */
 
 import type { z } from 'zod';
+import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
 import { nodeNames, resolveSpec } from '../topology/options.js';
 import type { TopologyKind } from '../topology/types.js';
-import { formatDuration } from './duration.js';
 import type { FieldPath, PlannedStep, PlanProblem } from './plan-types.js';
 import type { AbortSection, TopologySection } from './schema.js';
 import { specOf } from './spec.js';

@@ -8,7 +8,6 @@ export {
   NEW_PRIMARY_EVENTS,
   type VerifyOutcome,
 } from './checks.js';
-export { formatDuration, parseDuration } from './duration.js';
 export { type LoadedRunbook, listRunbookFiles, loadRunbook, planFromText, RUNBOOK_DIR, resolveRunbook } from './load.js';
 export { type DrillPlan, PlanError, type PlannedStep, planRunbook, type VariantChoice, variants } from './plan.js';
 export { type DrillReport, htmlReport, markdownReport, timelineSvg, writeDrillReport } from './report/index.js';

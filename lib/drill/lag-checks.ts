@@ -4,8 +4,9 @@
  * a margin after the cut, and the acknowledged writes lost are no more than the writes
  * acknowledged within the lag plus a margin of the cut (what the setting allows). Pure.
  */
+
+import { formatDuration } from '../core/duration.js';
 import { type CheckResult, notMeasured } from './check-result.js';
-import { formatDuration } from './duration.js';
 import { REFUSES } from './split-brain.js';
 
 /** What a partition drill measured for these checks. */

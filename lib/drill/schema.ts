@@ -5,11 +5,11 @@
  * ones. Pure.
  */
 import { z } from 'zod';
-import { parseDuration } from './duration.js';
+import { parseDuration } from '../core/duration.js';
 
 /** A duration field: `2s`, `250ms`, `1m30s` or a number of milliseconds. */
 export const Duration = z.union([z.string(), z.number()]).transform((v, ctx) => {
-  const ms = parseDuration(v);
+  const ms = parseDuration(v, 'ms');
   if (ms === null) {
     ctx.addIssue({ code: 'custom', message: `bad duration '${String(v)}': use e.g. 250ms, 2s, 1m30s` });
     return z.NEVER;

@@ -4,7 +4,7 @@
  * timeline, the impact and the alerts measured, and the questions a team answers by hand left
  * as headings. Pure.
  */
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../../core/duration.js';
 import type { DrillReport, ReportAlert } from './types.js';
 
 const ms = (v: number | null) => (v === null ? 'n/a' : formatDuration(v));

@@ -1,6 +1,7 @@
 /** report.md: the verdicts and figures a person reads first. Pure. */
+
+import { formatDuration } from '../../core/duration.js';
 import { describeClusterPartition } from '../cluster-partition.js';
-import { formatDuration } from '../duration.js';
 import { alertRows, gameDayFigures } from './game-day.js';
 import { partitionSection } from './partition.js';
 import type { DrillReport } from './types.js';

@@ -8,6 +8,7 @@
  * service has recovered (or service.recoverTimeout), then stops the load.
  */
 import { join } from 'node:path';
+import { formatDuration } from '../../core/duration.js';
 import { userMessage } from '../../core/errors.js';
 import { type DemoService, startDemoService } from '../../demo-service/index.js';
 import type { RedisTarget } from '../../demo-service/options.js';
@@ -18,7 +19,6 @@ import { stopAll } from '../../stack/local-stack.js';
 import { PortAllocator } from '../../stack/ports.js';
 import { startPrometheus } from '../../stack/prometheus.js';
 import type { Topology } from '../../topology/types.js';
-import { formatDuration } from '../duration.js';
 import { ruleTimings, watchAlerts } from '../game-day/alert-watch.js';
 import type { ServiceRecording } from '../game-day/figures.js';
 import { startHttpLoad } from '../game-day/http-load.js';

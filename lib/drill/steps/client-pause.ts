@@ -1,6 +1,6 @@
 /** CLIENT PAUSE on the selected node (WRITE or ALL) for `duration`. */
 import { z } from 'zod';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { Duration, NodeSelector } from '../schema.js';
 import { defineStep } from './types.js';
 

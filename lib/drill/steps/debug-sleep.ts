@@ -1,6 +1,6 @@
 /** DEBUG SLEEP on the selected node: the server blocks for `duration`. */
 import { z } from 'zod';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { Duration, NodeSelector } from '../schema.js';
 import { defineStep } from './types.js';
 

@@ -1,6 +1,6 @@
 /** SIGSTOP the selected node(s); with `duration`, SIGCONT after it. */
 import { z } from 'zod';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { Duration, NodeSelector } from '../schema.js';
 import { defineStep } from './types.js';
 

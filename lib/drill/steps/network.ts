@@ -1,6 +1,6 @@
 /** A network fault on the selected node's fault proxy: blackhole, latency, reset, bandwidth. */
 import { z } from 'zod';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { Duration, NodeSelector } from '../schema.js';
 import { defineStep } from './types.js';
 

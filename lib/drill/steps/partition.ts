@@ -8,8 +8,8 @@
  * drill's clients (the writer and its readers).
  */
 import { z } from 'zod';
+import { formatDuration } from '../../core/duration.js';
 import { DEFAULTS, SENTINEL_DEFAULTS } from '../../topology/options.js';
-import { formatDuration } from '../duration.js';
 import { Duration, NODE_SELECTOR_HELP, NodeSelector, type TopologySection } from '../schema.js';
 import { defineStep } from './types.js';
 

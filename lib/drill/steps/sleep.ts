@@ -1,6 +1,6 @@
 /** Wait a fixed time (the workload keeps running). */
 import { z } from 'zod';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { Duration } from '../schema.js';
 import { defineStep } from './types.js';
 

@@ -1,6 +1,6 @@
 /** Wait until a condition holds, or fail the step after `timeout`. */
 import { z } from 'zod';
-import { formatDuration } from '../duration.js';
+import { formatDuration } from '../../core/duration.js';
 import { Duration, NodeSelector } from '../schema.js';
 import { defineStep, type WaitCondition } from './types.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { durationMs, formatDuration, isDuration, parseDuration, readDurationFlag } from '../../../lib/core/duration.js';
-import { parseDuration as runbookDuration } from '../../../lib/drill/duration.js';
+import { Duration as runbookDuration } from '../../../lib/drill/schema.js';
 
 describe('the one duration parser', () => {
   it('parses units and combinations', () => {
@@ -21,8 +21,8 @@ describe('the one duration parser', () => {
     expect(parseDuration('0.5', 's')).toBe(500);
     expect(parseDuration(60, 's')).toBe(60_000);
     expect(parseDuration('1500', 'ms')).toBe(1500);
-    expect(runbookDuration(750)).toBe(750);
-    expect(runbookDuration('1500')).toBe(1500);
+    expect(runbookDuration.parse(750)).toBe(750);
+    expect(runbookDuration.parse('1500')).toBe(1500);
     expect(parseDuration('500', 'refuse')).toBeNull();
     expect(parseDuration(500, 'refuse')).toBeNull();
   });
