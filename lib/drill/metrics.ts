@@ -9,95 +9,57 @@ import { WriteMetrics } from '../integrity/metrics.js';
 import type { CheckResult } from './checks.js';
 import type { Timeline } from './timeline.js';
 
+const D = METRICS.drill;
+const LABELS = [TESTID_LABEL, 'runbook'];
+
 export class DrillMetrics {
   readonly registry = new Registry();
-  private readonly events: Counter<string>;
-  private readonly checkOk: Gauge<string>;
-  private readonly ackedLost: Gauge<string>;
-  private readonly unavailableMs: Gauge<string>;
-  private readonly failoverSeconds: Gauge<string>;
-  private readonly running: Gauge<string>;
-  private readonly timeToDetect: Gauge<string>;
-  private readonly timeToRecover: Gauge<string>;
-  private readonly budgetSpent: Gauge<string>;
-  private readonly accepting: Gauge<string>;
-  private readonly splitBrainMs: Gauge<string>;
-  private readonly staleReads: Gauge<string>;
+  private readonly events = new Counter({
+    name: D.events,
+    help: 'drill events (steps, faults, Sentinel/Cluster events)',
+    labelNames: [...LABELS, 'kind', 'source'],
+    registers: [this.registry],
+  });
+  private readonly checkOk = this.gauge(D.checkOk, '1 when the drill check passed, 0 when it failed', ['check']);
+  private readonly ackedLost = this.gauge(D.ackedLost, 'acknowledged writes lost in the drill');
+  private readonly unavailableMs = this.gauge(D.unavailableMs, 'total unavailability in the drill, ms', ['op']);
+  private readonly failoverSeconds = this.gauge(D.failoverSeconds, 'from the fault to the new primary, s');
+  private readonly timeToDetect = this.gauge(D.timeToDetectSeconds, 'game day: from the fault to the first alert firing (label alert), s', [
+    'alert',
+  ]);
+  private readonly timeToRecover = this.gauge(
+    D.timeToRecoverSeconds,
+    "game day: from the fault to the service's success ratio back at its SLO, s",
+  );
+  private readonly budgetSpent = this.gauge(
+    D.errorBudgetSpent,
+    "game day: failed requests / the error budget of the drill's requests (1 = all of it)",
+  );
+  private readonly accepting = this.gauge(
+    D.acceptingWrites,
+    'partition drills: 1 while the node accepts writes as primary, 0 while it refuses them',
+    ['node'],
+  );
+  private readonly splitBrainMs = this.gauge(
+    D.splitBrainMs,
+    'partition drills: ms during which two or more nodes accepted writes as primary',
+  );
+  private readonly staleReads = this.gauge(
+    D.staleReads,
+    "partition drills: reads older than the key's acknowledged write, by side (old-primary, majority)",
+    ['side'],
+  );
+  private readonly running = this.gauge(D.running, '1 while the drill runs');
 
   constructor(
     readonly testid: string,
     readonly runbook: string,
   ) {
-    const r = [this.registry];
-    const l = [TESTID_LABEL, 'runbook'];
-    this.events = new Counter({
-      name: METRICS.drill.events,
-      help: 'drill events (steps, faults, Sentinel/Cluster events)',
-      labelNames: [...l, 'kind', 'source'],
-      registers: r,
-    });
-    this.checkOk = new Gauge({
-      name: METRICS.drill.checkOk,
-      help: '1 when the drill check passed, 0 when it failed',
-      labelNames: [...l, 'check'],
-      registers: r,
-    });
-    this.ackedLost = new Gauge({
-      name: METRICS.drill.ackedLost,
-      help: 'acknowledged writes lost in the drill',
-      labelNames: l,
-      registers: r,
-    });
-    this.unavailableMs = new Gauge({
-      name: METRICS.drill.unavailableMs,
-      help: 'total unavailability in the drill, ms',
-      labelNames: [...l, 'op'],
-      registers: r,
-    });
-    this.failoverSeconds = new Gauge({
-      name: METRICS.drill.failoverSeconds,
-      help: 'from the fault to the new primary, s',
-      labelNames: l,
-      registers: r,
-    });
-    this.timeToDetect = new Gauge({
-      name: METRICS.drill.timeToDetectSeconds,
-      help: 'game day: from the fault to the first alert firing (label alert), s',
-      labelNames: [...l, 'alert'],
-      registers: r,
-    });
-    this.timeToRecover = new Gauge({
-      name: METRICS.drill.timeToRecoverSeconds,
-      help: "game day: from the fault to the service's success ratio back at its SLO, s",
-      labelNames: l,
-      registers: r,
-    });
-    this.budgetSpent = new Gauge({
-      name: METRICS.drill.errorBudgetSpent,
-      help: "game day: failed requests / the error budget of the drill's requests (1 = all of it)",
-      labelNames: l,
-      registers: r,
-    });
-    this.accepting = new Gauge({
-      name: METRICS.drill.acceptingWrites,
-      help: 'partition drills: 1 while the node accepts writes as primary, 0 while it refuses them',
-      labelNames: [...l, 'node'],
-      registers: r,
-    });
-    this.splitBrainMs = new Gauge({
-      name: METRICS.drill.splitBrainMs,
-      help: 'partition drills: ms during which two or more nodes accepted writes as primary',
-      labelNames: l,
-      registers: r,
-    });
-    this.staleReads = new Gauge({
-      name: METRICS.drill.staleReads,
-      help: "partition drills: reads older than the key's acknowledged write, by side (old-primary, majority)",
-      labelNames: [...l, 'side'],
-      registers: r,
-    });
-    this.running = new Gauge({ name: METRICS.drill.running, help: '1 while the drill runs', labelNames: l, registers: r });
     this.running.set(this.labels(), 1);
+  }
+
+  private gauge(name: string, help: string, extra: string[] = []): Gauge<string> {
+    return new Gauge({ name, help, labelNames: [...LABELS, ...extra], registers: [this.registry] });
   }
 
   private labels(): Record<string, string> {
