@@ -8,7 +8,7 @@ import { describeAttachTarget } from '../../topology/attach.js';
 import { evaluateChecks, failoverSeconds, NEW_PRIMARY_EVENTS } from '../checks.js';
 import { type ClusterPartitionFigures, clusterPartitionFigures } from '../cluster-partition.js';
 import { writeDrillReport } from '../report/index.js';
-import type { DrillReport } from '../report/types.js';
+import type { DrillReport, DrillStatus } from '../report/types.js';
 import { roundWindows } from '../report/windows.js';
 import { partitionEffect, partitionLane, splitBrainMs } from '../split-brain.js';
 import { type StaleReadsReport, staleReadsBySide } from '../stale-sides.js';
@@ -23,8 +23,8 @@ export interface DrillOutcome {
   exitCode: number;
 }
 
-/** Exit codes of a drill run. */
-export const DRILL_EXIT = { passed: 0, failed: 1, error: 3, aborted: 4, interrupted: 130 } as const;
+/** Exit codes of a drill run, by its status. */
+export const DRILL_EXIT = { passed: 0, failed: 1, error: 3, aborted: 4, interrupted: 130 } as const satisfies Record<DrillStatus, number>;
 
 /** The report of a run that measured: checks evaluated (none when interrupted). */
 export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }: Measured): DrillReport {
@@ -150,17 +150,7 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
   const dir = s.o.reportDir ?? resolve(reportDirOf(s.runId));
   const files = writeDrillReport(dir, report, s.log);
   report.files = files;
-  const exitCode =
-    report.status === 'passed'
-      ? DRILL_EXIT.passed
-      : report.status === 'failed'
-        ? DRILL_EXIT.failed
-        : report.status === 'interrupted'
-          ? DRILL_EXIT.interrupted
-          : report.status === 'aborted'
-            ? DRILL_EXIT.aborted
-            : DRILL_EXIT.error;
-  return { report, files, exitCode };
+  return { report, files, exitCode: DRILL_EXIT[report.status] };
 }
 
 /** The cut-off master's figures in a cluster partition drill (null: not one). */
