@@ -6,6 +6,7 @@
  */
 import { formatDuration } from '../../core/duration.js';
 import type { DrillReport, ReportAlert } from './types.js';
+import { pairs } from './windows.js';
 
 const ms = (v: number | null) => (v === null ? 'n/a' : formatDuration(v));
 
@@ -70,12 +71,7 @@ const ROUTINE_LABELS = new Set(['instance', 'job', 'testid']);
 /** One markdown table row per alert. */
 export function alertRows(r: DrillReport): string[] {
   const row = (a: ReportAlert) =>
-    `| ${a.name} | ${a.severity ?? ''} | ${Object.entries(a.labels)
-      .filter(([k]) => !ROUTINE_LABELS.has(k))
-      .map(([k, v]) => `${k}=${v}`)
-      .join(
-        ' ',
-      )} | ${a.forSeconds === null ? 'n/a' : `${a.forSeconds} s`} | ${at(r, a.pendingAtMs)} | ${at(r, a.firingAtMs)}${sinceFault(r, a.firingAtMs)} | ${at(r, a.resolvedAtMs)} |`;
+    `| ${a.name} | ${a.severity ?? ''} | ${pairs(Object.fromEntries(Object.entries(a.labels).filter(([k]) => !ROUTINE_LABELS.has(k))), ' ')} | ${a.forSeconds === null ? 'n/a' : `${a.forSeconds} s`} | ${at(r, a.pendingAtMs)} | ${at(r, a.firingAtMs)}${sinceFault(r, a.firingAtMs)} | ${at(r, a.resolvedAtMs)} |`;
   return [
     '| alert | severity | labels | for | pending at | firing at | resolved at |',
     '| --- | --- | --- | --- | --- | --- | --- |',
@@ -128,13 +124,7 @@ export function retrospectiveMarkdown(r: DrillReport): string {
   L.push(
     `- Redis: primary ${r.topology.primaryAtStart ?? 'n/a'} → ${r.topology.primaryAtEnd ?? 'n/a'}; failover ${r.failoverSeconds === null ? 'none' : `${r.failoverSeconds.toFixed(2)} s after the fault`}; acknowledged writes lost ${r.ackedLost ?? 'n/a'}.`,
     `- Users: HTTP unavailability ${ms(r.serviceUnavailableMs)} vs Redis write unavailability ${ms(r.writeUnavailableMs)}${
-      sv
-        ? `; failed requests by kind: ${
-            Object.entries(sv.errors)
-              .map(([k, n]) => `${k}=${n}`)
-              .join(', ') || 'none'
-          }`
-        : ''
+      sv ? `; failed requests by kind: ${pairs(sv.errors) || 'none'}` : ''
     }.`,
     '',
   );

@@ -5,6 +5,7 @@ import { describeClusterPartition } from '../cluster-partition.js';
 import { alertRows, gameDayFigures } from './game-day.js';
 import { partitionSection } from './partition.js';
 import type { DrillReport } from './types.js';
+import { pairs } from './windows.js';
 
 function fmt(v: number | boolean | string | null): string {
   if (v === null) return 'n/a';
@@ -65,11 +66,7 @@ export function markdownReport(r: DrillReport): string {
     lines.push(
       '## Workload',
       '',
-      `${w.kind}: ${w.attempted} attempted, ${w.acked} acknowledged, ${w.failed} failed, ${w.unknown} unknown; p99 ${w.p99Ms === null ? 'n/a' : `${w.p99Ms} ms`}; errors ${
-        Object.entries(w.errors)
-          .map(([k, n]) => `${k}=${n}`)
-          .join(', ') || 'none'
-      }`,
+      `${w.kind}: ${w.attempted} attempted, ${w.acked} acknowledged, ${w.failed} failed, ${w.unknown} unknown; p99 ${w.p99Ms === null ? 'n/a' : `${w.p99Ms} ms`}; errors ${pairs(w.errors) || 'none'}`,
       '',
     );
   }
@@ -83,11 +80,7 @@ export function markdownReport(r: DrillReport): string {
     ] as const) {
       for (const w of ws)
         lines.push(
-          `| ${op} | ${((w.startMs - r.startMs) / 1000).toFixed(3)} | ${((w.endMs - r.startMs) / 1000).toFixed(3)}${w.open ? ' (open)' : ''} | ${formatDuration(w.durationMs)} | ${Object.entries(
-            w.errors,
-          )
-            .map(([k, n]) => `${k}=${n}`)
-            .join(', ')} |`,
+          `| ${op} | ${((w.startMs - r.startMs) / 1000).toFixed(3)} | ${((w.endMs - r.startMs) / 1000).toFixed(3)}${w.open ? ' (open)' : ''} | ${formatDuration(w.durationMs)} | ${pairs(w.errors)} |`,
         );
     }
     lines.push('');

@@ -7,7 +7,8 @@
  * lanes (the cut, each node accepting writes as primary) under the events. Pure.
  */
 import { partitionLaneRows } from './partition.js';
-import type { DrillReport } from './types.js';
+import type { DrillReport, EventSource } from './types.js';
+import { pairs } from './windows.js';
 
 export function esc(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -23,14 +24,6 @@ const BOTTOM = 125;
 const LANE_H = 14;
 const PARTITION_COLOR = '#546e7a';
 
-interface Panel {
-  title: string;
-  unit: string;
-  values: Array<number | null>;
-  color: string;
-  cls: string;
-}
-
 function niceMax(v: number): number {
   if (!(v > 0)) return 1;
   const p = 10 ** Math.floor(Math.log10(v));
@@ -42,7 +35,7 @@ function num(v: number): string {
   return Number.isInteger(v) ? String(v) : v.toFixed(v < 10 ? 2 : 1);
 }
 
-const EVENT_COLORS: Record<string, string> = {
+const EVENT_COLORS: Record<EventSource, string> = {
   step: '#1f5fbf',
   sentinel: '#7a3db8',
   cluster: '#7a3db8',
@@ -107,10 +100,10 @@ export function timelineSvg(r: DrillReport): string {
   const plotW = W - LEFT - RIGHT;
   const x = (tS: number) => LEFT + (Math.min(Math.max(tS - t0, 0), durS) / durS) * plotW;
   const xm = (ms: number) => x((ms - r.startMs) / 1000);
-  const panels: Panel[] = [
-    { title: 'acknowledged ops/s', unit: 'ops/s', values: r.series.map((p) => p.ops), color: '#2e7d32', cls: 'ops' },
-    { title: 'errors/s (failed + unknown)', unit: 'errors/s', values: r.series.map((p) => p.errors), color: '#c62828', cls: 'errors' },
-    { title: 'p99 latency', unit: 'ms', values: r.series.map((p) => p.p99Ms), color: '#1565c0', cls: 'p99' },
+  const panels: Array<{ title: string; values: Array<number | null>; color: string; cls: string }> = [
+    { title: 'acknowledged ops/s', values: r.series.map((p) => p.ops), color: '#2e7d32', cls: 'ops' },
+    { title: 'errors/s (failed + unknown)', values: r.series.map((p) => p.errors), color: '#c62828', cls: 'errors' },
+    { title: 'p99 latency', values: r.series.map((p) => p.p99Ms), color: '#1565c0', cls: 'p99' },
   ];
   const lanes = partitionLaneRows(r);
   const H = TOP + panels.length * (PANEL_H + GAP) + BOTTOM + lanes.length * LANE_H;
@@ -128,46 +121,22 @@ export function timelineSvg(r: DrillReport): string {
       `<rect class="window ${cls}" x="${x0.toFixed(1)}" y="${TOP}" width="${(x1 - x0).toFixed(1)}" height="${bottomY - TOP}" fill="${color}" fill-opacity="0.18" stroke="${color}" stroke-opacity="0.5"><title>${esc(title)}</title></rect>`,
     );
   };
-  for (const w of r.writeWindows)
-    shade(
-      'write',
-      '#e53935',
-      w.startMs,
-      w.endMs,
-      `writes unavailable ${w.durationMs} ms: ${Object.entries(w.errors)
-        .map(([k, n]) => `${k}=${n}`)
-        .join(', ')}`,
-    );
-  for (const w of r.readWindows)
-    shade(
-      'read',
-      '#fb8c00',
-      w.startMs,
-      w.endMs,
-      `reads unavailable ${w.durationMs} ms: ${Object.entries(w.errors)
-        .map(([k, n]) => `${k}=${n}`)
-        .join(', ')}`,
-    );
-  for (const w of r.service?.windows ?? [])
-    shade(
-      'http',
-      '#3949ab',
-      w.startMs,
-      w.endMs,
-      `HTTP requests failing ${w.durationMs} ms: ${Object.entries(w.errors)
-        .map(([k, n]) => `${k}=${n}`)
-        .join(', ')}`,
-    );
+  const windows = [
+    ['write', '#e53935', 'writes unavailable', r.writeWindows],
+    ['read', '#fb8c00', 'reads unavailable', r.readWindows],
+    ['http', '#3949ab', 'HTTP requests failing', r.service?.windows ?? []],
+  ] as const;
+  for (const [cls, color, what, ws] of windows)
+    for (const w of ws) shade(cls, color, w.startMs, w.endMs, `${what} ${w.durationMs} ms: ${pairs(w.errors)}`);
   for (const l of r.loadingPeriods) shade('loading', '#8e24aa', l.startMs, l.endMs, `LOADING on ${l.node ?? '?'}`);
   if (r.partition)
     shade('partition', PARTITION_COLOR, r.partition.cutAtMs, r.partition.healedAtMs ?? r.endMs, `partition ${r.partition.sides}`);
 
-  // only the charted seconds
-  for (const p of panels) p.values = p.values.map((v, t) => (t < t0 ? null : v));
   panels.forEach((p, i) => {
     const y0 = TOP + i * (PANEL_H + GAP);
-    const finite = p.values.filter((v): v is number => v !== null);
-    p.values = p.values.slice();
+    // only the charted seconds
+    const values = p.values.map((v, t) => (t < t0 ? null : v));
+    const finite = values.filter((v): v is number => v !== null);
     const max = niceMax(Math.max(0, ...finite));
     const y = (v: number) => y0 + PANEL_H - (v / max) * PANEL_H;
     out.push(`<g class="panel ${p.cls}">`);
@@ -181,7 +150,7 @@ export function timelineSvg(r: DrillReport): string {
     // series: one point per second, at the middle of its bucket; gaps where null
     let d = '';
     let pen = false;
-    p.values.forEach((v, t) => {
+    values.forEach((v, t) => {
       if (v === null) {
         pen = false;
         return;
@@ -212,7 +181,7 @@ export function timelineSvg(r: DrillReport): string {
   const rowEnd: number[] = [0, 0, 0, 0, 0, 0];
   for (const e of marked) {
     const ex = xm(e.atMs);
-    const color = EVENT_COLORS[e.source] ?? '#555';
+    const color = EVENT_COLORS[e.source];
     const text = `${e.kind}${e.node ? ` ${e.node}` : ''}`;
     const width = text.length * 6.2;
     const anchorEnd = ex > W - 160;
@@ -253,10 +222,10 @@ export function timelineSvg(r: DrillReport): string {
     ['LOADING', '#8e24aa', 'rect'],
     ...(r.partition ? ([['partition (cut)', PARTITION_COLOR, 'rect']] as Array<[string, string, string]>) : []),
     ...(r.service ? ([['HTTP unavailable', '#3949ab', 'rect']] as Array<[string, string, string]>) : []),
-    ['step', EVENT_COLORS.step as string, 'line'],
-    ['Sentinel/Cluster event', EVENT_COLORS.sentinel as string, 'line'],
-    ['topology event', EVENT_COLORS.topology as string, 'line'],
-    ...(r.service ? ([['alert', EVENT_COLORS.alert as string, 'line']] as Array<[string, string, string]>) : []),
+    ['step', EVENT_COLORS.step, 'line'],
+    ['Sentinel/Cluster event', EVENT_COLORS.sentinel, 'line'],
+    ['topology event', EVENT_COLORS.topology, 'line'],
+    ...(r.service ? ([['alert', EVENT_COLORS.alert, 'line']] as Array<[string, string, string]>) : []),
   ];
   let lx = LEFT;
   const ly = H - 12;

@@ -13,6 +13,7 @@ import { type DrillMeasurements, failoverSeconds, NEW_PRIMARY_EVENTS, type Verif
 import { type ServiceFigures, serviceFigures } from '../game-day/figures.js';
 import { lagMeasurementsOf } from '../lag-checks.js';
 import type { DrillReport } from '../report/types.js';
+import { pairs } from '../report/windows.js';
 import { verifyReplicas } from '../verify-replicas.js';
 import { connectionOf } from './connection.js';
 import { serviceRecording } from './service.js';
@@ -82,13 +83,8 @@ export async function measurePhase(s: RunState): Promise<Measured> {
 /** The alerts' and the service's moments on the drill's timeline. */
 function serviceEvents(s: RunState, f: ServiceFigures): void {
   for (const a of f.alerts) {
-    const what = `${a.severity ?? 'no severity'}${
-      Object.keys(a.labels).length
-        ? ` ${Object.entries(a.labels)
-            .map(([k, v]) => `${k}=${v}`)
-            .join(' ')}`
-        : ''
-    }${a.forSeconds !== null ? `; for: ${a.forSeconds}s` : ''}`;
+    const labels = Object.keys(a.labels).length ? ` ${pairs(a.labels, ' ')}` : '';
+    const what = `${a.severity ?? 'no severity'}${labels}${a.forSeconds !== null ? `; for: ${a.forSeconds}s` : ''}`;
     if (a.pendingAtMs !== null) s.addEvent('alert', 'alert-pending', a.name, what, a.pendingAtMs);
     if (a.firingAtMs !== null) s.addEvent('alert', 'alert-firing', a.name, what, a.firingAtMs);
     if (a.resolvedAtMs !== null) s.addEvent('alert', 'alert-resolved', a.name, what, a.resolvedAtMs);

@@ -8,6 +8,7 @@ import { keyPrefix } from '../../core/naming.js';
 import { startWriter } from '../../integrity/write/writer.js';
 import { watchRoles } from '../../topology/role-watch.js';
 import { DrillWriteMetrics } from '../metrics.js';
+import { pairs } from '../report/windows.js';
 import { startService, stopService } from './service.js';
 import { readOnOldPrimarySide } from './side-reader.js';
 import type { RunState } from './state.js';
@@ -68,15 +69,7 @@ async function startWorkload(s: RunState): Promise<void> {
   };
   s.timers.push(setInterval(sample, 100));
   w.on('window', ({ op, window }) =>
-    s.addEvent(
-      'writer',
-      `${op}-window`,
-      undefined,
-      `${window.durationMs} ms: ${Object.entries(window.errors)
-        .map(([k, n]) => `${k}=${n}`)
-        .join(', ')}`,
-      window.endMs,
-    ),
+    s.addEvent('writer', `${op}-window`, undefined, `${window.durationMs} ms: ${pairs(window.errors)}`, window.endMs),
   );
   w.on('masterChanged', ({ from, to }) => s.addEvent('writer', 'client-moved', undefined, `${from} → ${to}`));
 }
