@@ -177,10 +177,17 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
 function serviceChecks(checks: ChecksSection, s: ServiceMeasurements | undefined): CheckResult[] {
   const out: CheckResult[] = [];
   const noService = 'no service workload ran';
-  const max = (name: string, limitMs: number, measured: number | null | undefined, why: string, detail: (v: number) => string) => {
-    const limit = `<= ${limitMs} ms`;
+  const max = (
+    name: string,
+    bound: number,
+    measured: number | null | undefined,
+    why: string,
+    detail: (v: number) => string,
+    unit = ' ms',
+  ) => {
+    const limit = `<= ${bound}${unit}`;
     if (measured === null || measured === undefined) out.push(notMeasured(name, limit, s ? why : noService));
-    else out.push({ name, ok: measured <= limitMs, limit, measured, detail: detail(measured) });
+    else out.push({ name, ok: measured <= bound, limit, measured, detail: detail(measured) });
   };
   if (checks.maxTimeToDetect !== undefined)
     max(
@@ -206,48 +213,31 @@ function serviceChecks(checks: ChecksSection, s: ServiceMeasurements | undefined
       'no request was sent',
       (v) => `requests failed for ${formatDuration(v)} in total`,
     );
-  if (checks.maxErrorBudgetSpent !== undefined) {
-    const limit = `<= ${checks.maxErrorBudgetSpent}`;
-    const v = s?.errorBudgetSpent;
-    if (v === null || v === undefined) out.push(notMeasured('maxErrorBudgetSpent', limit, s ? 'no request was sent' : noService));
-    else
-      out.push({
-        name: 'maxErrorBudgetSpent',
-        ok: v <= checks.maxErrorBudgetSpent,
-        limit,
-        measured: v,
-        detail: `${(v * 100).toPrecision(2)} % of the SLO period's error budget`,
-      });
-  }
-  const fired = s?.alertsFired;
-  if (checks.alertsFired !== undefined) {
-    const limit = `fired: ${checks.alertsFired.join(', ')}`;
-    if (!fired) out.push(notMeasured('alertsFired', limit, s ? 'the alerts could not be read' : noService));
-    else {
-      const missing = checks.alertsFired.filter((a) => !fired.includes(a));
-      out.push({
-        name: 'alertsFired',
-        ok: missing.length === 0,
-        limit,
-        measured: fired.join(', ') || 'none',
-        detail: missing.length ? `did not fire: ${missing.join(', ')}` : 'every one fired',
-      });
-    }
-  }
-  if (checks.noAlert !== undefined) {
-    const limit = `quiet: ${checks.noAlert.join(', ')}`;
-    if (!fired) out.push(notMeasured('noAlert', limit, s ? 'the alerts could not be read' : noService));
-    else {
-      const loud = checks.noAlert.filter((a) => fired.includes(a));
-      out.push({
-        name: 'noAlert',
-        ok: loud.length === 0,
-        limit,
-        measured: fired.join(', ') || 'none',
-        detail: loud.length ? `fired: ${loud.join(', ')}` : 'none of them fired',
-      });
-    }
-  }
+  if (checks.maxErrorBudgetSpent !== undefined)
+    max(
+      'maxErrorBudgetSpent',
+      checks.maxErrorBudgetSpent,
+      s?.errorBudgetSpent,
+      'no request was sent',
+      (v) => `${(v * 100).toPrecision(2)} % of the SLO period's error budget`,
+      '',
+    );
+  /** Each of `names` fired (`wantFired`) or none of them did. */
+  const alerts = (name: string, names: string[], wantFired: boolean, badText: string, okText: string) => {
+    const limit = `${wantFired ? 'fired' : 'quiet'}: ${names.join(', ')}`;
+    const fired = s?.alertsFired;
+    if (!fired) return out.push(notMeasured(name, limit, s ? 'the alerts could not be read' : noService));
+    const bad = names.filter((a) => fired.includes(a) !== wantFired);
+    out.push({
+      name,
+      ok: bad.length === 0,
+      limit,
+      measured: fired.join(', ') || 'none',
+      detail: bad.length ? `${badText}: ${bad.join(', ')}` : okText,
+    });
+  };
+  if (checks.alertsFired !== undefined) alerts('alertsFired', checks.alertsFired, true, 'did not fire', 'every one fired');
+  if (checks.noAlert !== undefined) alerts('noAlert', checks.noAlert, false, 'fired', 'none of them fired');
   return out;
 }
 
