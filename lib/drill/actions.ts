@@ -67,10 +67,7 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
         if (n.process?.status === 'frozen') await faults.thaw(ctx, { node });
       }),
     shutdown: (sel) => each(sel, (node) => faults.shutdown(ctx, { node })),
-    restart: (sel) =>
-      each(sel, async (node) => {
-        await faults.restart(ctx, { node });
-      }),
+    restart: (sel) => each(sel, (node) => faults.restart(ctx, { node })),
     debugSleep: (sel, ms) => each(sel, (node) => faults.debugSleep(ctx, { node, seconds: ms / 1000 })),
     clientPause: (sel, ms, mode) => each(sel, (node) => faults.clientPause(ctx, { node, ms, mode })),
     network: (sel, f: NetworkFaultParams) =>
@@ -125,38 +122,18 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
     },
     scaleIn: (sel) => each(sel, (node) => faults.scaleIn(ctx, { node })),
     waitFor: async (c: WaitCondition, timeoutMs: number, sinceMs: number) => {
+      const wait = (condition: faults.WaitCondition) => faults.waitFor(ctx, { condition, timeoutMs });
       if (c.kind === 'event') {
         const node = c.node ? await one(c.node) : undefined;
         if (d.seenEvents().some((e) => e.atMs >= sinceMs && e.kind === c.event && (!node || e.node === node))) return;
-        await faults.waitFor(ctx, { condition: { kind: 'event', event: c.event, node }, timeoutMs });
-        return;
-      }
-      if (c.kind === 'primary-changed') {
-        await faults.waitFor(ctx, { condition: { kind: 'new-primary', from: d.initialPrimary }, timeoutMs });
-        return;
-      }
-      if (c.kind === 'cluster-ok') {
-        await faults.waitFor(ctx, { condition: { kind: 'cluster-ok' }, timeoutMs });
-        return;
-      }
-      if (c.kind === 'caught-up') {
-        if (c.node === 'replicas' || c.node === 'all') {
-          await faults.waitFor(ctx, { condition: { kind: 'caught-up' }, timeoutMs });
-          return;
-        }
+        await wait({ kind: 'event', event: c.event, node });
+      } else if (c.kind === 'primary-changed') await wait({ kind: 'new-primary', from: d.initialPrimary });
+      else if (c.kind === 'cluster-ok') await wait({ kind: 'cluster-ok' });
+      else if (c.kind === 'caught-up' && (c.node === 'replicas' || c.node === 'all')) await wait({ kind: 'caught-up' });
+      else {
         const names = await resolveSelector(t, c.node, d.initialNodes);
-        await allWithin(names.map((node) => faults.waitFor(ctx, { condition: { kind: 'caught-up', node }, timeoutMs })));
-        return;
+        await allWithin(names.map((node) => wait(c.kind === 'role' ? { kind: 'role', node, role: c.role } : { kind: c.kind, node })));
       }
-      const names = await resolveSelector(t, c.node, d.initialNodes);
-      await allWithin(
-        names.map((node) =>
-          faults.waitFor(ctx, {
-            condition: c.kind === 'role' ? { kind: 'role', node, role: c.role } : { kind: 'link-up', node },
-            timeoutMs,
-          }),
-        ),
-      );
     },
     write: async (count, valueSize, sel, pace) => d.write(count, valueSize, sel === undefined ? undefined : await one(sel), pace),
   };
