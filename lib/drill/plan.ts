@@ -93,31 +93,20 @@ function zodProblems(err: z.ZodError, base: FieldPath, input?: unknown): PlanPro
 const VAR_REF = /\$\{([A-Za-z_][A-Za-z0-9_]*)\}/g;
 const WHOLE_VAR = /^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$/;
 
+const unknownVariable = (name: string, vars: Record<string, VarValue>) =>
+  `unknown variable \${${name}}: define it under vars (known: ${Object.keys(vars).join(', ') || 'none'})`;
+
 /** Replace `${name}` in every string of `value` (a whole-string reference keeps the variable's type). */
 export function substitute(value: unknown, vars: Record<string, VarValue>, path: FieldPath, problems: PlanProblem[]): unknown {
   if (typeof value === 'string') {
-    const whole = WHOLE_VAR.exec(value);
-    if (whole) {
-      const name = whole[1] as string;
-      if (!(name in vars)) {
-        problems.push({
-          path,
-          message: `unknown variable \${${name}}: define it under vars (known: ${Object.keys(vars).join(', ') || 'none'})`,
-        });
-        return value;
-      }
-      return vars[name];
-    }
-    return value.replace(VAR_REF, (m, name: string) => {
-      if (!(name in vars)) {
-        problems.push({
-          path,
-          message: `unknown variable \${${name}}: define it under vars (known: ${Object.keys(vars).join(', ') || 'none'})`,
-        });
-        return m;
-      }
-      return String(vars[name]);
-    });
+    /** Whether `name` is a variable (a problem when not). */
+    const known = (name: string) => {
+      if (!(name in vars)) problems.push({ path, message: unknownVariable(name, vars) });
+      return name in vars;
+    };
+    const whole = WHOLE_VAR.exec(value)?.[1];
+    if (whole !== undefined) return known(whole) ? vars[whole] : value;
+    return value.replace(VAR_REF, (m, name: string) => (known(name) ? String(vars[name]) : m));
   }
   if (Array.isArray(value)) return value.map((v, i) => substitute(v, vars, [...path, i], problems));
   if (value && typeof value === 'object') {
@@ -160,10 +149,7 @@ export function resolveVars(vars: Record<string, VarValue>, problems: PlanProble
     }
     const unknown = refs.filter((r) => !(r in vars));
     if (unknown.length) {
-      problems.push({
-        path: ['vars', name],
-        message: `unknown variable \${${unknown[0]}}: define it under vars (known: ${Object.keys(vars).join(', ')})`,
-      });
+      problems.push({ path: ['vars', name], message: unknownVariable(unknown[0] as string, vars) });
       return undefined;
     }
     const r = substitute(v, known, ['vars', name], problems) as VarValue;
