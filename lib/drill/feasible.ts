@@ -90,36 +90,28 @@ function nodeRefs(s: PlannedStep): Array<[FieldPath, string]> {
 function kindProblems(s: PlannedStep, base: FieldPath, kind: TopologyKind): PlanProblem[] {
   const p = s.params;
   const out: PlanProblem[] = [];
+  const add = (field: string, message: string) => out.push({ path: [...base, field], message });
   const sentinels = SENTINEL_KINDS.includes(kind);
   if (p.action === 'wait-for') {
     const e = p.event;
     if (e !== undefined && /^[+-]/.test(e)) {
       if (kind === 'cluster' && !CLUSTER_EVENTS.has(e))
-        out.push({ path: [...base, 'event'], message: `${e} is a Sentinel event: a cluster reports ${[...CLUSTER_EVENTS].join(', ')}` });
+        add('event', `${e} is a Sentinel event: a cluster reports ${[...CLUSTER_EVENTS].join(', ')}`);
       else if (sentinels && CLUSTER_EVENTS.has(e) && e !== 'cluster-state')
-        out.push({
-          path: [...base, 'event'],
-          message: `${e} is a cluster event: a ${kind} topology has Sentinels, which report e.g. +switch-master`,
-        });
+        add('event', `${e} is a cluster event: a ${kind} topology has Sentinels, which report e.g. +switch-master`);
       else if (!sentinels && kind !== 'cluster')
-        out.push({
-          path: [...base, 'event'],
-          message: `${e} comes from Sentinels or a cluster: a ${kind} topology has neither (use kind sentinel, haproxy or cluster)`,
-        });
+        add('event', `${e} comes from Sentinels or a cluster: a ${kind} topology has neither (use kind sentinel, haproxy or cluster)`);
     }
-    if (p.clusterOk && kind !== 'cluster')
-      out.push({ path: [...base, 'clusterOk'], message: `clusterOk needs topology.kind: cluster (this one is ${kind})` });
+    if (p.clusterOk && kind !== 'cluster') add('clusterOk', `clusterOk needs topology.kind: cluster (this one is ${kind})`);
   }
   if (p.action === 'switchover') {
-    if (p.method === 'sentinel' && !sentinels)
-      out.push({ path: [...base, 'method'], message: `method sentinel needs Sentinels (kind sentinel or haproxy), not ${kind}` });
-    if (p.method === 'cluster' && kind !== 'cluster')
-      out.push({ path: [...base, 'method'], message: `method cluster needs topology.kind: cluster (this one is ${kind})` });
+    if (p.method === 'sentinel' && !sentinels) add('method', `method sentinel needs Sentinels (kind sentinel or haproxy), not ${kind}`);
+    if (p.method === 'cluster' && kind !== 'cluster') add('method', `method cluster needs topology.kind: cluster (this one is ${kind})`);
     if (p.method === 'failover' && (sentinels || kind === 'cluster'))
-      out.push({
-        path: [...base, 'method'],
-        message: `method failover is for replicas/standalone kinds: on ${kind} use method ${kind === 'cluster' ? 'cluster' : 'sentinel'} (or auto)`,
-      });
+      add(
+        'method',
+        `method failover is for replicas/standalone kinds: on ${kind} use method ${kind === 'cluster' ? 'cluster' : 'sentinel'} (or auto)`,
+      );
   }
   return out;
 }
