@@ -6,6 +6,7 @@
 import { userMessage } from '../../core/errors.js';
 import { runAudit } from '../../integrity/audit/audit.js';
 import { redisOnce } from '../../redis/once.js';
+import { parseInfo } from '../../stack/info.js';
 import { nodeAuth } from '../../topology/node-auth.js';
 import { waitClusterOk } from '../../topology/start.js';
 import type { Topology } from '../../topology/types.js';
@@ -104,11 +105,7 @@ async function auditLedgers(s: RunState): Promise<DrillReport['audit']> {
     const a = { acked: 0, ackedLost: 0, ackedCorrupt: 0, unknownPresent: 0, failedPresent: 0 };
     for (const l of s.ledgers) {
       const r = await runAudit({ ledgerPath: l.path, connection: connectionOf(s.t), runId: s.runId, allowLoss: Number.MAX_SAFE_INTEGER });
-      a.acked += r.acked;
-      a.ackedLost += r.ackedLost;
-      a.ackedCorrupt += r.ackedCorrupt;
-      a.unknownPresent += r.unknownPresent;
-      a.failedPresent += r.failedPresent;
+      for (const k of Object.keys(a) as Array<keyof typeof a>) a[k] += r[k];
     }
     s.addEvent('check', 'audit', undefined, `${a.acked} acknowledged, ${a.ackedLost} lost, ${a.ackedCorrupt} corrupt`);
     return a;
@@ -126,11 +123,7 @@ export async function nodeCounters(t: Topology): Promise<Map<string, NodeCounter
       if (n.process && n.process.status !== 'running') return;
       const r = await redisOnce(n.port, ['INFO', 'stats', 'errorstats'], { ...nodeAuth(t, n), timeoutMs: 2000 }).catch(() => null);
       if (r === null || r instanceof Error || Array.isArray(r)) return;
-      const f: Record<string, string> = {};
-      for (const line of String(r).split(/\r?\n/)) {
-        const i = line.indexOf(':');
-        if (i > 0) f[line.slice(0, i)] = line.slice(i + 1);
-      }
+      const f = parseInfo(String(r));
       const errCount = (k: string) => Number(/count=(\d+)/.exec(f[`errorstat_${k}`] ?? '')?.[1] ?? 0);
       out.set(n.name, {
         syncFull: Number(f.sync_full ?? 0),
