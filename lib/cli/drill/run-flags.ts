@@ -1,7 +1,8 @@
 /** `stormdrill drill run` flags → options (pure; every problem at once). */
 import { OptionsError } from '../../core/errors.js';
 import { isValidRunId } from '../../core/naming.js';
-import type { VariantChoice } from '../../drill/plan.js';
+import type { RunDrillOptions } from '../../drill/runner.js';
+import { splitRemoteWriteUrl } from '../../k6run/options.js';
 import { type AttachTarget, parseTargetUri } from '../../topology/attach.js';
 import { type TlsFlags, tlsFromFlags } from '../connection-flags.js';
 
@@ -19,21 +20,8 @@ export interface DrillRunFlags extends TlsFlags {
   serviceUrl?: string;
 }
 
-export interface ParsedRunFlags {
-  choice: VariantChoice;
-  runId?: string;
-  reportDir?: string;
-  remoteWrite?: { url: string; username?: string; password?: string; bearerToken?: string };
-  target?: AttachTarget;
-  allowDestructive: boolean;
-  confirmNonLoopback: boolean;
-  json: boolean;
-  keepWorkDir: boolean;
-  serviceUrl?: string;
-}
-
 /** Flags → options; every problem at once. Pure except for reading env (REDISCLI_AUTH, STORMDRILL_PROM_RW_BEARER_TOKEN). */
-export function parseRunFlags(f: DrillRunFlags, env: Record<string, string | undefined> = process.env): ParsedRunFlags {
+export function parseRunFlags(f: DrillRunFlags, env: Record<string, string | undefined> = process.env) {
   const problems: string[] = [];
   const set: Record<string, string> = {};
   for (const kv of f.set ?? []) {
@@ -45,19 +33,11 @@ export function parseRunFlags(f: DrillRunFlags, env: Record<string, string | und
   if (f.allVariants && f.runId !== undefined)
     problems.push('--run-id names one run: drop it with --all-variants (each variant gets its own id)');
   if (f.allVariants && f.reportDir !== undefined) problems.push('--report-dir names one report: drop it with --all-variants');
-  let remoteWrite: ParsedRunFlags['remoteWrite'];
+  let remoteWrite: RunDrillOptions['remoteWrite'];
   if (f.promRw !== undefined) {
-    try {
-      const u = new URL(f.promRw);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new Error('scheme');
-      const username = u.username ? decodeURIComponent(u.username) : undefined;
-      const password = u.password ? decodeURIComponent(u.password) : undefined;
-      u.username = '';
-      u.password = '';
-      remoteWrite = { url: u.toString(), username, password, bearerToken: env.STORMDRILL_PROM_RW_BEARER_TOKEN || undefined };
-    } catch {
-      problems.push('--prom-rw must be an http(s) URL such as http://127.0.0.1:9090/api/v1/write');
-    }
+    const { url, username, password } = splitRemoteWriteUrl(f.promRw);
+    if (url === undefined) problems.push('--prom-rw must be an http(s) URL such as http://127.0.0.1:9090/api/v1/write');
+    else remoteWrite = { url, username, password, bearerToken: env.STORMDRILL_PROM_RW_BEARER_TOKEN || undefined };
   }
   let target: AttachTarget | undefined;
   if (f.target !== undefined) {
