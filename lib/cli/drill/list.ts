@@ -4,25 +4,14 @@ import { listRunbookFiles, loadRunbook } from '../../drill/load.js';
 
 export function drillListCommand(f: { json?: boolean }): void {
   const rows = listRunbookFiles().map((file) => {
+    const name = basename(file, '.yaml');
     try {
       const rb = loadRunbook(file, { allVariants: true });
-      return {
-        name: basename(file, '.yaml'),
-        description: rb.description.trim().split('\n')[0] ?? '',
-        variants: rb.plans.length,
-        topology: rb.plans[0]?.topology.kind ?? '?',
-        human: rb.humanFile !== null,
-        file,
-      };
+      const description = rb.description.trim().split('\n')[0] ?? '';
+      const topology = rb.plans[0]?.topology.kind ?? '?';
+      return { name, description, variants: rb.plans.length, topology, human: rb.humanFile !== null, file };
     } catch (err) {
-      return {
-        name: basename(file, '.yaml'),
-        description: `INVALID: ${(err as Error).message.split('\n')[0]}`,
-        variants: 0,
-        topology: '?',
-        human: false,
-        file,
-      };
+      return { name, description: `INVALID: ${(err as Error).message.split('\n')[0]}`, variants: 0, topology: '?', human: false, file };
     }
   });
   if (f.json) {
