@@ -2,10 +2,13 @@
  * The drill's service workload without k6: stormdrill's own user flow (the one the demo's
  * mirror step runs) started at a fixed rate of flows per second for as long as the drill
  * runs. Every request, answered or not, goes into the ServiceLog; a flow that hits a failed
- * request stops there, as a user would.
+ * request stops there, as a user would. At most 64 flows run at once; a start beyond that is
+ * skipped.
  */
-import { type FlowRequest, runUserFlow } from '../../demo-service/user-flow.js';
-import { requestOk, type ServiceLog } from './service-log.js';
+import { runUserFlow } from '../../demo-service/user-flow.js';
+import type { ServiceLog } from './service-log.js';
+
+const MAX_IN_FLIGHT = 64;
 
 export interface HttpLoadOptions {
   baseUrl: string;
@@ -15,21 +18,10 @@ export interface HttpLoadOptions {
   timeoutMs: number;
   /** Idempotency keys start with this (the run id), so runs never share one. */
   idPrefix: string;
-  /** At most this many flows at once; a start beyond it is counted as skipped. */
-  maxInFlight?: number;
-  onRequest?: (r: FlowRequest, ok: boolean) => void;
 }
 
-export interface HttpLoad {
-  flows: number;
-  skipped: number;
-  stop(): Promise<void>;
-}
-
-export function startHttpLoad(o: HttpLoadOptions, log: ServiceLog): HttpLoad {
+export function startHttpLoad(o: HttpLoadOptions, log: ServiceLog): { stop(): Promise<void> } {
   const inFlight = new Set<Promise<unknown>>();
-  const max = o.maxInFlight ?? 64;
-  const state: HttpLoad = { flows: 0, skipped: 0, stop: async () => {} };
   const periodMs = 1000 / o.rate;
   const t0 = Date.now();
   let n = 0;
@@ -40,18 +32,8 @@ export function startHttpLoad(o: HttpLoadOptions, log: ServiceLog): HttpLoad {
     // start every flow that is due (a late timer catches up instead of lowering the rate)
     const due = Math.floor((Date.now() - t0) / periodMs) + 1;
     for (; n < due; n++) {
-      if (inFlight.size >= max) {
-        state.skipped++;
-        continue;
-      }
-      state.flows++;
-      const p = runUserFlow(o.baseUrl, n, o.idPrefix, {
-        timeoutMs: o.timeoutMs,
-        onRequest: (r) => {
-          log.record(r);
-          o.onRequest?.(r, requestOk(r));
-        },
-      })
+      if (inFlight.size >= MAX_IN_FLIGHT) continue;
+      const p = runUserFlow(o.baseUrl, n, o.idPrefix, { timeoutMs: o.timeoutMs, onRequest: (r) => log.record(r) })
         .catch(() => undefined)
         .finally(() => inFlight.delete(p));
       inFlight.add(p);
@@ -59,10 +41,11 @@ export function startHttpLoad(o: HttpLoadOptions, log: ServiceLog): HttpLoad {
     timer = setTimeout(tick, Math.max(1, t0 + n * periodMs - Date.now()));
   };
   tick();
-  state.stop = async () => {
-    stopped = true;
-    if (timer) clearTimeout(timer);
-    await Promise.all([...inFlight]);
+  return {
+    stop: async () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      await Promise.all([...inFlight]);
+    },
   };
-  return state;
 }

@@ -55,10 +55,6 @@ export class ServiceLog {
     return this.tracker.windows(nowMs);
   }
 
-  unavailableMs(nowMs: number): number {
-    return this.tracker.totalMs(nowMs);
-  }
-
   /** Requests sorted by send time. */
   sorted(): Array<{ sentMs: number; doneMs: number; ok: boolean }> {
     return this.requests.slice().sort((a, b) => a.sentMs - b.sentMs);
