@@ -12,6 +12,6 @@ export { type LoadedRunbook, listRunbookFiles, loadRunbook, planFromText, RUNBOO
 export { type DrillPlan, PlanError, type PlannedStep, planRunbook, type VariantChoice, variants } from './plan.js';
 export { type DrillReport, htmlReport, markdownReport, timelineSvg, writeDrillReport } from './report/index.js';
 export { connectionOf, DRILL_EXIT, type DrillOutcome, type DrillPhase, type RunDrillOptions, runDrill } from './runner.js';
-export { isLoopback, safetyProblems } from './safety.js';
+export { safetyProblems } from './safety.js';
 export { resolveSelector } from './selectors.js';
 export { type DrillStep, RETIRED_STEPS, STEP_NAMES, STEPS } from './steps/index.js';

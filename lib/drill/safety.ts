@@ -14,8 +14,6 @@ export interface SafetyFlags {
   confirmNonLoopback?: boolean;
 }
 
-export { isLoopback };
-
 export function safetyProblems(plan: DrillPlan, f: SafetyFlags): string[] {
   if (f.targetHost === undefined) return [];
   const all = [...plan.steps, ...plan.rollback];

@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { parseRunFlags } from '../../../lib/cli/drill/run-flags.js';
 import { OptionsError } from '../../../lib/core/errors.js';
+import { isLoopback } from '../../../lib/core/loopback.js';
 import { planRunbook } from '../../../lib/drill/plan.js';
-import { isLoopback, safetyProblems } from '../../../lib/drill/safety.js';
+import { safetyProblems } from '../../../lib/drill/safety.js';
 import { parseTargetUri } from '../../../lib/topology/attach.js';
 
 const plan = (steps: Array<Record<string, unknown>>) =>
