@@ -16,6 +16,7 @@ import { waitUntil } from '../stack/info.js';
 import { nodeAuth } from '../topology/node-auth.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 import type { VerifyOutcome } from './checks.js';
+import { authOf } from './run/connection.js';
 
 /** How long a shard may take to catch up before it is compared anyway. */
 const SETTLE_MS = 15_000;
@@ -35,37 +36,27 @@ interface PairResult {
 
 async function comparePair(t: Topology, runId: string, master: TopoNode, replica: TopoNode): Promise<PairResult> {
   const match = `${keyPrefix(runId)}*`;
+  // each node on its own port (past the fault proxies), with the topology's credentials and TLS
+  const at = (n: TopoNode) => ({ host: n.host, port: n.port, ...authOf(t) });
+  const conns: RespConn[] = [];
   try {
     if (t.kind !== 'cluster') {
-      const v = await runVerify({
-        source: { host: master.host, port: master.port, password: t.password, user: t.username, tls: t.tls },
-        target: { host: replica.host, port: replica.port, password: t.password, user: t.username, tls: t.tls },
-        match,
-        rounds: 3,
-        interval: 0.5,
-      });
+      const v = await runVerify({ source: at(master), target: at(replica), match, rounds: 3, interval: 0.5 });
       return {
         keys: v.keysCompared,
         conflicts: v.conflicts.total,
         line: `${replica.name}: ${v.conflicts.total} conflict(s) in ${v.keysCompared} keys`,
       };
     }
-    const settings = { user: t.username, password: t.password, tls: t.tls, connectTimeoutMs: 2000 };
-    const a = await RespConn.open({ host: master.host, port: master.port }, settings);
-    try {
-      const b = await RespConn.open({ host: replica.host, port: replica.port }, settings);
-      try {
-        const r = await compareByDigest(a, b, { match });
-        const sample = r.samples.length ? ` (e.g. ${r.samples.slice(0, 3).join(', ')})` : '';
-        return { keys: r.keys, conflicts: r.conflicts, line: `${replica.name}: ${r.conflicts} conflict(s) in ${r.keys} keys${sample}` };
-      } finally {
-        b.close();
-      }
-    } finally {
-      a.close();
-    }
+    for (const n of [master, replica])
+      conns.push(await RespConn.open({ host: n.host, port: n.port }, { ...authOf(t), connectTimeoutMs: 2000 }));
+    const r = await compareByDigest(conns[0] as RespConn, conns[1] as RespConn, { match });
+    const sample = r.samples.length ? ` (e.g. ${r.samples.slice(0, 3).join(', ')})` : '';
+    return { keys: r.keys, conflicts: r.conflicts, line: `${replica.name}: ${r.conflicts} conflict(s) in ${r.keys} keys${sample}` };
   } catch (err) {
     return { keys: 0, conflicts: 1, line: `${replica.name}: verify failed: ${userMessage(err).split('\n')[0]}` };
+  } finally {
+    for (const c of conns) c.close();
   }
 }
 

@@ -3,7 +3,7 @@ import type { ConnectionOptions } from '../../redis/index.js';
 import type { Topology, TopoNode } from '../../topology/types.js';
 
 /** The topology's credentials and TLS, as every client connection carries them. */
-const authOf = (t: Topology) => ({ password: t.password, user: t.username, tls: t.tls });
+export const authOf = (t: Topology) => ({ password: t.password, user: t.username, tls: t.tls });
 
 /** One node as clients reach it: through its fault proxy when it has one. */
 export function nodeConnectionOf(t: Topology, n: TopoNode): ConnectionOptions {
