@@ -8,7 +8,6 @@
 import { userMessage } from '../core/errors.js';
 import { onInterrupt, registerCleanup } from '../core/lifecycle.js';
 import { restoreTopology } from '../faults/restore.js';
-import { startRemoteWritePush } from '../observability/index.js';
 import { makeWorkDir } from '../stack/workdir.js';
 import { nodeProxies } from '../topology/node-proxies.js';
 import type { Topology } from '../topology/types.js';
@@ -32,14 +31,7 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
   // From the first line on, SIGINT/SIGTERM ends the run with a report, whatever phase it is in.
   const interrupt = interruptHandler(s);
   try {
-    if (o.remoteWrite)
-      s.pusher = startRemoteWritePush({
-        ...o.remoteWrite,
-        registry: s.metrics.registry,
-        intervalMs: 1000,
-        labels: { testid: s.testid },
-        onError: (m) => s.log(`remote write: ${m}`),
-      });
+    if (o.remoteWrite) s.startPusher(o.remoteWrite);
     s.work = makeWorkDir(`drill-${o.plan.runbook}`, o.workRoot);
     await topologyPhase(s);
     interrupt.arm();

@@ -9,27 +9,35 @@ import { type AlertRecord, firedAlertNames, timeToDetect } from './alert-log.js'
 import type { RuleTiming } from './alert-watch.js';
 import { errorBudgetSpent, timeToRecoverMs } from './service-log.js';
 
+/** The service section of a runbook with every default filled in. */
+export interface ServiceSettings {
+  rate: number;
+  slo: number;
+  sloPeriodMs: number;
+  recoverForMs: number;
+  recoverTimeoutMs: number;
+  requestTimeoutMs: number;
+  evaluationIntervalMs: number;
+  scrapeIntervalMs: number;
+  pollIntervalMs: number;
+}
+
 export interface ServiceRecording {
   driver: 'user-flow' | 'k6';
+  /** k6's exit, when k6 drove the load. */
   k6: { exitCode: number; meaning: string } | null;
+  /** The service's base URL. */
   url: string;
+  /** What the demo service talks to (e.g. `HAProxy 127.0.0.1:7001`), or null for --service-url. */
   redis: string | null;
-  settings: {
-    rate: number;
-    slo: number;
-    sloPeriodMs: number;
-    recoverForMs: number;
-    evaluationIntervalMs: number;
-    scrapeIntervalMs: number;
-    pollIntervalMs: number;
-  };
+  settings: ServiceSettings;
   /** Every request by send time. */
   requests: Array<{ sentMs: number; doneMs: number; ok: boolean }>;
   failed: number;
   errors: Record<string, number>;
   windows: ReportWindow[];
   alerts: AlertRecord[];
-  /** null: the alerts API could not be read at all. */
+  /** The rules' `for:` and evaluation intervals; null when the alerts API could not be read at all. */
   rules: RuleTiming[] | null;
   faultAtMs: number | null;
   /** How long the load ran (ms). */

@@ -13,23 +13,19 @@ import { userMessage } from '../../core/errors.js';
 import { type DemoService, startDemoService } from '../../demo-service/index.js';
 import type { RedisTarget } from '../../demo-service/options.js';
 import { locateK6 } from '../../k6run/locate.js';
-import { startRemoteWritePush } from '../../observability/index.js';
 import { type ExporterNode, startRedisExporter } from '../../stack/exporter.js';
 import { stopAll } from '../../stack/local-stack.js';
 import { PortAllocator } from '../../stack/ports.js';
 import { startPrometheus } from '../../stack/prometheus.js';
 import type { Topology } from '../../topology/types.js';
 import { ruleTimings, watchAlerts } from '../game-day/alert-watch.js';
-import type { ServiceRecording } from '../game-day/figures.js';
+import type { ServiceRecording, ServiceSettings } from '../game-day/figures.js';
 import { startHttpLoad } from '../game-day/http-load.js';
 import { startK6Load } from '../game-day/k6-load.js';
 import { ServiceLog, timeToRecoverMs } from '../game-day/service-log.js';
 import { roundWindows } from '../report/windows.js';
-/** The service section with every default filled in. */
-import type { ServiceRun, ServiceSettings } from './service-run.js';
+import type { ServiceRun } from './service-run.js';
 import type { RunState } from './state.js';
-
-export type { ServiceRun, ServiceSettings };
 
 export function serviceSettings(s: RunState): ServiceSettings {
   const sv = s.plan.service ?? {};
@@ -85,6 +81,7 @@ export async function startService(s: RunState): Promise<void> {
     stoppedAtMs: null,
     load: null,
     k6: null,
+    redis: null,
   };
   // registered at once so the runner stops whatever started, even when a later part fails
   s.service = run as ServiceRun;
@@ -110,7 +107,6 @@ export async function startService(s: RunState): Promise<void> {
     exporters.push(e);
   }
   let url = s.o.serviceUrl ?? '';
-  run.redis = null;
   if (!s.o.serviceUrl) {
     const { target, describe } = redisTargetOf(t);
     const demo: DemoService = await startDemoService({
@@ -134,20 +130,12 @@ export async function startService(s: RunState): Promise<void> {
     })),
     demo: s.o.serviceUrl ? [] : [{ targets: [url.replace(/^http:\/\//, '')], labels: { testid: s.testid } }],
   });
-  if (!s.pusher)
-    s.pusher = startRemoteWritePush({
-      url: prometheus.remoteWriteUrl,
-      registry: s.metrics.registry,
-      intervalMs: 1000,
-      labels: { testid: s.testid },
-      onError: (m) => s.log(`remote write: ${m}`),
-    });
+  if (!s.pusher) s.startPusher({ url: prometheus.remoteWriteUrl });
   run.rules = await ruleTimings(prometheus.url).catch(() => null);
   run.alerts = watchAlerts(prometheus.url, settings.pollIntervalMs, (m) => s.log(m));
   run.log = new ServiceLog();
   const log = run.log;
   const k6Bin = s.plan.service?.k6 === false ? null : k6Binary();
-  run.k6 = null;
   if (k6Bin) {
     run.driver = 'k6';
     const k6 = startK6Load(

@@ -6,7 +6,7 @@
 import { newRunId, testId } from '../../core/naming.js';
 import type { StaleReadCount, StaleReads } from '../../integrity/write/stale.js';
 import type { WriteResult, Writer } from '../../integrity/write/writer.js';
-import type { RemoteWriteAuth, RemoteWritePusher } from '../../observability/index.js';
+import { type RemoteWriteAuth, type RemoteWritePusher, startRemoteWritePush } from '../../observability/index.js';
 import type { ConnectionOptions } from '../../redis/index.js';
 import type { PortAllocator } from '../../stack/ports.js';
 import type { AttachTarget } from '../../topology/attach.js';
@@ -160,6 +160,18 @@ export class RunState {
         rej(signal.reason);
       };
       signal.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /** Push the drill's registry to a remote-write URL every second (--prom-rw, or the service workload's Prometheus). */
+  startPusher(target: { url: string } & RemoteWriteAuth): void {
+    const onError = (m: string) => this.log(`remote write: ${m}`);
+    this.pusher = startRemoteWritePush({
+      ...target,
+      registry: this.metrics.registry,
+      intervalMs: 1000,
+      labels: { testid: this.testid },
+      onError,
     });
   }
 
