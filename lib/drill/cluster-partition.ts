@@ -56,18 +56,16 @@ export function clusterPartitionFigures(
   const promoted = promotion?.atMs;
   const readRefusedAt = mine.map((b) => b.firstReadFailedMs).find((x): x is number => typeof x === 'number');
   const shard = new Set([first.node, ...(promotion?.node ? [promotion.node] : [])]);
+  const sum = (f: (b: WriteBurstResult) => number) => mine.reduce((a, b) => a + f(b), 0);
   return {
     node: first.node,
     nodeTimeoutMs: spec.nodeTimeoutMs,
     allowReadsWhenDown: spec.allowReadsWhenDown,
     acceptedWritesMs: refusedAt === undefined ? null : refusedAt - cutAt,
-    ackedWhileCut: mine.reduce((a, b) => a + b.acked, 0),
-    refusedWhileCut: mine.reduce((a, b) => a + b.failed, 0),
-    unknownWhileCut: mine.reduce((a, b) => a + b.unknown, 0),
-    readsWhileCut: {
-      ok: mine.reduce((a, b) => a + (b.reads?.ok ?? 0), 0),
-      failed: mine.reduce((a, b) => a + (b.reads?.failed ?? 0), 0),
-    },
+    ackedWhileCut: sum((b) => b.acked),
+    refusedWhileCut: sum((b) => b.failed),
+    unknownWhileCut: sum((b) => b.unknown),
+    readsWhileCut: { ok: sum((b) => b.reads?.ok ?? 0), failed: sum((b) => b.reads?.failed ?? 0) },
     readsRefusedAfterMs: readRefusedAt === undefined ? null : readRefusedAt - cutAt,
     splitBrainMs: splitBrainMs(
       events.filter((e) => e.node !== undefined && shard.has(e.node)),

@@ -42,10 +42,7 @@ export async function measurePhase(s: RunState): Promise<Measured> {
         () => false,
       );
   }
-  s.primaryAtEnd = await t
-    .currentPrimary()
-    .then((p) => p.name)
-    .catch(() => null);
+  s.primaryAtEnd = (await t.currentPrimary().catch(() => null))?.name ?? null;
   const after = await nodeCounters(t);
   const fullSync = growth(s.before, after, 'syncFull');
   const wr = s.writeResult;

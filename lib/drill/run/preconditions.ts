@@ -20,12 +20,8 @@ export async function preconditionsPhase(s: RunState): Promise<void> {
       allowEviction: plan.topology.maxmemoryPolicy !== undefined && plan.topology.maxmemoryPolicy !== 'noeviction',
       maxSeconds: 300,
     });
-    s.addEvent(
-      'drill',
-      'fill',
-      undefined,
-      `${fill.keys} keys, used_memory ${fill.usedMemory ?? '?'} of ${fill.maxmemory ?? '?'} (${fill.stoppedBy})`,
-    );
+    const filled = `${fill.keys} keys, used_memory ${fill.usedMemory ?? '?'} of ${fill.maxmemory ?? '?'} (${fill.stoppedBy})`;
+    s.addEvent('drill', 'fill', undefined, filled);
     if (t.kind !== 'standalone')
       await waitFor({ topology: t, signal: s.abort.signal }, { condition: { kind: 'caught-up' }, timeoutMs: 60_000 });
   }

@@ -36,12 +36,7 @@ export async function topologyPhase(s: RunState): Promise<void> {
   } catch (err) {
     // Interrupted while starting: the start stops what it began; a topology that still comes up is stopped.
     if (s.abort.signal.aborted) {
-      pending
-        .then(
-          (t) => t.stop(),
-          () => undefined,
-        )
-        .catch(() => undefined);
+      pending.then((t) => t.stop()).catch(() => undefined);
       throw err;
     }
     if (o.target) throw err;
