@@ -6,6 +6,7 @@
  */
 import { UserError } from '../core/errors.js';
 import * as faults from '../faults/index.js';
+import type { WaitCondition as FaultWaitCondition } from '../faults/types.js';
 import type { NetworkFault } from '../netfault/types.js';
 import type { Topology } from '../topology/types.js';
 import { resolveSelector } from './selectors.js';
@@ -122,7 +123,7 @@ export function makeDrillActions(d: ActionsDeps): DrillActions {
     },
     scaleIn: (sel) => each(sel, (node) => faults.scaleIn(ctx, { node })),
     waitFor: async (c: WaitCondition, timeoutMs: number, sinceMs: number) => {
-      const wait = (condition: faults.WaitCondition) => faults.waitFor(ctx, { condition, timeoutMs });
+      const wait = (condition: FaultWaitCondition) => faults.waitFor(ctx, { condition, timeoutMs });
       if (c.kind === 'event') {
         const node = c.node ? await one(c.node) : undefined;
         if (d.seenEvents().some((e) => e.atMs >= sinceMs && e.kind === c.event && (!node || e.node === node))) return;
