@@ -63,6 +63,13 @@ export function assertDestructiveAllowed(ctx: ActionContext, node: { name: strin
     );
 }
 
+/** The node an action acts on, past the safety gate when the action is destructive, and a recorder of its events. */
+export function actionOn(ctx: ActionContext, node: string, destructive?: string): { t: Topology; n: TopoNode; rec: Recorder } {
+  const n = ctx.topology.node(node);
+  if (destructive) assertDestructiveAllowed(ctx, n, destructive);
+  return { t: ctx.topology, n, rec: new Recorder(ctx.topology) };
+}
+
 export function needProcess(n: TopoNode, action: string) {
   if (!n.process) throw new UserError(`${action} needs a process stormdrill started; ${n.name} is external: use shutdown or debug-sleep`);
   return n.process;

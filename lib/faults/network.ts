@@ -4,18 +4,16 @@ import { describeFault, validateFault } from '../netfault/classify.js';
 import { nodeProxies } from '../topology/node-proxies.js';
 import { peerAddress } from '../topology/start.js';
 import type { TopoNode } from '../topology/types.js';
-import { assertDestructiveAllowed, Recorder, sleep } from './common.js';
+import { actionOn, Recorder, sleep } from './common.js';
 import { ADDRESS_CUTS } from './partition.js';
 import { clearUndo, registerUndo, undoNow } from './restore.js';
 import type { ActionContext, ActionResult, HealParams, NetworkFaultParams } from './types.js';
 
 /** Apply a network fault on the node's proxy; with durationMs, heal after that long. */
 export async function networkFault(ctx: ActionContext, p: NetworkFaultParams): Promise<ActionResult> {
-  const t = ctx.topology;
   const problems = validateFault(p.fault);
   if (problems.length > 0) throw new UserError(problems.join('; '));
-  const n = t.node(p.node);
-  assertDestructiveAllowed(ctx, n, 'inject a network fault on');
+  const { t, n, rec } = actionOn(ctx, p.node, 'inject a network fault on');
   const proxy = n.proxy;
   if (!proxy) throw new UserError(`${n.name} has no fault proxy: start the topology with fault proxies (the default)`);
   let fault = p.fault;
@@ -24,7 +22,6 @@ export async function networkFault(ctx: ActionContext, p: NetworkFaultParams): P
     if (peer === n) throw new UserError(`peer ${peer.name} is the faulted node itself: name one of its replicas`);
     fault = { ...fault, peerPort: peerAddress(t.spec, peer).port };
   }
-  const rec = new Recorder(t);
   registerUndo(t, n, 'network', () => proxy.heal());
   proxy.setFault(fault);
   rec.emit('fault', n.name, `${describeFault(fault)}${p.peer ? ` (link of ${p.peer})` : ''}`);

@@ -8,7 +8,7 @@ import { startRedisServer } from '../stack/redis.js';
 import { nodeAuth } from '../topology/node-auth.js';
 import { peerAddress, startOptionsOf } from '../topology/start.js';
 import type { Topology, TopoNode } from '../topology/types.js';
-import { assertDestructiveAllowed, needProcess, Recorder, sleep } from './common.js';
+import { actionOn, needProcess, type Recorder, sleep } from './common.js';
 import { clearUndo, registerUndo, unpause } from './restore.js';
 import type {
   ActionContext,
@@ -22,11 +22,8 @@ import type {
 
 /** kill -9 the node and wait until it is gone. */
 export async function crash(ctx: ActionContext, p: NodeParams): Promise<ActionResult> {
-  const t = ctx.topology;
-  const n = t.node(p.node);
-  assertDestructiveAllowed(ctx, n, 'crash');
+  const { n, rec } = actionOn(ctx, p.node, 'crash');
   const proc = needProcess(n, 'crash (kill -9)');
-  const rec = new Recorder(t);
   rec.emit('crash', n.name, `kill -9 pid ${proc.pid}`);
   await proc.crash();
   rec.detail.node = n.name;
@@ -35,11 +32,8 @@ export async function crash(ctx: ActionContext, p: NodeParams): Promise<ActionRe
 
 /** SIGSTOP the node; with durationMs, SIGCONT after that long (and return then). */
 export async function freeze(ctx: ActionContext, p: FreezeParams): Promise<ActionResult> {
-  const t = ctx.topology;
-  const n = t.node(p.node);
-  assertDestructiveAllowed(ctx, n, 'freeze');
+  const { t, n, rec } = actionOn(ctx, p.node, 'freeze');
   const proc = needProcess(n, 'freeze (SIGSTOP)');
-  const rec = new Recorder(t);
   registerUndo(t, n, 'freeze', () => proc.thaw());
   proc.freeze();
   rec.emit('freeze', n.name, p.durationMs ? `SIGSTOP for ${p.durationMs} ms` : 'SIGSTOP');
@@ -56,10 +50,8 @@ export async function freeze(ctx: ActionContext, p: FreezeParams): Promise<Actio
 
 /** SIGCONT a frozen node. */
 export async function thaw(ctx: ActionContext, p: NodeParams): Promise<ActionResult> {
-  const t = ctx.topology;
-  const n = t.node(p.node);
+  const { t, n, rec } = actionOn(ctx, p.node);
   const proc = needProcess(n, 'thaw (SIGCONT)');
-  const rec = new Recorder(t);
   release(t, n, proc, rec);
   return rec.result();
 }
@@ -73,10 +65,7 @@ function release(t: Topology, n: TopoNode, proc: { thaw(): void }, rec: Recorder
 
 /** Graceful shutdown: SHUTDOWN NOSAVE (default) or SIGTERM; waits until the process exits. */
 export async function shutdown(ctx: ActionContext, p: ShutdownParams): Promise<ActionResult> {
-  const t = ctx.topology;
-  const n = t.node(p.node);
-  assertDestructiveAllowed(ctx, n, 'shut down');
-  const rec = new Recorder(t);
+  const { t, n, rec } = actionOn(ctx, p.node, 'shut down');
   const mode = p.mode ?? 'nosave';
   rec.emit('shutdown', n.name, mode === 'nosave' ? 'SHUTDOWN NOSAVE' : 'SIGTERM');
   if (mode === 'sigterm') {
@@ -94,13 +83,10 @@ export async function shutdown(ctx: ActionContext, p: ShutdownParams): Promise<A
 
 /** Start the node again on the same port and dir (stopping it first if it runs). */
 export async function restart(ctx: ActionContext, p: NodeParams): Promise<ActionResult> {
-  const t = ctx.topology;
-  const n = t.node(p.node);
-  assertDestructiveAllowed(ctx, n, 'restart');
+  const { t, n, rec } = actionOn(ctx, p.node, 'restart');
   const proc = needProcess(n, 'restart');
   const opts = startOptionsOf(n);
   if (!opts) throw new UserError(`${n.name}: its start options are unknown, it cannot be restarted`);
-  const rec = new Recorder(t);
   if (proc.running) await proc.stop(10_000);
   let replicaOf = opts.replicaOf;
   if (t.kind === 'sentinel' || t.kind === 'haproxy' || t.kind === 'replicas') {
@@ -119,10 +105,7 @@ export async function restart(ctx: ActionContext, p: NodeParams): Promise<Action
 
 /** DEBUG SLEEP: the server blocks for `seconds`; returns when it answers again. */
 export async function debugSleep(ctx: ActionContext, p: DebugSleepParams): Promise<ActionResult> {
-  const t = ctx.topology;
-  const n = t.node(p.node);
-  assertDestructiveAllowed(ctx, n, 'DEBUG SLEEP');
-  const rec = new Recorder(t);
+  const { t, n, rec } = actionOn(ctx, p.node, 'DEBUG SLEEP');
   rec.emit('debug-sleep', n.name, `DEBUG SLEEP ${p.seconds}`);
   const r = await redisOnce(n.port, ['DEBUG', 'SLEEP', String(p.seconds)], { ...nodeAuth(t, n), timeoutMs: p.seconds * 1000 + 5000 });
   if (r instanceof Error) throw new UserError(`DEBUG SLEEP on ${n.name} failed: ${r.message}`);
@@ -132,10 +115,7 @@ export async function debugSleep(ctx: ActionContext, p: DebugSleepParams): Promi
 
 /** CLIENT PAUSE ms WRITE|ALL (returns at once; the pause lasts `ms`). */
 export async function clientPause(ctx: ActionContext, p: ClientPauseParams): Promise<ActionResult> {
-  const t = ctx.topology;
-  const n = t.node(p.node);
-  assertDestructiveAllowed(ctx, n, 'CLIENT PAUSE');
-  const rec = new Recorder(t);
+  const { t, n, rec } = actionOn(ctx, p.node, 'CLIENT PAUSE');
   const mode = (p.mode ?? 'write').toUpperCase();
   const r = await redisOnce(n.port, ['CLIENT', 'PAUSE', String(p.ms), mode], { ...nodeAuth(t, n), timeoutMs: 2000 });
   if (r instanceof Error) throw new UserError(`CLIENT PAUSE on ${n.name} failed: ${r.message}`);

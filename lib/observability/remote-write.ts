@@ -102,14 +102,14 @@ export function startRemoteWritePush(
   let failures = 0;
   const seen = new Set<string>();
   let inflight: Promise<void> = Promise.resolve();
-  const pushWithExtra = async () => {
+  const push = async () => {
     const now = Date.now();
     const extra = (o.extraSeries?.(now) ?? []).map((s) => ({ ...s, labels: { ...o.labels, ...s.labels } }));
     await pushSeries(o.url, [...(await registryToSeries(o.registry, o.labels, now)), ...extra], o);
   };
   const flush = () => {
     inflight = inflight.then(() =>
-      (o.extraSeries ? pushWithExtra() : pushRegistry(o.url, o.registry, o)).catch((err: Error) => {
+      push().catch((err: Error) => {
         failures++;
         // Report each kind of failure once, not once per push.
         const kind = err.message.replace(/\d+/g, 'N');

@@ -41,10 +41,11 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
   const ports = o.ports ?? new PortAllocator();
   const work = makeWorkDir(o.label ?? 'stack');
   const started: Array<{ stop(): Promise<void> }> = [];
-  const unregister = registerCleanup('local stack', async () => {
+  const stopStarted = async () => {
     await stopAll(started);
     if (!o.keepDir) work.remove();
-  });
+  };
+  const unregister = registerCleanup('local stack', stopStarted);
   try {
     const redis = await startRedisServer({ ...o.redis, port: await ports.take(), dir: join(work.path, 'redis') });
     started.push(redis);
@@ -75,14 +76,12 @@ export async function startLocalStack(o: LocalStackOptions = {}): Promise<LocalS
         if (stopped) return;
         stopped = true;
         unregister();
-        await stopAll(started);
-        if (!o.keepDir) work.remove();
+        await stopStarted();
       },
     };
   } catch (err) {
     unregister();
-    await stopAll(started);
-    if (!o.keepDir) work.remove();
+    await stopStarted();
     throw err;
   }
 }
