@@ -3,6 +3,7 @@
  * selectors before calling), the safety gate for nodes stormdrill did not start, an event
  * recorder, and an abortable sleep and wait.
  */
+import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../core/errors.js';
 import { isLoopback } from '../core/loopback.js';
 import { redisInfo, waitUntil } from '../stack/info.js';
@@ -24,18 +25,10 @@ export class Recorder {
   }
 }
 
+/** Sleep `ms`; rejects with 'interrupted' as soon as `signal` aborts. */
 export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new UserError('interrupted'));
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(new UserError('interrupted'));
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  return delay(ms, undefined, { signal }).catch(() => {
+    throw new UserError('interrupted');
   });
 }
 

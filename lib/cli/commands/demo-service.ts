@@ -1,5 +1,13 @@
+import type { DemoServiceOptions } from '../../demo-service/options.js';
 import { defineCommand } from '../command.js';
 import { wholeNumber } from '../flags.js';
+
+/** The flags; the ones not about Redis are the service's options of the same name. */
+type DemoServiceFlags = Pick<DemoServiceOptions, 'port' | 'host' | 'runId' | 'durableReplicas' | 'items' | 'stock'> & {
+  redisUrl: string;
+  sentinels?: string;
+  masterName: string;
+};
 
 export default defineCommand({
   name: 'demo-service',
@@ -22,43 +30,26 @@ export default defineCommand({
       )
       .option('--items <n>', 'catalog size', wholeNumber('--items', { min: 1, max: 10_000, example: '50' }), 50)
       .option('--stock <n>', 'initial stock per item', wholeNumber('--stock', { min: 1, example: '1000000' }), 1_000_000)
-      .action(
-        async (opts: {
-          port: number;
-          host: string;
-          redisUrl: string;
-          sentinels?: string;
-          masterName: string;
-          runId: string;
-          durableReplicas: number;
-          items: number;
-          stock: number;
-        }) => {
-          const { startDemoService, parseSentinelList } = await import('../../demo-service/index.js');
-          const { OptionsError } = await import('../../core/errors.js');
-          const { registerCleanup } = await import('../../core/lifecycle.js');
-          let redis: import('../../demo-service/index.js').RedisTarget = { kind: 'direct', url: opts.redisUrl };
-          if (opts.sentinels !== undefined) {
-            const { list, errors } = parseSentinelList(opts.sentinels);
-            if (errors.length) throw new OptionsError(errors.map((e) => `--sentinels: ${e}`));
-            redis = { kind: 'sentinel', sentinels: list, masterName: opts.masterName };
-          }
-          const svc = await startDemoService({
-            port: opts.port,
-            host: opts.host,
-            redis,
-            runId: opts.runId,
-            durableReplicas: opts.durableReplicas,
-            items: opts.items,
-            stock: opts.stock,
-            ...(process.env.REDIS_PASSWORD ? { password: process.env.REDIS_PASSWORD } : {}),
-            log: (line) => console.log(`${new Date().toISOString()} ${line}`),
-          });
-          registerCleanup('stop demo service', () => svc.stop());
-          console.log(`ready: ${svc.url} (Ctrl-C stops it)`);
-          // serve until SIGINT/SIGTERM: the CLI's signal handler runs the cleanup and exits
-          await new Promise<never>(() => {});
-        },
-      );
+      .action(async ({ redisUrl, sentinels, masterName, ...opts }: DemoServiceFlags) => {
+        const { startDemoService, parseSentinelList } = await import('../../demo-service/index.js');
+        const { OptionsError } = await import('../../core/errors.js');
+        const { registerCleanup } = await import('../../core/lifecycle.js');
+        let redis: import('../../demo-service/index.js').RedisTarget = { kind: 'direct', url: redisUrl };
+        if (sentinels !== undefined) {
+          const { list, errors } = parseSentinelList(sentinels);
+          if (errors.length) throw new OptionsError(errors.map((e) => `--sentinels: ${e}`));
+          redis = { kind: 'sentinel', sentinels: list, masterName };
+        }
+        const svc = await startDemoService({
+          ...opts,
+          redis,
+          ...(process.env.REDIS_PASSWORD ? { password: process.env.REDIS_PASSWORD } : {}),
+          log: (line) => console.log(`${new Date().toISOString()} ${line}`),
+        });
+        registerCleanup('stop demo service', () => svc.stop());
+        console.log(`ready: ${svc.url} (Ctrl-C stops it)`);
+        // serve until SIGINT/SIGTERM: the CLI's signal handler runs the cleanup and exits
+        await new Promise<never>(() => {});
+      });
   },
 });

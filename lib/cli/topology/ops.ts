@@ -1,6 +1,7 @@
 /** What `stormdrill topology up|down|status` do (the command file only maps flags). */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import { UserError } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
 import type { TlsSettings } from '../../redis/index.js';
@@ -87,17 +88,7 @@ export async function topologyUp(input: TopologySpecInput, o: UpOptions): Promis
       `running; Ctrl-C (or \`stormdrill topology down --name ${o.name}\`) stops everything; stops by itself after ${Math.round(o.maxMs / 1000)} s`,
     );
     o.onUp?.(t, file);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, o.maxMs);
-      o.signal?.addEventListener(
-        'abort',
-        () => {
-          clearTimeout(timer);
-          resolve();
-        },
-        { once: true },
-      );
-    });
+    await delay(o.maxMs, undefined, { signal: o.signal }).catch(() => undefined);
     o.log('stopping ...');
   } finally {
     await t?.stop();
