@@ -8,6 +8,7 @@
 import { METRICS } from '../core/metric-names.js';
 import type { DashboardSpec } from './common.js';
 import { ROLE_TEXT } from './redis.js';
+import { AVAILABILITY_TEXT, WRITES_BY_OUTCOME } from './stormdrill.js';
 
 const D = METRICS.drill;
 const W = METRICS.write;
@@ -145,10 +146,7 @@ export const drillsDashboard: DashboardSpec = {
           title: 'Unavailability windows (writes / reads)',
           width: 24,
           queries: [{ expr: `max by (op) (${W.unavailable}${T})`, legend: '{{op}}' }],
-          valueText: [
-            { value: 0, text: 'available', color: 'green' },
-            { value: 1, text: 'unavailable', color: 'red' },
-          ],
+          valueText: AVAILABILITY_TEXT,
         },
         {
           kind: 'statetimeline',
@@ -167,13 +165,7 @@ export const drillsDashboard: DashboardSpec = {
     {
       title: 'Writes during the drill',
       panels: [
-        {
-          kind: 'timeseries',
-          title: 'Writes per second by outcome',
-          unit: 'ops',
-          stacked: true,
-          queries: [{ expr: `sum by (outcome) (rate(${W.ops}${T}[$__rate_interval]))`, legend: '{{outcome}}' }],
-        },
+        WRITES_BY_OUTCOME,
         {
           kind: 'timeseries',
           title: 'Drill events',

@@ -1,6 +1,6 @@
 /** stormdrill's own load: the bench driver, fill, the continuous writer and the mirror proxy (METRICS.bench/fill/write/mirror). */
 import { METRICS } from '../core/metric-names.js';
-import type { DashboardSpec } from './common.js';
+import type { DashboardSpec, PanelSpec } from './common.js';
 
 const B = METRICS.bench;
 const W = METRICS.write;
@@ -21,6 +21,21 @@ function p50p99(histogram: string, by?: string): Array<{ expr: string; legend: s
     legend: `${by ? `{{${by}}} ` : ''}p${q * 100}`,
   }));
 }
+
+/** The continuous writer's writes per second by outcome, stacked (also on the drills dashboard). */
+export const WRITES_BY_OUTCOME: PanelSpec = {
+  kind: 'timeseries',
+  title: 'Writes per second by outcome',
+  unit: 'ops',
+  stacked: true,
+  queries: [{ expr: `sum by (outcome) (rate(${W.ops}${T}${RI}))`, legend: '{{outcome}}' }],
+};
+
+/** The writer's unavailable gauge as text. */
+export const AVAILABILITY_TEXT = [
+  { value: 0, text: 'available', color: 'green' },
+  { value: 1, text: 'unavailable', color: 'red' },
+];
 
 export const stormdrillDashboard: DashboardSpec = {
   uid: 'stormdrill-load',
@@ -64,13 +79,7 @@ export const stormdrillDashboard: DashboardSpec = {
     {
       title: 'Continuous write',
       panels: [
-        {
-          kind: 'timeseries',
-          title: 'Writes per second by outcome',
-          unit: 'ops',
-          stacked: true,
-          queries: [{ expr: `sum by (outcome) (rate(${W.ops}${T}${RI}))`, legend: '{{outcome}}' }],
-        },
+        WRITES_BY_OUTCOME,
         {
           kind: 'timeseries',
           title: 'Write latency p50 / p99',
@@ -87,10 +96,7 @@ export const stormdrillDashboard: DashboardSpec = {
           kind: 'statetimeline',
           title: 'Unavailable (writes / reads)',
           queries: [{ expr: `max by (op) (${W.unavailable}${T})`, legend: '{{op}}' }],
-          valueText: [
-            { value: 0, text: 'available', color: 'green' },
-            { value: 1, text: 'unavailable', color: 'red' },
-          ],
+          valueText: AVAILABILITY_TEXT,
         },
       ],
     },

@@ -5,8 +5,8 @@
  */
 
 import { redisOnce } from '../redis/once.js';
-import type { TlsSettings } from '../redis/tls.js';
 import { parseInfo } from '../stack/info.js';
+import { nodeAuth } from './node-auth.js';
 import type { Topology, TopoNode } from './types.js';
 
 export interface ClusterNodeView {
@@ -75,46 +75,6 @@ export interface ClusterWatch {
 }
 
 /**
- * Poll every `intervalMs` through the first live node `liveNodes()` returns; call
- * `onChange` for each event. Stops on stop().
- */
-export function watchCluster(
-  liveNodes: () => Array<{ host: string; port: number }>,
-  onChange: (c: ClusterChange, atMs: number) => void,
-  o: { password?: string; user?: string; tls?: TlsSettings; intervalMs?: number } = {},
-): ClusterWatch {
-  let stopped = false;
-  let prev: ClusterView | null = null;
-  let timer: NodeJS.Timeout | null = null;
-  const tick = async () => {
-    for (const n of liveNodes()) {
-      try {
-        const [nodes, info] = await Promise.all([
-          redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host, password: o.password, user: o.user, tls: o.tls, timeoutMs: 500 }),
-          redisOnce(n.port, ['CLUSTER', 'INFO'], { host: n.host, password: o.password, user: o.user, tls: o.tls, timeoutMs: 500 }),
-        ]);
-        if (nodes instanceof Error || info instanceof Error) continue;
-        const view: ClusterView = { state: parseInfo(String(info)).cluster_state ?? 'unknown', nodes: parseClusterNodes(String(nodes)) };
-        const at = Date.now();
-        if (!stopped) for (const c of diffClusterViews(prev, view)) onChange(c, at);
-        prev = view;
-        break;
-      } catch {
-        /* try the next live node */
-      }
-    }
-    if (!stopped) timer = setTimeout(() => void tick(), o.intervalMs ?? 200);
-  };
-  void tick();
-  return {
-    stop: () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-    },
-  };
-}
-
-/**
  * How many cluster nodes a node is cut from, at its bus proxy or by address (0 without a
  * partition). During a partition the node cut from the fewest sees what the majority sees. Pure.
  */
@@ -125,25 +85,48 @@ export function cutSize(t: Pick<Topology, 'addressCuts'>, n: Pick<TopoNode, 'nam
 }
 
 /**
- * Watch a topology's cluster (started or attached) through its live nodes and emit each
- * change as a TopoEvent naming the node it is about. During a partition it asks a node of
- * the largest side (cut from the fewest nodes), so the events are the majority's view.
+ * Watch a topology's cluster (started or attached): poll CLUSTER NODES and CLUSTER INFO every
+ * 200 ms through its first live node and emit each change as a TopoEvent naming the node it
+ * is about. During a partition it asks a node of the largest side (cut from the fewest
+ * nodes), so the events are the majority's view.
  */
 export function watchTopologyCluster(
   t: Pick<Topology, 'nodes' | 'nodeByAddress' | 'emit' | 'password' | 'username' | 'tls' | 'addressCuts'>,
 ): ClusterWatch {
-  return watchCluster(
-    () =>
-      t.nodes
-        .filter((n) => n.process === null || n.process.status === 'running')
-        .map((n, i) => ({ n, i, cut: cutSize(t, n) }))
-        .sort((a, b) => a.cut - b.cut || a.i - b.i)
-        .map((x) => x.n),
-    (c, atMs) => {
-      const a = c.addr ? splitAddr(c.addr) : null;
-      const node = a ? t.nodeByAddress(a.host, a.port) : undefined;
-      t.emit({ atMs, kind: c.kind, node: node?.name, detail: c.detail ?? c.addr });
+  let stopped = false;
+  let prev: ClusterView | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const liveNodes = () =>
+    t.nodes
+      .filter((n) => n.process === null || n.process.status === 'running')
+      .map((n, i) => ({ n, i, cut: cutSize(t, n) }))
+      .sort((a, b) => a.cut - b.cut || a.i - b.i)
+      .map((x) => x.n);
+  const tick = async () => {
+    for (const n of liveNodes()) {
+      try {
+        const o = { ...nodeAuth(t, n), timeoutMs: 500 };
+        const [nodes, info] = await Promise.all([redisOnce(n.port, ['CLUSTER', 'NODES'], o), redisOnce(n.port, ['CLUSTER', 'INFO'], o)]);
+        if (nodes instanceof Error || info instanceof Error) continue;
+        const view: ClusterView = { state: parseInfo(String(info)).cluster_state ?? 'unknown', nodes: parseClusterNodes(String(nodes)) };
+        const atMs = Date.now();
+        for (const c of stopped ? [] : diffClusterViews(prev, view)) {
+          const a = c.addr ? splitAddr(c.addr) : null;
+          t.emit({ atMs, kind: c.kind, node: a ? t.nodeByAddress(a.host, a.port)?.name : undefined, detail: c.detail ?? c.addr });
+        }
+        prev = view;
+        break;
+      } catch {
+        /* try the next live node */
+      }
+    }
+    if (!stopped) timer = setTimeout(() => void tick(), 200);
+  };
+  void tick();
+  return {
+    stop: () => {
+      stopped = true;
+      if (timer) clearTimeout(timer);
     },
-    { password: t.password, user: t.username, tls: t.tls },
-  );
+  };
 }
