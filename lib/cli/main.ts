@@ -42,13 +42,9 @@ export function reportFailure(err: unknown): number {
     // commander already printed its one-line message (or the help/version)
     return err.exitCode === 0 ? 0 : 2;
   }
-  const secrets = givenSecrets(process.argv, process.env);
-  if (err instanceof UserError) {
-    process.stderr.write(`stormdrill: ${redactSecrets(err.message, secrets)}\n`);
-    return err.exitCode;
-  }
   const msg = err instanceof Error ? err.message : String(err);
-  process.stderr.write(`stormdrill: ${redactSecrets(msg, secrets)}\n`);
+  process.stderr.write(`stormdrill: ${redactSecrets(msg, givenSecrets(process.argv, process.env))}\n`);
+  if (err instanceof UserError) return err.exitCode;
   if (process.env.STORMDRILL_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
   return 1;
 }
@@ -65,11 +61,8 @@ export async function main(argv: string[]): Promise<void> {
   let code = 0;
   try {
     const program = await buildProgram();
-    if (argv.length <= 2) {
-      program.outputHelp();
-    } else {
-      await program.parseAsync(argv);
-    }
+    if (argv.length <= 2) program.outputHelp();
+    else await program.parseAsync(argv);
   } catch (err) {
     code = reportFailure(err);
   }

@@ -194,14 +194,15 @@ async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget[
   for (const r of replicas.filter((x) => !/s_down|disconnected/.test(x.flags ?? '')))
     nodes.push(externalNode(`replica-${nodes.length}`, 'replica', r.ip as string, Number(r.port)));
   const others = entries(await ask(asked, ['SENTINEL', 'SENTINELS', name])).map((x) => ({ host: x.ip as string, port: Number(x.port) }));
-  const seen = new Set<string>();
-  const sentinels: SentinelProc[] = [];
-  for (const s of [asked, ...g.sentinels, ...others]) {
-    const key = `${s.host}:${s.port}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    sentinels.push({ name: `sentinel-${sentinels.length + 1}`, host: s.host, port: s.port, dir: '', process: null, owned: false });
-  }
+  const unique = new Map([asked, ...g.sentinels, ...others].map((s) => [`${s.host}:${s.port}`, s]));
+  const sentinels: SentinelProc[] = [...unique.values()].map((s, i) => ({
+    name: `sentinel-${i + 1}`,
+    host: s.host,
+    port: s.port,
+    dir: '',
+    process: null,
+    owned: false,
+  }));
   const m = await sentinelMasterInfo(asked.port, name, asked.host).catch((): Record<string, string> => ({}));
   // the primary's own write safety (partition drills bound their loss by it)
   const c = await configOf(a, nodes.slice(0, 1), ['min-replicas-to-write', 'min-replicas-max-lag']);

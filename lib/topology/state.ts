@@ -23,15 +23,7 @@ export interface TopologyState {
   upPid: number;
   dir: string;
   endpoint: TopologyEndpoint;
-  nodes: Array<{
-    name: string;
-    role: 'master' | 'replica';
-    host: string;
-    port: number;
-    proxyPort: number;
-    busPort?: number;
-    pid: number | null;
-  }>;
+  nodes: Array<Pick<TopoNode, 'name' | 'role' | 'host' | 'port' | 'proxyPort' | 'busPort'> & { pid: number | null }>;
   sentinels: Array<{ name: string; host: string; port: number; pid: number | null }>;
   haproxy?: { host: string; port: number; pid: number | null };
 }
@@ -126,18 +118,7 @@ export function pidIsOurs(pid: number): boolean {
 export function attachTopology(s: TopologyState, auth: { password?: string; username?: string } = {}): Topology {
   const { passwordSet: _p, ...specRest } = s.spec;
   const spec = resolveSpec({ ...(specRest as object), kind: s.kind, password: auth.password } as Parameters<typeof resolveSpec>[0]);
-  const nodes: TopoNode[] = s.nodes.map((n) => ({
-    name: n.name,
-    role: n.role,
-    host: n.host,
-    port: n.port,
-    proxyPort: n.proxyPort,
-    busPort: n.busPort,
-    dir: '',
-    process: null,
-    proxy: null,
-    owned: false,
-  }));
+  const nodes: TopoNode[] = s.nodes.map(({ pid: _pid, ...n }) => ({ ...n, dir: '', process: null, proxy: null, owned: false }));
   const t: Topology = {
     kind: s.kind,
     spec,
