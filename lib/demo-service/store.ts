@@ -127,9 +127,7 @@ export class DemoStore {
       this.seeded = false;
       void this.seed().catch(() => {});
     });
-    client.on('close', () => {
-      metrics.redisConnected.set(0);
-    });
+    client.on('close', () => metrics.redisConnected.set(0));
     client.on('reconnecting', () => metrics.redisConnected.set(0));
     client.on('error', (err: Error) => {
       // ioredis reports every failed reconnect; log at most one line every 5 s

@@ -93,20 +93,12 @@ export async function waitFor(ctx: ActionContext, p: WaitForParams): Promise<Act
       });
       break;
     }
-    case 'role': {
-      const n = t.node(c.node);
-      const want = c.role === 'replica' ? 'slave' : 'master';
-      await waitFn(what, async () => (await redisInfo(n.port, 'replication', nodeAuth(t, n))).role === want, p.timeoutMs, ctx.signal);
-      break;
-    }
+    case 'role':
     case 'link-up': {
       const n = t.node(c.node);
-      await waitFn(
-        what,
-        async () => (await redisInfo(n.port, 'replication', nodeAuth(t, n))).master_link_status === 'up',
-        p.timeoutMs,
-        ctx.signal,
-      );
+      const holds = (r: Record<string, string>) =>
+        c.kind === 'role' ? r.role === (c.role === 'replica' ? 'slave' : 'master') : r.master_link_status === 'up';
+      await waitFn(what, async () => holds(await redisInfo(n.port, 'replication', nodeAuth(t, n))), p.timeoutMs, ctx.signal);
       break;
     }
     case 'caught-up': {

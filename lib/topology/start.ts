@@ -267,15 +267,10 @@ class RunningTopology implements Topology {
         writeFileSync(
           conf,
           sentinelConfig({
+            ...s,
             port,
             dir,
-            masterName: s.masterName,
             primary: peerAddress(s, primary),
-            quorum: s.quorum,
-            downAfterMs: s.downAfterMs,
-            failoverTimeoutMs: s.failoverTimeoutMs,
-            parallelSyncs: s.parallelSyncs,
-            password: s.password,
             ownAddress: own,
             announce: proxyPort !== undefined ? { host: HOST, port: proxyPort } : undefined,
           }),
