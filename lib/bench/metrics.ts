@@ -50,53 +50,32 @@ export function classicBuckets(
 
 export class BenchMetrics implements BenchObserver {
   readonly registry = new Registry();
-  private readonly requests: Counter<string>;
-  private readonly errors: Counter<string>;
-  private readonly redirections: Counter<string>;
+  private readonly requests = this.counter(METRICS.bench.requests, 'Requests answered, by test');
+  private readonly errors = this.counter(METRICS.bench.errors, 'Error replies, by test and kind (first word of the error)', 'kind');
+  private readonly redirections = this.counter(
+    METRICS.bench.redirections,
+    'Cluster redirections followed (MOVED, ASK, TRYAGAIN), by test and kind; not errors',
+    'kind',
+  );
   /** Histograms by test title: the finished runs' and the live one. */
   private readonly hists = new Map<string, LatencyHistogram>();
 
   constructor(readonly testid: string) {
-    this.requests = new Counter({
-      name: METRICS.bench.requests,
-      help: 'Requests answered, by test',
-      labelNames: [TESTID_LABEL, 'test'],
-      registers: [this.registry],
-    });
-    this.errors = new Counter({
-      name: METRICS.bench.errors,
-      help: 'Error replies, by test and kind (first word of the error)',
-      labelNames: [TESTID_LABEL, 'test', 'kind'],
-      registers: [this.registry],
-    });
-    this.redirections = new Counter({
-      name: METRICS.bench.redirections,
-      help: 'Cluster redirections followed (MOVED, ASK, TRYAGAIN), by test and kind; not errors',
-      labelNames: [TESTID_LABEL, 'test', 'kind'],
-      registers: [this.registry],
-    });
-    const name = METRICS.bench.duration;
+    // latency from the first write of a batch to the first reply byte
+    this.collected(METRICS.bench.duration, 'Request latency, seconds', 'histogram', () => this.durationValues());
+    this.collected(METRICS.bench.elapsed, 'Seconds each test has run', 'gauge', () => this.elapsedValues());
+  }
+
+  private counter(name: string, help: string, ...labels: string[]): Counter<string> {
+    return new Counter({ name, help, labelNames: [TESTID_LABEL, 'test', ...labels], registers: [this.registry] });
+  }
+
+  /** A metric whose values are computed when it is scraped or pushed (prom-client calls get()). */
+  private collected(name: string, help: string, type: 'histogram' | 'gauge', values: () => HistogramValue[]): void {
+    const meta = { name, help, type, aggregator: 'sum' };
     this.registry.registerMetric({
-      name,
-      help: 'Request latency (first write of a batch to first reply byte), seconds',
-      type: 'histogram',
-      aggregator: 'sum',
-      get: async () => ({ name, help: 'Request latency, seconds', type: 'histogram', aggregator: 'sum', values: this.durationValues() }),
-      reset: () => {},
-    } as unknown as Counter<string>);
-    const elapsed = METRICS.bench.elapsed;
-    this.registry.registerMetric({
-      name: elapsed,
-      help: 'Seconds each test has run',
-      type: 'gauge',
-      aggregator: 'sum',
-      get: async () => ({
-        name: elapsed,
-        help: 'Seconds each test has run',
-        type: 'gauge',
-        aggregator: 'sum',
-        values: this.elapsedValues(),
-      }),
+      ...meta,
+      get: async () => ({ ...meta, values: values() }),
       reset: () => {},
     } as unknown as Counter<string>);
   }
