@@ -274,17 +274,8 @@ export function parseCsv(text: string): ParsedResult[] {
   for (const line of text.split(/\r?\n/)) {
     const cells = [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => (m[1] as string).replace(/""/g, '"'));
     if (cells.length !== 8 || cells[0] === 'test') continue;
-    const [title, r, avg, min, p50, p95, p99, max] = cells as [string, string, string, string, string, string, string, string];
-    out.push({
-      title,
-      rps: Number(r),
-      avg: Number(avg),
-      min: Number(min),
-      p50: Number(p50),
-      p95: Number(p95),
-      p99: Number(p99),
-      max: Number(max),
-    });
+    const [rps, avg, min, p50, p95, p99, max] = cells.slice(1).map(Number) as number[];
+    out.push({ title: cells[0] as string, rps: rps as number, avg, min, p50, p95, p99, max });
   }
   return out;
 }

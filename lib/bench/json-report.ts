@@ -28,14 +28,13 @@ export function publicConfig(o: BenchOptions): Record<string, unknown> {
   return c;
 }
 
+/** The --json document: what `stormdrill merge` and `stormdrill gate` read (older files may lack startedAtMs and hdrHistogram). */
+export type BenchJsonDoc = ReturnType<typeof jsonReport>;
+
 /** The --json document (pure). */
-export function jsonReport(
-  o: BenchOptions,
-  outcome: BenchOutcome,
-  meta: { testid: string; startedAt: string; finishedAt: string },
-): unknown {
+export function jsonReport(o: BenchOptions, outcome: BenchOutcome, meta: { testid: string; startedAt: string; finishedAt: string }) {
   return {
-    tool: 'stormdrill bench',
+    tool: 'stormdrill bench' as const,
     version: benchVersion(),
     testid: meta.testid,
     instance: o.instance,

@@ -7,64 +7,12 @@
  * `bench --json` shape, so `stormdrill gate` takes it. Pure apart from histogram decoding.
  */
 import { UserError } from '../core/errors.js';
-import { LatencyHistogram, PerSecondSeries, type SecondBucket } from '../core/stats/index.js';
-import { latencyMs } from './json-report.js';
+import { LatencyHistogram, PerSecondSeries } from '../core/stats/index.js';
+import { type BenchJsonDoc, latencyMs } from './json-report.js';
 
-type LatencyMs = Record<string, number | undefined>;
-
-interface CommandJson {
-  title: string;
-  requests: number;
-  rps: number;
-  errors: number;
-  latencyMs?: LatencyMs;
-  hdrHistogram?: string;
-}
-
-type RedirectionsJson = Record<string, number>;
-
-/** Cluster mode: one master's share of a test (its clients' requests). */
-interface MasterJson {
-  index: number;
-  id: string;
-  host: string;
-  port: number;
-  requests: number;
-  elapsedSeconds: number;
-  rps: number;
-  latencyMs?: LatencyMs;
-  errors: Record<string, number>;
-  redirections?: RedirectionsJson;
-  hdrHistogram?: string;
-}
-
-interface TestJson {
-  title: string;
-  interrupted?: boolean;
-  requests: number;
-  startedAtMs?: number;
-  elapsedSeconds: number;
-  rps: number;
-  latencyMs: LatencyMs;
-  errors: Record<string, number>;
-  redirections?: RedirectionsJson;
-  masters?: MasterJson[];
-  perSecond?: SecondBucket[];
-  hdrHistogram?: string;
-  commands?: CommandJson[];
-}
-
-export interface BenchJsonDoc {
-  tool: 'stormdrill bench';
-  version?: string;
-  testid?: string;
-  instance?: string;
-  startedAt?: string;
-  finishedAt?: string;
-  interrupted?: boolean;
-  latencyMeasuredFrom?: string;
-  tests: TestJson[];
-}
+type TestJson = BenchJsonDoc['tests'][number];
+type MasterJson = NonNullable<TestJson['masters']>[number];
+type CommandJson = NonNullable<TestJson['commands']>[number];
 
 export interface NamedDoc {
   /** Where the document came from (a file name), for messages. */
@@ -152,7 +100,10 @@ function mergeMasters(named: NamedDoc[], parts: TestJson[]): MasterJson[] | unde
       const key = `${pm.host}:${pm.port}`;
       let acc = byAddr.get(key);
       if (!acc) {
-        acc = { m: { ...pm, requests: 0, rps: 0, elapsedSeconds: 0, errors: {}, redirections: {} }, h: new LatencyHistogram() };
+        acc = {
+          m: { ...pm, requests: 0, rps: 0, elapsedSeconds: 0, errors: {}, redirections: {} as MasterJson['redirections'] },
+          h: new LatencyHistogram(),
+        };
         byAddr.set(key, acc);
       }
       acc.h.merge(decode((named[i] as NamedDoc).name, `${p.title}/${key}`, pm.hdrHistogram));
@@ -160,7 +111,7 @@ function mergeMasters(named: NamedDoc[], parts: TestJson[]): MasterJson[] | unde
       acc.m.rps += pm.rps;
       acc.m.elapsedSeconds = Math.max(acc.m.elapsedSeconds, pm.elapsedSeconds);
       addCounts(acc.m.errors, pm.errors);
-      addCounts(acc.m.redirections as RedirectionsJson, pm.redirections);
+      addCounts(acc.m.redirections, pm.redirections);
     }
   });
   return [...byAddr.values()]
@@ -171,7 +122,7 @@ function mergeMasters(named: NamedDoc[], parts: TestJson[]): MasterJson[] | unde
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Merge the `bench --json` documents of the instances of one run; throws MergeError on bad input. */
-export function mergeBenchDocs(named: NamedDoc[]): BenchJsonDoc & Record<string, unknown> {
+export function mergeBenchDocs(named: NamedDoc[]) {
   const docs = check(named);
   const first = docs[0] as BenchJsonDoc;
   const tests = first.tests.map((t0, k) => {
@@ -193,7 +144,7 @@ export function mergeBenchDocs(named: NamedDoc[]): BenchJsonDoc & Record<string,
     const series = new PerSecondSeries(start);
     let requests = 0;
     let rps = 0;
-    const redirections: RedirectionsJson = {};
+    const redirections: Record<string, number> = {};
     parts.forEach((p, i) => {
       h.merge(decode((named[i] as NamedDoc).name, p.title, p.hdrHistogram));
       requests += p.requests;

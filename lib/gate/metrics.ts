@@ -4,7 +4,7 @@
  * schema stormdrill.k6-summary/v1). A name is `<subject>.<stat>`: `SET.rps`, `GET.p99`,
  * `http_req_duration.p(95)`, `http_req_duration{name:reserve}.p(99)`, `http_req_failed.rate`.
  */
-import type { BenchJsonDoc } from '../bench/merge.js';
+import type { BenchJsonDoc } from '../bench/json-report.js';
 
 export type Direction = 'lower' | 'higher';
 
