@@ -33,7 +33,6 @@ import {
   type RunSpec,
   reportDataSize,
   runParams,
-  type ThreadPlan,
   threadPlans,
 } from './setup.js';
 import { discoverCluster } from './topology.js';
@@ -135,7 +134,7 @@ export async function runBench(
   const outcomes: RunOutcome[] = [];
   let errors = 0;
   let interrupted = false;
-  const pool = threads > 0 ? new WorkerPool(o, topology) : null;
+  const pool = threads > 0 ? startWorkers(o, topology) : null;
   try {
     do {
       for (const run of runs) {
@@ -202,23 +201,20 @@ async function executeRun(
   signal: AbortSignal | undefined,
   obs: BenchObserver | undefined,
 ): Promise<{ result: RunResult; perMaster?: RunOutcome['perMaster'] }> {
-  const clients = o.clients;
   let liveShown = false;
-  let overallFinished = 0;
   let overallLatUs = 0;
   const started = performance.now();
   const live = (finished: number, intervalFinished: number, intervalAvgUs: number, dtMs: number) => {
     obs?.onProgress?.(run, intervalFinished);
     if (!io.isTTY || o.csv) return;
-    overallFinished = finished;
     if (Number.isFinite(intervalAvgUs)) overallLatUs += intervalAvgUs * intervalFinished;
     const elapsed = (performance.now() - started) / 1000;
     const line = formatLive(
       run.title,
       (intervalFinished * 1000) / dtMs,
-      overallFinished / elapsed,
+      finished / elapsed,
       intervalAvgUs / 1000,
-      overallFinished > 0 ? overallLatUs / overallFinished / 1000 : Number.NaN,
+      finished > 0 ? overallLatUs / finished / 1000 : Number.NaN,
     );
     io.out(`\r${line}`);
     liveShown = true;
@@ -228,7 +224,7 @@ async function executeRun(
   if (pool) {
     ({ result, perMaster } = await runInWorkers(pool, o, run, topology, kinds, live, signal));
   } else {
-    const specs = buildClients(o, run, topology, { first: 0, count: clients, thread: 0, threads: 1 });
+    const specs = buildClients(o, run, topology, { first: 0, count: o.clients, thread: 0, threads: 1 });
     let lastTick = performance.now();
     let firstHistogram = true;
     result = await runBenchmark({
@@ -240,7 +236,7 @@ async function executeRun(
         firstHistogram = false;
         return h;
       },
-      onTick: (p: { finished: number; intervalFinished: number; intervalAvgUs: number }) => {
+      onTick: (p) => {
         const t = performance.now();
         live(p.finished, p.intervalFinished, p.intervalAvgUs, t - lastTick);
         lastTick = t;
@@ -264,22 +260,15 @@ const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './
  * with its share of clients and requests (setup.threadPlans), started once for the whole
  * run and sent one test after another.
  */
-class WorkerPool {
-  readonly plans: ThreadPlan[];
-  readonly workers: Worker[];
-
-  constructor(o: BenchOptions, topology: SlotMap | null) {
-    this.plans = threadPlans(o, topology?.masters.length ?? 0);
-    this.workers = this.plans.map((plan) => {
-      const input: WorkerInput = { options: o, topology, plan };
-      return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: input });
-    });
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.workers.map((w) => w.terminate()));
-  }
+function startWorkers(o: BenchOptions, topology: SlotMap | null) {
+  const plans = threadPlans(o, topology?.masters.length ?? 0);
+  const workers = plans.map((plan) => {
+    const input: WorkerInput = { options: o, topology, plan };
+    return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: input });
+  });
+  return { plans, workers, close: () => Promise.all(workers.map((w) => w.terminate())) };
 }
+type WorkerPool = ReturnType<typeof startWorkers>;
 
 /** One test on every worker of the pool; merged after, and per master in cluster mode. */
 async function runInWorkers(

@@ -7,7 +7,7 @@ export { type BenchOptions, DEFAULTS, type MixEntry, type ParsedArgv, parseBench
 export { benchmarkData, type KeyDist, keyGenerator, prng32, writeDigits12 } from './random.js';
 export { errorKind, type Progress, type RunParams, type RunResult, runBenchmark } from './runner.js';
 export { buildClients, kindTitles, newHistogram, planRuns, type RunSpec } from './setup.js';
-export { CLUSTER_SLOTS, crc16, keySlot, slotTags, writeSlotTag } from './slots.js';
+export { slotTags, writeSlotTag } from './slots.js';
 export { Batch, compileCommand, VALUE } from './template.js';
 export { selectTests, TEST_NAMES, TESTS } from './tests.js';
 export { discoverCluster } from './topology.js';

@@ -3,10 +3,7 @@
  * lib/redis/key-slot.ts.
  */
 
-import { crc16, keySlot, SLOT_COUNT } from '../redis/key-slot.js';
-
-export { crc16, keySlot };
-export const CLUSTER_SLOTS = SLOT_COUNT;
+import { crc16, SLOT_COUNT } from '../redis/key-slot.js';
 
 const TAG_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 
@@ -20,8 +17,8 @@ let tagTable: string[] | null = null;
  */
 export function slotTags(): readonly string[] {
   if (tagTable) return tagTable;
-  const table: (string | undefined)[] = new Array(CLUSTER_SLOTS);
-  let missing = CLUSTER_SLOTS;
+  const table: (string | undefined)[] = new Array(SLOT_COUNT);
+  let missing = SLOT_COUNT;
   const buf = Buffer.alloc(3);
   const n = TAG_ALPHABET.length;
   for (let len = 1; len <= 3 && missing > 0; len++) {
@@ -32,7 +29,7 @@ export function slotTags(): readonly string[] {
         buf[j] = TAG_ALPHABET.charCodeAt(x % n);
         x = Math.floor(x / n);
       }
-      const slot = crc16(buf, 0, len) % CLUSTER_SLOTS;
+      const slot = crc16(buf, 0, len) % SLOT_COUNT;
       if (table[slot] === undefined) {
         table[slot] = buf.toString('latin1', 0, len);
         missing--;

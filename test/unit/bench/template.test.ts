@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parseBenchArgv } from '../../../lib/bench/options.js';
 import { prng32 } from '../../../lib/bench/random.js';
 import { buildClients, compileRun, planRuns } from '../../../lib/bench/setup.js';
-import { keySlot } from '../../../lib/bench/slots.js';
 import { Batch, compileCommand, VALUE, weightedPicker } from '../../../lib/bench/template.js';
 import { ReplyReader } from '../../../lib/core/resp/index.js';
+import { keySlot } from '../../../lib/redis/key-slot.js';
 
 /** Decode the RESP arrays of a batch (commands) with the project's reader. */
 function commands(buf: Buffer): string[][] {
