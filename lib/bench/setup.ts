@@ -11,7 +11,7 @@ import type { BenchOptions, MixEntry } from './options.js';
 import { benchmarkData, keyGenerator, prng32 } from './random.js';
 import type { ClientSpec, RunParams } from './runner.js';
 import { Batch, type CompiledCommand, compileCommand, type TemplateArg, type ValueSource, weightedPicker } from './template.js';
-import { isInline, selectTests, TESTS, testByName } from './tests.js';
+import { selectTests, TESTS, testByName } from './tests.js';
 
 /** One benchmark run: a built-in test, a custom command or a mix. Plain data. */
 export type RunSpec =
@@ -21,13 +21,9 @@ export type RunSpec =
 
 /** The runs the options ask for, in order. */
 export function planRuns(o: BenchOptions, commandTitle?: string): RunSpec[] {
-  if (o.mix) return [{ kind: 'mix', entries: o.mix, title: mixTitle(o.mix) }];
+  if (o.mix) return [{ kind: 'mix', entries: o.mix, title: `MIX ${o.mix.map((e) => `${e.name}=${e.weight}`).join(',')}` }];
   if (o.command) return [{ kind: 'command', args: o.command, title: commandTitle ?? o.command.join(' ') }];
   return selectTests(o.tests).map((t) => ({ kind: 'test', name: t.name, title: t.title }));
-}
-
-export function mixTitle(entries: readonly MixEntry[]): string {
-  return `MIX ${entries.map((e) => `${e.name}=${e.weight}`).join(',')}`;
 }
 
 /** Titles of the commands of a run (one for tests and commands; one per entry for mixes). */
@@ -54,7 +50,7 @@ function testArgs(name: string, o: BenchOptions): { args: TemplateArg[]; inline:
   if (!t) throw new Error(`internal: no test ${name}`);
   return {
     args: t.build({ prefix: o.keyPrefix, tag: o.cluster ? ':{tag}' : '', randomKeys: o.keyspace !== undefined }),
-    inline: isInline(t),
+    inline: t.name === 'ping_inline', // PING_INLINE is sent as an inline command, not a RESP array
   };
 }
 

@@ -93,8 +93,3 @@ export function testByName(name: string): TestDef | undefined {
   const n = name.toLowerCase();
   return TESTS.find((t) => !t.hidden && t.name === n);
 }
-
-/** PING_INLINE is sent as an inline command, not a RESP array. */
-export function isInline(t: TestDef): boolean {
-  return t.name === 'ping_inline';
-}

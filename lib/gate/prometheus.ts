@@ -111,9 +111,6 @@ export interface PromGateSource {
   testid: string;
   /** How far back to look for the run's samples, seconds. */
   lookbackSec: number;
-  timeoutMs?: number;
-  /** Evaluate as of this time (default now), ms. */
-  nowMs?: number;
 }
 
 /** Bad input or an unusable answer: one line for the user, credentials in a URL redacted. */
@@ -127,7 +124,7 @@ async function query(src: PromGateSource, q: string, timeSec: number): Promise<{
   const base = src.url.replace(/\/$/, '');
   let r: Awaited<ReturnType<typeof promGet>>;
   try {
-    r = await promGet(base, '/api/v1/query', { query: q, time: String(timeSec) }, src.timeoutMs ?? 10_000);
+    r = await promGet(base, '/api/v1/query', { query: q, time: String(timeSec) }, 10_000);
   } catch (err) {
     throw new PromGateError(
       `--prometheus ${base}: cannot query (${(err as Error).message}); give the URL of a running Prometheus, e.g. http://127.0.0.1:9090`,
@@ -140,7 +137,7 @@ async function query(src: PromGateSource, q: string, timeSec: number): Promise<{
 /** The run's window and instances: the raw samples of its requests counters within the lookback. */
 export async function findRunWindow(src: PromGateSource, family: 'bench' | 'k6'): Promise<PromWindow | null> {
   const name = family === 'bench' ? METRICS.bench.requests : 'k6_http_reqs_total';
-  const nowSec = (src.nowMs ?? Date.now()) / 1000;
+  const nowSec = Date.now() / 1000;
   const data = await query(src, `${name}${selector({ [TESTID_LABEL]: src.testid })}[${Math.ceil(src.lookbackSec)}s]`, nowSec);
   let startMs = Number.POSITIVE_INFINITY;
   let endMs = 0;

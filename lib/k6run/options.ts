@@ -1,7 +1,7 @@
-/** Options of `stormdrill k6`: typed, with DEFAULTS and a validate() returning every problem. Pure. */
+/** Options of `stormdrill k6`: typed, with a validate() returning every problem. Pure. */
 import { isDuration } from '../core/duration.js';
 import { isValidRunId } from '../core/naming.js';
-import { checkBaseUrl, DEFAULT_BASE_URL } from '../k6/config.js';
+import { checkBaseUrl } from '../k6/config.js';
 import { isProfileName, type Knobs, PROFILE_NAMES, validateKnobs } from '../k6/profiles.js';
 import { parseSlo } from '../k6/slo.js';
 
@@ -31,11 +31,6 @@ export interface K6RunOptions {
   /** Progress lines of stormdrill itself. */
   log?: (line: string) => void;
 }
-
-export const DEFAULTS = {
-  baseUrl: DEFAULT_BASE_URL,
-  pushInterval: '5s',
-} as const;
 
 /** Split credentials out of a remote-write URL. */
 export function splitRemoteWriteUrl(raw: string): { url?: string; username?: string; password?: string; error?: string } {

@@ -83,11 +83,8 @@ export function parsePercent(text: string): number {
 }
 
 /** Run the gate; returns the exit code (0 passed, 1 failed). Bad input throws UserError (exit 2). */
-export async function gateCli(
-  resultPath: string | undefined,
-  f: GateFlags,
-  out: (s: string) => void = (s) => process.stdout.write(s),
-): Promise<number> {
+export async function gateCli(resultPath: string | undefined, f: GateFlags): Promise<number> {
+  const out = (s: string) => process.stdout.write(s);
   checkOutputPaths([
     { flag: '--junit', path: f.junit },
     { flag: '--json', path: f.json },
