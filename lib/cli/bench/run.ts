@@ -1,5 +1,6 @@
 /** The `stormdrill bench` entry: argv → options → run → output, metrics and --json. */
 // the runner and prom-client load only when a benchmark runs (`bench --help` stays fast)
+import { buffer } from 'node:stream/consumers';
 import type { BenchOutcome } from '../../bench/bench.js';
 import { benchExitCode, benchVersion, jsonReport } from '../../bench/json-report.js';
 import { parseBenchArgv } from '../../bench/options.js';
@@ -8,12 +9,6 @@ import { registerCleanup } from '../../core/lifecycle.js';
 import { newRunId, testId } from '../../core/naming.js';
 import { outputProblems, writeJsonOutput } from '../output.js';
 import { helpText } from './help.js';
-
-async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
 
 /** Run `stormdrill bench <argv>`; returns the exit code. Bad input throws OptionsError. */
 export async function benchCli(argv: string[]): Promise<number> {
@@ -44,14 +39,9 @@ export async function benchCli(argv: string[]): Promise<number> {
   const metrics = o.promRw || o.metricsPort ? new (await import('../../bench/metrics.js')).BenchMetrics(testid) : undefined;
   const obs = await import('../../observability/index.js');
   const server = metrics && o.metricsPort ? await obs.serveMetrics(metrics.registry, { port: o.metricsPort }) : undefined;
-  let promUrl: URL | undefined;
-  if (o.promRw) {
-    try {
-      promUrl = new URL(o.promRw);
-    } catch {
-      throw new OptionsError([`--prom-rw must be a URL like http://127.0.0.1:9090/api/v1/write, got '${redactSecrets(o.promRw)}'`]);
-    }
-  }
+  if (o.promRw && !URL.canParse(o.promRw))
+    throw new OptionsError([`--prom-rw must be a URL like http://127.0.0.1:9090/api/v1/write, got '${redactSecrets(o.promRw)}'`]);
+  const promUrl = o.promRw ? new URL(o.promRw) : undefined;
   const pusher =
     metrics && promUrl
       ? obs.startRemoteWritePush({
@@ -73,7 +63,12 @@ export async function benchCli(argv: string[]): Promise<number> {
     try {
       outcome = await runBench(
         o,
-        { out: (s) => process.stdout.write(s), err: (s) => process.stderr.write(s), isTTY: Boolean(process.stdout.isTTY), readStdin },
+        {
+          out: (s) => process.stdout.write(s),
+          err: (s) => process.stderr.write(s),
+          isTTY: Boolean(process.stdout.isTTY),
+          readStdin: async () => (await buffer(process.stdin)).toString('utf8'),
+        },
         { signal: abort.signal, observer: metrics },
       );
     } finally {
