@@ -10,27 +10,18 @@ import { type Endpoint, formatEndpoint } from './endpoint.js';
 import { errorKind, exchange, openSocket, type RawConn } from './socket.js';
 import type { TlsSettings } from './tls.js';
 
-/** The flags a command takes for each part of a connection, for messages. */
-export interface FlagHints {
-  /** e.g. '-h/-p' */
-  address: string;
-  /** e.g. '-a/--pass, --user or REDISCLI_AUTH' */
-  auth: string;
-  /** e.g. '--tls' */
-  tls: string;
-  /** e.g. '-n/--db' */
-  db: string;
-  /** The flag that says the target is a cluster, e.g. '--cluster'. */
-  cluster: string;
-}
-
-export const DEFAULT_HINTS: FlagHints = {
+/**
+ * The flags a command takes for each part of a connection, for messages: the address, the
+ * credentials, TLS, the database, and the flag that says the target is a cluster.
+ */
+export const DEFAULT_HINTS = {
   address: '-h/-p',
   auth: '-a/--pass, --user or REDISCLI_AUTH',
   tls: '--tls',
   db: '-n/--db',
   cluster: '--cluster',
 };
+export type FlagHints = typeof DEFAULT_HINTS;
 
 /** How to connect to a node: credentials, database, TLS, protocol. */
 export interface ConnectSettings {

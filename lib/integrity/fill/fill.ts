@@ -21,6 +21,7 @@ import {
   slotOfBytes,
   targetOrThrow,
 } from '../../redis/index.js';
+import { parseInfo } from '../../stack/info.js';
 import type { FillMetrics } from '../metrics.js';
 import { openOrExplain } from '../router.js';
 import { FillGenerator } from './generator.js';
@@ -65,7 +66,6 @@ export interface FillEvents {
 }
 
 interface Lane {
-  ep: Endpoint;
   sock: Socket;
   reader: LineReplyCounter;
   sent: number;
@@ -87,15 +87,6 @@ interface MemInfo {
   used: number;
   max: number;
   policy: string;
-}
-
-export function parseInfo(text: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const line of text.split('\r\n')) {
-    const i = line.indexOf(':');
-    if (i > 0 && line[0] !== '#') out[line.slice(0, i)] = line.slice(i + 1);
-  }
-  return out;
 }
 
 async function memInfo(conn: RespConn): Promise<MemInfo> {
@@ -153,7 +144,6 @@ export async function runFill(
       const raw: RawConn = await connectRaw(m, target);
       const sock = raw.sock;
       const lane: Lane = {
-        ep: m,
         sock,
         sent: 0,
         replies: 0,

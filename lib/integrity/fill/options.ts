@@ -5,50 +5,39 @@ import type { ConnectionOptions } from '../../redis/index.js';
 export const FILL_TYPES = ['string', 'hash', 'list', 'set', 'zset', 'mixed'] as const;
 export type FillType = (typeof FILL_TYPES)[number];
 
-export interface FillOptions {
+export const FILL_DEFAULTS = {
+  /** Keys to write; 0 = until --until-memory is reached. */
+  keys: 0,
+  /** Value bytes (per element for collections). */
+  valueSize: 100,
+  type: 'string' as FillType,
+  /** Elements per collection key (hash fields, list items, set/zset members). */
+  elements: 4,
+  /** Share of keys (0..1) that get a TTL of ttlSeconds. */
+  ttlShare: 0,
+  ttlSeconds: 3600,
+  seed: 1,
+  /** Commands in flight per connection. */
+  window: 8192,
+  /** Keys per MSET for fixed-size strings without TTL on one master; 1 = one SET per key (like redis-cli --pipe). */
+  mset: 32,
+  /** Fill even when maxmemory-policy would evict keys. */
+  allowEviction: false,
+  /** Hard stop after this many seconds. */
+  maxSeconds: 3600,
+  /** Memory polling interval (with untilMemory). */
+  memoryPollMs: 20,
+};
+
+export type FillOptions = typeof FILL_DEFAULTS & {
   connection: ConnectionOptions;
   runId: string;
   /** Default `sd:<runId>:`; keys are `<prefix>fill:<n>`. */
   keyPrefix?: string;
-  /** Keys to write; 0 = until --until-memory is reached. */
-  keys: number;
   /** '80%' of maxmemory, or an absolute size such as '2GiB' / '500mb' (used_memory). */
   untilMemory?: string;
-  /** Value bytes (per element for collections); or a [min, max] range. */
-  valueSize: number;
+  /** Value bytes drawn per key from [min, max] instead of valueSize. */
   valueSizeRange?: [number, number];
-  type: FillType;
-  /** Elements per collection key (hash fields, list items, set/zset members). */
-  elements: number;
-  /** Share of keys (0..1) that get a TTL of ttlSeconds. */
-  ttlShare: number;
-  ttlSeconds: number;
-  seed: number;
-  /** Commands in flight per connection. */
-  window: number;
-  /** Keys per MSET for fixed-size strings without TTL on one master; 1 = one SET per key (like redis-cli --pipe). */
-  mset: number;
-  /** Fill even when maxmemory-policy would evict keys. */
-  allowEviction: boolean;
-  /** Hard stop after this many seconds. */
-  maxSeconds: number;
-  /** Memory polling interval (with untilMemory). */
-  memoryPollMs: number;
-}
-
-export const FILL_DEFAULTS = {
-  keys: 0,
-  valueSize: 100,
-  type: 'string' as FillType,
-  elements: 4,
-  ttlShare: 0,
-  ttlSeconds: 3600,
-  seed: 1,
-  window: 8192,
-  mset: 32,
-  allowEviction: false,
-  maxSeconds: 3600,
-  memoryPollMs: 20,
 };
 
 const UNITS: Record<string, number> = {

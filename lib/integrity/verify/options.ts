@@ -4,43 +4,32 @@ import type { ConnectionOptions } from '../../redis/index.js';
 export const COMPARE_MODES = ['value', 'length', 'keys'] as const;
 export type CompareMode = (typeof COMPARE_MODES)[number];
 
-export interface VerifyOptions {
-  source: ConnectionOptions;
-  target: ConnectionOptions;
-  /** Rounds: the first compares everything, later ones re-check only the conflicts. */
-  rounds: number;
-  /** Seconds between rounds. */
-  interval: number;
-  compare: CompareMode;
-  /** Keys fetched per second (each side); 0 = no limit. */
-  qps: number;
-  /** SCAN MATCH pattern (e.g. a run's namespace `sd:<runId>:*`); default every key. */
-  match?: string;
-  /** Keys per SCAN batch / EVAL. */
-  batchSize: number;
-  /** Sample keys kept per conflict kind. */
-  samples: number;
-  /** Also scan the target for keys missing on the source (default true: proves equality). */
-  bothDirections: boolean;
-  ttlToleranceMs: number;
-  ttlGraceMs: number;
-  /** Strings longer than this, and collections with more elements than bigElements, are compared in chunks. */
-  bigBytes: number;
-  bigElements: number;
-}
-
 export const VERIFY_DEFAULTS = {
+  /** Rounds: the first compares everything, later ones re-check only the conflicts. */
   rounds: 3,
+  /** Seconds between rounds. */
   interval: 1,
   compare: 'value' as CompareMode,
+  /** Keys fetched per second (each side); 0 = no limit. */
   qps: 0,
+  /** Keys per SCAN batch / EVAL. */
   batchSize: 1000,
+  /** Sample keys kept per conflict kind. */
   samples: 20,
+  /** Also scan the target for keys missing on the source (default true: proves equality). */
   bothDirections: true,
   ttlToleranceMs: 5000,
   ttlGraceMs: 5000,
+  /** Strings longer than this, and collections with more elements than bigElements, are compared in chunks. */
   bigBytes: 512 * 1024,
   bigElements: 2048,
+};
+
+export type VerifyOptions = typeof VERIFY_DEFAULTS & {
+  source: ConnectionOptions;
+  target: ConnectionOptions;
+  /** SCAN MATCH pattern (e.g. a run's namespace `sd:<runId>:*`); default every key. */
+  match?: string;
 };
 
 export function validateVerifyOptions(o: Partial<VerifyOptions>): string[] {

@@ -3,52 +3,40 @@ import { isValidRunId } from '../../core/naming.js';
 import type { ConnectionOptions } from '../../redis/index.js';
 import { WRITE_MODES, type WriteMode } from './records.js';
 
-export interface WriteOptions {
-  connection: ConnectionOptions;
-  runId: string;
-  /** Default `sd:<runId>:`. */
-  keyPrefix?: string;
-  mode: WriteMode;
-  valueSize: number;
+export const WRITE_DEFAULTS = {
+  mode: 'set' as WriteMode,
+  valueSize: 64,
   /** Target writes per second; 0 = as fast as `concurrency` allows. */
-  rate: number;
+  rate: 0,
   /** Writes in flight at once. */
-  concurrency: number;
+  concurrency: 64,
   /** Stop after this many seconds; 0 = until stop() (the CLI: Ctrl-C). */
-  durationSeconds: number;
+  durationSeconds: 0,
   /** Stop after this many writes; 0 = no limit. */
-  maxWrites: number;
+  maxWrites: 0,
   /** A write (or read) without a reply after this is "unknown" and its connection is dropped. */
-  timeoutMs: number;
-  /** Ledger file (created; never overwritten). */
-  ledgerPath: string;
+  timeoutMs: 1000,
   /** Ledger flush interval. */
-  flushMs: number;
+  flushMs: 5,
   /** Read probes per second (GET of a recently written key); 0 = no read probe. */
-  readRate: number;
+  readRate: 0,
   /** Reconnect backoff, doubling from min to max. */
-  backoffMinMs: number;
-  backoffMaxMs: number;
+  backoffMinMs: 10,
+  backoffMaxMs: 500,
   /**
    * Sentinel targets: move to the new master on +switch-master from any Sentinel (default).
    * false: stay until an error or a reconnect says otherwise, as many application clients do.
    */
-  followSwitchMaster: boolean;
-}
-
-export const WRITE_DEFAULTS = {
-  mode: 'set' as WriteMode,
-  valueSize: 64,
-  rate: 0,
-  concurrency: 64,
-  durationSeconds: 0,
-  maxWrites: 0,
-  timeoutMs: 1000,
-  flushMs: 5,
-  readRate: 0,
-  backoffMinMs: 10,
-  backoffMaxMs: 500,
   followSwitchMaster: true,
+};
+
+export type WriteOptions = typeof WRITE_DEFAULTS & {
+  connection: ConnectionOptions;
+  runId: string;
+  /** Default `sd:<runId>:`. */
+  keyPrefix?: string;
+  /** Ledger file (created; never overwritten). */
+  ledgerPath: string;
 };
 
 const KNOWN = new Set([...Object.keys(WRITE_DEFAULTS), 'connection', 'runId', 'keyPrefix', 'ledgerPath']);
