@@ -24,10 +24,8 @@ export function compareStates(src: KeyState, tgt: KeyState, s: CompareSettings):
   if (srcGone) return tgt.pttl >= 0 && tgt.pttl <= s.ttlGraceMs ? null : 'missingOnSource';
   if (tgtGone) return src.pttl >= 0 && src.pttl <= s.ttlGraceMs ? null : 'missingOnTarget';
   if (src.type !== tgt.type) return 'type';
-  if (src.kind !== tgt.kind) return 'value';
-  if (!payloadEqual(src.payload, tgt.payload)) return 'value';
-  const ttl = ttlConflict(src.pttl, tgt.pttl, s.ttlToleranceMs);
-  if (ttl) return 'ttl';
+  if (src.kind !== tgt.kind || !payloadEqual(src.payload, tgt.payload)) return 'value';
+  if (ttlConflict(src.pttl, tgt.pttl, s.ttlToleranceMs)) return 'ttl';
   if (src.kind === 1 && s.compare === 'value') return 'big';
   return null;
 }
@@ -38,8 +36,6 @@ export function payloadEqual(a: Buffer | number, b: Buffer | number): boolean {
 }
 
 export function ttlConflict(a: number, b: number, toleranceMs: number): boolean {
-  const aHas = a >= 0;
-  const bHas = b >= 0;
-  if (aHas !== bHas) return true;
-  return aHas && Math.abs(a - b) > toleranceMs;
+  // one side without a TTL (-1) and the other with one is a conflict whatever the tolerance
+  return a >= 0 !== b >= 0 || (a >= 0 && Math.abs(a - b) > toleranceMs);
 }

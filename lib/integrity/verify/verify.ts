@@ -211,35 +211,30 @@ async function scanAll(router: Router, o: VerifyOptions, limit: RateLimit, batch
 /** Compare one big key in chunks; true when equal. */
 export async function compareBig(src: RespConn, tgt: RespConn, key: Buffer, type: string): Promise<boolean> {
   const page = 512;
-  const callArr = async (c: RespConn, args: Array<string | Buffer>) => (await c.call(args)) as RespValue[];
+  const both = async (args: Array<string | Buffer>) => (await Promise.all([src.call(args), tgt.call(args)])) as [RespValue[], RespValue[]];
   const eq = (a: RespValue, b: RespValue) => (Buffer.isBuffer(a) && Buffer.isBuffer(b) ? a.equals(b) : a === b || String(a) === String(b));
   if (type === 'string') {
     const chunk = 256 * 1024;
     const len = Number(await src.call(['STRLEN', key]));
     for (let off = 0; off < len; off += chunk) {
-      const a = await src.call(['GETRANGE', key, String(off), String(off + chunk - 1)]);
-      const b = await tgt.call(['GETRANGE', key, String(off), String(off + chunk - 1)]);
+      const [a, b] = await both(['GETRANGE', key, String(off), String(off + chunk - 1)]);
       if (!eq(a, b)) return false;
     }
     return true;
   }
   if (type === 'list') {
     for (let start = 0; ; start += page) {
-      const a = await callArr(src, ['LRANGE', key, String(start), String(start + page - 1)]);
-      const b = await callArr(tgt, ['LRANGE', key, String(start), String(start + page - 1)]);
+      const [a, b] = await both(['LRANGE', key, String(start), String(start + page - 1)]);
       if (a.length !== b.length || a.some((x, i) => !eq(x, b[i] as RespValue))) return false;
       if (a.length < page) return true;
     }
   }
   if (type === 'stream') {
-    let from = '-';
-    for (;;) {
-      const a = await callArr(src, ['XRANGE', key, from, '+', 'COUNT', String(page)]);
-      const b = await callArr(tgt, ['XRANGE', key, from, '+', 'COUNT', String(page)]);
+    for (let from = '-'; ; ) {
+      const [a, b] = await both(['XRANGE', key, from, '+', 'COUNT', String(page)]);
       if (JSON.stringify(a.map(flat)) !== JSON.stringify(b.map(flat))) return false;
       if (a.length < page) return true;
-      const lastId = String((a[a.length - 1] as RespValue[])[0]);
-      from = `(${lastId}`;
+      from = `(${String((a[a.length - 1] as RespValue[])[0])}`;
     }
   }
   // hash, set, zset: every source element is on the target with the same value; lengths were equal
@@ -251,16 +246,12 @@ export async function compareBig(src: RespConn, tgt: RespConn, key: Buffer, type
     const items = r[1];
     if (items.length === 0) continue;
     if (type === 'set') {
-      const present = await callArr(tgt, ['SMISMEMBER', key, ...items]);
+      const present = (await tgt.call(['SMISMEMBER', key, ...items])) as RespValue[];
       if (present.some((x) => Number(x) !== 1)) return false;
     } else {
-      const names: Buffer[] = [];
-      const values: Buffer[] = [];
-      for (let i = 0; i < items.length; i += 2) {
-        names.push(items[i] as Buffer);
-        values.push(items[i + 1] as Buffer);
-      }
-      const got = await callArr(tgt, [type === 'hash' ? 'HMGET' : 'ZMSCORE', key, ...names]);
+      const names = items.filter((_, i) => i % 2 === 0);
+      const values = items.filter((_, i) => i % 2 === 1);
+      const got = (await tgt.call([type === 'hash' ? 'HMGET' : 'ZMSCORE', key, ...names])) as RespValue[];
       for (let i = 0; i < names.length; i++) {
         const g = got[i] as RespValue;
         if (g === null) return false;
