@@ -21,18 +21,16 @@ export function writeValue(seq: number, size: number): string {
   return head + fill.repeat(size - head.length);
 }
 
+const WRITE_COMMANDS: Record<WriteMode, (key: string, value: string) => string[]> = {
+  set: (k, v) => ['SET', k, v],
+  incr: (k) => ['INCR', k],
+  rpush: (k, v) => ['RPUSH', k, v],
+  xadd: (k, v) => ['XADD', k, '*', 'v', v],
+};
+
 /** The command that writes `seq`. */
 export function writeCommandFor(mode: WriteMode, key: string, value: string): string[] {
-  switch (mode) {
-    case 'set':
-      return ['SET', key, value];
-    case 'incr':
-      return ['INCR', key];
-    case 'rpush':
-      return ['RPUSH', key, value];
-    case 'xadd':
-      return ['XADD', key, '*', 'v', value];
-  }
+  return WRITE_COMMANDS[mode](key, value);
 }
 
 /** True when modes are read back with one MGET per batch. */
