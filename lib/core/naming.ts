@@ -16,19 +16,12 @@ export function isValidRunId(id: string): boolean {
   return RUN_ID_PATTERN.test(id);
 }
 
-/** Pad a number to two digits. */
-function two(n: number): string {
-  return n < 10 ? `0${n}` : String(n);
-}
-
 /**
  * A new run id such as `20261125-084012-k3f9`: sortable by start time, short enough
  * for a Prometheus label and a key prefix, unique enough for parallel runs.
  */
 export function newRunId(now: Date = new Date(), random: () => number = Math.random): string {
-  const stamp =
-    `${now.getUTCFullYear()}${two(now.getUTCMonth() + 1)}${two(now.getUTCDate())}` +
-    `-${two(now.getUTCHours())}${two(now.getUTCMinutes())}${two(now.getUTCSeconds())}`;
+  const stamp = now.toISOString().slice(0, 19).replace(/[-:]/g, '').replace('T', '-');
   let suffix = '';
   for (let i = 0; i < 4; i++) suffix += 'abcdefghijklmnopqrstuvwxyz0123456789'[Math.floor(random() * 36)];
   return `${stamp}-${suffix}`;

@@ -64,8 +64,7 @@ export function resolveTarget(
 ): { target?: Target; problems: string[] } {
   const problems: string[] = [];
   const hints = o.hints ?? DEFAULT_HINTS;
-  const host = o.host;
-  const port = o.port;
+  const { host, port } = o;
   let user = o.user;
   let password = o.password;
   let db = o.db ?? 0;
@@ -164,10 +163,10 @@ export function sentinelMaster(t: Target): Promise<Endpoint> {
 }
 
 /** The masters to talk to (one unless a cluster), with the slot map for a cluster. */
-export async function discover(t: Target, seeds: Endpoint[] = t.endpoints): Promise<{ masters: Endpoint[]; map: SlotMap | null }> {
+export async function discover(t: Target): Promise<{ masters: Endpoint[]; map: SlotMap | null }> {
   if (t.mode === 'sentinel') return { masters: [await sentinelMaster(t)], map: null };
   if (t.mode === 'cluster') {
-    const map = await firstSlotMap(seeds, t);
+    const map = await firstSlotMap(t.endpoints, t);
     return { masters: map.masters, map };
   }
   return { masters: [t.endpoints[0] as Endpoint], map: null };
@@ -175,7 +174,5 @@ export async function discover(t: Target, seeds: Endpoint[] = t.endpoints): Prom
 
 /** A copy of `o` without undefined values, so defaults are not overwritten by them. */
 export function defined<T extends object>(o: T): Partial<T> {
-  const out: Partial<T> = {};
-  for (const [k, v] of Object.entries(o)) if (v !== undefined) (out as Record<string, unknown>)[k] = v;
-  return out;
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
