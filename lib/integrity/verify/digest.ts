@@ -29,14 +29,16 @@ export interface DigestCompareOptions {
   maxSamples?: number;
 }
 
-function keyList(reply: RespValue): { cursor: string; keys: string[] } {
-  if (!Array.isArray(reply) || reply.length !== 2 || !Array.isArray(reply[1])) throw new Error('unexpected SCAN reply');
-  return { cursor: String(reply[0]), keys: (reply[1] as RespValue[]).map(String) };
+/** One command; a refusal (call() rejects with the ReplyError) names `what` and the node. */
+async function ask(conn: RespConn, what: string, args: string[]): Promise<RespValue> {
+  return conn.call(args).catch((e: unknown) => {
+    if (!(e instanceof ReplyError)) throw e;
+    throw new Error(`${what} on ${conn.endpoint.host}:${conn.endpoint.port}: ${e.message}`);
+  });
 }
 
 async function digests(conn: RespConn, keys: string[]): Promise<string[]> {
-  const r = await conn.call(['DEBUG', 'DIGEST-VALUE', ...keys]);
-  if (r instanceof ReplyError) throw new Error(`DEBUG DIGEST-VALUE on ${conn.endpoint.host}:${conn.endpoint.port}: ${r.message}`);
+  const r = await ask(conn, 'DEBUG DIGEST-VALUE', ['DEBUG', 'DIGEST-VALUE', ...keys]);
   if (!Array.isArray(r) || r.length !== keys.length) throw new Error('unexpected DEBUG DIGEST-VALUE reply');
   return r.map(String);
 }
@@ -45,11 +47,10 @@ async function digests(conn: RespConn, keys: string[]): Promise<string[]> {
 async function* scan(conn: RespConn, match: string, count: number): AsyncGenerator<string[]> {
   let cursor = '0';
   do {
-    const r = await conn.call(['SCAN', cursor, 'MATCH', match, 'COUNT', String(count)]);
-    if (r instanceof ReplyError) throw new Error(`SCAN on ${conn.endpoint.host}:${conn.endpoint.port}: ${r.message}`);
-    const page = keyList(r);
-    cursor = page.cursor;
-    if (page.keys.length > 0) yield page.keys;
+    const r = await ask(conn, 'SCAN', ['SCAN', cursor, 'MATCH', match, 'COUNT', String(count)]);
+    if (!Array.isArray(r) || r.length !== 2 || !Array.isArray(r[1])) throw new Error('unexpected SCAN reply');
+    cursor = String(r[0]);
+    if (r[1].length > 0) yield r[1].map(String);
   } while (cursor !== '0');
 }
 

@@ -73,4 +73,20 @@ describe('compareByDigest on real redis-servers', () => {
     expect(diff.conflicts).toBe(5);
     expect([...diff.samples].sort()).toEqual([`${ns}extra:1`, `${ns}extra:2`, `${ns}l`, `${ns}s:5`, `${ns}s:7`].sort());
   });
+
+  it('names the command and the node when a server refuses DEBUG', async () => {
+    const noDebug = await startRedisServer({
+      port: await env.ports.take(),
+      dir: env.tmpDir('digest-nodebug'),
+      config: { 'enable-debug-command': 'no' },
+    });
+    try {
+      const ns = `${env.namespace.keyPrefix}dgn:`;
+      await client(env.redis.port).set(`${ns}k`, 'v');
+      const refused = compareByDigest(await open(env.redis.port), await open(noDebug.port), { match: `${ns}*` });
+      await expect(refused).rejects.toThrow(new RegExp(`^DEBUG DIGEST-VALUE on 127\\.0\\.0\\.1:${noDebug.port}: ERR .*DEBUG`));
+    } finally {
+      await noDebug.stop();
+    }
+  });
 });
