@@ -5,7 +5,7 @@
  * No retries, no offline queue: a lost connection fails every pending callback with a
  * ConnectionError, and the caller decides (the writer records those as "unknown").
  */
-import { encodedLength, ReplyError, ReplyReader, type RespValue, writeCommand } from '../core/resp/index.js';
+import { encodedLength, ReplyError, ReplyReader, type RespValue, writeCommand, writeUint } from '../core/resp/index.js';
 import { type Endpoint, formatEndpoint } from './endpoint.js';
 import { type ConnectSettings, connectRaw } from './handshake.js';
 import { ConnectionError, type RawConn } from './socket.js';
@@ -140,16 +140,6 @@ export class RespConn {
   }
 }
 
-function putUint(buf: Buffer, off: number, n: number): number {
-  if (n < 10) {
-    buf[off] = 48 + n;
-    return off + 1;
-  }
-  const s = String(n);
-  for (let i = 0; i < s.length; i++) buf[off + i] = s.charCodeAt(i);
-  return off + s.length;
-}
-
 /**
  * Encode a command whose fixed head (e.g. EVAL script 0 mode) is followed by many keys,
  * in one allocation and without per-argument strings (verify's batches of 1000 keys).
@@ -161,13 +151,13 @@ export function encodeArgs(head: ReadonlyArray<Buffer>, keys: ReadonlyArray<Buff
   for (const k of keys) size += 1 + String(k.length).length + 2 + k.length + 2;
   const b = Buffer.allocUnsafe(size);
   b[0] = 42;
-  let o = putUint(b, 1, count);
+  let o = writeUint(b, 1, count);
   b[o++] = 13;
   b[o++] = 10;
   for (const list of [head, keys]) {
     for (const a of list) {
       b[o++] = 36;
-      o = putUint(b, o, a.length);
+      o = writeUint(b, o, a.length);
       b[o++] = 13;
       b[o++] = 10;
       b.set(a, o);

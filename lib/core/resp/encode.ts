@@ -47,6 +47,24 @@ export function writeCommand(target: Buffer, offset: number, args: ReadonlyArray
   return o;
 }
 
+/** Write a non-negative integer's decimal digits; returns the new offset. */
+export function writeUint(buf: Buffer, off: number, n: number): number {
+  if (n < 10) {
+    buf[off] = 48 + n;
+    return off + 1;
+  }
+  let digits = 0;
+  for (let x = n; x >= 1; x = Math.floor(x / 10)) digits++;
+  let o = off + digits;
+  let x = n;
+  while (x >= 1) {
+    const q = Math.floor(x / 10);
+    buf[--o] = 48 + (x - q * 10);
+    x = q;
+  }
+  return off + digits;
+}
+
 /**
  * Split a command line the way redis-cli does: whitespace separates, double and single
  * quotes group, backslash escapes inside double quotes.

@@ -1,2 +1,2 @@
-export { encodeCommand, encodedLength, splitCommandLine, writeCommand } from './encode.js';
+export { encodeCommand, encodedLength, splitCommandLine, writeCommand, writeUint } from './encode.js';
 export { ReplyError, ReplyReader, type RespValue } from './reader.js';

@@ -111,10 +111,6 @@ export async function runFill(
   // control connections: memory checks before and during the fill
   const control: RespConn[] = [];
   const lanes: Lane[] = [];
-  const cleanup = () => {
-    for (const c of control) c.close();
-    for (const l of lanes) l.sock.destroy();
-  };
   try {
     for (const m of masters) control.push(await openOrExplain(m, target));
     const mem = await Promise.all(control.map(memInfo));
@@ -434,6 +430,7 @@ export async function runFill(
       targetMemory,
     };
   } finally {
-    cleanup();
+    for (const c of control) c.close();
+    for (const l of lanes) l.sock.destroy();
   }
 }

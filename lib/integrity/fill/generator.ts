@@ -4,6 +4,7 @@
  * value bytes follow from (seed, n) only, so two fills with the same seed write the same
  * data. Pure.
  */
+import { writeUint } from '../../core/resp/index.js';
 import type { FillType } from './options.js';
 
 const TYPES: Array<Exclude<FillType, 'mixed'>> = ['string', 'hash', 'list', 'set', 'zset'];
@@ -25,24 +26,6 @@ export function hashOf(seed: number, n: number, salt: number): number {
   const lo = n % 4294967296;
   const hi = Math.floor(n / 4294967296);
   return mix32(mix32(lo ^ Math.imul(seed, 0x9e3779b1)) ^ Math.imul(hi + salt, 0x85ebca6b) ^ salt);
-}
-
-/** Write a non-negative integer's decimal digits; returns the new offset. */
-export function writeUint(buf: Buffer, off: number, n: number): number {
-  if (n < 10) {
-    buf[off] = 48 + n;
-    return off + 1;
-  }
-  let digits = 0;
-  for (let x = n; x >= 1; x = Math.floor(x / 10)) digits++;
-  let o = off + digits;
-  let x = n;
-  while (x >= 1) {
-    const q = Math.floor(x / 10);
-    buf[--o] = 48 + (x - q * 10);
-    x = q;
-  }
-  return off + digits;
 }
 
 function digitsOf(n: number): number {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ReplyReader, type RespValue } from '../../../lib/core/resp/index.js';
+import { ReplyReader, type RespValue, writeUint } from '../../../lib/core/resp/index.js';
 import type { GeneratorPlan } from '../../../lib/integrity/fill/generator.js';
-import { FillGenerator, hashOf, writeUint } from '../../../lib/integrity/fill/generator.js';
+import { FillGenerator, hashOf } from '../../../lib/integrity/fill/generator.js';
 import { parseMemoryTarget, validateFillOptions } from '../../../lib/integrity/fill/options.js';
 
 const plan = (p: Partial<GeneratorPlan> = {}): GeneratorPlan => ({
