@@ -14,9 +14,8 @@ function kindOf(path: string): 'file' | 'dir' | 'missing' {
     return statSync(path).isDirectory() ? 'dir' : 'file';
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return 'missing';
     // ENOTDIR: a part of the path is a file; the caller walks up and names it
-    if (code === 'ENOTDIR') return 'missing';
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'missing';
     throw err;
   }
 }
