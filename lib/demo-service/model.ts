@@ -76,21 +76,8 @@ export function parseReserveBody(body: unknown): { itemId: string; qty: number }
   return { itemId: b.itemId, qty };
 }
 
-export type ErrorKind =
-  | 'bad_request'
-  | 'payload_too_large'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'out_of_stock'
-  | 'idempotency_conflict'
-  | 'redis_unavailable'
-  | 'redis_timeout'
-  | 'redis_readonly'
-  | 'not_durable'
-  | 'redis_error'
-  | 'internal';
-
-export const ERROR_STATUS: Record<ErrorKind, number> = {
+/** Every error kind the service answers with, and its HTTP status. */
+export const ERROR_STATUS = {
   bad_request: 400,
   payload_too_large: 413,
   not_found: 404,
@@ -103,7 +90,9 @@ export const ERROR_STATUS: Record<ErrorKind, number> = {
   not_durable: 503,
   redis_error: 500,
   internal: 500,
-};
+} as const;
+
+export type ErrorKind = keyof typeof ERROR_STATUS;
 
 /** Which error kind a Redis client error is. */
 export function classifyRedisError(err: unknown): ErrorKind {

@@ -66,16 +66,8 @@ export interface Knobs {
   maxVus?: number;
 }
 
-export interface ProfileDefaults {
-  duration: string;
-  ramp: string;
-  vus: number;
-  rate: number;
-  maxVus: number;
-}
-
 /** Defaults per profile: a short, laptop-sized run unless the knobs scale it up. */
-export const PROFILE_DEFAULTS: Record<ProfileName, ProfileDefaults> = {
+export const PROFILE_DEFAULTS: Record<ProfileName, Required<Knobs>> = {
   smoke: { duration: '30s', ramp: '0s', vus: 1, rate: 1, maxVus: 1 },
   'average-load': { duration: '5m', ramp: '30s', vus: 10, rate: 20, maxVus: 50 },
   stress: { duration: '5m', ramp: '1m', vus: 50, rate: 100, maxVus: 200 },

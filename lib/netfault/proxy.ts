@@ -152,20 +152,18 @@ class Conn {
       }
     }
     const st = this.proxy.counters;
+    const side = lane.name === 'up' ? 'Up' : 'Down';
     const fate = this.fate(this.proxy.fault, lane.name);
     if (fate.act === 'drop') {
-      if (lane.name === 'up') st.droppedUp += d.length;
-      else st.droppedDown += d.length;
+      st[`dropped${side}`] += d.length;
       return;
     }
     if (fate.act === 'hold') {
-      if (lane.name === 'up') st.heldUp += d.length;
-      else st.heldDown += d.length;
+      st[`held${side}`] += d.length;
       lane.hold(d);
       return;
     }
-    if (lane.name === 'up') st.bytesUp += d.length;
-    else st.bytesDown += d.length;
+    st[`bytes${side}`] += d.length;
     if (fate.act === 'pass' && lane.queue.length === 0) {
       lane.write(d);
       return;
