@@ -3,6 +3,7 @@
  * the sentinel.conf text and SENTINEL MASTER as a record.
  */
 import { redisOnce } from '../redis/once.js';
+import type { TlsSettings } from '../redis/tls.js';
 import { bindLines } from './redis.js';
 
 /** The sentinel.conf text. Exported for tests. */
@@ -47,9 +48,14 @@ export function fieldRecord(r: readonly unknown[]): Record<string, string> {
   return out;
 }
 
-/** SENTINEL MASTER <name> as a record. */
-export async function sentinelMasterInfo(port: number, masterName: string, host = '127.0.0.1'): Promise<Record<string, string>> {
-  const r = await redisOnce(port, ['SENTINEL', 'MASTER', masterName], { host, timeoutMs: 1000 });
+/** SENTINEL MASTER <name> as a record (over TLS with `tls`: a TLS-only Sentinel). */
+export async function sentinelMasterInfo(
+  port: number,
+  masterName: string,
+  host = '127.0.0.1',
+  tls?: TlsSettings,
+): Promise<Record<string, string>> {
+  const r = await redisOnce(port, ['SENTINEL', 'MASTER', masterName], { host, tls, timeoutMs: 1000 });
   if (!Array.isArray(r)) throw new Error(`unexpected SENTINEL MASTER reply from ${port}`);
   return fieldRecord(r);
 }

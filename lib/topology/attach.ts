@@ -203,7 +203,7 @@ async function attachSentinelGroup(a: AttachTarget, g: NonNullable<AttachTarget[
     process: null,
     owned: false,
   }));
-  const m = await sentinelMasterInfo(asked.port, name, asked.host).catch((): Record<string, string> => ({}));
+  const m = await sentinelMasterInfo(asked.port, name, asked.host, a.tls).catch((): Record<string, string> => ({}));
   // the primary's own write safety (partition drills bound their loss by it)
   const c = await configOf(a, nodes.slice(0, 1), ['min-replicas-to-write', 'min-replicas-max-lag']);
   const spec: Topology['spec'] = {

@@ -524,7 +524,7 @@ export async function waitSentinelsAgree(t: Topology, primary: TopoNode, timeout
     async () => {
       for (const s of t.sentinels) {
         if (s.process && s.process.status !== 'running') continue;
-        const m = await sentinelMasterInfo(s.port, name, s.host);
+        const m = await sentinelMasterInfo(s.port, name, s.host, t.tls);
         if (Number(m.port) !== want.port || (m.flags ?? '').includes('failover_in_progress')) return false;
       }
       return true;
@@ -549,7 +549,7 @@ export async function waitClusterOk(t: Topology, timeoutMs: number, atStart = fa
     async () => {
       const live = t.nodes.filter((n) => n.process?.status !== 'exited');
       for (const n of live) {
-        const info = await clusterInfo(n.port, t.password, n.host, t.username);
+        const info = await clusterInfo(n.port, t.password, n.host, t.username, t.tls);
         if (info.cluster_state !== 'ok' || info.cluster_slots_ok !== '16384') return false;
         if (atStart && Number(info.cluster_known_nodes) !== total) return false;
       }

@@ -3,13 +3,20 @@
  * a CA this test makes with openssl) that clients reach as an ACL user, a drill runs with
  * `--target rediss://…`, `topology status --target` reads the node, and
  * fill, write, audit, verify and bench all work; without the CA the drill refuses in one line.
+ * A TLS-only Sentinel and a TLS-only Cluster are attached and waited on over TLS too.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runAudit, runFill, runVerify, runWrite } from '../../../lib/integrity/index.js';
+import { redisOnce } from '../../../lib/redis/once.js';
+import { requireBinary } from '../../../lib/stack/binaries.js';
+import { waitUntil } from '../../../lib/stack/info.js';
+import { spawnManaged } from '../../../lib/stack/process.js';
 import { type RedisNode, startRedisServer } from '../../../lib/stack/redis.js';
 import { attachTarget, parseTargetUri } from '../../../lib/topology/attach.js';
+import { waitClusterOk, waitSentinelsAgree } from '../../../lib/topology/start.js';
 import { makeTestCerts, type TestCerts } from '../../support/certs.js';
 import { expectOneLine, stormdrill } from '../../support/cli.js';
 import { namespace, ports, tmpDir } from '../../support/namespace.js';
@@ -105,6 +112,89 @@ describe('a TLS-only server with an ACL user', () => {
       await stormdrill(['topology', 'status', '--target', target, '--tls-ca', certs.otherCaFile], { env }),
       /certificate|self.signed/i,
     );
+  });
+
+  it('a TLS-only Sentinel in front of it (rediss-sentinel://): its settings are read and it is asked whether it agrees, over TLS', async () => {
+    const port = await ports.take();
+    const dir = tmpDir('tls-sentinel');
+    mkdirSync(dir, { recursive: true });
+    const conf = join(dir, 'sentinel.conf');
+    writeFileSync(
+      conf,
+      [
+        'port 0',
+        `tls-port ${port}`,
+        `tls-cert-file ${certs.certFile}`,
+        `tls-key-file ${certs.keyFile}`,
+        `tls-ca-cert-file ${certs.caFile}`,
+        'tls-auth-clients no',
+        'tls-replication yes',
+        `dir ${dir}`,
+        `sentinel monitor tlsm 127.0.0.1 ${node.port} 1`,
+        `sentinel auth-user tlsm ${USER}`,
+        `sentinel auth-pass tlsm ${PASSWORD}`,
+        'sentinel down-after-milliseconds tlsm 4321',
+        '',
+      ].join('\n'),
+      { mode: 0o600 },
+    );
+    const sentinel = spawnManaged({
+      name: `tls-sentinel:${port}`,
+      command: requireBinary('redis-sentinel'),
+      args: [conf],
+      cwd: dir,
+      logFile: join(dir, 'sentinel.log'),
+    });
+    try {
+      const tls = { caFile: certs.caFile };
+      await waitUntil(
+        'the TLS Sentinel to name its master',
+        async () => {
+          const r = await redisOnce(port, ['SENTINEL', 'GET-MASTER-ADDR-BY-NAME', 'tlsm'], { tls, timeoutMs: 500 });
+          return Array.isArray(r) && Number(String(r[1])) === node.port;
+        },
+        15_000,
+        100,
+      );
+      const t = await attachTarget(parseTargetUri(`rediss-sentinel://127.0.0.1:${port}/tlsm`, { REDISCLI_AUTH: PASSWORD }, tls));
+      try {
+        expect(t.spec).toMatchObject({ kind: 'sentinel', masterName: 'tlsm', downAfterMs: 4321, quorum: 1 });
+        await waitSentinelsAgree(t, t.node('primary'), 5000);
+      } finally {
+        await t.stop();
+      }
+    } finally {
+      await sentinel.stop();
+    }
+  });
+
+  it('a TLS-only Cluster (rediss-cluster://): wait-for cluster-ok asks its nodes over TLS', async () => {
+    const masters: RedisNode[] = [];
+    try {
+      for (let i = 0; i < 3; i++)
+        masters.push(
+          await startRedisServer({
+            port: await ports.take(),
+            dir: join(tmpDir('tls-cluster'), `m${i}`),
+            tls: certs,
+            cluster: true,
+            config: { 'tls-cluster': 'yes', 'cluster-port': await ports.take() },
+          }),
+        );
+      const cli = ['--tls', '--cacert', certs.caFile, '--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-yes'];
+      const create = await execa(requireBinary('redis-cli'), cli, { reject: false, timeout: 60_000 });
+      expect(create.exitCode, create.stderr).toBe(0);
+      const tls = { caFile: certs.caFile };
+      const t = await attachTarget(parseTargetUri(`rediss-cluster://127.0.0.1:${masters[0]?.port}`, {}, tls));
+      try {
+        expect(t.nodes).toHaveLength(3);
+        await waitClusterOk(t, 15_000);
+      } finally {
+        await t.stop();
+      }
+    } finally {
+      for (const m of masters) await m.stop();
+    }
   });
 
   it('fill, write, audit, verify and bench reach it as the ACL user', async () => {
