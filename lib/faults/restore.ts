@@ -71,21 +71,16 @@ export async function restoreTopology(t: Topology): Promise<string[]> {
       /* best effort: the node may be gone */
     }
   }
-  for (const n of t.nodes) {
-    if (n.process?.status === 'frozen') {
-      n.process.thaw();
-      done.push(`freeze on ${n.name}`);
+  // what no registered undo covered (nodes, then Sentinels: only nodes are ever frozen)
+  for (const m of [...t.nodes, ...t.sentinels]) {
+    if (m.process?.status === 'frozen') {
+      m.process.thaw();
+      done.push(`freeze on ${m.name}`);
     }
-    for (const x of nodeProxies(n)) {
+    for (const x of nodeProxies(m)) {
       if (!x.fault) continue;
       x.heal();
-      done.push(`network on ${n.name}`);
-    }
-  }
-  for (const s of t.sentinels) {
-    if (s.proxy?.fault) {
-      s.proxy.heal();
-      done.push(`network on ${s.name}`);
+      done.push(`network on ${m.name}`);
     }
   }
   return [...new Set(done)];

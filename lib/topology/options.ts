@@ -101,12 +101,11 @@ export function validate(input: TopologySpecInput): string[] {
     p.push(`replicationVia must be 'proxy' or 'direct' (got '${input.replicationVia}')`);
   if (input.addressBlock !== undefined) p.push(...addressBlockProblems(input.addressBlock, kind, input.faultProxies ?? true));
 
-  const replicasMin = kind === 'sentinel' || kind === 'haproxy' ? 1 : kind === 'replicas' ? 1 : 0;
   if (kind === 'standalone') {
     if (input.replicas !== undefined && input.replicas !== 0)
       p.push("a standalone topology has no replicas: use kind 'replicas' with --replicas N");
-  } else if (kind !== 'cluster' && input.replicas !== undefined && !isInt(input.replicas, replicasMin, 4))
-    p.push(`replicas must be an integer ${replicasMin}..4 (got ${input.replicas})`);
+  } else if (kind !== 'cluster' && input.replicas !== undefined && !isInt(input.replicas, 1, 4))
+    p.push(`replicas must be an integer 1..4 (got ${input.replicas})`);
   const replicas = input.replicas ?? (kind === 'replicas' ? DEFAULTS.replicas : SENTINEL_DEFAULTS.replicas);
   if (
     input.minReplicasToWrite !== undefined &&
