@@ -439,8 +439,7 @@ class RunningTopology implements Topology {
     this.unregister();
     this.watch?.stop();
     this.clusterWatch?.stop();
-    for (const n of this.nodes) for (const p of nodeProxies(n)) p.heal();
-    for (const sn of this.sentinels) sn.proxy?.heal();
+    for (const m of [...this.nodes, ...this.sentinels]) for (const p of nodeProxies(m)) p.heal();
     const errors: string[] = [];
     const attempt = async (what: string, fn: () => Promise<void> | undefined) => {
       try {
@@ -453,8 +452,7 @@ class RunningTopology implements Topology {
     // In parallel: a master's graceful shutdown waits for its replicas, which are going too.
     await Promise.all(this.sentinels.filter((s) => s.owned).map((s) => attempt(s.name, () => s.process?.stop(3000))));
     await Promise.all(this.nodes.filter((n) => n.owned).map((n) => attempt(n.name, () => n.process?.stop(3000))));
-    for (const n of this.nodes) for (const p of nodeProxies(n)) await attempt(`${n.name} proxy`, () => p.stop());
-    for (const sn of this.sentinels) if (sn.proxy) await attempt(`${sn.name} proxy`, () => sn.proxy?.stop());
+    for (const m of [...this.nodes, ...this.sentinels]) for (const p of nodeProxies(m)) await attempt(`${m.name} proxy`, () => p.stop());
     if (errors.length > 0) throw new Error(`stopping the topology: ${errors.join('; ')}`);
   }
 }
