@@ -59,15 +59,6 @@ export function scenarioOptions(config: ScenarioConfig): Options {
   };
 }
 
-/**
- * The run's identity as k6 tags its samples: `--tag testid=X` on the command line overrides
- * the script's `tags` option, so X (not TESTID or a generated id) is what the dashboards
- * show. Only readable outside the init context (setup, the default function, handleSummary).
- */
-function runIdentityOfTags(config: ScenarioConfig): RunIdentity {
-  return taggedIdentity(config, exec.test.options.tags);
-}
-
 export function defineScenario(def: ScenarioDefinition): Scenario {
   const { config, errors } = scenarioConfig(def, __ENV);
   if (!config) return fail(`${def.name}: ${errors.join('; ')}`);
@@ -92,11 +83,14 @@ export function defineScenario(def: ScenarioDefinition): Scenario {
       return { baseUrl: config.baseUrl };
     },
     run() {
-      identity ??= runIdentityOfTags(config);
+      // The run's identity as k6 tags its samples: `--tag testid=X` on the command line overrides
+      // the script's `tags` option, so X (not TESTID or a generated id) is what the dashboards
+      // show. Only readable outside the init context (setup, the default function, handleSummary).
+      identity ??= taggedIdentity(config, exec.test.options.tags);
       reservationFlow(api, { testid: identity.testid, thinkSeconds: vuBased ? 0.5 : 0 });
     },
     handleSummary(data: K6SummaryData) {
-      const id = runIdentityOfTags(config);
+      const id = taggedIdentity(config, exec.test.options.tags);
       return summaryOutputs(
         data,
         {

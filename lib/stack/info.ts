@@ -1,5 +1,5 @@
 /** INFO replies as records, read without ioredis (no retries, no reconnect noise). */
-import { redisOnce } from '../redis/once.js';
+import { type OnceOptions, redisOnce } from '../redis/once.js';
 
 export type InfoFields = Record<string, string>;
 
@@ -14,13 +14,8 @@ export function parseInfo(text: string): InfoFields {
   return out;
 }
 
-export interface NodeAuth {
-  host?: string;
-  password?: string;
-  user?: string;
-}
-
-export async function redisInfo(port: number, section: string, auth: NodeAuth = {}): Promise<InfoFields> {
+/** INFO <section> of the server at `auth.host`:`port` as a record (2 s). */
+export async function redisInfo(port: number, section: string, auth: OnceOptions = {}): Promise<InfoFields> {
   const r = await redisOnce(port, ['INFO', section], { ...auth, timeoutMs: 2000 });
   if (r instanceof Error) throw r;
   return parseInfo(String(r));
