@@ -1,13 +1,4 @@
 export { type BenchIO, type BenchObserver, type BenchOutcome, type RunOutcome, runBench } from './bench.js';
-export { benchSettings, connect, hostConfig } from './connection.js';
-export * from './format.js';
-export { benchVersion, jsonReport, publicConfig } from './json-report.js';
-export { BenchMetrics, classicBuckets, DURATION_BUCKETS } from './metrics.js';
-export { type BenchOptions, DEFAULTS, type MixEntry, type ParsedArgv, parseBenchArgv, validate } from './options.js';
-export { benchmarkData, type KeyDist, keyGenerator, prng32, writeDigits12 } from './random.js';
-export { errorKind, type Progress, type RunParams, type RunResult, runBenchmark } from './runner.js';
-export { buildClients, kindTitles, newHistogram, planRuns, type RunSpec } from './setup.js';
-export { slotTags, writeSlotTag } from './slots.js';
-export { Batch, compileCommand, VALUE } from './template.js';
-export { selectTests, TEST_NAMES, TESTS } from './tests.js';
-export { discoverCluster } from './topology.js';
+export { type BenchJsonDoc, benchExitCode, benchVersion, jsonReport } from './json-report.js';
+export { BenchMetrics } from './metrics.js';
+export { type BenchOptions, DEFAULTS, parseBenchArgv } from './options.js';
