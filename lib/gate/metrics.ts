@@ -5,6 +5,7 @@
  * `http_req_duration.p(95)`, `http_req_duration{name:reserve}.p(99)`, `http_req_failed.rate`.
  */
 import type { BenchJsonDoc } from '../bench/json-report.js';
+import type { StableSummary, ThresholdResult } from '../k6/summary.js';
 
 export type Direction = 'lower' | 'higher';
 
@@ -20,7 +21,7 @@ export interface GateInput {
   testid?: string;
   metrics: Map<string, Metric>;
   /** k6 thresholds as k6 judged them. */
-  thresholds: Array<{ metric: string; threshold: string; ok: boolean; actual?: number }>;
+  thresholds: ThresholdResult[];
   /** The run stopped early (Ctrl-C, abort): its figures are not comparable. */
   incomplete?: string;
 }
@@ -50,13 +51,6 @@ function k6Direction(metric: string, type: string, stat: string): Direction | un
   return undefined;
 }
 
-interface K6Json {
-  schema: string;
-  testid?: string;
-  metrics: Record<string, { type: string; contains: string; values: Record<string, number> }>;
-  thresholds: GateInput['thresholds'];
-}
-
 function fromBench(doc: BenchJsonDoc): GateInput {
   const metrics = new Map<string, Metric>();
   for (const t of doc.tests) {
@@ -76,7 +70,7 @@ function fromBench(doc: BenchJsonDoc): GateInput {
   };
 }
 
-function fromK6(doc: K6Json): GateInput {
+function fromK6(doc: StableSummary): GateInput {
   const metrics = new Map<string, Metric>();
   for (const [name, m] of Object.entries(doc.metrics))
     for (const [stat, v] of Object.entries(m.values))
@@ -94,6 +88,6 @@ export function readResult(doc: unknown): GateInput | string {
   const d = doc as Record<string, unknown>;
   if (d.tool === 'stormdrill bench' && Array.isArray(d.tests)) return fromBench(d as unknown as BenchJsonDoc);
   if (typeof d.schema === 'string' && d.schema.startsWith('stormdrill.k6-summary/') && typeof d.metrics === 'object')
-    return fromK6(d as unknown as K6Json);
+    return fromK6(d as unknown as StableSummary);
   return 'neither a `stormdrill bench --json` result nor a stormdrill k6 summary (summary.json)';
 }
