@@ -14,6 +14,7 @@
 import { encodeCommand, ReplyError, ReplyReader, type RespValue } from '../core/resp/index.js';
 import { type Endpoint, formatEndpoint, type RawConn, redirectTarget, type SlotMaster, sameEndpoint } from '../redis/index.js';
 import { type ConnectOptions, connect } from './connection.js';
+import type { ClientSpec } from './runner.js';
 import { discoverCluster } from './topology.js';
 
 export const REDIRECT_KINDS = ['MOVED', 'ASK', 'TRYAGAIN'] as const;
@@ -49,43 +50,6 @@ export function formatRedirections(r: Redirections): string {
 export function tagSlot(m: Pick<SlotMaster, 'slots'>, current = -1): number {
   if (current >= 0 && m.slots.some(([s, e]) => current >= s && current <= e)) return current;
   return m.slots[0]?.[0] ?? -1;
-}
-
-/** What the slot map refresher updates: a client's master and the slot of its keys' tag. */
-export interface RoutedClient {
-  endpoint: Endpoint;
-  slot: number;
-}
-
-/**
- * After MOVED: re-read CLUSTER SLOTS (one refresh at a time) and move every client's tag
- * to a slot its master owns now. The map is read from the node the redirect names — the
- * one that knows of the change first — and from the seed only when that node cannot
- * answer: the seed may not have heard of the move yet.
- */
-export function slotMapRefresher(
-  o: ConnectOptions & { host: string; port: number },
-  clients: RoutedClient[],
-): (redirect: string) => Promise<void> {
-  let running: Promise<void> | null = null;
-  const seed: Endpoint = { host: o.host, port: o.port };
-  return (redirect) => {
-    if (running) return running;
-    running = (async () => {
-      const target = redirectTarget(redirect, o.host);
-      const fresh =
-        (target ? await discoverCluster(target, o).catch(() => null) : null) ?? (await discoverCluster(seed, o).catch(() => null));
-      if (!fresh) return;
-      for (const c of clients) {
-        const m = fresh.masters.find((x) => sameEndpoint(x, c.endpoint));
-        const slot = m ? tagSlot(m, c.slot) : -1;
-        if (slot >= 0) c.slot = slot;
-      }
-    })().finally(() => {
-      running = null;
-    });
-    return running;
-  };
 }
 
 const ASKING = encodeCommand(['ASKING']);
@@ -159,24 +123,44 @@ const TRY_AGAIN_MS = 10;
 /** The router of one set of clients (a thread's): MOVED refreshes their slot map. */
 export class ClusterRouter {
   private readonly links = new Map<string, NodeLink>();
-  private readonly onMoved: (redirect: string) => Promise<void>;
+  private refreshing: Promise<void> | null = null;
   private closed = false;
 
   constructor(
     private readonly o: ConnectOptions & { host: string; port: number },
-    clients: RoutedClient[],
-  ) {
-    this.onMoved = slotMapRefresher(o, clients);
+    /** The clients whose master and keys' tag slot a refresh updates. */
+    private readonly clients: Array<Pick<ClientSpec, 'endpoint' | 'slot'>>,
+  ) {}
+
+  /**
+   * After MOVED: re-read CLUSTER SLOTS (one refresh at a time) and move every client's tag
+   * to a slot its master owns now. The map is read from the node the redirect names — the
+   * one that knows of the change first — and from the seed only when that node cannot
+   * answer: the seed may not have heard of the move yet.
+   */
+  private refreshSlots(redirect: string): Promise<void> {
+    const o = this.o;
+    this.refreshing ??= (async () => {
+      const target = redirectTarget(redirect, o.host);
+      const fresh =
+        (target ? await discoverCluster(target, o).catch(() => null) : null) ??
+        (await discoverCluster({ host: o.host, port: o.port }, o).catch(() => null));
+      if (!fresh) return;
+      for (const c of this.clients) {
+        const m = fresh.masters.find((x) => sameEndpoint(x, c.endpoint));
+        const slot = m ? tagSlot(m, c.slot) : -1;
+        if (slot >= 0) c.slot = slot;
+      }
+    })().finally(() => {
+      this.refreshing = null;
+    });
+    return this.refreshing;
   }
 
   private link(e: Endpoint): NodeLink {
     const key = `${e.host}:${e.port}`;
-    let l = this.links.get(key);
-    if (!l) {
-      l = new NodeLink(e, this.o);
-      this.links.set(key, l);
-    }
-    return l;
+    if (!this.links.has(key)) this.links.set(key, new NodeLink(e, this.o));
+    return this.links.get(key) as NodeLink;
   }
 
   /**
@@ -198,7 +182,7 @@ export class ClusterRouter {
       let bytes = command;
       let replies = 1;
       if (kind === 'MOVED') {
-        await this.onMoved(message);
+        await this.refreshSlots(message);
         target = redirectTarget(message, this.o.host) ?? origin;
       } else if (kind === 'ASK') {
         target = redirectTarget(message, this.o.host) ?? origin;
