@@ -121,11 +121,11 @@ class RunningTopology implements Topology {
    * server's port is chosen free and bound later, so another process may take it in
    * between: then the start is tried again on fresh ports.
    */
-  async startNode(name: string, role: 'master' | 'replica', replicaOf?: TopoNode, cluster = false): Promise<TopoNode> {
+  async startNode(name: string, role: 'master' | 'replica', replicaOf?: TopoNode): Promise<TopoNode> {
     const own = this.takeAddress();
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.startNodeOnce(name, role, replicaOf, cluster, own);
+        return await this.startNodeOnce(name, role, replicaOf, own);
       } catch (err) {
         if (!isPortTaken(err) || attempt >= PORT_ATTEMPTS) throw err;
       }
@@ -147,15 +147,10 @@ class RunningTopology implements Topology {
     }
   }
 
-  private async startNodeOnce(
-    name: string,
-    role: 'master' | 'replica',
-    replicaOf: TopoNode | undefined,
-    cluster: boolean,
-    own: string | undefined,
-  ): Promise<TopoNode> {
+  private async startNodeOnce(name: string, role: 'master' | 'replica', replicaOf: TopoNode | undefined, own: string | undefined) {
     this.throwIfStopped();
     const spec = this.spec;
+    const cluster = spec.kind === 'cluster';
     const port = await this.o.ports.take();
     const busPort = cluster ? await this.o.ports.take() : undefined;
     let proxy: TcpFaultProxy | null = null;
@@ -196,7 +191,7 @@ class RunningTopology implements Topology {
       maxmemoryPolicy: spec.maxmemoryPolicy,
       appendonly: spec.aof,
       cluster,
-      clusterNodeTimeoutMs: cluster && spec.kind === 'cluster' ? spec.nodeTimeoutMs : undefined,
+      clusterNodeTimeoutMs: spec.kind === 'cluster' ? spec.nodeTimeoutMs : undefined,
       replicaOf: replicaOf ? peerAddress(spec, replicaOf) : undefined,
       config,
       readyTimeoutMs: this.readyTimeoutMs,
@@ -350,8 +345,8 @@ class RunningTopology implements Topology {
   async startCluster(): Promise<void> {
     if (this.spec.kind !== 'cluster') return;
     const s = this.spec;
-    for (let i = 1; i <= s.masters; i++) await this.startNode(`master-${i}`, 'master', undefined, true);
-    for (let i = 1; i <= s.masters * s.replicasPerMaster; i++) await this.startNode(`replica-${i}`, 'replica', undefined, true);
+    for (let i = 1; i <= s.masters; i++) await this.startNode(`master-${i}`, 'master');
+    for (let i = 1; i <= s.masters * s.replicasPerMaster; i++) await this.startNode(`replica-${i}`, 'replica');
     this.replicaSeq = s.masters * s.replicasPerMaster;
     const cli = requireBinary('redis-cli');
     const env: Record<string, string> = {};
