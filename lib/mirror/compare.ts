@@ -35,8 +35,7 @@ export interface CompareOptions {
 }
 
 export function parseJson(c: Captured): unknown {
-  if (c.body.length === 0) return undefined;
-  if (c.contentType && !/json/i.test(c.contentType)) return undefined;
+  if (c.body.length === 0 || (c.contentType && !/json/i.test(c.contentType))) return undefined;
   try {
     return JSON.parse(c.body.toString('utf8'));
   } catch {
@@ -57,8 +56,7 @@ export function jsonDiffs(
   path = '$',
   out: Array<{ path: string; a: unknown; b: unknown }> = [],
 ) {
-  if (a === b) return out;
-  if (o.sameId?.(a, b)) return out;
+  if (a === b || o.sameId?.(a, b)) return out;
   if (Array.isArray(a) && Array.isArray(b)) {
     if (a.length !== b.length) out.push({ path: `${path}.length`, a: a.length, b: b.length });
     for (let i = 0; i < Math.min(a.length, b.length); i++) jsonDiffs(a[i], b[i], o, `${path}[${i}]`, out);

@@ -4,6 +4,7 @@
  * `id`), and rewrites later mirrored requests (path segments, JSON string values) so the
  * mirror is asked about its own object. Bounded: the oldest pairs are forgotten. Pure.
  */
+import { parseJson } from './compare.js';
 
 export class IdMap {
   private readonly map = new Map<string, string>();
@@ -63,13 +64,8 @@ export class IdMap {
 
   /** JSON body: string (or number) values that are learned primary ids become mirror ids. */
   rewriteBody(body: Buffer, contentType: string | undefined): Buffer {
-    if (this.map.size === 0 || body.length === 0 || (contentType && !/json/i.test(contentType))) return body;
-    let doc: unknown;
-    try {
-      doc = JSON.parse(body.toString('utf8'));
-    } catch {
-      return body;
-    }
+    const doc = this.map.size === 0 ? undefined : parseJson({ status: 0, body, contentType });
+    if (doc === undefined) return body;
     let changed = false;
     const walk = (v: unknown): unknown => {
       if (Array.isArray(v)) return v.map(walk);

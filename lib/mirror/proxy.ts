@@ -8,6 +8,7 @@
 import http, { type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { buffer } from 'node:stream/consumers';
 import { type Captured, compareResponses, type MirrorOutcome, parseJson } from './compare.js';
 import { IdMap } from './ids.js';
 import type { MirrorObserver } from './metrics.js';
@@ -208,9 +209,7 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
+    const body = await buffer(req);
     const method = req.method ?? 'GET';
     const url = req.url ?? '/';
     const route = routeOf(method, url);
@@ -240,16 +239,8 @@ export async function startMirrorProxy(o: MirrorProxyOptions): Promise<MirrorPro
     const primaryT0 = performance.now();
     const primaryDeadline = deadline(PRIMARY_TIMEOUT_MS);
     try {
-      primary = await send(
-        primaryAgent,
-        o.primary,
-        method,
-        url,
-        forwardHeaders(req.headers, bodyLength(body)),
-        body,
-        primaryDeadline.signal,
-        primaryT0,
-      );
+      const headers = forwardHeaders(req.headers, bodyLength(body));
+      primary = await send(primaryAgent, o.primary, method, url, headers, body, primaryDeadline.signal, primaryT0);
       // the primary's answer as sent: no Date of our own, its status line and raw headers
       res.sendDate = false;
       res.writeHead(primary.status, primary.statusMessage, answerHeaders(primary.rawHeaders));

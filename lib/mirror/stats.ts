@@ -154,21 +154,8 @@ export function formatMirror(stats: MirrorStats, o: { showValues: boolean; secon
     'p50/p99 ms primary',
     'mirror',
   ];
-  const table = [
-    head,
-    ...rows.map(([r, s]) => [
-      r,
-      String(s.requests),
-      String(s.primaryErrors),
-      String(s.mirrorErrors),
-      String(s.mirrored),
-      String(s.dropped),
-      String(s.matches),
-      String(differedCount(s)),
-      ms(s.primaryLatency),
-      ms(s.mirrorLatency),
-    ]),
-  ];
+  const counts = (s: RouteStats) => [s.requests, s.primaryErrors, s.mirrorErrors, s.mirrored, s.dropped, s.matches, differedCount(s)];
+  const table = [head, ...rows.map(([r, s]) => [r, ...counts(s).map(String), ms(s.primaryLatency), ms(s.mirrorLatency)])];
   const widths = head.map((_, i) => Math.max(...table.map((row) => (row[i] as string).length)));
   const lines = table.map((row) =>
     row.map((c, i) => (i === 0 ? c.padEnd(widths[i] as number) : c.padStart(widths[i] as number))).join('  '),
