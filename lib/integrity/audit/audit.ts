@@ -7,7 +7,7 @@ import { OptionsError, UserError } from '../../core/errors.js';
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
 import { type ConnectionOptions, defined, describeTarget, errorKind, type RespConn, targetOrThrow } from '../../redis/index.js';
 import { Router } from '../router.js';
-import { type Ledger, type LedgerCut, type OutcomeCode, readLedger } from '../write/ledger.js';
+import { type Ledger, type OutcomeCode, readLedger } from '../write/ledger.js';
 import { classifyRead, type ReadState, readCommandFor, readsWithMget, type WriteMode, writeKey } from '../write/records.js';
 
 export interface AuditOptions {
@@ -42,26 +42,8 @@ const COUNT_KEYS = [
 ] as const;
 export type AuditCounts = Record<(typeof COUNT_KEYS)[number], number>;
 
-export interface AuditResult extends AuditCounts {
-  ledgerPath: string;
-  runId: string;
-  keyPrefix: string;
-  mode: string;
-  target: string;
-  /** False when the ledger has no end record (the writer crashed or was killed). */
-  ledgerComplete: boolean;
-  /** A truncated ledger read with --allow-truncated: where it is cut and the outcomes lost with the cut (not audited). */
-  ledgerCut: LedgerCut | null;
-  samples: { ackedLost: string[]; ackedCorrupt: string[]; failedPresent: string[]; unknownPresent: string[] };
-  /** ackedLost / acked. */
-  lossRate: number;
-  /** acked / attempted. */
-  ackRate: number;
-  allowLoss: number;
-  passed: boolean;
-  durationSeconds: number;
-  keysPerSecond: number;
-}
+/** What runAudit() found (also the --json document). */
+export type AuditResult = Awaited<ReturnType<typeof runAudit>>;
 
 export function validateAuditOptions(o: Partial<AuditOptions>): string[] {
   const p: string[] = [];
@@ -81,7 +63,7 @@ export function classify(code: OutcomeCode, state: ReadState): keyof AuditCounts
   return state === 'absent' ? 'unknownAbsent' : 'unknownPresent';
 }
 
-export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions, 'ledgerPath'>): Promise<AuditResult> {
+export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions, 'ledgerPath'>) {
   const o = { ...AUDIT_DEFAULTS, connection: {}, ...defined(input) } as AuditOptions;
   const problems = validateAuditOptions(o);
   if (problems.length > 0) throw new OptionsError(problems);
@@ -91,7 +73,12 @@ export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions,
   const router = await Router.open(target);
   try {
     const counts = Object.fromEntries(COUNT_KEYS.map((k) => [k, 0])) as AuditCounts;
-    const samples: AuditResult['samples'] = { ackedLost: [], ackedCorrupt: [], failedPresent: [], unknownPresent: [] };
+    const samples = {
+      ackedLost: [] as string[],
+      ackedCorrupt: [] as string[],
+      failedPresent: [] as string[],
+      unknownPresent: [] as string[],
+    };
     Object.assign(counts, ledger.outcomes.counts, { attempted: ledger.outcomes.total });
     await auditAll(router, ledger, o, (key, code, state) => {
       const cls = classify(code, state);
@@ -106,11 +93,15 @@ export async function runAudit(input: Partial<AuditOptions> & Pick<AuditOptions,
       keyPrefix: ledger.header.keyPrefix,
       mode: ledger.header.mode,
       target: describeTarget(target),
+      /** False when the ledger has no end record (the writer crashed or was killed). */
       ledgerComplete: ledger.end !== null,
+      /** A truncated ledger read with --allow-truncated: where it is cut and the outcomes lost with the cut (not audited). */
       ledgerCut: ledger.cut,
       ...counts,
       samples,
+      /** ackedLost / acked. */
       lossRate: counts.acked > 0 ? counts.ackedLost / counts.acked : 0,
+      /** acked / attempted. */
       ackRate: counts.attempted > 0 ? counts.acked / counts.attempted : 0,
       allowLoss: o.allowLoss,
       passed: counts.ackedLost <= o.allowLoss && counts.ackedCorrupt === 0,

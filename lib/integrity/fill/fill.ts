@@ -41,24 +41,8 @@ export interface FillProgress {
   targetMemory: number | null;
 }
 
-export interface FillResult {
-  runId: string;
-  keyPrefix: string;
-  target: string;
-  keys: number;
-  /** RESP bytes sent. */
-  bytes: number;
-  /** Error replies (e.g. OOM). */
-  errors: number;
-  errorSamples: string[];
-  commands: number;
-  durationSeconds: number;
-  keysPerSecond: number;
-  stoppedBy: 'keys' | 'memory' | 'time';
-  usedMemory: number | null;
-  maxmemory: number | null;
-  targetMemory: number | null;
-}
+/** What runFill() did (also the --json document). */
+export type FillResult = Awaited<ReturnType<typeof runFill>>;
 
 export interface FillEvents {
   progress?: (p: FillProgress) => void;
@@ -96,11 +80,7 @@ async function memInfo(conn: RespConn): Promise<MemInfo> {
 
 const CHUNK = 256 * 1024;
 
-export async function runFill(
-  input: Partial<FillOptions> & Pick<FillOptions, 'runId'>,
-  events: FillEvents = {},
-  metrics?: FillMetrics,
-): Promise<FillResult> {
+export async function runFill(input: Partial<FillOptions> & Pick<FillOptions, 'runId'>, events: FillEvents = {}, metrics?: FillMetrics) {
   const o = { ...FILL_DEFAULTS, connection: {}, ...defined(input) } as FillOptions;
   const problems = validateFillOptions(o);
   if (problems.length > 0) throw new OptionsError(problems);
@@ -198,7 +178,7 @@ export async function runFill(
     let next = 0;
     let bytes = 0;
     let stopGenerating = false;
-    let stoppedBy: FillResult['stoppedBy'] = 'keys';
+    let stoppedBy: 'keys' | 'memory' | 'time' = 'keys';
     let usedMemory: number | null = mem.length ? Math.max(...mem.map((m) => m.used)) : null;
     const limitKeys = o.keys > 0 ? o.keys : Number.MAX_SAFE_INTEGER;
     const maxPendingBytes = 8 * 1024 * 1024;
@@ -418,7 +398,9 @@ export async function runFill(
       keyPrefix: prefix,
       target: masters.map(formatEndpoint).join(','),
       keys: next,
+      /** RESP bytes sent. */
       bytes,
+      /** Error replies (e.g. OOM). */
       errors,
       errorSamples,
       commands: lanes.reduce((a, l) => a + l.sent, 0),

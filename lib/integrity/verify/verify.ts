@@ -16,28 +16,8 @@ import { ABSENT, INSPECT_SCRIPT, type KeyState } from './script.js';
 
 export type ConflictCounts = Record<ConflictKind, number> & { total: number };
 
-export interface VerifyResult {
-  source: string;
-  target: string;
-  compare: CompareMode;
-  rounds: number;
-  /** Source keys compared in the first round. */
-  keysCompared: number;
-  /** Target keys scanned for the reverse direction. */
-  targetKeysScanned: number;
-  /**
-   * True when the reverse direction was proven by counting (whole databases, sizes steady,
-   * the target holding exactly the source keys found on it) instead of a scan.
-   */
-  reverseCounted: boolean;
-  conflicts: ConflictCounts;
-  /** Up to `samples` keys per kind. */
-  samples: Record<ConflictKind, string[]>;
-  perRound: Array<{ round: number; checked: number; conflicts: number }>;
-  durationSeconds: number;
-  keysPerSecond: number;
-  passed: boolean;
-}
+/** What runVerify() found (also the --json document). */
+export type VerifyResult = Awaited<ReturnType<typeof runVerify>>;
 
 export interface VerifyEvents {
   progress?: (p: { round: number; phase: 'forward' | 'reverse' | 'recheck'; keys: number; conflicts: number }) => void;
@@ -268,10 +248,7 @@ function flat(v: RespValue): unknown {
   return v instanceof ReplyError ? `ERR ${v.message}` : v;
 }
 
-export async function runVerify(
-  input: Partial<VerifyOptions> & Pick<VerifyOptions, 'source' | 'target'>,
-  events: VerifyEvents = {},
-): Promise<VerifyResult> {
+export async function runVerify(input: Partial<VerifyOptions> & Pick<VerifyOptions, 'source' | 'target'>, events: VerifyEvents = {}) {
   const o = { ...VERIFY_DEFAULTS, ...defined(input) } as VerifyOptions;
   const problems = validateVerifyOptions(o);
   const sideTarget = (flag: string, c: VerifyOptions['source']) => {
@@ -301,7 +278,7 @@ export async function runVerify(
   let keysCompared = 0;
   let targetKeysScanned = 0;
   let reverseCounted = false;
-  const perRound: VerifyResult['perRound'] = [];
+  const perRound: Array<{ round: number; checked: number; conflicts: number }> = [];
 
   /** Full inspection (type, TTL, value digest or length) of keys on both sides, by script. */
   const inspectBoth = async (keys: Buffer[]): Promise<[KeyState[], KeyState[]]> =>
@@ -431,10 +408,17 @@ export async function runVerify(
     target: describeTarget(tgtTarget),
     compare: o.compare,
     rounds: perRound.length,
+    /** Source keys compared in the first round. */
     keysCompared,
+    /** Target keys scanned for the reverse direction. */
     targetKeysScanned,
+    /**
+     * True when the reverse direction was proven by counting (whole databases, sizes steady,
+     * the target holding exactly the source keys found on it) instead of a scan.
+     */
     reverseCounted,
     conflicts,
+    /** Up to `samples` keys per kind. */
     samples,
     perRound,
     durationSeconds,
