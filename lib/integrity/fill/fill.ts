@@ -320,20 +320,17 @@ export async function runFill(input: Partial<FillOptions> & Pick<FillOptions, 'r
 
     const progress = () => {
       const elapsed = (performance.now() - started) / 1000;
-      const kps = elapsed > 0 ? next / elapsed : 0;
-      let fraction: number | null = null;
-      if (targetMemory !== null && usedMemory !== null) fraction = Math.min(1, usedMemory / targetMemory);
-      else if (o.keys > 0) fraction = next / o.keys;
-      const eta = fraction !== null && fraction > 0 ? (elapsed * (1 - fraction)) / fraction : null;
+      const fraction =
+        targetMemory !== null && usedMemory !== null ? Math.min(1, usedMemory / targetMemory) : o.keys > 0 ? next / o.keys : null;
       metrics?.sync(next, bytes);
       events.progress?.({
         keys: next,
         bytes,
         errors,
         elapsedSeconds: elapsed,
-        keysPerSecond: kps,
+        keysPerSecond: elapsed > 0 ? next / elapsed : 0,
         fraction,
-        etaSeconds: eta,
+        etaSeconds: fraction !== null && fraction > 0 ? (elapsed * (1 - fraction)) / fraction : null,
         usedMemory,
         targetMemory,
       });

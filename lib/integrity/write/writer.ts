@@ -15,7 +15,7 @@ import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { keyPrefix as runKeyPrefix } from '../../core/naming.js';
 import { ReplyError } from '../../core/resp/index.js';
-import { LatencyHistogram, type LatencySummaryMs } from '../../core/stats/index.js';
+import { LatencyHistogram } from '../../core/stats/index.js';
 import {
   ConnectionError,
   defined,
@@ -42,40 +42,11 @@ import { LedgerWriter } from './ledger.js';
 import { validateWriteOptions, WRITE_DEFAULTS, type WriteOptions } from './options.js';
 import { writeCommandFor, writeKey, writeValue } from './records.js';
 import { AckLog, countSplit } from './split.js';
-import { isStaleRead, type StaleReadCount, StaleReads } from './stale.js';
+import { isStaleRead, StaleReads } from './stale.js';
 import { type UnavailabilityWindow, WindowTracker } from './windows.js';
 
-export interface WriteResult {
-  runId: string;
-  keyPrefix: string;
-  mode: string;
-  ledgerPath: string;
-  target: string;
-  attempted: number;
-  acked: number;
-  failed: number;
-  unknown: number;
-  reads: { ok: number; failed: number };
-  /** Read probe: per endpoint read from, reads answered and those older than the key's acknowledged write. */
-  staleReads: StaleReadCount[];
-  durationSeconds: number;
-  /** Acknowledged writes per second over the run. */
-  ackedPerSecond: number;
-  writeWindows: UnavailabilityWindow[];
-  readWindows: UnavailabilityWindow[];
-  writeUnavailableMs: number;
-  readUnavailableMs: number;
-  errors: Record<string, number>;
-  latencyMs: LatencySummaryMs;
-  ledgerBytes: number;
-  reconnects: number;
-  /** Sentinel targets: whether the writer moved on +switch-master (--no-follow-switch-master turns it off). */
-  followSwitchMaster: boolean;
-  /** Every master change the writer saw, in order. */
-  switches: MasterSwitch[];
-  /** Writes the old master acknowledged that the new master does not have (the audit finds them lost). */
-  splitWindow: { writes: number; switches: number };
-}
+/** What a writer did (stop() and `done` resolve with it; also the --json document). */
+export type WriteResult = ReturnType<Writer['result']>;
 
 /** A master change: who said it, when the writer moved, and what the old master took alone. */
 export interface MasterSwitch {
@@ -663,40 +634,49 @@ export class Writer extends EventEmitter<WriterEvents> {
       }
       for (const t of this.timers) clearInterval(t);
       this.ledger.close();
-      const nowMs = this.nowMs();
-      const durationSeconds = (this.endPerf - this.startPerf) / 1000;
       this.metrics?.sync(this.counts, this.writes.errorTotals, { write: false, read: false });
-      const r: WriteResult = {
-        runId: this.o.runId,
-        keyPrefix: this.o.keyPrefix,
-        mode: this.o.mode,
-        ledgerPath: this.o.ledgerPath,
-        target: formatEndpoint((this.laneList[0] as Lane).ep),
-        attempted: this.nextSeq,
-        ...this.counts,
-        reads: { ...this.readCounts },
-        staleReads: this.stale.counts(),
-        durationSeconds,
-        ackedPerSecond: durationSeconds > 0 ? this.counts.acked / durationSeconds : 0,
-        writeWindows: this.writes.windows(nowMs),
-        readWindows: this.readsT.windows(nowMs),
-        writeUnavailableMs: this.writes.totalMs(nowMs),
-        readUnavailableMs: this.readsT.totalMs(nowMs),
-        errors: { ...this.writes.errorTotals },
-        latencyMs: this.hist.summaryMs(),
-        ledgerBytes: this.ledger.bytes,
-        reconnects: this.reconnects,
-        followSwitchMaster: this.o.followSwitchMaster,
-        switches: this.switches.map((s) => ({ ...s })),
-        splitWindow: {
-          writes: this.switches.reduce((a, s) => a + (s.splitWrites ?? 0), 0),
-          switches: this.switches.filter((s) => (s.splitWrites ?? 0) > 0).length,
-        },
-      };
+      const r = this.result();
       this.resolveDone(r);
       return r;
     })();
     return this.stopPromise;
+  }
+
+  private result() {
+    const nowMs = this.nowMs();
+    const durationSeconds = (this.endPerf - this.startPerf) / 1000;
+    return {
+      runId: this.o.runId,
+      keyPrefix: this.o.keyPrefix,
+      mode: this.o.mode,
+      ledgerPath: this.o.ledgerPath,
+      target: formatEndpoint((this.laneList[0] as Lane).ep),
+      attempted: this.nextSeq,
+      ...this.counts,
+      reads: { ...this.readCounts },
+      /** Read probe: per endpoint read from, reads answered and those older than the key's acknowledged write. */
+      staleReads: this.stale.counts(),
+      durationSeconds,
+      /** Acknowledged writes per second over the run. */
+      ackedPerSecond: durationSeconds > 0 ? this.counts.acked / durationSeconds : 0,
+      writeWindows: this.writes.windows(nowMs),
+      readWindows: this.readsT.windows(nowMs),
+      writeUnavailableMs: this.writes.totalMs(nowMs),
+      readUnavailableMs: this.readsT.totalMs(nowMs),
+      errors: { ...this.writes.errorTotals },
+      latencyMs: this.hist.summaryMs(),
+      ledgerBytes: this.ledger.bytes,
+      reconnects: this.reconnects,
+      /** Sentinel targets: whether the writer moved on +switch-master (--no-follow-switch-master turns it off). */
+      followSwitchMaster: this.o.followSwitchMaster,
+      /** Every master change the writer saw, in order. */
+      switches: this.switches.map((s) => ({ ...s })),
+      /** Writes the old master acknowledged that the new master does not have (the audit finds them lost). */
+      splitWindow: {
+        writes: this.switches.reduce((a, s) => a + (s.splitWrites ?? 0), 0),
+        switches: this.switches.filter((s) => (s.splitWrites ?? 0) > 0).length,
+      },
+    };
   }
 }
 
