@@ -66,21 +66,8 @@ export interface MasterSwitch {
   splitStartMs?: number;
 }
 
-export interface WriterTick {
-  elapsedSeconds: number;
-  attempted: number;
-  acked: number;
-  failed: number;
-  unknown: number;
-  /** Acked writes in the last tick, per second. */
-  ackedPerSecond: number;
-  reads: { ok: number; failed: number };
-  errors: Record<string, number>;
-  writeWindow: { startMs: number; errors: Record<string, number> } | null;
-  readWindow: { startMs: number; errors: Record<string, number> } | null;
-  /** Outcomes safely in the ledger file. */
-  ledgerRecorded: number;
-}
+/** Live counters: the `tick` event once a second, and snapshot(). */
+export type WriterTick = ReturnType<Writer['snapshot']>;
 
 export interface WriterEvents {
   tick: [WriterTick];
@@ -573,16 +560,18 @@ export class Writer extends EventEmitter<WriterEvents> {
   }
 
   /** Live counters (for drills). */
-  snapshot(): WriterTick {
+  snapshot() {
     return {
       elapsedSeconds: (performance.now() - this.startPerf) / 1000,
       attempted: this.nextSeq,
       ...this.counts,
+      /** Acked writes in the last tick, per second. */
       ackedPerSecond: this.counts.acked - this.lastTickAcked,
       reads: { ...this.readCounts },
       errors: { ...this.writes.errorTotals },
       writeWindow: this.writes.openWindow,
       readWindow: this.readsT.openWindow,
+      /** Outcomes safely in the ledger file. */
       ledgerRecorded: this.ledger.writtenTotal,
     };
   }
