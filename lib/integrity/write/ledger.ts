@@ -87,8 +87,8 @@ export function encodeEnd(e: LedgerEnd): Buffer {
  */
 export class LedgerWriter {
   private readonly fd: number;
-  private seqs: Float64Array;
-  private codes: Uint8Array;
+  private seqs = new Float64Array(4096);
+  private codes = new Uint8Array(4096);
   private n = 0;
   private timer: NodeJS.Timeout | null = null;
   private closed = false;
@@ -109,11 +109,7 @@ export class LedgerWriter {
         throw new UserError(`ledger ${path} already exists: choose another --ledger FILE (a ledger is never overwritten)`);
       throw new UserError(`cannot create ledger ${path}: ${(e as Error).message}`);
     }
-    const h = encodeHeader(header);
-    writeSync(this.fd, h);
-    this.bytes += h.length;
-    this.seqs = new Float64Array(4096);
-    this.codes = new Uint8Array(4096);
+    this.append(encodeHeader(header));
     if (flushMs > 0) {
       this.timer = setInterval(() => this.flush(), flushMs);
       this.timer.unref();
@@ -164,21 +160,20 @@ export class LedgerWriter {
           const codes = new Uint8Array(last - first + 1);
           for (let j = start; j < k; j++)
             codes[(this.seqs[order[j] as number] as number) - first] = this.codes[order[j] as number] as number;
-          this.writeBlock(first, codes);
+          this.append(encodeBlock(first, codes));
           start = k;
         }
       }
     } else {
       const codes = new Uint8Array(span);
       for (let i = 0; i < this.n; i++) codes[(this.seqs[i] as number) - min] = this.codes[i] as number;
-      this.writeBlock(min, codes);
+      this.append(encodeBlock(min, codes));
     }
     for (let i = 0; i < this.n; i++) this.written[OUTCOME_NAMES[this.codes[i] as OutcomeCode]]++;
     this.n = 0;
   }
 
-  private writeBlock(first: number, codes: Uint8Array): void {
-    const b = encodeBlock(first, codes);
+  private append(b: Buffer): void {
     writeSync(this.fd, b);
     this.bytes += b.length;
   }
@@ -188,9 +183,7 @@ export class LedgerWriter {
     if (this.closed) return;
     this.flush();
     if (this.timer) clearInterval(this.timer);
-    const e = encodeEnd({ ...this.written, endedAt: new Date().toISOString() });
-    writeSync(this.fd, e);
-    this.bytes += e.length;
+    this.append(encodeEnd({ ...this.written, endedAt: new Date().toISOString() }));
     try {
       fsyncSync(this.fd);
     } catch {
