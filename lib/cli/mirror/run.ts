@@ -79,13 +79,14 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
   if (!lm || listenPort > 65535) problems.push(`--listen must be HOST:PORT like 127.0.0.1:8090, got '${f.listen}'`);
   else if (!isLoopback(listenHost) && !(f.allowRemote && isIP(listenHost)))
     problems.push(`--listen ${listenHost} is not a loopback address; use 127.0.0.1 (or --allow-remote)`);
-  const duration = readDurationFlag('--duration', f.duration, { example: '10m' });
-  if ('problem' in duration) problems.push(duration.problem);
-  const durationMs = 'ms' in duration ? duration.ms : undefined;
+  const ms = (flag: string, text: string, example: string) => {
+    const r = readDurationFlag(flag, text, { example });
+    if ('problem' in r) problems.push(r.problem);
+    return 'ms' in r ? r.ms : 0;
+  };
+  const durationMs = ms('--duration', f.duration, '10m');
   const maxRequests = f.requests !== undefined ? count('--requests', f.requests, 1, problems) : undefined;
-  const timeout = readDurationFlag('--mirror-timeout', f.mirrorTimeout, { example: '2s' });
-  if ('problem' in timeout) problems.push(timeout.problem);
-  const timeoutMs = 'ms' in timeout ? timeout.ms : undefined;
+  const timeoutMs = ms('--mirror-timeout', f.mirrorTimeout, '2s');
   const concurrency = count('--mirror-concurrency', f.mirrorConcurrency, 1, problems);
   const maxBody = count('--max-body', f.maxBody, 0, problems);
   if (f.runId !== undefined && !isValidRunId(f.runId)) problems.push('--run-id must be lower-case letters, digits and dashes (at most 48)');
@@ -112,7 +113,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
     mirror: mirror as URL,
     ignoreFields: list(f.ignoreField),
     mapFields: list(f.mapField),
-    mirrorTimeoutMs: timeoutMs as number,
+    mirrorTimeoutMs: timeoutMs,
     mirrorConcurrency: concurrency,
     maxMirrorBodyBytes: maxBody,
     observer: metrics,
@@ -125,7 +126,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
     await metricsServer?.stop();
     throw new UserError(`cannot listen on ${f.listen}: ${why} (choose another --listen)`);
   });
-  const timer = setTimeout(finish, durationMs as number);
+  const timer = setTimeout(finish, durationMs);
   const stopRw = await startPromRw(f.promRw, metrics.registry, testid);
   let report: Promise<number> | undefined;
   const end = () => {
@@ -162,7 +163,7 @@ export async function mirrorCli(f: MirrorFlags, out: (s: string) => void = (s) =
   });
   out(
     `mirror: run ${testid}, listening on ${proxy.url} → primary ${safeUrl(primary as URL)}, mirror ${safeUrl(mirror as URL)} ` +
-      `(for ${formatDuration(durationMs as number)}${maxRequests ? ` or ${maxRequests} requests` : ''}; Ctrl-C ends it and prints the comparison)\n`,
+      `(for ${formatDuration(durationMs)}${maxRequests ? ` or ${maxRequests} requests` : ''}; Ctrl-C ends it and prints the comparison)\n`,
   );
   await finished;
   const code = await end();
