@@ -31,8 +31,8 @@ export function parsePubSubMessage(v: RespValue): { channel: string; message: st
  * or, for +switch-master, `<master> <old-ip> <old-port> <new-ip> <new-port>` (→ the new one).
  */
 export function messageAddress(channel: string, message: string): Endpoint | null {
+  if (channel === '+switch-master') return parseSwitchMaster(message)?.to ?? null;
   const w = message.split(' ');
-  if (channel === '+switch-master' && w.length >= 5) return { host: w[3] as string, port: Number(w[4]) };
   if (w.length >= 4 && /^\d+$/.test(w[3] as string)) return { host: w[2] as string, port: Number(w[3]) };
   return null;
 }
