@@ -13,7 +13,7 @@ import { nodeProxies } from '../topology/node-proxies.js';
 import type { Topology } from '../topology/types.js';
 import { measurePhase } from './run/measure.js';
 import { preconditionsPhase } from './run/preconditions.js';
-import { type DrillOutcome, measuredReport, partialReport, reportPhase } from './run/report.js';
+import { type DrillOutcome, drillReport, reportPhase } from './run/report.js';
 import { rollbackPhase } from './run/rollback.js';
 import { stopServiceParts } from './run/service.js';
 import { type RunDrillOptions, RunState } from './run/state.js';
@@ -50,14 +50,14 @@ export async function runDrill(o: RunDrillOptions): Promise<DrillOutcome> {
     await stopWorkload(s);
     const measured = await measurePhase(s);
     s.phase = 'report';
-    return reportPhase(s, measuredReport(s, measured));
+    return reportPhase(s, drillReport(s, measured));
   } catch (err) {
     if (!s.topology && !s.interrupted) throw err;
     // An unexpected failure after the topology started, or an interrupt at any time: still a (partial) report.
     s.status = s.interrupted ? 'interrupted' : 'error';
     s.reason = s.reason ?? userMessage(err).split('\n')[0] ?? 'error';
     s.stoppedIn ??= s.phase;
-    return reportPhase(s, partialReport(s));
+    return reportPhase(s, drillReport(s, null));
   } finally {
     await stopEverything(s);
     interrupt.done();

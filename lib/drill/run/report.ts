@@ -26,95 +26,62 @@ export interface DrillOutcome {
 /** Exit codes of a drill run, by its status. */
 export const DRILL_EXIT = { passed: 0, failed: 1, error: 3, aborted: 4, interrupted: 130 } as const satisfies Record<DrillStatus, number>;
 
-/** The report of a run that measured: checks evaluated (none when interrupted). */
-export function measuredReport(s: RunState, { m, audit, fullSyncNodes, service }: Measured): DrillReport {
-  const { plan, t } = s;
-  const checks = s.interrupted ? [] : evaluateChecks(plan.checks, m);
+/**
+ * The report of a run that measured (checks evaluated, none when interrupted), or, with
+ * `measured` null, the partial report of a run that failed before it could measure anything.
+ */
+export function drillReport(s: RunState, measured: Measured | null): DrillReport {
+  const { plan } = s;
+  const m = measured?.m;
+  const checks = m && !s.interrupted ? evaluateChecks(plan.checks, m) : [];
   if (s.status === 'passed' && checks.some((c) => !c.ok)) s.status = 'failed';
   const wr = s.writeResult;
-  const cluster = clusterPartitionOf(s);
+  // undefined for a partial report: splitBrainOf computes it once it knows the drill has a partition
+  const cluster = m ? clusterPartitionOf(s) : undefined;
+  const kind = m ? s.t.kind : plan.topology.kind;
+  const service = measured?.service;
   return {
-    ...reportHead(s, Date.now(), s.status === 'aborted' || s.status === 'interrupted', t.kind),
-    topology: { kind: t.kind, nodes: t.nodes.map((n) => n.name), primaryAtStart: s.primaryAtStart, primaryAtEnd: s.primaryAtEnd },
+    ...reportHead(s, Date.now(), !m || s.status === 'aborted' || s.status === 'interrupted', kind),
+    topology: { kind, nodes: s.topology?.nodes.map((n) => n.name) ?? [], primaryAtStart: s.primaryAtStart, primaryAtEnd: s.primaryAtEnd },
     checks,
-    writeUnavailableMs: m.writeUnavailableMs,
-    readUnavailableMs: m.readUnavailableMs,
-    ackedLost: m.ackedLost,
-    fullSyncs: m.fullSyncs,
-    loadingErrors: m.loadingErrors,
-    failoverSeconds: m.failoverSeconds,
-    ...splitBrainOf(s, m.ackedLost, cluster),
-    ...staleReadsOf(s),
+    writeUnavailableMs: m ? m.writeUnavailableMs : wr ? Math.round(wr.writeUnavailableMs) : null,
+    readUnavailableMs: m?.readUnavailableMs ?? null,
+    ackedLost: m?.ackedLost ?? null,
+    fullSyncs: m?.fullSyncs ?? null,
+    loadingErrors: m ? m.loadingErrors : (wr?.errors.LOADING ?? 0),
+    failoverSeconds: m ? m.failoverSeconds : failoverSeconds(s.faultAtMs, s.events, NEW_PRIMARY_EVENTS),
+    ...splitBrainOf(s, m?.ackedLost ?? null, cluster),
+    ...(m ? staleReadsOf(s) : {}),
     // on a Cluster every master accepts writes for its own slots: split brain is the cut-off master's shard only
     ...(cluster ? { clusterPartition: cluster, splitBrainMs: cluster.splitBrainMs } : {}),
-    oomErrors: m.oomErrors,
-    evictions: m.evictions,
+    oomErrors: m?.oomErrors ?? null,
+    evictions: m?.evictions ?? null,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
-    readWindows: plan.workload.reads ? roundWindows(wr?.readWindows ?? []) : [],
-    loadingPeriods: (wr?.writeWindows ?? [])
-      .filter((w) => (w.errors.LOADING ?? 0) > 0)
-      .map((w) => ({ startMs: w.startMs, endMs: w.endMs })),
-    fullSyncNodes,
-    workload: wr
-      ? {
-          kind: plan.workload.kind,
-          attempted: wr.attempted,
-          acked: wr.acked,
-          failed: wr.failed,
-          unknown: wr.unknown,
-          errors: wr.errors,
-          p99Ms: wr.latencyMs.p99,
-        }
-      : null,
-    audit,
-    timeToDetectMs: m.service?.timeToDetectMs ?? null,
-    detectedBy: m.service?.detectedBy ?? null,
-    timeToRecoverMs: m.service?.timeToRecoverMs ?? null,
-    serviceUnavailableMs: m.service?.serviceUnavailableMs ?? null,
-    errorBudgetSpent: m.service?.errorBudgetSpent ?? null,
+    readWindows: m && plan.workload.reads ? roundWindows(wr?.readWindows ?? []) : [],
+    loadingPeriods: m
+      ? (wr?.writeWindows ?? []).filter((w) => (w.errors.LOADING ?? 0) > 0).map((w) => ({ startMs: w.startMs, endMs: w.endMs }))
+      : [],
+    fullSyncNodes: measured?.fullSyncNodes ?? [],
+    workload:
+      m && wr
+        ? {
+            kind: plan.workload.kind,
+            attempted: wr.attempted,
+            acked: wr.acked,
+            failed: wr.failed,
+            unknown: wr.unknown,
+            errors: wr.errors,
+            p99Ms: wr.latencyMs.p99,
+          }
+        : null,
+    audit: measured?.audit ?? null,
+    timeToDetectMs: m?.service?.timeToDetectMs ?? null,
+    detectedBy: m?.service?.detectedBy ?? null,
+    timeToRecoverMs: m?.service?.timeToRecoverMs ?? null,
+    serviceUnavailableMs: m?.service?.serviceUnavailableMs ?? null,
+    errorBudgetSpent: m?.service?.errorBudgetSpent ?? null,
     alerts: service?.alerts ?? [],
     service: service?.report ?? null,
-    steps: s.steps,
-    events: s.sortedEvents(),
-    series: s.timeline.points(),
-  };
-}
-
-/** The report of a run that failed before it could measure anything. */
-export function partialReport(s: RunState): DrillReport {
-  const { plan } = s;
-  const wr = s.writeResult;
-  return {
-    ...reportHead(s, Date.now(), true, plan.topology.kind),
-    topology: {
-      kind: plan.topology.kind,
-      nodes: s.topology?.nodes.map((n) => n.name) ?? [],
-      primaryAtStart: s.primaryAtStart,
-      primaryAtEnd: s.primaryAtEnd,
-    },
-    checks: [],
-    writeUnavailableMs: wr ? Math.round(wr.writeUnavailableMs) : null,
-    readUnavailableMs: null,
-    ackedLost: null,
-    fullSyncs: null,
-    loadingErrors: wr?.errors.LOADING ?? 0,
-    failoverSeconds: failoverSeconds(s.faultAtMs, s.events, NEW_PRIMARY_EVENTS),
-    ...splitBrainOf(s),
-    oomErrors: null,
-    evictions: null,
-    writeWindows: roundWindows(wr?.writeWindows ?? []),
-    readWindows: [],
-    loadingPeriods: [],
-    fullSyncNodes: [],
-    workload: null,
-    audit: null,
-    timeToDetectMs: null,
-    detectedBy: null,
-    timeToRecoverMs: null,
-    serviceUnavailableMs: null,
-    errorBudgetSpent: null,
-    alerts: [],
-    service: null,
     steps: s.steps,
     events: s.sortedEvents(),
     series: s.timeline.points(),
@@ -162,9 +129,9 @@ function clusterPartitionOf(s: RunState): ClusterPartitionFigures | null {
 /** splitBrainMs and the partition's effect for partition drills (the write-acceptance watch's events up to now). */
 function splitBrainOf(
   s: RunState,
-  ackedLost: number | null = null,
+  ackedLost: number | null,
   /** Already computed by the caller; undefined: computed here (once the run has a topology). */
-  given?: ClusterPartitionFigures | null,
+  given: ClusterPartitionFigures | null | undefined,
 ): Pick<DrillReport, 'splitBrainMs' | 'partitionEffect' | 'partition'> {
   if (!measuresSplitBrain(s)) return {};
   const cluster = given === undefined ? clusterPartitionOf(s) : given;
