@@ -133,7 +133,8 @@ function splitBrainOf(
   /** Already computed by the caller; undefined: computed here (once the run has a topology). */
   given: ClusterPartitionFigures | null | undefined,
 ): Pick<DrillReport, 'splitBrainMs' | 'partitionEffect' | 'partition'> {
-  if (!measuresSplitBrain(s)) return {};
+  // a run interrupted before it had a topology has nothing to say about split brain
+  if (!s.topology || !measuresSplitBrain(s)) return {};
   const cluster = given === undefined ? clusterPartitionOf(s) : given;
   const now = Date.now();
   const lane = partitionLane(s.events, now);

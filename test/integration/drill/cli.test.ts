@@ -212,20 +212,22 @@ describe('stormdrill drill: interrupted', () => {
 });
 
 /**
- * SIGINT to `drill run primary-fails` once its Sentinel topology has begun to start (the
- * phase's line is printed and its first redis-server is registered). The child's temp dir
- * is the test's own, so the drill's work dir can be seen.
+ * SIGINT to `drill run primary-fails` (or another runbook on a Sentinel group) once its
+ * Sentinel topology has begun to start (the phase's line is printed and its first
+ * redis-server is registered). The child's temp dir is the test's own, so the drill's work
+ * dir can be seen.
  */
 async function interruptWhileTopologyStarts(
   name: string,
   extraArgs: string[] = [],
   until: (out: string, registry: string) => boolean = (out, registry) =>
     /starting a sentinel topology/.test(out) && readdirSync(registry).length > 0,
+  runbook = 'primary-fails',
 ) {
   const dir = tmpDir(name);
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
-  const { child, registry } = cli(['drill', 'run', 'primary-fails', '--report-dir', 'out', ...extraArgs], dir, { TMPDIR: tmp });
+  const { child, registry } = cli(['drill', 'run', runbook, '--report-dir', 'out', ...extraArgs], dir, { TMPDIR: tmp });
   const pids = trackPids(registry);
   let out = '';
   child.stdout?.on('data', (d) => {
@@ -254,6 +256,19 @@ describe('stormdrill drill: interrupted while the topology starts', () => {
     expect(r.stdout).not.toMatch(/n\/a ms/);
     expectAllGone(registry, pids.seen);
     expect(readdirSync(tmp).filter((f) => f.startsWith('stormdrill-drill-'))).toEqual([]);
+  });
+
+  it('SIGINT in the topology phase of a partition drill: the partial report is written all the same', async () => {
+    const { r, dir, registry, pids } = await interruptWhileTopologyStarts(
+      'sigint-topology-partition',
+      [],
+      undefined,
+      'sentinel-split-brain',
+    );
+    expect(r.exitCode, r.stderr).toBe(130);
+    const report = JSON.parse(readFileSync(join(dir, 'out/report.json'), 'utf8'));
+    expect(report).toMatchObject({ runbook: 'sentinel-split-brain', status: 'interrupted', phase: 'topology', partial: true });
+    expectAllGone(registry, pids.seen);
   });
 
   it('SIGINT while it fills (preconditions): the same, in phase preconditions, at once', async () => {
