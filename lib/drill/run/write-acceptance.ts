@@ -7,6 +7,7 @@
  */
 import { clusterInfo } from '../../stack/cluster.js';
 import { redisInfo } from '../../stack/info.js';
+import { nodeAuth } from '../../topology/node-auth.js';
 import { ACCEPTS, REFUSES } from '../split-brain.js';
 import type { RunState } from './state.js';
 
@@ -28,7 +29,7 @@ export function watchWriteAcceptance(s: RunState, intervalMs = 100): void {
       let accepting = false;
       let why = 'down';
       if (!n.process || n.process.status === 'running') {
-        const r = await redisInfo(n.port, 'replication', { host: n.host, password: t.password, user: t.username }).catch(() => null);
+        const r = await redisInfo(n.port, 'replication', nodeAuth(t, n)).catch(() => null);
         if (r) {
           const good = r.min_slaves_good_slaves === undefined ? undefined : Number(r.min_slaves_good_slaves);
           accepting = r.role === 'master' && (minReplicas === 0 || good === undefined || good >= minReplicas);

@@ -9,6 +9,11 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execa } from 'execa';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { planFromText } from '../../../lib/drill/load.js';
+import type { DrillPlan } from '../../../lib/drill/plan.js';
+import { RunState } from '../../../lib/drill/run/state.js';
+import { stopTimers } from '../../../lib/drill/run/workload.js';
+import { watchWriteAcceptance } from '../../../lib/drill/run/write-acceptance.js';
 import { runAudit, runFill, runVerify, runWrite } from '../../../lib/integrity/index.js';
 import { redisOnce } from '../../../lib/redis/once.js';
 import { requireBinary } from '../../../lib/stack/binaries.js';
@@ -79,6 +84,25 @@ describe('a TLS-only server with an ACL user', () => {
       dir,
     );
     expectOneLine(r, /certificate|self.signed/i);
+  });
+
+  it("a partition drill's write-acceptance watch reads the node over TLS as the ACL user", async () => {
+    const t = await attachTarget(
+      parseTargetUri(`rediss://${USER}@127.0.0.1:${node.port}`, { REDISCLI_AUTH: PASSWORD }, { caFile: certs.caFile }),
+    );
+    const yaml = 'name: tls\ndescription: x\ntopology: { kind: standalone }\nsteps:\n  - action: sleep\n    duration: 1s\n';
+    const s = new RunState({ plan: planFromText(yaml, 'tls.yaml').plans[0] as DrillPlan });
+    s.topology = t;
+    try {
+      watchWriteAcceptance(s, 50);
+      await waitUntil('an accepts-writes event', async () => s.events.some((e) => e.kind === 'accepts-writes'), 5000);
+      expect(s.events.filter((e) => e.source === 'topology').map((e) => [e.kind, e.node, e.detail])).toEqual([
+        ['accepts-writes', 'primary', 'master'],
+      ]);
+    } finally {
+      stopTimers(s);
+      await t.stop();
+    }
   });
 
   it('the status of the attached target reads the node over TLS as the ACL user', async () => {
