@@ -82,15 +82,9 @@ export function detects(name: string): boolean {
 /** Fault → the first alert that counts (detects()) and fired at or after it; null when none did. Pure. */
 export function timeToDetect(records: AlertRecord[], faultAtMs: number | null): { ms: number; alert: string } | null {
   if (faultAtMs === null) return null;
-  let best: AlertRecord | null = null;
-  for (const r of records)
-    if (
-      detects(r.name) &&
-      r.firingAtMs !== null &&
-      r.firingAtMs >= faultAtMs &&
-      (best === null || r.firingAtMs < (best.firingAtMs as number))
-    )
-      best = r;
+  const firing = records.filter((r) => detects(r.name) && r.firingAtMs !== null && r.firingAtMs >= faultAtMs);
+  // the earliest; a stable sort keeps the first listed of those firing at the same time
+  const best = firing.sort((a, b) => (a.firingAtMs as number) - (b.firingAtMs as number))[0];
   return best ? { ms: Math.round((best.firingAtMs as number) - faultAtMs), alert: best.name } : null;
 }
 
