@@ -41,7 +41,8 @@ export const CONNECTION_FLAG_HINTS: FlagHints = {
   cluster: '--cluster',
 };
 
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+/** commander's argParser for a repeatable option: every value in order. */
+export const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 /** Add the TLS flags (`what` names what they apply to, e.g. 'the --target'). */
 export function addTlsOptions(cmd: Command, what = 'the server'): Command {

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import { defineCommand } from '../command.js';
-import { addTlsOptions } from '../connection-flags.js';
+import { addTlsOptions, collect } from '../connection-flags.js';
 import type { DrillRunFlags } from '../drill/run-flags.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export default defineCommand({
   name: 'drill',
