@@ -47,11 +47,14 @@ export interface DrillMeasurements {
 
 /** What the service workload measured; null figures could not be measured (see each check's detail). */
 export interface ServiceMeasurements {
+  /** HTTP-level unavailability the service's users saw, in total. */
   serviceUnavailableMs: number | null;
-  /** Fault → the first alert firing, and which alert. */
+  /** Fault → the first alert firing, and which alert (the first to fire after the fault). */
   timeToDetectMs: number | null;
   detectedBy: string | null;
+  /** Fault → the service's success ratio back at its SLO for service.recoverForMs. */
   timeToRecoverMs: number | null;
+  /** Failed requests / the error budget of the SLO period at the drill's request rate; 1 = all of it. */
   errorBudgetSpent: number | null;
   /** Names of the alerts that fired during the drill (null: the alerts could not be read). */
   alertsFired: string[] | null;

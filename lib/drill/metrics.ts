@@ -6,7 +6,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
 import { WriteMetrics } from '../integrity/metrics.js';
-import type { CheckResult } from './checks.js';
+import type { DrillReport } from './report/types.js';
 import type { Timeline } from './timeline.js';
 
 const D = METRICS.drill;
@@ -75,20 +75,8 @@ export class DrillMetrics {
     this.accepting.set({ ...this.labels(), node }, accepting ? 1 : 0);
   }
 
-  finish(r: {
-    checks: CheckResult[];
-    ackedLost: number | null;
-    writeUnavailableMs: number | null;
-    readUnavailableMs: number | null;
-    failoverSeconds: number | null;
-    timeToDetectMs?: number | null;
-    detectedBy?: string | null;
-    timeToRecoverMs?: number | null;
-    serviceUnavailableMs?: number | null;
-    errorBudgetSpent?: number | null;
-    splitBrainMs?: number | null;
-    staleReads?: { sides: Array<{ side: string; stale: number }> };
-  }): void {
+  /** The report's figures, and the drill no longer running. */
+  finish(r: DrillReport): void {
     for (const c of r.checks) this.checkOk.set({ ...this.labels(), check: c.name }, c.ok ? 1 : 0);
     if (r.ackedLost !== null) this.ackedLost.set(this.labels(), r.ackedLost);
     if (r.writeUnavailableMs !== null) this.unavailableMs.set({ ...this.labels(), op: 'write' }, r.writeUnavailableMs);

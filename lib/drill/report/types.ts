@@ -1,6 +1,7 @@
 /** The drill report (report.json). Plain data, produced by the runner, formatted by markdown.ts / html.ts. */
 
-import type { CheckResult } from '../checks.js';
+import type { WriteResult } from '../../integrity/write/writer.js';
+import type { CheckResult, ServiceMeasurements } from '../checks.js';
 import type { ClusterPartitionFigures } from '../cluster-partition.js';
 import type { AlertRecord } from '../game-day/alert-log.js';
 import type { PartitionLane } from '../split-brain.js';
@@ -82,7 +83,8 @@ export type DrillStatus = 'passed' | 'failed' | 'aborted' | 'interrupted' | 'err
 /** The phases of a drill run, in order. */
 export type DrillPhase = 'topology' | 'preconditions' | 'workload' | 'steps' | 'rollback' | 'measure' | 'report';
 
-export interface DrillReport {
+/** The game day figures (timeToDetectMs, ...) are null without a service workload. */
+export interface DrillReport extends Omit<ServiceMeasurements, 'alertsFired'> {
   runbook: string;
   variant: string;
   vars: Record<string, string | number | boolean>;
@@ -127,26 +129,9 @@ export interface DrillReport {
   loadingPeriods: Array<{ startMs: number; endMs: number; node?: string }>;
   /** Nodes whose sync_full grew during the drill. */
   fullSyncNodes: Array<{ node: string; count: number }>;
-  workload: {
-    kind: string;
-    attempted: number;
-    acked: number;
-    failed: number;
-    unknown: number;
-    errors: Record<string, number>;
-    p99Ms: number | null;
-  } | null;
+  /** The workload writer's counts (null: no workload, or the run stopped before it was stopped). */
+  workload: (Pick<WriteResult, 'attempted' | 'acked' | 'failed' | 'unknown' | 'errors'> & { kind: string; p99Ms: number | null }) | null;
   audit: { acked: number; ackedLost: number; ackedCorrupt: number; unknownPresent: number; failedPresent: number } | null;
-  /** Game day (service workload); null / empty without one. Fault → first alert firing. */
-  timeToDetectMs: number | null;
-  /** The alert that fired first after the fault. */
-  detectedBy: string | null;
-  /** Fault → the service's success ratio back at its SLO for service.recoverForMs. */
-  timeToRecoverMs: number | null;
-  /** HTTP-level unavailability the service's users saw, in total. */
-  serviceUnavailableMs: number | null;
-  /** Failed requests / the error budget of the SLO period at the drill's request rate; 1 = all of it. */
-  errorBudgetSpent: number | null;
   alerts: ReportAlert[];
   service: ServiceReport | null;
   steps: ReportStep[];
