@@ -46,32 +46,21 @@ export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise
     const def = stepDefinition(step.action);
     if (!def) throw new UserError(`unknown step ${step.action}`);
     armInterrupt();
-    const started = Date.now();
-    const rs: ReportStep = { index: step.index, action: step.action, label: step.label, startMs: started, endMs: null, ok: null };
-    s.steps.push(rs);
-    if (step.destructive && s.faultAtMs === null) s.faultAtMs = started;
-    s.addEvent('step', step.action, undefined, rs.label, started);
-    s.log(`  ${((started - s.startMs) / 1000).toFixed(1)} s  ${rs.label}`);
-    const ctx: StepContext = {
-      actions,
-      sleep: (ms) => s.sleep(ms),
-      note: (kind, detail) => s.addEvent('drill', kind, undefined, detail),
-      startedMs: started,
-      sinceMs: prevStart,
-    };
-    prevStart = started;
-    try {
+    await recordStep(s, step, step.label, async (started) => {
+      if (step.destructive && s.faultAtMs === null) s.faultAtMs = started;
+      s.log(`  ${((started - s.startMs) / 1000).toFixed(1)} s  ${step.label}`);
+      const ctx: StepContext = {
+        actions,
+        sleep: (ms) => s.sleep(ms),
+        note: (kind, detail) => s.addEvent('drill', kind, undefined, detail),
+        startedMs: started,
+        sinceMs: prevStart,
+      };
+      prevStart = started;
       // A step that does not watch the abort signal (e.g. a scale-out waiting for a sync)
       // must not hold up the abort: race it, and let the topology's stop end it.
       await Promise.race([def.run(ctx, step.params as never), aborted]);
-      rs.ok = true;
-    } catch (err) {
-      rs.ok = false;
-      rs.error = err instanceof AbortedError ? `aborted: ${err.message}` : userMessage(err).split('\n')[0];
-      throw err;
-    } finally {
-      rs.endMs = Date.now();
-    }
+    });
   };
   try {
     for (const step of s.plan.steps) await runStep(step);
@@ -79,6 +68,24 @@ export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise
     if (!s.abort.signal.aborted)
       s.abortDrill(`step ${s.steps.length} (${s.steps[s.steps.length - 1]?.label ?? '?'}) failed: ${userMessage(err).split('\n')[0]}`);
     s.status = s.interrupted ? 'interrupted' : 'aborted';
+  }
+}
+
+/** Run a step as a report entry (`label` as the report shows it) and a `step` event; a failure is recorded on the entry and rethrown. */
+export async function recordStep(s: RunState, step: PlannedStep, label: string, run: (startedMs: number) => Promise<void>): Promise<void> {
+  const startMs = Date.now();
+  const rs: ReportStep = { index: step.index, action: step.action, label, startMs, endMs: null, ok: null };
+  s.steps.push(rs);
+  s.addEvent('step', step.action, undefined, label, startMs);
+  try {
+    await run(startMs);
+    rs.ok = true;
+  } catch (err) {
+    rs.ok = false;
+    rs.error = err instanceof AbortedError ? `aborted: ${err.message}` : userMessage(err).split('\n')[0];
+    throw err;
+  } finally {
+    rs.endMs = Date.now();
   }
 }
 
