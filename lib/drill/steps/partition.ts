@@ -65,51 +65,44 @@ export const partitionStep = defineStep({
 export function partitionSideProblems(sides: string[][], topology: TopologySection, scalesOut: boolean): string[] {
   if (topology.kind !== 'sentinel' && topology.kind !== 'cluster')
     return [`partition steps need topology.kind: sentinel or cluster (got ${topology.kind})`];
-  const p: string[] = [];
   const all = sides.flat();
-  if (topology.kind === 'cluster') p.push(...clusterMemberProblems(all, topology, scalesOut));
-  else p.push(...sentinelMemberProblems(all, topology, scalesOut));
+  const p = memberProblems(all, topology, scalesOut);
   const dup = all.filter((m, i) => all.indexOf(m) !== i);
   for (const m of new Set(dup)) p.push(`${m} is on more than one side: put each member on one side`);
   return p;
 }
 
-function sentinelMemberProblems(all: string[], topology: TopologySection, scalesOut: boolean): string[] {
-  const replicas = topology.replicas ?? SENTINEL_DEFAULTS.replicas;
-  const sentinels = topology.sentinels ?? SENTINEL_DEFAULTS.sentinels;
-  const p: string[] = [];
-  for (const m of all) {
-    const rep = /^replica-(\d+)$/.exec(m);
-    if (rep && !scalesOut && (Number(rep[1]) < 1 || Number(rep[1]) > replicas))
-      p.push(`unknown node '${m}': this topology has replica-1..replica-${replicas}`);
-    const sen = /^sentinel-(\d+)$/.exec(m);
-    if (sen && (Number(sen[1]) < 1 || Number(sen[1]) > sentinels))
-      p.push(`unknown Sentinel '${m}': this topology has sentinel-1..sentinel-${sentinels}`);
-    if (/^master-\d+$/.test(m) || /^primary-?\d+$/.test(m)) p.push(`unknown node '${m}': a sentinel topology has primary and replica-N`);
-    if ((m === 'replica' || m === 'replicas') && replicas === 0) p.push(`'${m}' names no node: this topology has no replicas`);
-  }
-  return p;
-}
-
-/** A cluster's nodes are master-1..master-M and replica-1..replica-M×R (lib/topology nodeNames); no Sentinels. */
-function clusterMemberProblems(all: string[], topology: TopologySection, scalesOut: boolean): string[] {
+/**
+ * Members the topology does not have. A sentinel topology has primary, replica-N and
+ * sentinel-N; a cluster master-1..master-M and replica-1..replica-M×R (lib/topology
+ * nodeNames) and no Sentinels.
+ */
+function memberProblems(all: string[], topology: TopologySection, scalesOut: boolean): string[] {
+  const cluster = topology.kind === 'cluster';
+  const where = cluster ? 'this cluster' : 'this topology';
   const masters = topology.masters ?? DEFAULTS.cluster.masters;
-  const replicas = masters * (topology.replicasPerMaster ?? DEFAULTS.cluster.replicasPerMaster);
+  const replicas = cluster
+    ? masters * (topology.replicasPerMaster ?? DEFAULTS.cluster.replicasPerMaster)
+    : (topology.replicas ?? SENTINEL_DEFAULTS.replicas);
+  const sentinels = topology.sentinels ?? SENTINEL_DEFAULTS.sentinels;
+  /** N of `name-N` when `m` is one, outside 1..max. */
+  const outside = (m: string, name: string, max: number) => {
+    const n = new RegExp(`^${name}-(\\d+)$`).exec(m)?.[1];
+    return n !== undefined && (Number(n) < 1 || Number(n) > max);
+  };
   const p: string[] = [];
   for (const m of all) {
-    const mas = /^master-(\d+)$/.exec(m);
-    if (mas && (Number(mas[1]) < 1 || Number(mas[1]) > masters))
-      p.push(`unknown node '${m}': this cluster has master-1..master-${masters}`);
-    const rep = /^replica-(\d+)$/.exec(m);
-    if (rep && !scalesOut && (Number(rep[1]) < 1 || Number(rep[1]) > replicas))
-      p.push(
-        replicas === 0
-          ? `unknown node '${m}': this cluster has no replicas`
-          : `unknown node '${m}': this cluster has replica-1..replica-${replicas}`,
-      );
-    if (isSentinelMember(m)) p.push(`unknown member '${m}': a cluster has no Sentinels (its nodes are master-N and replica-N)`);
-    if (/^primary-?\d+$/.test(m)) p.push(`unknown node '${m}': a cluster has master-1..master-${masters} and replica-N`);
-    if ((m === 'replica' || m === 'replicas') && replicas === 0) p.push(`'${m}' names no node: this cluster has no replicas`);
+    if (!scalesOut && outside(m, 'replica', replicas))
+      p.push(`unknown node '${m}': ${where} has ${cluster && replicas === 0 ? 'no replicas' : `replica-1..replica-${replicas}`}`);
+    if ((m === 'replica' || m === 'replicas') && replicas === 0) p.push(`'${m}' names no node: ${where} has no replicas`);
+    if (cluster) {
+      if (outside(m, 'master', masters)) p.push(`unknown node '${m}': this cluster has master-1..master-${masters}`);
+      if (isSentinelMember(m)) p.push(`unknown member '${m}': a cluster has no Sentinels (its nodes are master-N and replica-N)`);
+      if (/^primary-?\d+$/.test(m)) p.push(`unknown node '${m}': a cluster has master-1..master-${masters} and replica-N`);
+    } else {
+      if (outside(m, 'sentinel', sentinels)) p.push(`unknown Sentinel '${m}': this topology has sentinel-1..sentinel-${sentinels}`);
+      if (/^master-\d+$/.test(m) || /^primary-?\d+$/.test(m)) p.push(`unknown node '${m}': a sentinel topology has primary and replica-N`);
+    }
   }
   return p;
 }
