@@ -357,12 +357,7 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
   const problems: PlanProblem[] = [];
   const vars = resolveVars(given, problems);
   const varProblems = problems.length;
-  const sub = substitute(
-    { ...raw, vars: undefined, matrix: undefined, name: raw.name, description: raw.description },
-    vars,
-    [],
-    problems,
-  ) as RawRunbook;
+  const sub = substitute({ ...raw, vars: undefined, matrix: undefined }, vars, [], problems) as RawRunbook;
   const topology = whenSections(TopologySection, 'topology', sub.topology, vars, problems);
   const preconditions = section(PreconditionsSection, sub.preconditions, ['preconditions'], problems);
   const workload = whenSections(WorkloadSection, 'workload', sub.workload ?? { kind: 'idle' }, vars, problems);
@@ -371,37 +366,27 @@ export function planVariant(raw: RawRunbook, given: Record<string, VarValue>): D
   const abort = section(AbortSection, sub.abort, ['abort'], problems);
   const steps = planSteps(sub.steps, ['steps'], vars, problems);
   const rollback = planSteps(sub.rollback ?? [], ['rollback'], vars, problems);
-  if (topology && preconditions?.fillPercent !== undefined && !topology.maxmemory) {
-    problems.push({ path: ['preconditions', 'fillPercent'], message: 'fillPercent needs topology.maxmemory (e.g. maxmemory: 64mb)' });
-  }
-  if (topology && checks?.clusterStateOk && topology.kind !== 'cluster') {
-    problems.push({ path: ['checks', 'clusterStateOk'], message: 'clusterStateOk needs topology.kind: cluster' });
-  }
-  if (topology && (checks?.maxReadUnavailable !== undefined || checks?.maxWriteUnavailable !== undefined) && workload?.kind === 'idle') {
-    problems.push({ path: ['checks'], message: 'unavailability checks need a workload (workload: { kind: write })' });
-  }
-  if (checks && !sub.service) {
-    const needs = SERVICE_CHECKS.filter((k) => checks[k] !== undefined);
-    if (needs.length)
-      problems.push({
-        path: ['checks', needs[0] as string],
-        message: `${needs.join(', ')} need a service workload (service: { rate: 10 })`,
-      });
-  }
-  if (topology && sub.service && topology.kind === 'cluster') {
-    problems.push({
-      path: ['service'],
-      message:
-        'the service workload needs a topology clients reach at one address or through Sentinel (haproxy, sentinel, standalone, replicas), not cluster',
-    });
-  }
+  const problem = (path: FieldPath, message: string) => problems.push({ path, message });
+  if (topology && preconditions?.fillPercent !== undefined && !topology.maxmemory)
+    problem(['preconditions', 'fillPercent'], 'fillPercent needs topology.maxmemory (e.g. maxmemory: 64mb)');
+  if (topology && checks?.clusterStateOk && topology.kind !== 'cluster')
+    problem(['checks', 'clusterStateOk'], 'clusterStateOk needs topology.kind: cluster');
+  if (topology && (checks?.maxReadUnavailable !== undefined || checks?.maxWriteUnavailable !== undefined) && workload?.kind === 'idle')
+    problem(['checks'], 'unavailability checks need a workload (workload: { kind: write })');
+  const needs = checks && !sub.service ? SERVICE_CHECKS.filter((k) => checks[k] !== undefined) : [];
+  if (needs.length) problem(['checks', needs[0] as string], `${needs.join(', ')} need a service workload (service: { rate: 10 })`);
+  if (topology && sub.service && topology.kind === 'cluster')
+    problem(
+      ['service'],
+      'the service workload needs a topology clients reach at one address or through Sentinel (haproxy, sentinel, standalone, replicas), not cluster',
+    );
   if (topology && abort) problems.push(...feasibilityProblems({ topology, abort, steps, rollback }));
   if (topology) {
     const scalesOut = steps.some((s) => s.action === 'scale-out');
     for (const s of [...steps, ...rollback])
       if (s.params.action === 'partition')
         for (const message of partitionSideProblems(s.params.sides, topology, scalesOut))
-          problems.push({ path: [rollback.includes(s) ? 'rollback' : 'steps', s.index, 'sides'], message });
+          problem([rollback.includes(s) ? 'rollback' : 'steps', s.index, 'sides'], message);
   }
   // a value still holding ${name} after a variable problem is that problem again: said once
   if (varProblems) throw new PlanError(problems.filter((p, i) => i < varProblems || !p.message.includes('${')));
