@@ -5,6 +5,7 @@
  * as headings. Pure.
  */
 import { formatDuration } from '../../core/duration.js';
+import { NEW_PRIMARY_EVENTS } from '../checks.js';
 import type { DrillReport, ReportAlert } from './types.js';
 import { pairs } from './windows.js';
 
@@ -26,10 +27,12 @@ function at(r: DrillReport, atMs: number | null): string {
   return atMs === null ? 'n/a' : `${((atMs - r.startMs) / 1000).toFixed(3)} s`;
 }
 
-/** From the fault: `+5.2 s`. */
+/** From the fault: `+5.2s`, `−300ms`. */
+const fromFault = (atMs: number, faultMs: number) => `${atMs >= faultMs ? '+' : '−'}${formatDuration(Math.abs(atMs - faultMs))}`;
+
 function sinceFault(r: DrillReport, atMs: number | null): string {
   const f = r.service?.faultAtMs ?? null;
-  return atMs === null || f === null ? '' : ` (fault ${atMs >= f ? '+' : '−'}${formatDuration(Math.abs(atMs - f))})`;
+  return atMs === null || f === null ? '' : ` (fault ${fromFault(atMs, f)})`;
 }
 
 /** The game-day figures as label/value rows; empty without a service workload. */
@@ -93,7 +96,7 @@ export function retrospectiveMarkdown(r: DrillReport): string {
   const firstAlert = r.alerts
     .filter((a) => a.firingAtMs !== null && fault !== null && a.firingAtMs >= fault)
     .sort((a, b) => (a.firingAtMs as number) - (b.firingAtMs as number))[0];
-  const failover = r.events.find((e) => fault !== null && e.atMs >= fault && ['+switch-master', 'promoted', '+promoted'].includes(e.kind));
+  const failover = r.events.find((e) => fault !== null && e.atMs >= fault && (NEW_PRIMARY_EVENTS as readonly string[]).includes(e.kind));
   const moments: Array<[number | null, string]> = [
     [fault, `fault: ${r.steps.find((s) => s.startMs === fault)?.label ?? 'first destructive step'}`],
     [sv?.firstFailureAtMs ?? null, 'first failed request'],
@@ -106,9 +109,7 @@ export function retrospectiveMarkdown(r: DrillReport): string {
     ],
   ];
   for (const [t, what] of moments.filter(([t]) => t !== null).sort((a, b) => (a[0] as number) - (b[0] as number)))
-    L.push(
-      `| ${at(r, t)} | ${what} | ${fault === null ? '' : `${(t as number) >= fault ? '+' : '−'}${formatDuration(Math.abs((t as number) - fault))}`} |`,
-    );
+    L.push(`| ${at(r, t)} | ${what} | ${fault === null ? '' : fromFault(t as number, fault)} |`);
   for (const [, what] of moments.filter(([t]) => t === null)) L.push(`| — | ${what}: did not happen | |`);
   L.push('');
   L.push('## 1. Detect', '');
