@@ -6,7 +6,7 @@
  * between the cut-off master and the node promoted in its place (the other masters serve
  * other slots: their accepting writes is no split brain). Pure.
  */
-import { splitBrainMs } from './split-brain.js';
+import { type AcceptEvent, splitBrainMs } from './split-brain.js';
 import type { WriteBurstResult } from './steps/types.js';
 
 export interface ClusterPartitionFigures {
@@ -31,15 +31,9 @@ export interface ClusterPartitionFigures {
   failoverMs: number | null;
 }
 
-interface Ev {
-  atMs: number;
-  kind: string;
-  node?: string;
-}
-
 /** Null unless the timeline has a partition and a write step to one node ran after it. */
 export function clusterPartitionFigures(
-  events: Ev[],
+  events: AcceptEvent[],
   bursts: WriteBurstResult[],
   spec: { nodeTimeoutMs: number; allowReadsWhenDown: boolean },
   endMs: number,

@@ -7,6 +7,7 @@
 
 import { formatDuration } from '../core/duration.js';
 import { type CheckResult, notMeasured } from './check-result.js';
+import type { ChecksSection } from './schema.js';
 import { REFUSES } from './split-brain.js';
 
 /** What a partition drill measured for these checks. */
@@ -38,12 +39,11 @@ export function ackedBetween(samples: Array<{ atMs: number; acked: number }>, fr
   return Math.max(0, (after ?? last) - before);
 }
 
-export interface LagChecks {
-  ackedLostWithinLag?: { margin: number };
-  refusedWithinLag?: { margin: number };
-}
-
-export function lagChecks(checks: LagChecks, lag: LagMeasurements | undefined, ackedLost: number | null): CheckResult[] {
+export function lagChecks(
+  checks: Pick<ChecksSection, 'ackedLostWithinLag' | 'refusedWithinLag'>,
+  lag: LagMeasurements | undefined,
+  ackedLost: number | null,
+): CheckResult[] {
   const out: CheckResult[] = [];
   const missing =
     !lag || lag.cutAtMs === null

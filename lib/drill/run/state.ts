@@ -148,19 +148,11 @@ export class RunState {
 
   /** Sleep that rejects as soon as the drill is aborted. */
   sleep(ms: number): Promise<void> {
-    const signal = this.abort.signal;
-    return new Promise<void>((res, rej) => {
-      if (signal.aborted) return rej(signal.reason);
-      const timer = setTimeout(() => {
-        signal.removeEventListener('abort', onAbort);
-        res();
-      }, ms);
-      const onAbort = () => {
-        clearTimeout(timer);
-        rej(signal.reason);
-      };
-      signal.addEventListener('abort', onAbort, { once: true });
+    let timer: NodeJS.Timeout | undefined;
+    const elapsed = new Promise<void>((res) => {
+      timer = setTimeout(res, ms);
     });
+    return this.unlessAborted(elapsed).finally(() => clearTimeout(timer));
   }
 
   /** Push the drill's registry to a remote-write URL every second (--prom-rw, or the service workload's Prometheus). */
