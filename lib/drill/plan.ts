@@ -179,15 +179,10 @@ export function variants(raw: Pick<RawRunbook, 'vars' | 'matrix'>, choice: Varia
   const base: Record<string, VarValue> = { ...raw.vars };
   const matrix = raw.matrix ?? {};
   const set = choice.set ?? {};
-  const problems: PlanProblem[] = [];
-  for (const name of Object.keys(set)) {
-    if (!(name in base) && !(name in matrix))
-      problems.push({
-        path: ['vars'],
-        message: `--set ${name}: no such variable (known: ${[...new Set([...Object.keys(base), ...Object.keys(matrix)])].join(', ') || 'none'})`,
-      });
-  }
-  if (problems.length) throw new PlanError(problems);
+  const known = [...new Set([...Object.keys(base), ...Object.keys(matrix)])].join(', ') || 'none';
+  const unknown = Object.keys(set).filter((name) => !(name in base) && !(name in matrix));
+  if (unknown.length)
+    throw new PlanError(unknown.map((name) => ({ path: ['vars'], message: `--set ${name}: no such variable (known: ${known})` })));
   const fixed: Record<string, VarValue> = {};
   for (const [k, v] of Object.entries(set)) fixed[k] = coerce(v, base[k] ?? matrix[k]?.[0]);
   if (!choice.allVariants) {

@@ -30,10 +30,6 @@ export interface K6LoadOptions {
 /** k6's exit code for a run stopped through its REST API. */
 export const K6_STOPPED_BY_API = 103;
 
-export interface K6Load {
-  stop(): Promise<K6RunResult | null>;
-}
-
 /** One k6 JSON output line → a request, when it is an http_req_duration point. Pure. */
 export function k6Request(line: string): { sentMs: number; doneMs: number; status: number; error?: string } | null {
   if (!line.includes('"http_req_duration"') || !line.includes('"Point"')) return null;
@@ -57,7 +53,7 @@ export function k6Request(line: string): { sentMs: number; doneMs: number; statu
   }
 }
 
-export function startK6Load(o: K6LoadOptions, log: ServiceLog): K6Load {
+export function startK6Load(o: K6LoadOptions, log: ServiceLog): { stop(): Promise<K6RunResult | null> } {
   const out = join(o.dir, 'k6-requests.json');
   const rate = Math.max(1, Math.round(o.rate));
   const run = runK6({
