@@ -57,7 +57,7 @@ export function formatPath(path: FieldPath): string {
   return out || '(top level)';
 }
 
-function valueAt(input: unknown, path: Array<string | number>): unknown {
+function valueAt(input: unknown, path: FieldPath): unknown {
   let v = input;
   for (const k of path) {
     if (!v || typeof v !== 'object') return undefined;
@@ -68,21 +68,20 @@ function valueAt(input: unknown, path: Array<string | number>): unknown {
 
 function zodProblems(err: z.ZodError, base: FieldPath, input?: unknown): PlanProblem[] {
   return err.issues.map((i) => {
-    const path = [...base, ...(i.path as Array<string | number>)];
-    let message = i.message;
-    if (input !== undefined && i.path.length > 0 && valueAt(input, i.path as Array<string | number>) === undefined && i.code !== 'custom') {
-      return { path, message: 'missing (required)' };
-    }
+    const at = i.path as FieldPath;
+    const path = [...base, ...at];
+    // what the runbook holds there (JSON), when the input is known
+    const got = input === undefined ? undefined : JSON.stringify(valueAt(input, at));
+    if (input !== undefined && at.length > 0 && got === undefined && i.code !== 'custom') return { path, message: 'missing (required)' };
     if (i.code === 'unrecognized_keys')
       return {
         path: [...path, i.keys[0] as string],
         message: `unknown field${i.keys.length > 1 ? `s ${i.keys.join(', ')}` : ''}: check the spelling (see docs/drills.md)`,
       };
-    else if (i.code === 'invalid_value' && 'values' in i) message = `must be one of ${(i.values as unknown[]).map(String).join(', ')}`;
-    else if (i.code === 'invalid_type' && input !== undefined)
-      message = `expected ${i.expected}, got ${JSON.stringify(valueAt(input, i.path as Array<string | number>))}`;
-    else if (i.code === 'invalid_union' && input !== undefined)
-      message = `invalid value ${JSON.stringify(valueAt(input, i.path as Array<string | number>))}: see docs/drills.md for the accepted forms`;
+    let message = i.message;
+    if (i.code === 'invalid_value' && 'values' in i) message = `must be one of ${(i.values as unknown[]).map(String).join(', ')}`;
+    else if (i.code === 'invalid_type' && input !== undefined) message = `expected ${i.expected}, got ${got}`;
+    else if (i.code === 'invalid_union' && input !== undefined) message = `invalid value ${got}: see docs/drills.md for the accepted forms`;
     else if (i.code === 'invalid_type' && /received undefined/.test(i.message)) message = `missing (${i.expected} required)`;
     return { path, message };
   });
