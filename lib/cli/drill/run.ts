@@ -27,18 +27,8 @@ export async function drillRunCommand(ref: string, flags: DrillRunFlags): Promis
   let exit = 0;
   const reports: DrillReport[] = [];
   for (const plan of rb.plans) {
-    const r = await runDrill({
-      plan,
-      runId: f.runId,
-      reportDir: f.reportDir ? resolve(f.reportDir) : undefined,
-      remoteWrite: f.remoteWrite,
-      target: f.target,
-      allowDestructive: f.allowDestructive,
-      confirmNonLoopback: f.confirmNonLoopback,
-      keepWorkDir: f.keepWorkDir,
-      serviceUrl: f.serviceUrl,
-      log: out,
-    });
+    // the parsed flags are the run's options (runId, remoteWrite, target, ...)
+    const r = await runDrill({ ...f, plan, reportDir: f.reportDir ? resolve(f.reportDir) : undefined, log: out });
     reports.push(r.report);
     for (const l of summaryLines(r.report)) out(l);
     exit = Math.max(exit, r.exitCode);
