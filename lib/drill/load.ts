@@ -12,7 +12,6 @@ import { type DrillPlan, type FieldPath, formatPath, PlanError, planRunbook, typ
 import type { RawRunbook } from './schema.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
-/** The shipped runbooks. */
 export const RUNBOOK_DIR = resolve(here, '../../runbooks');
 
 export interface LoadedRunbook {
@@ -21,7 +20,6 @@ export interface LoadedRunbook {
   description: string;
   /** The human runbook beside the YAML (absolute path), if present. */
   humanFile: string | null;
-  raw: unknown;
   plans: DrillPlan[];
 }
 
@@ -101,5 +99,5 @@ export function loadRunbook(ref: string, choice: VariantChoice = {}): LoadedRunb
   const { raw, plans } = planFromText(text, file, choice);
   const r = raw as RawRunbook;
   const human = resolve(dirname(file), r.human ?? `${basename(file, '.yaml')}.md`);
-  return { file, name: r.name, description: r.description, humanFile: existsSync(human) ? human : null, raw, plans };
+  return { file, name: r.name, description: r.description, humanFile: existsSync(human) ? human : null, plans };
 }

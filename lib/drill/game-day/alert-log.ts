@@ -64,7 +64,6 @@ export class AlertLog {
     return [...this.byKey.values()].sort((a, b) => (a.pendingAtMs ?? 0) - (b.pendingAtMs ?? 0));
   }
 
-  /** Alerts firing now. */
   firingNow(): AlertRecord[] {
     return this.records().filter((r) => r.firingAtMs !== null && r.resolvedAtMs === null);
   }

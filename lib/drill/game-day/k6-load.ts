@@ -72,7 +72,6 @@ export function startK6Load(o: K6LoadOptions, log: ServiceLog): { stop(): Promis
     o.log(`k6: ${err.message}`);
     return null;
   });
-  // follow the JSON output
   const { poll } = followFile(out, (l) => {
     const r = k6Request(l);
     if (r) log.record(r);

@@ -6,11 +6,10 @@ import { htmlReport } from './html.js';
 import { markdownReport } from './markdown.js';
 import type { DrillReport } from './types.js';
 
-export { retrospectiveMarkdown } from './game-day.js';
 export { htmlReport } from './html.js';
 export { markdownReport } from './markdown.js';
 export { timelineSvg } from './svg.js';
-export type { DrillPhase, DrillReport, DrillStatus, EventSource, ReportEvent, ReportStep, ReportWindow } from './types.js';
+export type { DrillReport } from './types.js';
 
 /**
  * Write the three files into `dir`. When `dir` fails at the end of a drill (the CLI checked it

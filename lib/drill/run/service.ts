@@ -43,7 +43,7 @@ export function serviceSettings(s: RunState): ServiceSettings {
   };
 }
 
-/** Milliseconds as a Prometheus duration (`500ms`, `1s`). */
+/** Milliseconds as a Prometheus duration (`500ms`, `1000ms`). */
 const seconds = (ms: number) => `${Math.round(ms)}ms`;
 
 /** The k6 binary (K6_BIN, then PATH), or null when there is none. */
