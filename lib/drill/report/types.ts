@@ -1,7 +1,7 @@
 /** The drill report (report.json). Plain data, produced by the runner, formatted by markdown.ts / html.ts. */
 
 import type { WriteResult } from '../../integrity/write/writer.js';
-import type { CheckResult, ServiceMeasurements } from '../checks.js';
+import type { CheckResult, DrillMeasurements, ServiceMeasurements } from '../checks.js';
 import type { ClusterPartitionFigures } from '../cluster-partition.js';
 import type { AlertRecord } from '../game-day/alert-log.js';
 import type { PartitionLane } from '../split-brain.js';
@@ -83,8 +83,10 @@ export type DrillStatus = 'passed' | 'failed' | 'aborted' | 'interrupted' | 'err
 /** The phases of a drill run, in order. */
 export type DrillPhase = 'topology' | 'preconditions' | 'workload' | 'steps' | 'rollback' | 'measure' | 'report';
 
-/** The game day figures (timeToDetectMs, ...) are null without a service workload. */
-export interface DrillReport extends Omit<ServiceMeasurements, 'alertsFired'> {
+/** The drill's figures as measured (null: not measured); the game day's (timeToDetectMs, ...) are null without a service workload. */
+export interface DrillReport
+  extends Omit<ServiceMeasurements, 'alertsFired'>,
+    Omit<DrillMeasurements, 'writeStepsAcked' | 'verify' | 'primaryChanged' | 'clusterStateOk' | 'service' | 'lag'> {
   runbook: string;
   variant: string;
   vars: Record<string, string | number | boolean>;
@@ -105,12 +107,6 @@ export interface DrillReport extends Omit<ServiceMeasurements, 'alertsFired'> {
   target: string;
   topology: { kind: string; nodes: string[]; primaryAtStart: string | null; primaryAtEnd: string | null };
   checks: CheckResult[];
-  writeUnavailableMs: number | null;
-  readUnavailableMs: number | null;
-  ackedLost: number | null;
-  fullSyncs: number | null;
-  loadingErrors: number;
-  failoverSeconds: number | null;
   /** Partition drills: ms during which two or more nodes accepted writes as primary (absent otherwise). */
   splitBrainMs?: number | null;
   /** Partition drills: when the old primary stopped accepting writes after the cut, and the loss, in one sentence. */
@@ -121,8 +117,6 @@ export interface DrillReport extends Omit<ServiceMeasurements, 'alertsFired'> {
   staleReads?: StaleReadsReport;
   /** Cluster partition drills: the cut-off master's figures (lib/drill/cluster-partition.ts). */
   clusterPartition?: ClusterPartitionFigures;
-  oomErrors: number | null;
-  evictions: number | null;
   writeWindows: ReportWindow[];
   readWindows: ReportWindow[];
   /** Periods where a node answered LOADING (or reported loading:1). */
