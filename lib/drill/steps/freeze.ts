@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../../core/duration.js';
 import { Duration, NodeSelector } from '../schema.js';
-import { defineStep } from './types.js';
+import { defineStep, undoAfter } from './types.js';
 
 export const freezeStep = defineStep({
   action: 'freeze',
@@ -13,11 +13,6 @@ export const freezeStep = defineStep({
   describe: (p) => `freeze ${p.node}${p.duration !== undefined ? ` for ${formatDuration(p.duration)}` : ''} (SIGSTOP)`,
   run: async (ctx, p) => {
     await ctx.actions.freeze(p.node);
-    if (p.duration === undefined) return;
-    try {
-      await ctx.sleep(p.duration);
-    } finally {
-      await ctx.actions.thaw(p.node);
-    }
+    await undoAfter(ctx, p.duration, () => ctx.actions.thaw(p.node));
   },
 });

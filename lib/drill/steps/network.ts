@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { formatDuration } from '../../core/duration.js';
 import { Duration, NodeSelector } from '../schema.js';
-import { defineStep } from './types.js';
+import { defineStep, undoAfter } from './types.js';
 
 export const networkStep = defineStep({
   action: 'network',
@@ -30,11 +30,6 @@ export const networkStep = defineStep({
     `network ${p.fault}${p.fault === 'latency' ? ` ${formatDuration(p.latency ?? 0)}` : ''}${p.fault === 'bandwidth' ? ` ${p.bytesPerSecond} B/s` : ''} on ${p.node} (${p.scope})${p.duration !== undefined ? ` for ${formatDuration(p.duration)}` : ''}`,
   run: async (ctx, p) => {
     await ctx.actions.network(p.node, { fault: p.fault, scope: p.scope, latencyMs: p.latency, bytesPerSecond: p.bytesPerSecond });
-    if (p.duration === undefined) return;
-    try {
-      await ctx.sleep(p.duration);
-    } finally {
-      await ctx.actions.heal(p.node);
-    }
+    await undoAfter(ctx, p.duration, () => ctx.actions.heal(p.node));
   },
 });

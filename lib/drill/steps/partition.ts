@@ -11,7 +11,7 @@ import { z } from 'zod';
 import { formatDuration } from '../../core/duration.js';
 import { DEFAULTS, SENTINEL_DEFAULTS } from '../../topology/options.js';
 import { Duration, NODE_SELECTOR_HELP, NodeSelector, type TopologySection } from '../schema.js';
-import { defineStep } from './types.js';
+import { defineStep, undoAfter } from './types.js';
 
 export const PARTITION_MEMBER_HELP = `${NODE_SELECTOR_HELP}; sentinels (every Sentinel) or a Sentinel name such as sentinel-2; writer (the drill's writer and readers)`;
 
@@ -48,12 +48,7 @@ export const partitionStep = defineStep({
     `partition ${p.sides.map((s) => `[${s.join(', ')}]`).join(' | ')}${p.duration !== undefined ? ` for ${formatDuration(p.duration)}` : ''}`,
   run: async (ctx, p) => {
     await ctx.actions.partition(p.sides);
-    if (p.duration === undefined) return;
-    try {
-      await ctx.sleep(p.duration);
-    } finally {
-      await ctx.actions.heal();
-    }
+    await undoAfter(ctx, p.duration, () => ctx.actions.heal());
   },
 });
 

@@ -103,6 +103,16 @@ export interface StepDefinition<S extends z.ZodType = z.ZodType> {
   run(ctx: StepContext, params: z.infer<S>): Promise<void>;
 }
 
+/** Keep a fault for `duration` (when given), then undo it, also when the sleep is cut short by an abort. */
+export async function undoAfter(ctx: StepContext, duration: number | undefined, undo: () => Promise<void>): Promise<void> {
+  if (duration === undefined) return;
+  try {
+    await ctx.sleep(duration);
+  } finally {
+    await undo();
+  }
+}
+
 export function defineStep<S extends z.ZodType>(d: StepDefinition<S>): StepDefinition<S> {
   return d;
 }
