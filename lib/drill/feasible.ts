@@ -19,7 +19,7 @@ import { specOf } from './spec.js';
 export const MAX_DRILL_MS = 3_600_000;
 
 /** Events the cluster watch reports (lib/topology/cluster-watch.ts). */
-const CLUSTER_EVENTS = new Set(['+pfail', '+fail', '-fail', '+promoted', '+demoted', 'cluster-state']);
+export const CLUSTER_EVENTS: ReadonlySet<string> = new Set(['+pfail', '+fail', '-fail', '+promoted', '+demoted', 'cluster-state']);
 
 /** Selectors resolved when the step runs (lib/drill/selectors.ts): never a node name. */
 const SELECTORS = new Set(['primary', 'replica', 'replicas', 'all', 'new', 'old', 'down']);

@@ -6,6 +6,7 @@
  * event and every alert firing and resolving marked; a partition drill's cut shaded and its
  * lanes (the cut, each node accepting writes as primary) under the events. Pure.
  */
+import { CLUSTER_EVENTS } from '../feasible.js';
 import { partitionLaneRows } from './partition.js';
 import type { DrillReport, EventSource } from './types.js';
 import { pairs } from './windows.js';
@@ -61,13 +62,7 @@ const MARKED_KINDS = new Set([
   '+failover-end-for-timeout',
   '+tilt',
   '+reboot',
-  // Cluster (lib/topology's cluster watch)
-  'cluster-state',
-  '+pfail',
-  '+fail',
-  '-fail',
-  '+promoted',
-  '+demoted',
+  ...CLUSTER_EVENTS,
 ]);
 const HIDDEN_KINDS = new Set(['topology-up', 'write-window', 'read-window', 'wait-done', 'alert-pending', 'first-failed-request']);
 
