@@ -120,32 +120,23 @@ export function evaluateChecks(checks: ChecksSection, m: DrillMeasurements): Che
     );
   }
   if (checks.noFullSync) {
+    const n = m.fullSyncs;
+    const detail = (n ?? 0) > 0 ? `${n} full sync(s) during the drill: replicas reloaded the whole dataset` : 'partial syncs only';
     out.push(
-      m.fullSyncs === null
+      n === null
         ? notMeasured('noFullSync', '== 0', 'sync_full could not be read')
-        : {
-            name: 'noFullSync',
-            ok: m.fullSyncs === 0,
-            limit: '== 0',
-            measured: m.fullSyncs,
-            detail:
-              m.fullSyncs > 0 ? `${m.fullSyncs} full sync(s) during the drill: replicas reloaded the whole dataset` : 'partial syncs only',
-          },
+        : { name: 'noFullSync', ok: n === 0, limit: '== 0', measured: n, detail },
     );
   }
   if (checks.failoverWithin !== undefined) {
-    const limit = `<= ${checks.failoverWithin / 1000} s`;
-    out.push(
-      m.failoverSeconds === null
-        ? { name: 'failoverWithin', ok: false, limit, measured: null, detail: 'no failover happened' }
-        : {
-            name: 'failoverWithin',
-            ok: m.failoverSeconds * 1000 <= checks.failoverWithin,
-            limit,
-            measured: m.failoverSeconds,
-            detail: `new primary ${m.failoverSeconds.toFixed(2)} s after the fault`,
-          },
-    );
+    const s = m.failoverSeconds;
+    out.push({
+      name: 'failoverWithin',
+      ok: s !== null && s * 1000 <= checks.failoverWithin,
+      limit: `<= ${checks.failoverWithin / 1000} s`,
+      measured: s,
+      detail: s === null ? 'no failover happened' : `new primary ${s.toFixed(2)} s after the fault`,
+    });
   }
   if (checks.noFailover) {
     out.push({
