@@ -41,8 +41,8 @@ export function markdownReport(r: DrillReport): string {
     ['LOADING errors', String(r.loadingErrors)],
     ['OOM rejections', fmt(r.oomErrors)],
     ['evicted keys', fmt(r.evictions)],
+    ...gameDayFigures(r),
   ];
-  fig.push(...gameDayFigures(r));
   for (const [k, v] of fig) lines.push(`| ${k} | ${v} |`);
   lines.push('');
   if (r.partitionEffect && !r.partition) lines.push(`Partition: ${r.partitionEffect}`, '');
