@@ -5,13 +5,10 @@
  */
 import type { z } from 'zod';
 
-export type NetworkFaultKind = 'blackhole' | 'latency' | 'reset' | 'bandwidth';
-/** Which traffic a network fault hits: clients, replication/Sentinel/Cluster links, or both. */
-export type FaultScope = 'clients' | 'replication' | 'sentinels' | 'all';
-
 export interface NetworkFaultParams {
-  fault: NetworkFaultKind;
-  scope: FaultScope;
+  fault: 'blackhole' | 'latency' | 'reset' | 'bandwidth';
+  /** Which traffic a network fault hits: clients, replication/Sentinel/Cluster links, or both. */
+  scope: 'clients' | 'replication' | 'sentinels' | 'all';
   /** latency: added delay per chunk, ms. */
   latencyMs?: number;
   /** bandwidth: bytes per second. */
