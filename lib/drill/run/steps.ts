@@ -32,10 +32,6 @@ export function actionsFor(s: RunState, signal: AbortSignal, write: ActionsDeps[
 
 export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise<void> {
   const actions = actionsFor(s, s.abort.signal, (count, valueSize, node, pace) => writeBurst(s, count, valueSize, node, pace));
-  const aborted = new Promise<never>((_, reject) => {
-    s.abort.signal.addEventListener('abort', () => reject(s.abort.signal.reason), { once: true });
-  });
-  aborted.catch(() => undefined);
   const stepsStart = Date.now();
   let prevStart = stepsStart;
   const runStep = async (step: PlannedStep) => {
@@ -58,8 +54,8 @@ export async function stepsPhase(s: RunState, armInterrupt: () => void): Promise
       };
       prevStart = started;
       // A step that does not watch the abort signal (e.g. a scale-out waiting for a sync)
-      // must not hold up the abort: race it, and let the topology's stop end it.
-      await Promise.race([def.run(ctx, step.params as never), aborted]);
+      // must not hold up the abort: it is left to run on, and the topology's stop ends it.
+      await s.unlessAborted(def.run(ctx, step.params as never));
     });
   };
   try {
