@@ -24,8 +24,7 @@ import { startHttpLoad } from '../game-day/http-load.js';
 import { startK6Load } from '../game-day/k6-load.js';
 import { ServiceLog, timeToRecoverMs } from '../game-day/service-log.js';
 import { roundWindows } from '../report/windows.js';
-import type { ServiceRun } from './service-run.js';
-import type { RunState } from './state.js';
+import type { RunState, ServiceRun } from './state.js';
 
 export function serviceSettings(s: RunState): ServiceSettings {
   const sv = s.plan.service ?? {};

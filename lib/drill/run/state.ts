@@ -9,15 +9,18 @@ import type { WriteResult, Writer } from '../../integrity/write/writer.js';
 import { type RemoteWriteAuth, type RemoteWritePusher, startRemoteWritePush } from '../../observability/index.js';
 import type { ConnectionOptions } from '../../redis/index.js';
 import type { PortAllocator } from '../../stack/ports.js';
+import type { PrometheusNode } from '../../stack/prometheus.js';
 import type { AttachTarget } from '../../topology/attach.js';
 import type { RoleWatch } from '../../topology/role-watch.js';
 import type { TopoEvent, Topology } from '../../topology/types.js';
+import type { AlertWatch } from '../game-day/alert-watch.js';
+import type { ServiceRecording } from '../game-day/figures.js';
+import type { ServiceLog } from '../game-day/service-log.js';
 import { DrillMetrics } from '../metrics.js';
 import type { DrillPlan } from '../plan.js';
 import type { DrillPhase, DrillStatus, EventSource, ReportEvent, ReportStep } from '../report/types.js';
 import type { WriteBurstResult } from '../steps/types.js';
 import { Timeline } from '../timeline.js';
-import type { ServiceRun } from './service-run.js';
 
 export interface RunDrillOptions {
   plan: DrillPlan;
@@ -45,6 +48,19 @@ export interface RunDrillOptions {
   serviceUrl?: string;
   /** The drill's Prometheus loads the rule files of this dir instead of prometheus/rules (tests). */
   rulesDir?: string;
+}
+
+/** What a drill's service workload (game day) holds while it runs (run/service.ts starts it). */
+export interface ServiceRun extends Pick<ServiceRecording, 'settings' | 'driver' | 'url' | 'redis' | 'rules' | 'k6'> {
+  prometheus: PrometheusNode;
+  log: ServiceLog;
+  alerts: AlertWatch;
+  /** The running load (stormdrill's user flow or k6), null once stopped. */
+  load: { stop(): Promise<void> } | null;
+  startedAtMs: number;
+  stoppedAtMs: number | null;
+  /** Processes to stop at the end, in start order. */
+  parts: Array<{ stop(): Promise<void> }>;
 }
 
 /** Why the drill stopped early (a failed step, an abort criterion, SIGINT). */
