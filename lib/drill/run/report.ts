@@ -36,8 +36,7 @@ export function drillReport(s: RunState, measured: Measured | null): DrillReport
   const checks = m && !s.interrupted ? evaluateChecks(plan.checks, m) : [];
   if (s.status === 'passed' && checks.some((c) => !c.ok)) s.status = 'failed';
   const wr = s.writeResult;
-  // undefined for a partial report: splitBrainOf computes it once it knows the drill has a partition
-  const cluster = m ? clusterPartitionOf(s) : undefined;
+  const cluster = clusterPartitionOf(s);
   const kind = m ? s.t.kind : plan.topology.kind;
   const service = measured?.service;
   return {
@@ -53,7 +52,7 @@ export function drillReport(s: RunState, measured: Measured | null): DrillReport
     ...splitBrainOf(s, m?.ackedLost ?? null, cluster),
     ...(m ? staleReadsOf(s) : {}),
     // on a Cluster every master accepts writes for its own slots: split brain is the cut-off master's shard only
-    ...(cluster ? { clusterPartition: cluster, splitBrainMs: cluster.splitBrainMs } : {}),
+    ...(m && cluster ? { clusterPartition: cluster, splitBrainMs: cluster.splitBrainMs } : {}),
     oomErrors: m?.oomErrors ?? null,
     evictions: m?.evictions ?? null,
     writeWindows: roundWindows(wr?.writeWindows ?? []),
@@ -120,22 +119,20 @@ export function reportPhase(s: RunState, report: DrillReport): DrillOutcome {
   return { report, files, exitCode: DRILL_EXIT[report.status] };
 }
 
-/** The cut-off master's figures in a cluster partition drill (null: not one). */
+/** The cut-off master's figures in a cluster partition drill (null: not one, or no topology yet). */
 function clusterPartitionOf(s: RunState): ClusterPartitionFigures | null {
-  const spec = s.t.spec;
-  return spec.kind === 'cluster' ? clusterPartitionFigures(s.events, s.burstResults, spec, Date.now()) : null;
+  const spec = s.topology?.spec;
+  return spec?.kind === 'cluster' ? clusterPartitionFigures(s.events, s.burstResults, spec, Date.now()) : null;
 }
 
 /** splitBrainMs and the partition's effect for partition drills (the write-acceptance watch's events up to now). */
 function splitBrainOf(
   s: RunState,
   ackedLost: number | null,
-  /** Already computed by the caller; undefined: computed here (once the run has a topology). */
-  given: ClusterPartitionFigures | null | undefined,
+  cluster: ClusterPartitionFigures | null,
 ): Pick<DrillReport, 'splitBrainMs' | 'partitionEffect' | 'partition'> {
   // a run interrupted before it had a topology has nothing to say about split brain
   if (!s.topology || !measuresSplitBrain(s)) return {};
-  const cluster = given === undefined ? clusterPartitionOf(s) : given;
   const now = Date.now();
   const lane = partitionLane(s.events, now);
   const spec = s.t.spec;
