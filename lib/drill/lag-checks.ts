@@ -71,17 +71,15 @@ export function lagChecks(
   }
   if (checks.refusedWithinLag) {
     const margin = checks.refusedWithinLag.margin;
-    const limitText = (lagMs: number) => `NOREPLICAS <= ${formatDuration(lagMs + margin)} after the cut`;
     if (missing || !lag)
       out.push(notMeasured('refusedWithinLag', `NOREPLICAS <= min-replicas-max-lag + ${formatDuration(margin)}`, missing ?? ''));
     else {
       const lagMs = lag.lagMs as number;
       const after = lag.refusedAtMs === null ? null : lag.refusedAtMs - (lag.cutAtMs as number);
-      const ok = after !== null && after <= lagMs + margin && lag.noReplicas > 0;
       out.push({
         name: 'refusedWithinLag',
-        ok,
-        limit: limitText(lagMs),
+        ok: after !== null && after <= lagMs + margin && lag.noReplicas > 0,
+        limit: `NOREPLICAS <= ${formatDuration(lagMs + margin)} after the cut`,
         measured: after,
         detail:
           after === null

@@ -37,10 +37,9 @@ export async function measurePhase(s: RunState): Promise<Measured> {
     if (s.ledgers.length > 0) audit = await auditLedgers(s);
     if (plan.checks.verify) verify = await verifyReplicas(t, s.runId, (k, d) => s.addEvent('check', k, undefined, d));
     if (t.kind === 'cluster')
-      clusterOk = await waitClusterOk(t, 10_000).then(
-        () => true,
-        () => false,
-      );
+      clusterOk = await waitClusterOk(t, 10_000)
+        .then(() => true)
+        .catch(() => false);
   }
   s.primaryAtEnd = (await t.currentPrimary().catch(() => null))?.name ?? null;
   const after = await nodeCounters(t);
