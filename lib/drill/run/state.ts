@@ -195,7 +195,6 @@ export class RunState {
     return this.connection;
   }
 
-  /** Events sorted by time, for the report. */
   sortedEvents(): ReportEvent[] {
     return this.events.slice().sort((a, b) => a.atMs - b.atMs);
   }

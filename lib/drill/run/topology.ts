@@ -42,14 +42,12 @@ export async function topologyPhase(s: RunState): Promise<void> {
     if (o.target) throw err;
     throw new UserError(`drill ${plan.runbook}: the ${plan.topology.kind} topology could not start: ${userMessage(err).split('\n')[0]}`, 3);
   }
-  if (o.target) {
-    const attached = s.topology;
-    attached.events.on('event', (e) => s.addTopoEvent(e, attached.kind));
-  }
-  o.onTopology?.(s.t);
+  const t = s.t;
+  if (o.target) t.events.on('event', (e) => s.addTopoEvent(e, t.kind));
+  o.onTopology?.(t);
   // With partitions cut by address, the drill's clients leave from an address of their own (a side can hold them).
-  s.connection = { ...connectionOf(s.t), ...(cutsClientsByAddress(s) ? { localAddress: clientAddress(s.t) } : {}) };
-  s.initialNodes = s.t.nodes.map((n) => n.name);
+  s.connection = { ...connectionOf(t), ...(cutsClientsByAddress(s) ? { localAddress: clientAddress(t) } : {}) };
+  s.initialNodes = t.nodes.map((n) => n.name);
 }
 
 /** The run's partition steps' sides. */

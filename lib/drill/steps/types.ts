@@ -78,7 +78,6 @@ export interface StepContext {
   actions: DrillActions;
   /** Sleep that ends early (rejecting) when the drill is aborted. */
   sleep(ms: number): Promise<void>;
-  /** Add a drill event to the timeline. */
   note(kind: string, detail?: string): void;
   /** Date.now() when this step started. */
   startedMs: number;
