@@ -39,26 +39,19 @@ export default defineCommand({
       )
       .option('--json', 'print the report as JSON on stdout (progress goes to stderr)')
       .action(async (ref: string, f: DrillRunFlags) => {
-        const { drillRunCommand } = await import('../drill/run.js');
-        process.exitCode = await drillRunCommand(ref, f);
+        process.exitCode = await (await import('../drill/run.js')).drillRunCommand(ref, f);
       });
 
     drill
       .command('list')
       .description('list the shipped runbooks')
       .option('--json', 'print JSON')
-      .action(async (f: { json?: boolean }) => {
-        const { drillListCommand } = await import('../drill/list.js');
-        drillListCommand(f);
-      });
+      .action(async (f: { json?: boolean }) => (await import('../drill/list.js')).drillListCommand(f));
 
     drill
       .command('validate')
       .description('validate runbook files (every matrix variant) without running them')
       .argument('<runbook...>', 'runbook names or paths')
-      .action(async (refs: string[]) => {
-        const { drillValidateCommand } = await import('../drill/validate.js');
-        drillValidateCommand(refs);
-      });
+      .action(async (refs: string[]) => (await import('../drill/validate.js')).drillValidateCommand(refs));
   },
 });
