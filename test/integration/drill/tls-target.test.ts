@@ -221,6 +221,44 @@ describe('a TLS-only server with an ACL user', () => {
     }
   });
 
+  it("a TLS-only Cluster: a partition drill's write-acceptance watch reads cluster_state over TLS (masters that see the cluster down refuse writes)", async () => {
+    const masters: RedisNode[] = [];
+    try {
+      for (let i = 0; i < 3; i++)
+        masters.push(
+          await startRedisServer({
+            port: await ports.take(),
+            dir: join(tmpDir('tls-cluster-watch'), `m${i}`),
+            tls: certs,
+            cluster: true,
+            config: { 'tls-cluster': 'yes', 'cluster-port': await ports.take(), 'cluster-node-timeout': 1000 },
+          }),
+        );
+      const cli = ['--tls', '--cacert', certs.caFile, '--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-yes'];
+      const create = await execa(requireBinary('redis-cli'), cli, { reject: false, timeout: 60_000 });
+      expect(create.exitCode, create.stderr).toBe(0);
+      const t = await attachTarget(parseTargetUri(`rediss-cluster://127.0.0.1:${masters[0]?.port}`, {}, { caFile: certs.caFile }));
+      const yaml = 'name: tls\ndescription: x\ntopology: { kind: cluster }\nsteps:\n  - action: sleep\n    duration: 1s\n';
+      const s = new RunState({ plan: planFromText(yaml, 'tls.yaml').plans[0] as DrillPlan });
+      s.topology = t;
+      try {
+        await waitClusterOk(t, 15_000);
+        watchWriteAcceptance(s, 50);
+        const events = (kind: string) => s.events.filter((e) => e.kind === kind);
+        await waitUntil('every master to accept writes', async () => events('accepts-writes').length === 3, 5000);
+        // a master gone: the other two see its slots uncovered after cluster-node-timeout, cluster_state fail
+        await masters[2]?.stop();
+        await waitUntil('the other masters to refuse writes', async () => events('refuses-writes').length === 2, 15_000);
+        expect(events('refuses-writes').map((e) => e.detail)).toEqual(['master, cluster_state fail', 'master, cluster_state fail']);
+      } finally {
+        stopTimers(s);
+        await t.stop();
+      }
+    } finally {
+      for (const m of masters) await m.stop();
+    }
+  });
+
   it('fill, write, audit, verify and bench reach it as the ACL user', async () => {
     const tls = { caFile: certs.caFile };
     const connection = { uri: `rediss://${USER}:${PASSWORD}@127.0.0.1:${node.port}`, tls };
