@@ -1,14 +1,9 @@
 /** The `stormdrill bench --json` document (pure except for reading the package version). */
-import { readFileSync } from 'node:fs';
 import { redactSecrets } from '../core/errors.js';
 import type { LatencyHistogram, LatencySummaryMs } from '../core/stats/index.js';
+import { packageVersion } from '../core/version.js';
 import type { BenchOutcome } from './bench.js';
 import type { BenchOptions } from './options.js';
-
-export function benchVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /**
  * The exit code of a finished run: 130 when Ctrl-C stopped it, 1 when any request failed
@@ -35,7 +30,7 @@ export type BenchJsonDoc = ReturnType<typeof jsonReport>;
 export function jsonReport(o: BenchOptions, outcome: BenchOutcome, meta: { testid: string; startedAt: string; finishedAt: string }) {
   return {
     tool: 'stormdrill bench' as const,
-    version: benchVersion(),
+    version: packageVersion(),
     testid: meta.testid,
     instance: o.instance,
     startedAt: meta.startedAt,

@@ -1,19 +1,10 @@
 /** The CLI: a thin commander layer over the library. */
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { givenSecrets, redactSecrets, UserError } from '../core/errors.js';
 import { installSignalHandlers, runCleanups } from '../core/lifecycle.js';
+import { packageVersion } from '../core/version.js';
 import type { CommandModule } from './command.js';
 import { COMMANDS } from './registry.js';
-
-const here = dirname(fileURLToPath(import.meta.url));
-
-function version(): string {
-  const pkg = JSON.parse(readFileSync(join(here, '../../package.json'), 'utf8')) as { version: string };
-  return pkg.version;
-}
 
 /** Every command module (lib/cli/registry.ts), in help order. */
 export async function loadCommands(): Promise<CommandModule[]> {
@@ -26,7 +17,7 @@ export async function loadCommands(): Promise<CommandModule[]> {
 export async function buildProgram(): Promise<Command> {
   const program = new Command('stormdrill')
     .description('Load testing and outage drills for Redis-backed services')
-    .version(version(), '-V, --version')
+    .version(packageVersion(), '-V, --version')
     .showSuggestionAfterError(true)
     .exitOverride()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });

@@ -2,11 +2,12 @@
 // the runner and prom-client load only when a benchmark runs (`bench --help` stays fast)
 import { buffer } from 'node:stream/consumers';
 import type { BenchOutcome } from '../../bench/bench.js';
-import { benchExitCode, benchVersion, jsonReport } from '../../bench/json-report.js';
+import { benchExitCode, jsonReport } from '../../bench/json-report.js';
 import { parseBenchArgv } from '../../bench/options.js';
 import { OptionsError, redactSecrets } from '../../core/errors.js';
 import { registerCleanup } from '../../core/lifecycle.js';
 import { newRunId, testId } from '../../core/naming.js';
+import { packageVersion } from '../../core/version.js';
 import { outputProblems, writeJsonOutput } from '../output.js';
 import { helpText } from './help.js';
 
@@ -18,7 +19,7 @@ export async function benchCli(argv: string[]): Promise<number> {
     return 0;
   }
   if (o.version) {
-    process.stdout.write(`stormdrill bench ${benchVersion()} (redis-benchmark 7.x compatible)\n`);
+    process.stdout.write(`stormdrill bench ${packageVersion()} (redis-benchmark 7.x compatible)\n`);
     return 0;
   }
   problems.push(...outputProblems([{ flag: '--json', path: o.json }]));

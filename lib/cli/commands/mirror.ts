@@ -1,6 +1,5 @@
 import { defineCommand } from '../command.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
+import { collect } from '../connection-flags.js';
 
 export default defineCommand({
   name: 'mirror',

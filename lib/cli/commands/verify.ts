@@ -1,9 +1,8 @@
 import { Command } from 'commander';
 import { defineCommand } from '../command.js';
+import { collect } from '../connection-flags.js';
 import { durationFlag } from '../flags.js';
 import { num } from '../integrity-support.js';
-
-const collect = (v: string, prev: string[] = []) => [...prev, v];
 
 export default defineCommand({
   name: 'verify',
