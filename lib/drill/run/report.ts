@@ -158,12 +158,11 @@ function splitBrainOf(
 function staleReadsOf(s: RunState): { staleReads?: StaleReadsReport } {
   const workload = s.plan.workload.reads ? s.writeResult?.staleReads : undefined;
   if (!measuresSplitBrain(s) || (!workload && s.burstStaleReads.length === 0)) return {};
-  const counts = [...(workload ?? []), ...s.burstStaleReads];
-  const nodes = s.t.nodes;
   // every node listens on its own loopback port and its proxy's
   const nodeOf = (ep: string) => {
     const port = Number(ep.slice(ep.lastIndexOf(':') + 1));
-    return nodes.find((n) => n.proxyPort === port || n.port === port)?.name ?? null;
+    return s.t.nodes.find((n) => n.proxyPort === port || n.port === port)?.name ?? null;
   };
-  return { staleReads: staleReadsBySide([...counts, ...(s.sideReads?.counts() ?? [])], nodeOf, s.primaryAtStart) };
+  const counts = [...(workload ?? []), ...s.burstStaleReads, ...(s.sideReads?.counts() ?? [])];
+  return { staleReads: staleReadsBySide(counts, nodeOf, s.primaryAtStart) };
 }

@@ -42,9 +42,7 @@ export const waitForStep = defineStep({
   run: (ctx, p) => ctx.actions.waitFor(toCondition(p), p.timeout, ctx.sinceMs),
 });
 
-type WaitParams = z.infer<typeof WaitForSchema>;
-
-export function toCondition(p: WaitParams): WaitCondition {
+export function toCondition(p: z.infer<typeof WaitForSchema>): WaitCondition {
   if (p.event !== undefined) return { kind: 'event', event: p.event, node: p.node };
   if (p.role !== undefined) return { kind: 'role', node: p.role.node, role: p.role.is };
   if (p.linkUp !== undefined) return { kind: 'link-up', node: p.linkUp };
