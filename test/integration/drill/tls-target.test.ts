@@ -46,6 +46,23 @@ afterAll(async () => {
   await node?.stop();
 });
 
+/** Three TLS-only cluster masters (pushed to `masters` as they start, so the caller stops them), joined by redis-cli --cluster create over TLS. */
+async function startTlsCluster(masters: RedisNode[], dirName: string, config: Record<string, string | number>): Promise<void> {
+  for (let i = 0; i < 3; i++)
+    masters.push(
+      await startRedisServer({
+        port: await ports.take(),
+        dir: join(tmpDir(dirName), `m${i}`),
+        tls: certs,
+        cluster: true,
+        config: { 'tls-cluster': 'yes', 'cluster-port': await ports.take(), ...config },
+      }),
+    );
+  const cli = ['--tls', '--cacert', certs.caFile, '--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-yes'];
+  const create = await execa(requireBinary('redis-cli'), cli, { reject: false, timeout: 60_000 });
+  expect(create.exitCode, create.stderr).toBe(0);
+}
+
 const drill = (args: string[], dir: string) => stormdrill(['drill', 'run', ...args], { cwd: dir, env: { REDISCLI_AUTH: PASSWORD } });
 
 describe('a TLS-only server with an ACL user', () => {
@@ -195,19 +212,7 @@ describe('a TLS-only server with an ACL user', () => {
   it('a TLS-only Cluster (rediss-cluster://): wait-for cluster-ok asks its nodes over TLS', async () => {
     const masters: RedisNode[] = [];
     try {
-      for (let i = 0; i < 3; i++)
-        masters.push(
-          await startRedisServer({
-            port: await ports.take(),
-            dir: join(tmpDir('tls-cluster'), `m${i}`),
-            tls: certs,
-            cluster: true,
-            config: { 'tls-cluster': 'yes', 'cluster-port': await ports.take() },
-          }),
-        );
-      const cli = ['--tls', '--cacert', certs.caFile, '--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-yes'];
-      const create = await execa(requireBinary('redis-cli'), cli, { reject: false, timeout: 60_000 });
-      expect(create.exitCode, create.stderr).toBe(0);
+      await startTlsCluster(masters, 'tls-cluster', {});
       const tls = { caFile: certs.caFile };
       const t = await attachTarget(parseTargetUri(`rediss-cluster://127.0.0.1:${masters[0]?.port}`, {}, tls));
       try {
@@ -224,19 +229,7 @@ describe('a TLS-only server with an ACL user', () => {
   it("a TLS-only Cluster: a partition drill's write-acceptance watch reads cluster_state over TLS (masters that see the cluster down refuse writes)", async () => {
     const masters: RedisNode[] = [];
     try {
-      for (let i = 0; i < 3; i++)
-        masters.push(
-          await startRedisServer({
-            port: await ports.take(),
-            dir: join(tmpDir('tls-cluster-watch'), `m${i}`),
-            tls: certs,
-            cluster: true,
-            config: { 'tls-cluster': 'yes', 'cluster-port': await ports.take(), 'cluster-node-timeout': 1000 },
-          }),
-        );
-      const cli = ['--tls', '--cacert', certs.caFile, '--cluster', 'create', ...masters.map((m) => `127.0.0.1:${m.port}`), '--cluster-yes'];
-      const create = await execa(requireBinary('redis-cli'), cli, { reject: false, timeout: 60_000 });
-      expect(create.exitCode, create.stderr).toBe(0);
+      await startTlsCluster(masters, 'tls-cluster-watch', { 'cluster-node-timeout': 1000 });
       const t = await attachTarget(parseTargetUri(`rediss-cluster://127.0.0.1:${masters[0]?.port}`, {}, { caFile: certs.caFile }));
       const yaml = 'name: tls\ndescription: x\ntopology: { kind: cluster }\nsteps:\n  - action: sleep\n    duration: 1s\n';
       const s = new RunState({ plan: planFromText(yaml, 'tls.yaml').plans[0] as DrillPlan });
