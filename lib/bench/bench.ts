@@ -7,7 +7,6 @@ import { Worker } from 'node:worker_threads';
 import { UserError } from '../core/errors.js';
 import type { LatencyHistogram } from '../core/stats/index.js';
 import { askMaster, type Endpoint, parseHostPort, type SlotMap, type SlotMaster, sentinelSettings } from '../redis/index.js';
-import { formatRedirections } from './cluster-router.js';
 import { benchSettings, connect, hostConfig } from './connection.js';
 import {
   CSV_HEADER,
@@ -21,6 +20,7 @@ import {
   type TestReport,
 } from './format.js';
 import type { BenchOptions } from './options.js';
+import { formatRedirections } from './redirections.js';
 import { fromWire, masterReports, mergeResults, type ReportContext, testReport, type WireResult } from './result.js';
 import { type RunResult, runBenchmark } from './runner.js';
 import {

@@ -3,8 +3,7 @@
  * output so the same parsers read both.
  */
 
-import { formatRedirections, type Redirections } from './cluster-router.js';
-import type { masterReports } from './result.js';
+import { formatRedirections, type Redirections } from './redirections.js';
 
 /** One recorded histogram bucket: its highest equivalent value (µs) and count. */
 export type Bucket = readonly [valueUs: number, count: number];
@@ -48,7 +47,20 @@ export interface TestReport {
 }
 
 /** One master's share of a cluster run (its clients' requests; latencies in µs). */
-export type MasterReport = ReturnType<typeof masterReports>[number];
+/** One master's share of a cluster run. */
+export interface MasterReport {
+  index: number;
+  id: string;
+  address: string;
+  requests: number;
+  errors: number;
+  rps: number;
+  /** µs */
+  avgUs: number;
+  p50Us: number;
+  p99Us: number;
+  maxUs: number;
+}
 
 /** The cluster header redis-benchmark prints first, also with -q and --csv. */
 export function formatClusterHeader(masters: ReadonlyArray<{ id: string; host: string; port: number }>): string {

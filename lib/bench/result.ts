@@ -1,8 +1,8 @@
 /** Results of one run as plain data, merging (threads) and the view formatters read. */
 import { LatencyHistogram, PerSecondSeries, type SecondBucket } from '../core/stats/index.js';
 import type { SlotMaster } from '../redis/index.js';
-import { addRedirections, noRedirections } from './cluster-router.js';
-import { errorCount, type HistogramView, type TestReport } from './format.js';
+import { errorCount, type HistogramView, type MasterReport, type TestReport } from './format.js';
+import { addRedirections, noRedirections } from './redirections.js';
 import type { RunResult } from './runner.js';
 import { benchHdr } from './setup.js';
 
@@ -98,7 +98,7 @@ export function testReport(
 }
 
 /** Each master's share of a cluster run, for the report and --json. */
-export function masterReports(perMaster: ReadonlyArray<{ master: SlotMaster; index: number; result: RunResult }>) {
+export function masterReports(perMaster: ReadonlyArray<{ master: SlotMaster; index: number; result: RunResult }>): MasterReport[] {
   return perMaster.map(({ master, index, result }) => {
     const h = result.histogram;
     return {

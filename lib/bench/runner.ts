@@ -8,8 +8,8 @@
 import { ReplyReader } from '../core/resp/index.js';
 import { type LatencyHistogram, PerSecondSeries } from '../core/stats/index.js';
 import type { Endpoint, RawConn } from '../redis/index.js';
-import { noRedirections, type Redirections, redirectKind } from './cluster-router.js';
 import { type ConnectOptions, connect } from './connection.js';
+import { noRedirections, type Redirections, redirectKind } from './redirections.js';
 import type { Batch } from './template.js';
 
 /** One client's setup. */

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { formatRedirections, redirectKind, tagSlot } from '../../../lib/bench/cluster-router.js';
+import { tagSlot } from '../../../lib/bench/cluster-router.js';
 import { benchExitCode, jsonReport, publicConfig } from '../../../lib/bench/json-report.js';
 import { parseBenchArgv } from '../../../lib/bench/options.js';
+import { formatRedirections, redirectKind } from '../../../lib/bench/redirections.js';
 import { fromWire, mergeResults, toWire } from '../../../lib/bench/result.js';
 import type { RunResult } from '../../../lib/bench/runner.js';
 import { newHistogram, threadPlans } from '../../../lib/bench/setup.js';
