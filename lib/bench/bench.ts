@@ -257,8 +257,8 @@ const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './
 
 /**
  * --threads N, and cluster mode (one thread per master at least): worker threads, each
- * with its share of clients and requests (setup.threadPlans), started once for the whole
- * run and sent one test after another.
+ * with its share of the clients (setup.threadPlans) and one request counter for them all,
+ * started once for the whole run and sent one test after another.
  */
 function startWorkers(o: BenchOptions, topology: SlotMap | null) {
   const plans = threadPlans(o, topology?.masters.length ?? 0);
@@ -281,6 +281,8 @@ async function runInWorkers(
   signal: AbortSignal | undefined,
 ): Promise<{ result: RunResult; perMaster?: RunOutcome['perMaster'] }> {
   const { plans, workers } = pool;
+  // one counter for the test's -n, shared by every thread (SharedArrayBuffer: not copied)
+  const issued = new BigInt64Array(new SharedArrayBuffer(8));
   const finishedBy = new Array<number>(plans.length).fill(0);
   let lastTotal = 0;
   // every thread connects first; then all start at once (a thread still connecting would
@@ -315,7 +317,7 @@ async function runInWorkers(
         w.off('error', onError);
         w.off('exit', onExit);
       });
-      const job: WorkerRun = { type: 'run', run, kinds };
+      const job: WorkerRun = { type: 'run', run, kinds, issued };
       w.postMessage(job);
     });
   });

@@ -34,6 +34,12 @@ export interface RunParams {
   pipeline: number;
   /** Stop after this many requests (ignored when durationMs is set). */
   requests: number;
+  /**
+   * Worker threads: `requests` counted across all of them, as redis-benchmark's threads
+   * share one counter: each batch claims its requests here, so no thread idles while
+   * another still has a share left (slot 0: requests issued so far).
+   */
+  issuedAcrossThreads?: BigInt64Array;
   durationMs?: number;
   warmupMs?: number;
   /** Total requests per second (open model). */
@@ -97,6 +103,9 @@ export function errorKind(message: string): string {
 
 export async function runBenchmark(p: RunParams): Promise<RunResult> {
   const P = p.pipeline;
+  const shared = p.issuedAcrossThreads;
+  const batchClaim = BigInt(P);
+  const requestsTotal = BigInt(p.requests);
   const router = p.router;
   const mix = p.kinds > 1;
   const histogram = p.newHistogram();
@@ -419,8 +428,12 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
         if (failed || done || closed) return;
         if (stopping) return finish();
         if (p.durationMs === undefined) {
-          if (recording && issued >= p.requests) return finish();
-          if (recording) issued += P;
+          if (recording && shared) {
+            if (Atomics.add(shared, 0, batchClaim) >= requestsTotal) return finish();
+          } else if (recording) {
+            if (issued >= p.requests) return finish();
+            issued += P;
+          }
         } else if (recording && now() >= stopAt) return finish();
         const len = batch.prepare(spec.nextKey, spec.slot);
         if (len !== view.length) view = buf.subarray(0, len);

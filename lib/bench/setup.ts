@@ -71,7 +71,7 @@ export function compileRun(run: RunSpec, o: BenchOptions): { commands: CompiledC
   return { commands, weights: run.entries.map((e) => e.weight) };
 }
 
-/** The runner's parameters for one run of the options (a worker thread replaces requests and rate by its share). */
+/** The runner's parameters for one run of the options (a worker thread adds the shared request counter and takes its share of --rate). */
 export function runParams(o: BenchOptions, kinds: number): Omit<RunParams, 'clients'> {
   return {
     connect: o,
@@ -137,17 +137,17 @@ export function buildClients(o: BenchOptions, run: RunSpec, topo: SlotMap | null
   return out;
 }
 
-/** One worker thread's share of a run. */
-export type ThreadPlan = ClientPlan & { requests: number };
+/** One worker thread's share of a run: its clients (-n is one counter for all threads). */
+export type ThreadPlan = ClientPlan;
 
 /**
- * How clients and requests are shared by the worker threads (pure). Without a cluster:
+ * How the clients are shared by the worker threads (pure). Without a cluster:
  * `--threads` threads (at most one per client). In cluster mode at least one thread per
  * master (redis-benchmark's model), `--threads` more when asked; thread t serves master
- * t mod masters, and the clients of a master are shared by its threads. Requests follow
- * the clients; threads left without a client are dropped.
+ * t mod masters, and the clients of a master are shared by its threads; threads left
+ * without a client are dropped.
  */
-export function threadPlans(o: Pick<BenchOptions, 'clients' | 'requests' | 'threads'>, masters: number): ThreadPlan[] {
+export function threadPlans(o: Pick<BenchOptions, 'clients' | 'threads'>, masters: number): ThreadPlan[] {
   const raw: Array<{ count: number; master?: number }> = [];
   if (masters <= 0) {
     for (const count of split(o.clients, Math.max(1, Math.min(o.threads, o.clients)))) raw.push({ count });
@@ -163,12 +163,9 @@ export function threadPlans(o: Pick<BenchOptions, 'clients' | 'requests' | 'thre
   const kept = raw.filter((r) => r.count > 0);
   const plans: ThreadPlan[] = [];
   let first = 0;
-  let before = 0;
   for (const [thread, r] of kept.entries()) {
-    const upTo = Math.round((o.requests * (first + r.count)) / o.clients);
-    plans.push({ first, count: r.count, thread, threads: kept.length, requests: upTo - before, master: r.master });
+    plans.push({ first, count: r.count, thread, threads: kept.length, master: r.master });
     first += r.count;
-    before = upTo;
   }
   return plans;
 }

@@ -24,6 +24,8 @@ export interface WorkerRun {
   type: 'run';
   run: RunSpec;
   kinds: number;
+  /** The test's request counter shared by every thread (runner's issuedAcrossThreads). */
+  issued: BigInt64Array;
 }
 
 async function runOne(input: WorkerInput, job: WorkerRun, abort: AbortController, startGate: Promise<void>): Promise<void> {
@@ -36,7 +38,7 @@ async function runOne(input: WorkerInput, job: WorkerRun, abort: AbortController
     const result = await runBenchmark({
       ...runParams(o, job.kinds),
       clients,
-      requests: input.plan.requests,
+      issuedAcrossThreads: job.issued,
       rate: o.rate !== undefined ? o.rate / input.plan.threads : undefined,
       onTick: (p) =>
         port.postMessage({ type: 'progress', finished: p.finished, intervalFinished: p.intervalFinished, intervalAvgUs: p.intervalAvgUs }),
