@@ -180,7 +180,7 @@ describe('write + audit against ground truth', () => {
       const before = await waitMoreAcks(writer, 500);
       const r = await writer.stop();
       expect(r.acked).toBeGreaterThanOrEqual(before + 500);
-      expect(r.writeWindows).toHaveLength(1);
+      expect(r.writeWindows, JSON.stringify(r.writeWindows)).toHaveLength(1);
       const win = r.writeWindows[0] as (typeof r.writeWindows)[number];
       expect(win.errors.ECONNREFUSED).toBeGreaterThan(0);
       expect(win.startMs).toBeGreaterThanOrEqual(killedAt - 600);
