@@ -33,6 +33,7 @@ import {
   type RunSpec,
   reportDataSize,
   runParams,
+  type ThreadPlan,
   threadPlans,
 } from './setup.js';
 import { discoverCluster } from './topology.js';
@@ -119,7 +120,9 @@ export async function runBench(
     return { seed: baseSeed(o), topology, runs: [], errors: 0, interrupted: signal?.aborted === true };
   }
 
-  const threads = topology || o.threads > 0 ? threadPlans(o, topology?.masters.length ?? 0).length : 0;
+  // worker threads with --threads and in cluster mode (setup.threadPlans), none otherwise
+  const plans = topology || o.threads > 0 ? threadPlans(o, topology?.masters.length ?? 0) : [];
+  const threads = plans.length;
   const ctx: ReportContext = { clients: o.clients, dataSize: o.dataSize, keepAlive: o.keepAlive, threads, rate: o.rate };
   if (topology) {
     const masters = await Promise.all(topology.masters.map((m) => hostConfig({ host: m.host, port: m.port }, o)));
@@ -134,7 +137,7 @@ export async function runBench(
   const outcomes: RunOutcome[] = [];
   let errors = 0;
   let interrupted = false;
-  const pool = threads > 0 ? startWorkers(o, topology) : null;
+  const pool = threads > 0 ? startWorkers(o, topology, plans) : null;
   try {
     do {
       for (const run of runs) {
@@ -260,8 +263,7 @@ const WORKER_FILE = import.meta.url.endsWith('.ts') ? './worker-entry.mjs' : './
  * with its share of the clients (setup.threadPlans) and one request counter for them all,
  * started once for the whole run and sent one test after another.
  */
-function startWorkers(o: BenchOptions, topology: SlotMap | null) {
-  const plans = threadPlans(o, topology?.masters.length ?? 0);
+function startWorkers(o: BenchOptions, topology: SlotMap | null, plans: ThreadPlan[]) {
   const workers = plans.map((plan) => {
     const input: WorkerInput = { options: o, topology, plan };
     return new Worker(new URL(WORKER_FILE, import.meta.url), { workerData: input });
