@@ -76,8 +76,10 @@ export class ReplyReader {
     }
     const len = buf.length;
     while (pos < len) {
-      const lineEnd = buf.indexOf(CR, pos + 1);
-      if (lineEnd === -1 || lineEnd + 1 >= len) {
+      // reply header lines are short: a scan in JS beats a call into Buffer#indexOf
+      let lineEnd = pos + 1;
+      while (lineEnd < len && buf[lineEnd] !== CR) lineEnd++;
+      if (lineEnd + 1 >= len) {
         this.partial = Buffer.from(buf.subarray(pos));
         return;
       }
@@ -165,8 +167,10 @@ export class ReplyReader {
   private value(v: RespValue): void {
     let value = v;
     for (;;) {
-      const top = this.stack[this.stack.length - 1];
-      if (top === undefined) {
+      // test the depth first: reading index -1 of an empty array is a slow named-property
+      // lookup in V8, and this runs once per reply
+      const depth = this.stack.length;
+      if (depth === 0) {
         this.replies++;
         const err = this.topError;
         this.topError = null;
@@ -175,6 +179,7 @@ export class ReplyReader {
         this.onReply(err);
         return;
       }
+      const top = this.stack[depth - 1] as Frame;
       if (top.items) top.items.push(value);
       if (--top.remaining > 0) return;
       this.stack.pop();
