@@ -38,7 +38,7 @@ export default defineCommand({
         checkOutputPaths([{ flag: '--json', path: f.json }]);
         const { connectionFromFlags } = await import('../connection-flags.js');
         const { progressPrinter, startPromRw, mib, fmtRate } = await import('../integrity-support.js');
-        const { runFill, FillMetrics } = await import('../../integrity/index.js');
+        const { runFill } = await import('../../integrity/fill/fill.js');
         const { formatFill } = await import('../../integrity/format.js');
         const { newRunId } = await import('../../core/naming.js');
         const { UserError } = await import('../../core/errors.js');
@@ -49,8 +49,9 @@ export default defineCommand({
           range = [Number(m[1]), Number(m[2])];
         }
         const runId = f.runId ?? newRunId();
-        const metrics = new FillMetrics(runId);
-        const stopRw = await startPromRw(f.promRw, metrics.registry, runId);
+        // prom-client is loaded only when something reads the metrics
+        const metrics = f.promRw ? new (await import('../../integrity/metrics.js')).FillMetrics(runId) : undefined;
+        const stopRw = metrics ? await startPromRw(f.promRw, metrics.registry, runId) : async () => {};
         const bar = await progressPrinter('fill', { quiet: f.quiet });
         try {
           const r = await runFill(
