@@ -8,7 +8,7 @@
  * a 3-master Redis Cluster, `--cluster -c 50 -P 16 -t set,get` for both tools, the median
  * paired rps ratio per test against the same >= 0.95x target.
  *
- *   node --import tsx benchmarks/bench-compare.ts [--rounds 3] [--seconds 3] [--cluster-only]
+ *   node --import tsx benchmarks/bench-compare.ts [--rounds 5] [--seconds 3] [--cluster-only]
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -23,7 +23,7 @@ const arg = (name: string, def: number) => {
   const i = process.argv.indexOf(name);
   return i === -1 ? def : Number(process.argv[i + 1]);
 };
-const ROUNDS = arg('--rounds', 3);
+const ROUNDS = arg('--rounds', 5);
 const CLUSTER_ONLY = process.argv.includes('--cluster-only');
 const SECONDS = arg('--seconds', 3);
 const RPS_TARGET = 0.95;

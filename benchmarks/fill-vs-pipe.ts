@@ -10,7 +10,7 @@
  * median ratio fill / pipe against the target (>= 1.2x at 10M keys, no window below 0.8x
  * of the mean).
  *
- *   node --import tsx benchmarks/fill-vs-pipe.ts [--keys 2000000,10000000] [--rounds 3]
+ *   node --import tsx benchmarks/fill-vs-pipe.ts [--keys 2000000,10000000] [--rounds 5]
  */
 import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,7 +28,7 @@ const argOf = (name: string) => {
   return i === -1 ? undefined : process.argv[i + 1];
 };
 const SIZES = (argOf('--keys') ?? process.env.KEYS ?? '2000000,10000000').split(',').map(Number);
-const ROUNDS = Number(argOf('--rounds') ?? process.env.ROUNDS ?? 3);
+const ROUNDS = Number(argOf('--rounds') ?? process.env.ROUNDS ?? 5);
 const RATIO_TARGET = 1.2;
 const WINDOW_TARGET = 0.8;
 const WINDOW_S = 10;
