@@ -15,6 +15,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParsedResult, parseQuiet } from '../lib/bench/format.js';
+import { buildCli } from '../lib/bundle/index.js';
 import { findBinary, freePort, makeWorkDir, PortAllocator, spawnManaged, startRedisServer } from '../lib/stack/index.js';
 import { startTopology } from '../lib/topology/start.js';
 
@@ -35,6 +36,8 @@ if (!redisBenchmark) {
 }
 const timeBin = existsSync('/usr/bin/time') ? '/usr/bin/time' : null;
 
+// time the bundle users run: build it now, and never let a stale build fall back to tsx
+await buildCli();
 const work = makeWorkDir('bench-compare');
 const redis = await startRedisServer({ port: await freePort(), dir: join(work.path, 'redis') });
 
@@ -75,7 +78,7 @@ async function runTool(
   const logFile = join(work.path, `${tool}-${seq++}.log`);
   const serverCpu = () => serverPids.reduce((a, pid) => a + cpuSeconds(pid), 0);
   const server0 = serverCpu();
-  const p = spawnManaged({ name: tool, command: command as string, args: rest, cwd: ROOT, logFile });
+  const p = spawnManaged({ name: tool, command: command as string, args: rest, cwd: ROOT, logFile, env: { STORMDRILL_ENTRY: 'built' } });
   await p.exited;
   const serverCpuS = serverCpu() - server0;
   const text = readFileSync(logFile, 'utf8');
