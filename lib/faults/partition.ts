@@ -10,7 +10,14 @@
  * /24 (clientAddress). Healed by `heal` or the restore registry.
  */
 import { UserError } from '../core/errors.js';
-import { type AddressCut, addressCutTable, applyAddressCuts, isCuttableAddress, removeAddressCuts } from '../netfault/address-cut.js';
+import {
+  type AddressCut,
+  addressCutTable,
+  applyAddressCuts,
+  isCuttableAddress,
+  removeAddressCuts,
+  removeStaleAddressCuts,
+} from '../netfault/address-cut.js';
 import { describeCutPeers, describeFault } from '../netfault/classify.js';
 import type { CutPeers, FaultProxy } from '../netfault/types.js';
 import { type OnceOptions, redisOnce } from '../redis/once.js';
@@ -244,15 +251,20 @@ async function partitionByAddress(ctx: ActionContext, p: PartitionParams): Promi
 /**
  * Before a drill that will partition `t` by address starts anything: every node and Sentinel
  * on a cuttable address of its own, and nftables usable here (the run's table added and
- * deleted). Throws one UserError naming the problem and the fix.
+ * deleted). Throws one UserError naming the problem and the fix. Then removes the cuts of
+ * drills whose process is gone (killed with -9), which would otherwise still cut the target,
+ * and returns one line per table removed.
  */
-export async function assertCanPartitionByAddress(t: Topology, runId: string): Promise<void> {
+export async function assertCanPartitionByAddress(t: Topology, runId: string): Promise<string[]> {
   const members = [...t.nodes, ...t.sentinels].map((m) => [{ name: m.name, host: m.host }]);
   const problems = addressPartitionProblems(members, clientAddress(t));
   if (problems.length > 0) throw new UserError(`partition by address: ${problems[0]}`);
   const table = addressCutTable(runId);
   await applyAddressCuts(table, []);
   await removeAddressCuts(table);
+  return (await removeStaleAddressCuts()).map(
+    (x) => `removed the address cuts of a drill that is no longer running (nftables table ${x.table}, pid ${x.pid})`,
+  );
 }
 
 /** The restore registry's name for a topology's address cuts. */

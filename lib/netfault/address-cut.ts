@@ -6,7 +6,10 @@
  * replaced whole by the next cut and deleted by the heal, so two runs never touch each
  * other's rules. Only loopback IPv4 addresses (127.0.0.0/8) can be cut: the rules act on
  * this machine's traffic, and ::1 cannot give each member an address of its own.
+ * A table names its owner process in its comment (pid and start time), so the tables of a
+ * drill killed with -9 are known as stale and removed by the next drill that cuts.
  */
+import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
 
@@ -30,8 +33,38 @@ export function isCuttableAddress(address: string): boolean {
   return m?.slice(1).every((o) => Number(o) <= 255) ?? false;
 }
 
+/** A table's owner: the process that cut, by pid and start time (a reused pid is another process). */
+export interface CutOwner {
+  pid: number;
+  /** Start time in clock ticks since boot (/proc/<pid>/stat field 22). */
+  start: string;
+}
+
+/** The table comment naming its owner. Pure. */
+export function ownerComment(o: CutOwner): string {
+  return `stormdrill pid ${o.pid} start ${o.start}`;
+}
+
+/** The owner named in `nft list table` output, or null when the table has none. Pure. */
+export function parseCutOwner(listing: string): CutOwner | null {
+  const m = /comment "stormdrill pid (\d+) start (\d+)"/.exec(listing);
+  return m ? { pid: Number(m[1]), start: m[2] as string } : null;
+}
+
+/** The owner tag of a live process, or null when it is gone. */
+function processOwner(pid: number): CutOwner | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // fields after the command name (which may hold spaces) start at field 3; starttime is field 22
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return start ? { pid, start } : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The nft script that puts exactly `cuts` in place (an earlier set of the table is replaced in the same transaction). Pure. */
-export function addressCutRuleset(table: string, cuts: AddressCut[]): string {
+export function addressCutRuleset(table: string, cuts: AddressCut[], owner?: CutOwner): string {
   const bad = cuts.flatMap((c) => [...c.a, ...c.b]).filter((x) => !isCuttableAddress(x));
   if (bad.length > 0) throw new Error(`not loopback IPv4 addresses: ${[...new Set(bad)].join(', ')}`);
   const set = (xs: string[]) => `{ ${[...new Set(xs)].join(', ')} }`;
@@ -42,6 +75,7 @@ export function addressCutRuleset(table: string, cuts: AddressCut[]): string {
     `add table inet ${table}`,
     `delete table inet ${table}`,
     `table inet ${table} {`,
+    ...(owner ? [`  comment "${ownerComment(owner)}"`] : []),
     '  chain cut {',
     '    type filter hook input priority -10; policy accept;',
     ...rules,
@@ -60,7 +94,7 @@ async function nft(args: string[], input?: string): Promise<{ exitCode: number; 
 
 /** Put the cuts in place (replacing the table's earlier ones). */
 export async function applyAddressCuts(table: string, cuts: AddressCut[]): Promise<void> {
-  const r = await nft(['-f', '-'], addressCutRuleset(table, cuts));
+  const r = await nft(['-f', '-'], addressCutRuleset(table, cuts, processOwner(process.pid) ?? undefined));
   if (r.exitCode !== 0) {
     const why = r.stderr.split('\n').find((l) => l.trim() !== '') ?? `nft exited with ${r.exitCode}`;
     throw new UserError(`could not cut links with nftables (${why.trim()}): a partition by address needs root (CAP_NET_ADMIN)`);
@@ -84,4 +118,22 @@ export async function addressCutTables(): Promise<string[]> {
   } catch {
     return [];
   }
+}
+
+/**
+ * Delete the stormdrill tables whose owner process is gone (a drill killed with -9 cannot
+ * heal its cuts). Tables of live processes, and tables naming no owner, are left alone.
+ * Returns what was removed.
+ */
+export async function removeStaleAddressCuts(): Promise<Array<{ table: string; pid: number }>> {
+  const removed: Array<{ table: string; pid: number }> = [];
+  for (const table of await addressCutTables()) {
+    const r = await nft(['list', 'table', 'inet', table]);
+    const owner = r.exitCode === 0 ? parseCutOwner(r.stdout) : null;
+    if (owner === null) continue;
+    if (processOwner(owner.pid)?.start === owner.start) continue;
+    const d = await nft(['delete', 'table', 'inet', table]);
+    if (d.exitCode === 0) removed.push({ table, pid: owner.pid });
+  }
+  return removed;
 }

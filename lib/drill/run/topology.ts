@@ -27,11 +27,13 @@ export async function topologyPhase(s: RunState): Promise<void> {
   try {
     const t = await s.unlessAborted(pending);
     // a target the drill cannot partition is bad input: refused before the run has a topology (no report, nothing written)
-    if (o.target && partitionsByAddress(t) && partitions(s).length > 0)
-      await assertCanPartitionByAddress(t, s.runId).catch(async (err) => {
+    if (o.target && partitionsByAddress(t) && partitions(s).length > 0) {
+      const removed = await assertCanPartitionByAddress(t, s.runId).catch(async (err) => {
         await t.stop();
         throw err;
       });
+      for (const line of removed) s.log(line);
+    }
     s.topology = t;
   } catch (err) {
     // Interrupted while starting: the start stops what it began; a topology that still comes up is stopped.

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { addressPartitionProblems, clientAddress, partitionsByAddress } from '../../../lib/faults/partition.js';
-import { addressCutRuleset, addressCutTable, isCuttableAddress } from '../../../lib/netfault/address-cut.js';
+import { addressCutRuleset, addressCutTable, isCuttableAddress, parseCutOwner } from '../../../lib/netfault/address-cut.js';
 import type { TopoNode } from '../../../lib/topology/types.js';
 
 describe('addressCutRuleset', () => {
@@ -31,6 +31,15 @@ describe('addressCutRuleset', () => {
 
   it('a side without addresses cuts nothing', () => {
     expect(addressCutRuleset('t', [{ a: [], b: ['127.0.0.2'] }])).not.toContain(' drop');
+  });
+
+  it('names its owner process in the table comment, which parseCutOwner reads back from a listing', () => {
+    const owned = addressCutRuleset('stormdrill_r1', [], { pid: 4242, start: '987654' });
+    expect(owned.split('\n')[3]).toBe('  comment "stormdrill pid 4242 start 987654"');
+    const listing = 'table inet stormdrill_r1 {\n\tcomment "stormdrill pid 4242 start 987654"\n\tchain cut {\n\t}\n}';
+    expect(parseCutOwner(listing)).toEqual({ pid: 4242, start: '987654' });
+    expect(parseCutOwner('table inet stormdrill_r1 {\n}')).toBeNull();
+    expect(addressCutRuleset('stormdrill_r1', [])).not.toContain('comment');
   });
 });
 
