@@ -47,7 +47,6 @@ export interface TestReport {
 }
 
 /** One master's share of a cluster run (its clients' requests; latencies in µs). */
-/** One master's share of a cluster run. */
 export interface MasterReport {
   index: number;
   id: string;

@@ -7,7 +7,7 @@
  * are the run's (`stormdrill gate --prometheus`).
  */
 import { Counter, Registry } from 'prom-client';
-import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+import { METRICS, TESTID_LABEL, testidSeries } from '../core/metric-names.js';
 import type { LatencyHistogram } from '../core/stats/index.js';
 import { NativeHistogram } from '../observability/native-histogram.js';
 import type { TimeSeries } from '../observability/write-request.js';
@@ -67,7 +67,7 @@ export class BenchMetrics implements BenchObserver {
   }
 
   private counter(name: string, help: string, ...labels: string[]): Counter<string> {
-    return new Counter({ name, help, labelNames: [TESTID_LABEL, 'test', ...labels], registers: [this.registry] });
+    return new Counter(testidSeries(this.registry, name, help, ['test', ...labels]));
   }
 
   /** A metric whose values are computed when it is scraped or pushed (prom-client calls get()). */

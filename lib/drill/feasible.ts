@@ -9,6 +9,7 @@
 import type { z } from 'zod';
 import { formatDuration } from '../core/duration.js';
 import { UserError } from '../core/errors.js';
+import { CLUSTER_EVENTS } from '../topology/cluster-watch.js';
 import { nodeNames, resolveSpec } from '../topology/options.js';
 import type { TopologyKind } from '../topology/types.js';
 import type { FieldPath, PlannedStep, PlanProblem } from './plan-types.js';
@@ -17,9 +18,6 @@ import { specOf } from './spec.js';
 
 /** Without abort.maxDuration, no step may wait longer than this. */
 export const MAX_DRILL_MS = 3_600_000;
-
-/** Events the cluster watch reports (lib/topology/cluster-watch.ts). */
-export const CLUSTER_EVENTS: ReadonlySet<string> = new Set(['+pfail', '+fail', '-fail', '+promoted', '+demoted', 'cluster-state']);
 
 /** Selectors resolved when the step runs (lib/drill/selectors.ts): never a node name. */
 const SELECTORS = new Set(['primary', 'replica', 'replicas', 'all', 'new', 'old', 'down']);

@@ -4,22 +4,18 @@
  * (METRICS.write) share the registry. DrillWriteMetrics also feeds the report timeline.
  */
 import { Counter, Gauge, Registry } from 'prom-client';
-import { METRICS, TESTID_LABEL } from '../core/metric-names.js';
+import { METRICS, TESTID_LABEL, testidSeries } from '../core/metric-names.js';
 import { WriteMetrics } from '../integrity/metrics.js';
 import type { DrillReport } from './report/types.js';
 import type { Timeline } from './timeline.js';
 
 const D = METRICS.drill;
-const LABELS = [TESTID_LABEL, 'runbook'];
 
 export class DrillMetrics {
   readonly registry = new Registry();
-  private readonly events = new Counter({
-    name: D.events,
-    help: 'drill events (steps, faults, Sentinel/Cluster events)',
-    labelNames: [...LABELS, 'kind', 'source'],
-    registers: [this.registry],
-  });
+  private readonly events = new Counter(
+    testidSeries(this.registry, D.events, 'drill events (steps, faults, Sentinel/Cluster events)', ['runbook', 'kind', 'source']),
+  );
   private readonly checkOk = this.gauge(D.checkOk, '1 when the drill check passed, 0 when it failed', ['check']);
   private readonly ackedLost = this.gauge(D.ackedLost, 'acknowledged writes lost in the drill');
   private readonly unavailableMs = this.gauge(D.unavailableMs, 'total unavailability in the drill, ms', ['op']);
@@ -59,7 +55,7 @@ export class DrillMetrics {
   }
 
   private gauge(name: string, help: string, extra: string[] = []): Gauge<string> {
-    return new Gauge({ name, help, labelNames: [...LABELS, ...extra], registers: [this.registry] });
+    return new Gauge(testidSeries(this.registry, name, help, ['runbook', ...extra]));
   }
 
   private labels(): Record<string, string> {

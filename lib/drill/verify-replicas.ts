@@ -13,10 +13,9 @@ import { runVerify } from '../integrity/verify/verify.js';
 import { RespConn } from '../redis/index.js';
 import { redisOnce } from '../redis/once.js';
 import { waitUntil } from '../stack/info.js';
-import { nodeAuth } from '../topology/node-auth.js';
+import { nodeAuth, topologyAuth } from '../topology/node-auth.js';
 import type { Topology, TopoNode } from '../topology/types.js';
 import type { VerifyOutcome } from './checks.js';
-import { authOf } from './run/connection.js';
 
 /** How long a shard may take to catch up before it is compared anyway. */
 const SETTLE_MS = 15_000;
@@ -37,7 +36,7 @@ interface PairResult {
 async function comparePair(t: Topology, runId: string, master: TopoNode, replica: TopoNode): Promise<PairResult> {
   const match = `${keyPrefix(runId)}*`;
   // each node on its own port (past the fault proxies), with the topology's credentials and TLS
-  const at = (n: TopoNode) => ({ host: n.host, port: n.port, ...authOf(t) });
+  const at = (n: TopoNode) => ({ host: n.host, port: n.port, ...topologyAuth(t) });
   const conns: RespConn[] = [];
   try {
     if (t.kind !== 'cluster') {
@@ -49,7 +48,7 @@ async function comparePair(t: Topology, runId: string, master: TopoNode, replica
       };
     }
     for (const n of [master, replica])
-      conns.push(await RespConn.open({ host: n.host, port: n.port }, { ...authOf(t), connectTimeoutMs: 2000 }));
+      conns.push(await RespConn.open({ host: n.host, port: n.port }, { ...topologyAuth(t), connectTimeoutMs: 2000 }));
     const r = await compareByDigest(conns[0] as RespConn, conns[1] as RespConn, { match });
     const sample = r.samples.length ? ` (e.g. ${r.samples.slice(0, 3).join(', ')})` : '';
     return { keys: r.keys, conflicts: r.conflicts, line: `${replica.name}: ${r.conflicts} conflict(s) in ${r.keys} keys${sample}` };

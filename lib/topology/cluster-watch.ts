@@ -9,6 +9,9 @@ import { parseInfo } from '../stack/info.js';
 import { nodeAuth } from './node-auth.js';
 import type { Topology, TopoNode } from './types.js';
 
+/** Every event kind the watch reports (drills validate `wait-for` events and mark them on the timeline with it). */
+export const CLUSTER_EVENTS: ReadonlySet<string> = new Set(['+pfail', '+fail', '-fail', '+promoted', '+demoted', 'cluster-state']);
+
 export interface ClusterNodeView {
   /** host:port as announced. */
   addr: string;

@@ -2,7 +2,7 @@
  * `stormdrill gate`: the thin I/O edge over the pure gate — read the result (and baseline)
  * files, turn every kind of bad input into one line, print the verdict, write JUnit/JSON.
  */
-import { appendFileSync, readFileSync } from 'node:fs';
+import { appendFileSync } from 'node:fs';
 import { readDurationFlag } from '../../core/duration.js';
 import { OptionsError, redactSecrets, UserError } from '../../core/errors.js';
 import {
@@ -18,6 +18,7 @@ import { formatGate, gateJUnit } from '../../gate/format.js';
 import { gateMarkdown } from '../../gate/markdown.js';
 import { type GateInput, readResult } from '../../gate/metrics.js';
 import { promGateInput } from '../../gate/prometheus.js';
+import { readJsonFile } from '../json-input.js';
 import { checkOutputPaths, writeOutputFile } from '../output.js';
 
 export interface GateFlags {
@@ -51,22 +52,6 @@ async function loadFromPrometheus(f: GateFlags, rules: Rule[]): Promise<{ run: G
   const span = ((window.endMs - window.startMs) / 1000).toFixed(1);
   const inst = window.instances.length ? `${window.instances.length} instances (${window.instances.join(', ')})` : 'no instance labels';
   return { run: input, what: `prometheus ${redactSecrets(f.prometheus as string)} testid ${f.testid}: ${inst}, samples over ${span} s` };
-}
-
-/** A JSON input file; a missing or unreadable file or text that is not JSON is one line: `label` and the `hint` in parentheses. */
-export function readJsonFile(label: string, path: string, hint: string): unknown {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new UserError(`${label}: ${code === 'ENOENT' ? 'no such file' : (err as Error).message} (${hint})`);
-  }
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new UserError(`${label} is not JSON (${hint})`);
-  }
 }
 
 function loadResult(path: string, what: string): GateInput {

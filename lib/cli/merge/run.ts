@@ -1,7 +1,7 @@
 /** `stormdrill merge`: read the instances' `bench --json` files, merge (lib/bench/merge.ts), write the result. */
 import { mergeBenchDocs, type NamedDoc } from '../../bench/merge.js';
 import { writeFileAtomic } from '../../core/report/write-report.js';
-import { readJsonFile } from '../gate/run.js';
+import { readJsonFile } from '../json-input.js';
 
 export function mergeCli(files: string[], f: { output?: string }): number {
   const named: NamedDoc[] = files.map((name) => ({

@@ -6,7 +6,7 @@
  * event and every alert firing and resolving marked; a partition drill's cut shaded and its
  * lanes (the cut, each node accepting writes as primary) under the events. Pure.
  */
-import { CLUSTER_EVENTS } from '../feasible.js';
+import { CLUSTER_EVENTS } from '../../topology/cluster-watch.js';
 import { partitionLaneRows } from './partition.js';
 import type { DrillReport, EventSource } from './types.js';
 import { pairs } from './windows.js';

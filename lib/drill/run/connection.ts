@@ -1,18 +1,16 @@
 /** How clients reach a drill's topology (the workload, fill and audit use it). */
 import type { ConnectionOptions } from '../../redis/index.js';
+import { topologyAuth } from '../../topology/node-auth.js';
 import type { Topology, TopoNode } from '../../topology/types.js';
-
-/** The topology's credentials and TLS, as every client connection carries them. */
-export const authOf = (t: Topology) => ({ password: t.password, user: t.username, tls: t.tls });
 
 /** One node as clients reach it: through its fault proxy when it has one. */
 export function nodeConnectionOf(t: Topology, n: TopoNode): ConnectionOptions {
-  return { host: n.host, port: n.proxyPort, ...authOf(t) };
+  return { host: n.host, port: n.proxyPort, ...topologyAuth(t) };
 }
 
 export function connectionOf(t: Topology): ConnectionOptions {
   const e = t.endpoint;
-  const auth = authOf(t);
+  const auth = topologyAuth(t);
   if (e.kind === 'direct') return { host: e.host, port: e.port, ...auth };
   if (e.kind === 'sentinel') return { sentinels: e.sentinels.map((s) => `${s.host}:${s.port}`), masterName: e.masterName, ...auth };
   const live = t.nodes.find((n) => n.process === null || n.process.status === 'running');
