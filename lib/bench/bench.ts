@@ -32,6 +32,7 @@ import {
   planRuns,
   type RunSpec,
   reportDataSize,
+  requestShares,
   runParams,
   type ThreadPlan,
   threadPlans,
@@ -283,8 +284,9 @@ async function runInWorkers(
   signal: AbortSignal | undefined,
 ): Promise<{ result: RunResult; perMaster?: RunOutcome['perMaster'] }> {
   const { plans, workers } = pool;
-  // one counter for the test's -n, shared by every thread (SharedArrayBuffer: not copied)
-  const issued = new BigInt64Array(new SharedArrayBuffer(8));
+  // the test's -n counted once for every thread (SharedArrayBuffer: not copied); per master for the LRANGE pre-fill
+  const shares = requestShares(o, run, topology?.masters.length ?? 0);
+  const issued = new BigInt64Array(new SharedArrayBuffer(8 * shares.length));
   const finishedBy = new Array<number>(plans.length).fill(0);
   let lastTotal = 0;
   // every thread connects first; then all start at once (a thread still connecting would
@@ -319,7 +321,8 @@ async function runInWorkers(
         w.off('error', onError);
         w.off('exit', onExit);
       });
-      const job: WorkerRun = { type: 'run', run, kinds, issued };
+      const slot = shares.length > 1 ? (plans[thread]?.master ?? 0) : 0;
+      const job: WorkerRun = { type: 'run', run, kinds, issued, slot, requests: shares[slot] as number };
       w.postMessage(job);
     });
   });

@@ -37,9 +37,11 @@ export interface RunParams {
   /**
    * Worker threads: `requests` counted across all of them, as redis-benchmark's threads
    * share one counter: each batch claims its requests here, so no thread idles while
-   * another still has a share left (slot 0: requests issued so far).
+   * another still has a share left (each slot: requests issued so far).
    */
   issuedAcrossThreads?: BigInt64Array;
+  /** This thread's slot in issuedAcrossThreads (0 unless -n is split per master); `requests` is that slot's share. */
+  issuedSlot?: number;
   durationMs?: number;
   warmupMs?: number;
   /** Total requests per second (open model). */
@@ -104,6 +106,7 @@ export function errorKind(message: string): string {
 export async function runBenchmark(p: RunParams): Promise<RunResult> {
   const P = p.pipeline;
   const shared = p.issuedAcrossThreads;
+  const issuedSlot = p.issuedSlot ?? 0;
   const batchClaim = BigInt(P);
   const requestsTotal = BigInt(p.requests);
   const router = p.router;
@@ -429,7 +432,7 @@ export async function runBenchmark(p: RunParams): Promise<RunResult> {
         if (stopping) return finish();
         if (p.durationMs === undefined) {
           if (recording && shared) {
-            if (Atomics.add(shared, 0, batchClaim) >= requestsTotal) return finish();
+            if (Atomics.add(shared, issuedSlot, batchClaim) >= requestsTotal) return finish();
           } else if (recording) {
             if (issued >= p.requests) return finish();
             issued += P;

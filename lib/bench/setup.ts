@@ -177,6 +177,15 @@ export function split(total: number, parts: number): number[] {
   return Array.from({ length: parts }, (_, i) => base + (i < rest ? 1 : 0));
 }
 
+/**
+ * The -n of each request counter the threads share (pure): one counter for -n, or in
+ * cluster mode for a test with sharePerMaster one per master, each an even share.
+ */
+export function requestShares(o: Pick<BenchOptions, 'requests'>, run: RunSpec, masters: number): number[] {
+  const perMaster = masters > 0 && run.kind === 'test' && TESTS.find((t) => t.name === run.name)?.sharePerMaster === true;
+  return perMaster ? split(o.requests, masters) : [o.requests];
+}
+
 /** Payload bytes shown in the report (redis-benchmark shows the command size for custom commands). */
 export function reportDataSize(o: BenchOptions, run: RunSpec): number {
   if (run.kind === 'command') return (compileRun(run, o).commands[0]?.parts[0] as { bytes: Buffer } | undefined)?.bytes.length ?? 0;

@@ -24,6 +24,12 @@ export interface TestDef {
   build(ctx: BuildContext): TemplateArg[];
   /** Not selectable on its own (the LRANGE pre-fill). */
   hidden?: boolean;
+  /**
+   * Cluster mode: the test fills one key per master that later tests read (the LRANGE
+   * pre-fill's list), so -n is split evenly over the masters instead of going to whichever
+   * thread claims first: a slow master's list still gets its share.
+   */
+  sharePerMaster?: boolean;
 }
 
 const k = (ctx: BuildContext, name: string) => `${ctx.prefix}${name}${ctx.tag}`;
@@ -53,6 +59,7 @@ export const TESTS: readonly TestDef[] = [
     title: 'LPUSH (needed to benchmark LRANGE)',
     alsoSelectedBy: ['lrange', 'lrange_100', 'lrange_300', 'lrange_500', 'lrange_600'],
     hidden: true,
+    sharePerMaster: true,
     build: (c) => ['LPUSH', k(c, 'mylist'), VALUE],
   },
   ...[100, 300, 500, 600].map(

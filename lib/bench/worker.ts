@@ -24,8 +24,11 @@ export interface WorkerRun {
   type: 'run';
   run: RunSpec;
   kinds: number;
-  /** The test's request counter shared by every thread (runner's issuedAcrossThreads). */
+  /** The test's request counters shared by every thread (runner's issuedAcrossThreads). */
   issued: BigInt64Array;
+  /** This thread's counter in `issued`, and that counter's share of -n. */
+  slot: number;
+  requests: number;
 }
 
 async function runOne(input: WorkerInput, job: WorkerRun, abort: AbortController, startGate: Promise<void>): Promise<void> {
@@ -39,6 +42,8 @@ async function runOne(input: WorkerInput, job: WorkerRun, abort: AbortController
       ...runParams(o, job.kinds),
       clients,
       issuedAcrossThreads: job.issued,
+      issuedSlot: job.slot,
+      requests: job.requests,
       rate: o.rate !== undefined ? o.rate / input.plan.threads : undefined,
       onTick: (p) =>
         port.postMessage({ type: 'progress', finished: p.finished, intervalFinished: p.intervalFinished, intervalAvgUs: p.intervalAvgUs }),

@@ -108,6 +108,22 @@ describe('stormdrill bench --cluster', () => {
     expect([...byPort.values()].reduce((a, b) => a + b, 0)).toBe(9000);
   });
 
+  it('the LRANGE pre-fill gives every master its even share of -n, also while one master is paused, so each list holds 600', async () => {
+    await flushAll();
+    const paused = cluster.nodes[0];
+    // LPUSHes to this master wait 3 s; with a first-come counter the other masters' threads would take its share
+    await clientOf(paused?.port as number).call('CLIENT', 'PAUSE', '3000', 'WRITE');
+    const { outcome } = await bench([...seed(), '--cluster', '-n', '3000', '-c', '3', '-P', '1', '-q', '-t', 'lrange_600']);
+    const [prefill] = outcome.runs;
+    expect(prefill?.run.title).toBe('LPUSH (needed to benchmark LRANGE)');
+    expect(prefill?.result.finished).toBe(3000);
+    for (const c of clients) {
+      const lists = (await c.keys('mylist:*')) as string[];
+      expect(lists).toHaveLength(1);
+      expect(await c.llen(lists[0] as string)).toBe(1000);
+    }
+  });
+
   it('prints the cluster header, runs one thread per master and gives each master one hash tag, like redis-benchmark', async () => {
     await flushAll();
     const { out, outcome } = await bench([

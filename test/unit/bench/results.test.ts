@@ -5,7 +5,7 @@ import { parseBenchArgv } from '../../../lib/bench/options.js';
 import { formatRedirections, redirectKind } from '../../../lib/bench/redirections.js';
 import { fromWire, mergeResults, toWire } from '../../../lib/bench/result.js';
 import type { RunResult } from '../../../lib/bench/runner.js';
-import { newHistogram, threadPlans } from '../../../lib/bench/setup.js';
+import { newHistogram, requestShares, threadPlans } from '../../../lib/bench/setup.js';
 import { PerSecondSeries } from '../../../lib/core/stats/index.js';
 import { parseClusterSlots, redirectTarget } from '../../../lib/redis/index.js';
 
@@ -145,5 +145,19 @@ describe('results', () => {
     expect(benchExitCode({ errors: 3, interrupted: false }, { allowErrors: false })).toBe(1);
     expect(benchExitCode({ errors: 3, interrupted: false }, { allowErrors: true })).toBe(0);
     expect(benchExitCode({ errors: 0, interrupted: true }, { allowErrors: false })).toBe(130);
+  });
+});
+
+describe('requestShares', () => {
+  const o = { requests: 3001 };
+  it('one counter for -n, also in cluster mode', () => {
+    expect(requestShares(o, { kind: 'test', name: 'set', title: 'SET' }, 3)).toEqual([3001]);
+    expect(requestShares(o, { kind: 'test', name: 'lrange_prefill', title: 'LPUSH (needed to benchmark LRANGE)' }, 0)).toEqual([3001]);
+  });
+
+  it('the LRANGE pre-fill in cluster mode: one even share per master', () => {
+    expect(requestShares(o, { kind: 'test', name: 'lrange_prefill', title: 'LPUSH (needed to benchmark LRANGE)' }, 3)).toEqual([
+      1001, 1000, 1000,
+    ]);
   });
 });
