@@ -21,6 +21,7 @@ import { isPortTaken, type RedisServerOptions, serverPid, startRedisServer } fro
 import { sentinelConfig, sentinelMasterInfo } from '../stack/sentinel.js';
 import { type ClusterWatch, splitAddr, watchTopologyCluster } from './cluster-watch.js';
 import { type HaproxyHandle, haproxyRoutesTo, startHaproxy } from './haproxy.js';
+import { nodeAuth } from './node-auth.js';
 import { nodeProxies } from './node-proxies.js';
 import { memberAddress, redisDirectives, resolveSpec } from './options.js';
 import { type SentinelWatch, watchTopologySentinels } from './sentinel-watch.js';
@@ -536,19 +537,18 @@ export async function waitSentinelsAgree(t: Topology, primary: TopoNode, timeout
 export async function waitClusterOk(t: Topology, timeoutMs: number, atStart = false): Promise<void> {
   if (t.kind !== 'cluster') throw new UserError(`cluster-ok needs a cluster topology, not ${t.kind}`);
   const total = t.nodes.length;
-  const auth = { password: t.password, user: t.username, tls: t.tls };
   await waitUntil(
     'every live cluster node to report cluster_state:ok with all 16384 slots served by live masters',
     async () => {
       const live = t.nodes.filter((n) => n.process?.status !== 'exited');
       for (const n of live) {
-        const info = await clusterInfo(n.port, t.password, n.host, t.username, t.tls);
+        const info = await clusterInfo(n.port, nodeAuth(t, n));
         if (info.cluster_state !== 'ok' || info.cluster_slots_ok !== '16384') return false;
         if (atStart && Number(info.cluster_known_nodes) !== total) return false;
       }
       const first = live[0];
       if (!first) return false;
-      const r = await redisOnce(first.port, ['CLUSTER', 'NODES'], { ...auth, host: first.host, timeoutMs: 1000 });
+      const r = await redisOnce(first.port, ['CLUSTER', 'NODES'], { ...nodeAuth(t, first), timeoutMs: 1000 });
       for (const line of String(r).split('\n')) {
         const f = line.trim().split(' ');
         if (f.length < 9 || !(f[2] ?? '').includes('master')) continue;

@@ -41,7 +41,7 @@ export function watchWriteAcceptance(s: RunState, intervalMs = 100): void {
                 : `master with ${good} good replica(s) < min-replicas-to-write ${minReplicas}`;
           if (accepting && t.kind === 'cluster') {
             // a Cluster master that sees the cluster down (a minority) refuses writes: CLUSTERDOWN
-            const state = (await clusterInfo(n.port, t.password, n.host, t.username, t.tls).catch(() => null))?.cluster_state;
+            const state = (await clusterInfo(n.port, nodeAuth(t, n)).catch(() => null))?.cluster_state;
             if (state !== undefined && state !== 'ok') {
               accepting = false;
               why = `master, cluster_state ${state}`;

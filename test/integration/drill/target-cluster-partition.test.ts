@@ -29,7 +29,7 @@ async function clusterWhole(): Promise<void> {
     'the cluster whole again',
     async () => {
       for (const n of cluster.nodes) {
-        if ((await clusterInfo(n.port, undefined, n.host)).cluster_state !== 'ok') return false;
+        if ((await clusterInfo(n.port, { host: n.host })).cluster_state !== 'ok') return false;
         const nodes = String(await redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host }));
         if (/fail/.test(nodes) || nodes.split('\n').filter((l) => / (myself,)?master /.test(l)).length !== 3) return false;
       }

@@ -144,7 +144,7 @@ describe('topology members on their own loopback addresses (addressBlock)', () =
       expect(t.endpoint).toEqual({ kind: 'cluster', seeds: t.nodes.map((n) => ({ host: n.host, port: n.port })) });
       const own = sorted(t.nodes.map((n) => `${n.host}:${n.port}`));
       for (const n of t.nodes) {
-        expect((await clusterInfo(n.port, undefined, n.host)).cluster_state).toBe('ok');
+        expect((await clusterInfo(n.port, { host: n.host })).cluster_state).toBe('ok');
         const lines = String(await redisOnce(n.port, ['CLUSTER', 'NODES'], { host: n.host }))
           .trim()
           .split('\n')
