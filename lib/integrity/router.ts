@@ -10,6 +10,7 @@ import {
   connectOrExplain,
   discover,
   type Endpoint,
+  encodeArgs,
   masterIndexOf,
   RespConn,
   type SlotMap,
@@ -20,6 +21,8 @@ import {
 export async function openOrExplain(ep: Endpoint, target: Target): Promise<RespConn> {
   return new RespConn(await connectOrExplain(ep, target));
 }
+
+const MGET = [Buffer.from('MGET')];
 
 export class Router {
   private constructor(
@@ -68,6 +71,16 @@ export class Router {
         });
       });
     });
+  }
+
+  /** String values of `keys` in order: one MGET on a single master, a GET per key to its master in a cluster. */
+  async strings<K extends string | Buffer>(keys: K[], lost: (err: ConnectionError) => Error): Promise<RespValue[]> {
+    if (this.conns.length === 1) {
+      // Buffer keys (verify's scans) go through the one-allocation encoder
+      const mget = keys.every(Buffer.isBuffer) ? encodeArgs(MGET, keys as Buffer[]) : ['MGET', ...keys];
+      return (await (this.conns[0] as RespConn).call(mget)) as RespValue[];
+    }
+    return this.perKey(keys, (k) => ['GET', k], lost);
   }
 
   close(): void {

@@ -5,7 +5,7 @@
 import { performance } from 'node:perf_hooks';
 import { OptionsError, UserError } from '../../core/errors.js';
 import { ReplyError, type RespValue } from '../../core/resp/index.js';
-import { type ConnectionOptions, defined, describeTarget, errorKind, type RespConn, targetOrThrow } from '../../redis/index.js';
+import { type ConnectionError, type ConnectionOptions, defined, describeTarget, errorKind, targetOrThrow } from '../../redis/index.js';
 import { Router } from '../router.js';
 import { type Ledger, type OutcomeCode, readLedger } from '../write/ledger.js';
 import { classifyRead, type ReadState, readCommandFor, readsWithMget, type WriteMode, writeKey } from '../write/records.js';
@@ -118,12 +118,11 @@ type Visit = (key: string, code: OutcomeCode, state: ReadState) => void;
 async function auditAll(router: Router, ledger: Ledger, o: AuditOptions, visit: Visit): Promise<void> {
   const mode = ledger.header.mode as WriteMode;
   const { keyPrefix, valueSize } = ledger.header;
-  const useMget = readsWithMget(mode) && router.conns.length === 1;
   const inFlight = new Set<Promise<void>>();
   let batch: Array<[number, OutcomeCode]> = [];
   const runBatch = async (items: Array<[number, OutcomeCode]>) => {
     const keys = items.map(([seq]) => writeKey(keyPrefix, seq));
-    const replies = await readKeys(router, keys, mode, useMget);
+    const replies = await readKeys(router, keys, mode);
     for (let i = 0; i < items.length; i++) {
       const [seq, code] = items[i] as [number, OutcomeCode];
       const r = replies[i] as RespValue;
@@ -151,12 +150,9 @@ async function auditAll(router: Router, ledger: Ledger, o: AuditOptions, visit: 
   await Promise.all(inFlight);
 }
 
-/** Read keys (in order) from their nodes: MGET on a single node, pipelined reads otherwise. */
-async function readKeys(router: Router, keys: string[], mode: WriteMode, useMget: boolean): Promise<RespValue[]> {
-  if (useMget) return (await (router.conns[0] as RespConn).call(['MGET', ...keys])) as RespValue[];
-  return router.perKey(
-    keys,
-    (k) => readCommandFor(mode, k),
-    (err) => new UserError(`lost the connection to ${err.message} during the audit: retry when the target is up`),
-  );
+/** Read keys (in order) from their nodes: string modes as strings (one MGET on a single node), the others per key. */
+function readKeys(router: Router, keys: string[], mode: WriteMode): Promise<RespValue[]> {
+  const lost = (err: ConnectionError) =>
+    new UserError(`lost the connection to ${err.message} during the audit: retry when the target is up`);
+  return readsWithMget(mode) ? router.strings(keys, lost) : router.perKey(keys, (k) => readCommandFor(mode, k), lost);
 }

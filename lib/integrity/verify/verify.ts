@@ -57,7 +57,6 @@ function parseStates(reply: RespValue, n: number): KeyState[] {
 const SCRIPT_BYTES = Buffer.from(INSPECT_SCRIPT);
 const EVAL = Buffer.from('EVAL');
 const ZERO = Buffer.from('0');
-const MGET = [Buffer.from('MGET')];
 const EXISTS = [Buffer.from('EXISTS')];
 
 /** Parse `n` comma-separated integers (PTTLs) without allocating per number. */
@@ -142,14 +141,8 @@ async function hasExpires(router: Router, db: number): Promise<boolean> {
 
 /** String values of keys (null: missing or not a string): one MGET on a single node, pipelined GETs in a cluster. */
 async function values(router: Router, keys: Buffer[]): Promise<RespValue[]> {
-  if (router.conns.length === 1) return (await (router.conns[0] as RespConn).call(encodeArgs(MGET, keys))) as RespValue[];
-  return (
-    await router.perKey(
-      keys,
-      (k) => ['GET', k],
-      (err) => new UserError(`verify lost a connection: ${err.message}`),
-    )
-  ).map((v) => (v instanceof ReplyError ? null : v));
+  const replies = await router.strings(keys, (err) => new UserError(`verify lost a connection: ${err.message}`));
+  return replies.map((v) => (v instanceof ReplyError ? null : v));
 }
 
 /** 1 when the key exists: one EXISTS for the batch when all do, per key otherwise. */
