@@ -39,6 +39,15 @@ export const METRICS = {
     acceptingWrites: 'stormdrill_drill_accepting_writes',
     splitBrainMs: 'stormdrill_drill_split_brain_ms',
     staleReads: 'stormdrill_drill_stale_reads',
+    /**
+     * Cluster partition drills, the master cut off from the majority (label `node`): ms from the
+     * cut to its first refused write, the cluster-node-timeout it is held against, and its writes
+     * and reads while cut (label `outcome`).
+     */
+    cutOffAcceptedMs: 'stormdrill_drill_cut_off_accepted_writes_ms',
+    clusterNodeTimeoutMs: 'stormdrill_drill_cluster_node_timeout_ms',
+    cutOffWrites: 'stormdrill_drill_cut_off_writes',
+    cutOffReads: 'stormdrill_drill_cut_off_reads',
   },
   mirror: {
     requests: 'stormdrill_mirror_requests_total',

@@ -51,12 +51,21 @@ export interface DashboardCheckResult {
  * show 0 rather than "No data".
  */
 export function panelsNaming(dashboard: unknown, metrics: string[]): unknown {
+  return { ...(selectPanels(dashboard, metrics, true) as object), annotations: { list: [] } };
+}
+
+/** The dashboard without the panels that name any of `metrics` (annotations kept). */
+export function panelsNotNaming(dashboard: unknown, metrics: string[]): unknown {
+  return selectPanels(dashboard, metrics, false);
+}
+
+function selectPanels(dashboard: unknown, metrics: string[], naming: boolean): unknown {
   type Panel = { type?: string; panels?: Panel[]; targets?: Array<{ expr?: string }> };
   const names = (p: Panel) => (p.targets ?? []).some((t) => metrics.some((m) => new RegExp(`\\b${m}`).test(t.expr ?? '')));
   const keep = (panels: Panel[] | undefined): Panel[] =>
-    (panels ?? []).flatMap((p) => (p.type === 'row' ? keep(p.panels) : names(p) ? [p] : []));
+    (panels ?? []).flatMap((p) => (p.type === 'row' ? keep(p.panels) : names(p) === naming ? [p] : []));
   const d = dashboard as { panels?: Panel[] };
-  return { ...d, panels: keep(d.panels), annotations: { list: [] } };
+  return { ...d, panels: keep(d.panels) };
 }
 
 /** A result has data when some series has a sample that is not NaN (or a native histogram). */

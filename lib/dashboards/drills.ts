@@ -3,7 +3,9 @@
  * writer's unavailability windows, the Redis roles changing, lost acknowledged writes, the
  * verdict of every check, and a game day's time to detect, time to recover and error budget
  * spent (the Unavailable panel shows its HTTP unavailability as op="http"), and for partition
- * drills the nodes accepting writes as primary, the split-brain time and the stale reads by side.
+ * drills the nodes accepting writes as primary, the split-brain time and the stale reads by side;
+ * for cluster partition drills, how long the master cut off from the majority kept acknowledging
+ * writes against cluster-node-timeout, and its writes and reads while cut.
  */
 import { METRICS } from '../core/metric-names.js';
 import type { DashboardSpec } from './common.js';
@@ -98,6 +100,35 @@ export const drillsDashboard: DashboardSpec = {
           width: 6,
           redFrom: 1,
           queries: [{ expr: `max by (side) (${D.staleReads}${T})`, legend: '{{side}}', instant: true }],
+        },
+      ],
+    },
+    {
+      title: 'Cluster partition (the master cut off from the majority)',
+      panels: [
+        {
+          kind: 'stat',
+          title: 'Cut-off master acknowledged writes for',
+          description:
+            'From the cut to the first write the cut-off master refused (CLUSTERDOWN), beside the cluster-node-timeout it is held against. What it acknowledged meanwhile is lost once the majority promotes its replica.',
+          width: 8,
+          unit: 'ms',
+          queries: [
+            { expr: `max by (node) (${D.cutOffAcceptedMs}${T})`, legend: '{{node}} after the cut', instant: true },
+            { expr: `max(${D.clusterNodeTimeoutMs}${T})`, legend: 'cluster-node-timeout', instant: true },
+          ],
+        },
+        {
+          kind: 'stat',
+          title: 'Writes to the cut-off master while cut',
+          width: 8,
+          queries: [{ expr: `max by (outcome) (${D.cutOffWrites}${T})`, legend: '{{outcome}}', instant: true }],
+        },
+        {
+          kind: 'stat',
+          title: 'Reads from the cut-off master while cut',
+          width: 8,
+          queries: [{ expr: `max by (outcome) (${D.cutOffReads}${T})`, legend: '{{outcome}}', instant: true }],
         },
       ],
     },

@@ -6,7 +6,7 @@ import { k6Dashboard } from './k6.js';
 import { redisDashboard } from './redis.js';
 import { stormdrillDashboard } from './stormdrill.js';
 
-export { checkDashboards, formatDashboardProblem, panelsNaming } from './check.js';
+export { checkDashboards, formatDashboardProblem, panelsNaming, panelsNotNaming } from './check.js';
 export { dashboardQueries, interpolate, templateContext, variableQueries } from './queries.js';
 
 /** Every dashboard, by the file name it is provisioned from. */

@@ -6,6 +6,7 @@
 import { Counter, Gauge, Registry } from 'prom-client';
 import { METRICS, TESTID_LABEL, testidSeries } from '../core/metric-names.js';
 import { WriteMetrics } from '../integrity/metrics.js';
+import type { ClusterPartitionFigures } from './cluster-partition.js';
 import type { DrillReport } from './report/types.js';
 import type { Timeline } from './timeline.js';
 
@@ -44,6 +45,22 @@ export class DrillMetrics {
     D.staleReads,
     "partition drills: reads older than the key's acknowledged write, by side (old-primary, majority)",
     ['side'],
+  );
+  private readonly cutOffAccepted = this.gauge(
+    D.cutOffAcceptedMs,
+    'cluster partition drills: ms from the cut to the first write the cut-off master refused',
+    ['node'],
+  );
+  private readonly nodeTimeout = this.gauge(D.clusterNodeTimeoutMs, 'cluster partition drills: the cluster-node-timeout, ms');
+  private readonly cutOffWrites = this.gauge(
+    D.cutOffWrites,
+    'cluster partition drills: writes to the cut-off master while cut, by outcome (acked, refused, unknown)',
+    ['node', 'outcome'],
+  );
+  private readonly cutOffReads = this.gauge(
+    D.cutOffReads,
+    'cluster partition drills: reads from the cut-off master while cut, by outcome (ok, failed)',
+    ['node', 'outcome'],
   );
   private readonly running = this.gauge(D.running, '1 while the drill runs');
 
@@ -84,7 +101,17 @@ export class DrillMetrics {
     if (r.errorBudgetSpent != null) this.budgetSpent.set(this.labels(), r.errorBudgetSpent);
     if (r.splitBrainMs != null) this.splitBrainMs.set(this.labels(), r.splitBrainMs);
     for (const x of r.staleReads?.sides ?? []) this.staleReads.set({ ...this.labels(), side: x.side }, x.stale);
+    if (r.clusterPartition) this.cutOff(r.clusterPartition);
     this.running.set(this.labels(), 0);
+  }
+
+  private cutOff(f: ClusterPartitionFigures): void {
+    const at = { ...this.labels(), node: f.node };
+    if (f.acceptedWritesMs !== null) this.cutOffAccepted.set(at, f.acceptedWritesMs);
+    this.nodeTimeout.set(this.labels(), f.nodeTimeoutMs);
+    const writes = { acked: f.ackedWhileCut, refused: f.refusedWhileCut, unknown: f.unknownWhileCut };
+    for (const [outcome, n] of Object.entries(writes)) this.cutOffWrites.set({ ...at, outcome }, n);
+    for (const [outcome, n] of Object.entries(f.readsWhileCut)) this.cutOffReads.set({ ...at, outcome }, n);
   }
 }
 

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULTS as BENCH_DEFAULTS, runBench } from '../../../lib/bench/index.js';
 import { BenchMetrics } from '../../../lib/bench/metrics.js';
+import { METRICS } from '../../../lib/core/metric-names.js';
 import { keyPrefix } from '../../../lib/core/naming.js';
 import {
   checkDashboards,
@@ -26,6 +27,7 @@ import {
   formatDashboardProblem,
   interpolate,
   panelsNaming,
+  panelsNotNaming,
   templateContext,
 } from '../../../lib/dashboards/index.js';
 import { type DemoService, type RedisTarget, startDemoService } from '../../../lib/demo-service/index.js';
@@ -54,9 +56,16 @@ import { namespace, ports, tmpDir } from '../../support/namespace.js';
 import { promGet } from '../../support/prom.js';
 import { startTestTopology, viaSentinels } from '../../support/topology.js';
 import { waitMoreAcks, waitNewMaster } from '../../support/wait.js';
-import { feedDrill } from './drill-feed.js';
+import { feedClusterDrill, feedDrill } from './drill-feed.js';
 import { emulateK6Run } from './k6-emulation.js';
 
+/** The drills dashboard's cluster partition panels name these. */
+const CLUSTER_PARTITION = [
+  METRICS.drill.cutOffAcceptedMs,
+  METRICS.drill.clusterNodeTimeoutMs,
+  METRICS.drill.cutOffWrites,
+  METRICS.drill.cutOffReads,
+];
 const GRAFANA_DASHBOARDS = join(import.meta.dirname, '../../../grafana/dashboards');
 const id = (suffix: string) => `${namespace.runId}-${suffix}`.slice(0, 48);
 const T = {
@@ -92,6 +101,7 @@ const exporters: ExporterNode[] = [];
 const cleanups: Array<() => Promise<unknown>> = [];
 let startMs = 0;
 let drillTestid: string | null = null;
+let clusterDrillTestid: string | null = null;
 let promotedPort = 0;
 let drillEndMs = 0;
 const fed: string[] = [];
@@ -435,10 +445,15 @@ beforeAll(async () => {
     drillEndMs = Date.now();
     fed.push(r.description);
   });
+  const clusterDrill = feedClusterDrill(prom.remoteWriteUrl, ports, tmpDir('cluster-drill')).then((r) => {
+    clusterDrillTestid = r.testid;
+    fed.push(r.description);
+  });
   await Promise.all([
     feedK6(),
     feedBenchAndFill().then(feedMemoryPressure).then(feedWriteThroughFailover),
     drill,
+    clusterDrill,
     feedMirror(),
     feedCleanRuns(),
   ]);
@@ -465,6 +480,7 @@ describe('every panel of every dashboard returns data from a real Prometheus', (
     console.log(`dashboard-query test fed by: ${fed.join('; ')}`);
     if (!k6Real) announceK6Tier('dashboard queries against real k6 output');
     expect(drillTestid, 'the drill did not run').not.toBeNull();
+    expect(clusterDrillTestid, 'the cluster partition drill did not run').not.toBeNull();
     expect(fed.length).toBeGreaterThanOrEqual(4);
   });
 
@@ -472,7 +488,9 @@ describe('every panel of every dashboard returns data from a real Prometheus', (
     it(`${file}: every query, with its variables resolved (All, and every value selected)`, async () => {
       const runs = pins()[file];
       if (runs) expect(runs.length, `${file}: no run fed it`).toBeGreaterThan(0);
-      const dashboard = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
+      const whole = JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8'));
+      // the cluster partition panels are the cluster partition drill's (checked below)
+      const dashboard = file === 'drills.json' ? panelsNotNaming(whole, CLUSTER_PARTITION) : whole;
       const r = await checkDashboards({
         prometheusUrl: prom.url,
         dashboards: { [file]: dashboard },
@@ -488,6 +506,33 @@ describe('every panel of every dashboard returns data from a real Prometheus', (
       expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
     });
   }
+});
+
+describe('the cluster partition panels', () => {
+  it('drills.json: every cluster partition panel returns data from the cluster partition drill', async () => {
+    expect(clusterDrillTestid, 'the cluster partition drill did not run').not.toBeNull();
+    const file = 'drills.json';
+    const dashboard = panelsNaming(JSON.parse(readFileSync(join(GRAFANA_DASHBOARDS, file), 'utf8')), CLUSTER_PARTITION);
+    expect(dashboardQueries(dashboard).length).toBe(4);
+    const r = await checkDashboards({
+      prometheusUrl: prom.url,
+      dashboards: { [file]: dashboard },
+      fromMs: startMs - 60_000,
+      toMs: Date.now(),
+      pins: { [file]: [{ testid: clusterDrillTestid as string }] },
+    });
+    expect(r.problems.map(formatDashboardProblem), r.problems.map(formatDashboardProblem).join('\n')).toEqual([]);
+    // the writes while cut: some acknowledged before the master saw the cluster down, the rest refused, 300 in all
+    const writes = await promGet(prom.url, '/api/v1/query', {
+      query: `sum by (outcome) (${METRICS.drill.cutOffWrites}{testid="${clusterDrillTestid}"})`,
+    });
+    const byOutcome = Object.fromEntries(
+      (writes.data as { result: PromResult[] }).result.map((x) => [x.metric.outcome, Number(x.value?.[1])]),
+    );
+    expect(byOutcome.acked).toBeGreaterThan(0);
+    expect(byOutcome.refused).toBeGreaterThan(0);
+    expect((byOutcome.acked ?? 0) + (byOutcome.refused ?? 0) + (byOutcome.unknown ?? 0)).toBe(300);
+  });
 });
 
 describe('a clean run shows 0 where nothing went wrong, not "No data"', () => {

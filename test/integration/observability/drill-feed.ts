@@ -6,8 +6,11 @@
  * the alert rules) feeds the game-day panels: the primary stays down past RedisDown's `for:`.
  * A one-second partition of one Sentinel from the others after the failover makes it a
  * partition drill, which feeds the split-brain panels (nodes accepting writes, split-brain
- * time, stale reads by side).
+ * time, stale reads by side). A second, cluster drill (cluster-minority-master: one master
+ * and the writer cut from the majority, writes to that master past cluster-node-timeout)
+ * feeds the cluster partition panels.
  */
+import { loadRunbook } from '../../../lib/drill/load.js';
 import { planRunbook } from '../../../lib/drill/plan.js';
 import { runDrill } from '../../../lib/drill/runner.js';
 import type { PortAllocator } from '../../../lib/stack/index.js';
@@ -29,13 +32,25 @@ export const DASHBOARD_DRILL = {
   abort: { maxDuration: '60s' },
 };
 
-export async function feedDrill(
-  remoteWriteUrl: string,
-  ports: PortAllocator,
-  dir: string,
-): Promise<{ testid: string; description: string; exitCode: number }> {
-  const [plan] = planRunbook(DASHBOARD_DRILL);
-  if (!plan) throw new Error('the dashboard drill runbook planned no variant');
+type Plan = ReturnType<typeof planRunbook>[number];
+interface FedDrill {
+  testid: string;
+  description: string;
+  exitCode: number;
+}
+
+async function feed(plan: Plan | undefined, what: string, remoteWriteUrl: string, ports: PortAllocator, dir: string): Promise<FedDrill> {
+  if (!plan) throw new Error(`the ${what} runbook planned no variant`);
   const out = await runDrill({ plan, ports, workRoot: dir, reportDir: `${dir}/report`, remoteWrite: { url: remoteWriteUrl } });
-  return { testid: out.report.testid, description: `drill (runDrill, exit ${out.exitCode})`, exitCode: out.exitCode };
+  return { testid: out.report.testid, description: `${what} (runDrill, exit ${out.exitCode})`, exitCode: out.exitCode };
+}
+
+export function feedDrill(remoteWriteUrl: string, ports: PortAllocator, dir: string): Promise<FedDrill> {
+  return feed(planRunbook(DASHBOARD_DRILL)[0], 'drill', remoteWriteUrl, ports, dir);
+}
+
+/** 300 writes at 50/s outlast a 2 s cluster-node-timeout: the cut-off master acknowledges some, then refuses. */
+export function feedClusterDrill(remoteWriteUrl: string, ports: PortAllocator, dir: string): Promise<FedDrill> {
+  const rb = loadRunbook('cluster-minority-master', { set: { count: '300', rate: '50', nodeTimeout: '2s', readsWhenDown: 'false' } });
+  return feed(rb.plans[0], 'cluster partition drill', remoteWriteUrl, ports, dir);
 }

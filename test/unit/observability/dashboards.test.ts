@@ -7,6 +7,7 @@ import {
   dashboardQueries,
   interpolate,
   panelsNaming,
+  panelsNotNaming,
   renderDashboards,
   templateContext,
   variableQueries,
@@ -123,12 +124,28 @@ describe('the panels one run must fill', () => {
       'Nodes accepting writes as primary (two at once: split brain)',
       'Split brain (two primaries accepting writes)',
       'Stale reads by side',
+      'Cut-off master acknowledged writes for',
+      'Cut-off master acknowledged writes for',
+      'Writes to the cut-off master while cut',
+      'Reads from the cut-off master while cut',
       'Time to detect',
       'Time to recover',
       'Error budget spent',
       'Drill running',
       'Drill events',
     ]);
+  });
+
+  it('leaves out the panels naming other runs’ metrics, keeping every other panel, the variables and the annotations', () => {
+    const drills = parsed['drills.json'];
+    const cutOff = ['stormdrill_drill_cut_off_', 'stormdrill_drill_cluster_node_timeout_ms'];
+    const rest = panelsNotNaming(drills, cutOff);
+    const panels = (d: unknown) => dashboardQueries(d).map((q) => q.panel);
+    expect(panels(rest)).not.toContain('Writes to the cut-off master while cut');
+    expect(panels(rest)).toContain('Split brain (two primaries accepting writes)');
+    expect(panels(rest).length + panels(panelsNaming(drills, cutOff)).length).toBe(panels(drills).length);
+    expect(variableQueries(rest)).toEqual(variableQueries(drills));
+    expect((rest as { annotations: unknown }).annotations).toEqual((drills as { annotations: unknown }).annotations);
   });
 });
 
