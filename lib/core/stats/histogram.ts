@@ -9,6 +9,12 @@ import * as hdr from 'hdr-histogram-js';
 const LOWEST_US = 1;
 const HIGHEST_US = 60_000_000;
 
+/** What hdr-histogram-js's JS histograms have beyond their typed interface. */
+interface HdrInternals {
+  recordedValuesIterator?: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } };
+  lowestEquivalentValue(value: number): number;
+}
+
 export class LatencyHistogram {
   private readonly h: hdr.Histogram;
 
@@ -56,9 +62,15 @@ export class LatencyHistogram {
     return this.h.totalCount === 0 ? 0 : this.h.getValueAtPercentile(p);
   }
 
-  /** Add every value of `other` into this one. */
+  /**
+   * Add every value of `other` into this one, bucket by bucket at each bucket's lowest value
+   * (what hdr-histogram-js's add() records). Not add() itself: when the other's largest value
+   * sits in the top slot of its counts (a 4.19 s latency in a bench histogram), add() reads one
+   * slot past them and turns totalCount into NaN, and every later mean or iteration throws.
+   */
   merge(other: LatencyHistogram): this {
-    this.h.add(other.h);
+    const from = other.h as unknown as HdrInternals;
+    for (const [value, count] of other.buckets()) this.h.recordValueWithCount(from.lowestEquivalentValue(value), count);
     return this;
   }
 
@@ -69,10 +81,7 @@ export class LatencyHistogram {
   /** Iterate recorded values: [valueUs, count] per distinct bucket, ascending. */
   *buckets(): Generator<[number, number]> {
     // The histogram's own recorded-values iterator, via its public summary data.
-    const anyH = this.h as unknown as {
-      recordedValuesIterator?: { reset(): void; hasNext(): boolean; next(): { valueIteratedTo: number; countAtValueIteratedTo: number } };
-    };
-    const it = anyH.recordedValuesIterator;
+    const it = (this.h as unknown as HdrInternals).recordedValuesIterator;
     if (!it) return;
     it.reset();
     while (it.hasNext()) {

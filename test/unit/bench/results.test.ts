@@ -6,7 +6,7 @@ import { formatRedirections, redirectKind } from '../../../lib/bench/redirection
 import { fromWire, mergeResults, toWire } from '../../../lib/bench/result.js';
 import type { RunResult } from '../../../lib/bench/runner.js';
 import { newHistogram, requestShares, threadPlans } from '../../../lib/bench/setup.js';
-import { PerSecondSeries } from '../../../lib/core/stats/index.js';
+import { LatencyHistogram, PerSecondSeries } from '../../../lib/core/stats/index.js';
 import { parseClusterSlots, redirectTarget } from '../../../lib/redis/index.js';
 
 function result(values: number[], startMs: number, errors: Record<string, number> = {}): RunResult {
@@ -45,6 +45,27 @@ describe('results', () => {
       { second: 0, ops: 3, errors: 0 },
       { second: 1, ops: 2, errors: 0 },
     ]);
+  });
+
+  it('merges a thread whose slowest request fell in the top sub-bucket of its histogram (a 4.19 s wait on a paused master)', () => {
+    // the largest value in the last counts slot: hdr-histogram-js rounds its max up past the array
+    for (const slowUs of [4_193_000, 4_194_303]) {
+      const paused = newHistogram(3);
+      paused.recordN(slowUs, 1);
+      const busy = newHistogram(3);
+      busy.recordN(300, 2999);
+      for (const parts of [
+        [paused, busy],
+        [busy, paused],
+      ]) {
+        const m = newHistogram(3);
+        for (const h of parts) m.merge(LatencyHistogram.decode(h.encode()));
+        expect(m.count).toBe(3000);
+        expect(m.max).toBeGreaterThanOrEqual(slowUs);
+        expect(m.mean).toBeCloseTo((slowUs + 300 * 2999) / 3000, -3);
+        expect([...m.buckets()].reduce((a, [, c]) => a + c, 0)).toBe(3000);
+      }
+    }
   });
 
   it('writes the JSON report without secrets', () => {
