@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ParsedResult, parseQuiet } from '../lib/bench/format.js';
 import { buildCli } from '../lib/bundle/index.js';
+import { procStatFields } from '../lib/core/proc-stat.js';
 import { findBinary, freePort, makeWorkDir, PortAllocator, spawnManaged, startRedisServer } from '../lib/stack/index.js';
 import { startTopology } from '../lib/topology/start.js';
 
@@ -60,9 +61,9 @@ interface Sample {
 const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s
 /** user + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15). */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  const fields = procStatFields(pid);
+  if (!fields) throw new Error(`process ${pid} is gone: no CPU time to read`);
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / CLK_TCK;
 }
 
 let seq = 0;

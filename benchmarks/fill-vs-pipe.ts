@@ -12,12 +12,13 @@
  *
  *   node --import tsx benchmarks/fill-vs-pipe.ts [--keys 2000000,10000000] [--rounds 5]
  */
-import { closeSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { execa } from 'execa';
 import { buildCli } from '../lib/bundle/index.js';
+import { procStatFields } from '../lib/core/proc-stat.js';
 import { FillGenerator } from '../lib/integrity/fill/generator.js';
 import { redisOnce } from '../lib/redis/index.js';
 import { freePort } from '../lib/stack/ports.js';
@@ -41,9 +42,9 @@ const dir = mkdtempSync(join(tmpdir(), 'stormdrill-fill-bench-'));
 const CLK_TCK = 100; // Linux USER_HZ
 /** user + system CPU seconds of a process so far (/proc/<pid>/stat fields 14 and 15). */
 function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLK_TCK;
+  const fields = procStatFields(pid);
+  if (!fields) throw new Error(`process ${pid} is gone: no CPU time to read`);
+  return (Number(fields[14 - 3]) + Number(fields[15 - 3])) / CLK_TCK;
 }
 
 interface Run {

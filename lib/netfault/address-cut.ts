@@ -9,9 +9,9 @@
  * A table names its owner process in its comment (pid and start time), so the tables of a
  * drill killed with -9 are known as stale and removed by the next drill that cuts.
  */
-import { readFileSync } from 'node:fs';
 import { execa } from 'execa';
 import { UserError } from '../core/errors.js';
+import { procStatFields } from '../core/proc-stat.js';
 
 /** Every packet between an address of `a` and one of `b` is dropped. */
 export interface AddressCut {
@@ -53,14 +53,8 @@ export function parseCutOwner(listing: string): CutOwner | null {
 
 /** The owner tag of a live process, or null when it is gone. */
 function processOwner(pid: number): CutOwner | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    // fields after the command name (which may hold spaces) start at field 3; starttime is field 22
-    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
-    return start ? { pid, start } : null;
-  } catch {
-    return null;
-  }
+  const start = procStatFields(pid)?.[22 - 3]; // starttime is field 22
+  return start ? { pid, start } : null;
 }
 
 /** The nft script that puts exactly `cuts` in place (an earlier set of the table is replaced in the same transaction). Pure. */

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { UserError } from '../core/errors.js';
+import { procStatFields } from '../core/proc-stat.js';
 import { resolveSpec } from './options.js';
 import { collectStatus, findPrimary } from './status.js';
 import type { Topology, TopologyEndpoint, TopologyKind, TopologySpec, TopologyStatus, TopoNode } from './types.js';
@@ -92,16 +93,10 @@ export function removeStateFile(path: string): void {
 
 /** 'running' | 'frozen' | 'exited' for a pid (from /proc; 'exited' when gone or a zombie). */
 export function pidState(pid: number | null): 'running' | 'frozen' | 'exited' {
-  if (pid === null) return 'exited';
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const st = /^\d+ \(.*\) (\S)/.exec(stat)?.[1];
-    if (st === 'Z' || st === 'X') return 'exited';
-    if (st === 'T' || st === 't') return 'frozen';
-    return 'running';
-  } catch {
-    return 'exited';
-  }
+  const st = pid === null ? undefined : procStatFields(pid)?.[0];
+  if (st === undefined || st === 'Z' || st === 'X') return 'exited';
+  if (st === 'T' || st === 't') return 'frozen';
+  return 'running';
 }
 
 /** True when the pid runs a program of ours (guards against a recycled pid). */
